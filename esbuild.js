@@ -1,0 +1,56 @@
+// Bundles the extension, the CLI and the tests. Everything, ESM-only packages
+// (unified, remark) included, ends up in CommonJS files that Node 20 and the
+// VS Code extension host load directly.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  sourcesContent: false,
+  logLevel: 'warning',
+};
+
+function testEntries(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true })
+    .filter((f) => /\.(test|suite)\.ts$|(^|\/)index\.ts$/.test(f))
+    .map((f) => path.join(dir, f));
+}
+
+async function main() {
+  const builds = [
+    { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+    { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  ];
+  if (tests) {
+    builds.push({
+      ...common,
+      sourcemap: true,
+      entryPoints: [...testEntries('test/unit'), ...testEntries('test/integration')],
+      outdir: 'out/test',
+      outbase: 'test',
+      external: ['vscode', 'mocha'],
+    });
+  }
+  if (watch) {
+    for (const options of builds) await (await esbuild.context(options)).watch();
+    return;
+  }
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,173 @@
+import { ParseResult, Paper, Problem } from '../model';
+import { extractLinks, splitLines } from '../text';
+
+/**
+ * Parser for a Hugging Face Daily Papers page copied from the browser. Per paper:
+ * a title line, an abstract line, then usually a meta block
+ *   `  • N authors` (or an organization line), `·`, `Mon D, YYYY[ upvotes]`.
+ * Blank lines separate everything; the page header, and further headers where
+ * several pages were pasted one after another, are skipped.
+ */
+
+const AUTHORS_LINE = /^\s*[•·*-]?\s*(\d+)\s+authors?\s*$/i;
+const SEPARATOR_LINE = /^\s*[·•]\s*$/;
+const DATE_LINE = /^\s*([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?:\s+(\d+))?\s*$/;
+const PAGE_DATE_LINE = /^\s*[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*$/;
+const HEADER_LINES = new Set([
+  'new',
+  'get trending papers in your email inbox!',
+  'subscribe',
+  'daily papers',
+  'byak and the research community',
+  'previous',
+  'next',
+  'submit paper',
+]);
+
+const MONTHS: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+};
+
+interface TextLine {
+  text: string;
+  line: number;
+}
+
+/** Month name, day and year → `YYYY-MM-DD`, or null for an impossible date. */
+export function isoDate(month: string, day: number, year: number): string | null {
+  const lower = month.toLowerCase();
+  const m = MONTHS[lower] ?? MONTHS[lower.slice(0, 3)];
+  if (!m || day < 1 || day > 31 || year < 1900 || year > 2999) return null;
+  const date = new Date(Date.UTC(year, m - 1, day));
+  if (date.getUTCMonth() !== m - 1) return null;
+  return `${year}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+function isHeaderLine(text: string): boolean {
+  const lower = text.trim().toLowerCase();
+  return HEADER_LINES.has(lower) || (PAGE_DATE_LINE.test(text) && !DATE_LINE.test(text));
+}
+
+function isMetaLine(text: string): boolean {
+  return AUTHORS_LINE.test(text) || SEPARATOR_LINE.test(text) || DATE_LINE.test(text);
+}
+
+/** A line that can be an abstract: long, or a few sentences' worth of words. */
+function looksLikeAbstract(text: string): boolean {
+  if (isMetaLine(text) || isHeaderLine(text)) return false;
+  const words = text.trim().split(/\s+/).length;
+  return text.length >= 200 || (words >= 12 && /[.!?)]\s*$/.test(text.trim()));
+}
+
+function looksLikeTitle(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.length > 0 && trimmed.length <= 400 && !isMetaLine(trimmed) && !isHeaderLine(trimmed);
+}
+
+export function parseDailyPapersPage(text: string, path: string): ParseResult {
+  const papers: Paper[] = [];
+  const problems: Problem[] = [];
+  const lines: TextLine[] = [];
+  splitLines(text).forEach((raw, line) => {
+    const clean = raw.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trimEnd();
+    if (clean.trim()) lines.push({ text: clean, line });
+  });
+  const warn = (line: number, message: string) => problems.push({ path, line, message, severity: 'warning' });
+
+  let i = 0;
+  let seenPaper = false;
+  while (i < lines.length) {
+    const current = lines[i]!;
+    const next = lines[i + 1];
+    if (isHeaderLine(current.text)) {
+      i++;
+      continue;
+    }
+    const titleFollowedByAbstract = looksLikeTitle(current.text) && next !== undefined && looksLikeAbstract(next.text);
+    const titleFollowedByMeta =
+      looksLikeTitle(current.text) && next !== undefined && startsMetaBlock(lines, i + 1) && !looksLikeAbstract(current.text);
+    if (!titleFollowedByAbstract && !titleFollowedByMeta) {
+      if (seenPaper || isMetaLine(current.text) || looksLikeAbstract(current.text)) {
+        warn(current.line, `Line ${current.line + 1} is not part of any paper (expected a title followed by its abstract); skipped: "${preview(current.text)}"`);
+      }
+      i++;
+      continue;
+    }
+    seenPaper = true;
+    const title = current.text.trim().replace(/\s+/g, ' ');
+    let abstract = '';
+    i++;
+    if (titleFollowedByAbstract) {
+      abstract = next!.text.trim();
+      i++;
+    } else {
+      warn(current.line, `Paper "${preview(title)}" (line ${current.line + 1}) has no abstract.`);
+    }
+    const paper: Paper = {
+      key: '',
+      title,
+      abstract,
+      shortName: null,
+      aliases: [],
+      date: null,
+      upvotes: null,
+      authorCount: null,
+      authors: [],
+      organization: null,
+      techniques: [],
+      links: extractLinks(abstract),
+      source: { path, line: current.line },
+    };
+    i = readMetaBlock(lines, i, paper, warn);
+    papers.push(paper);
+  }
+  if (papers.length === 0 && lines.length > 0 && problems.length === 0) {
+    warn(0, 'No papers found: expected a copied Hugging Face Daily Papers page (a title line, then its abstract line).');
+  }
+  return { papers, problems };
+}
+
+/** Whether lines[i] opens a meta block (authors line, or organization line then `·`). */
+function startsMetaBlock(lines: TextLine[], i: number): boolean {
+  const line = lines[i];
+  if (!line) return false;
+  if (AUTHORS_LINE.test(line.text) || SEPARATOR_LINE.test(line.text)) return true;
+  const after = lines[i + 1];
+  return after !== undefined && SEPARATOR_LINE.test(after.text) && line.text.trim().length <= 120;
+}
+
+/** Reads `• N authors` | organization, `·`, date line; returns the index after it. */
+function readMetaBlock(
+  lines: TextLine[],
+  i: number,
+  paper: Paper,
+  warn: (line: number, message: string) => void,
+): number {
+  if (!startsMetaBlock(lines, i)) return i;
+  const first = lines[i]!;
+  const authors = AUTHORS_LINE.exec(first.text);
+  if (authors) {
+    paper.authorCount = Number(authors[1]);
+    i++;
+  } else if (!SEPARATOR_LINE.test(first.text)) {
+    paper.organization = first.text.trim();
+    i++;
+  }
+  paper.upvotes = 0;
+  if (lines[i] && SEPARATOR_LINE.test(lines[i]!.text)) i++;
+  const dateLine = lines[i];
+  const date = dateLine ? DATE_LINE.exec(dateLine.text) : null;
+  if (dateLine && date) {
+    paper.date = isoDate(date[1]!, Number(date[2]), Number(date[3]));
+    if (!paper.date) warn(dateLine.line, `Line ${dateLine.line + 1}: "${dateLine.text.trim()}" is not a valid date.`);
+    paper.upvotes = date[4] ? Number(date[4]) : 0;
+    return i + 1;
+  }
+  warn(first.line, `Paper "${preview(paper.title)}" (line ${paper.source.line + 1}) has an incomplete meta block: no date line after "·".`);
+  return i;
+}
+
+function preview(text: string): string {
+  const oneLine = text.trim().replace(/\s+/g, ' ');
+  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
+}

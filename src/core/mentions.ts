@@ -1,0 +1,93 @@
+import { Paper } from './model';
+
+/**
+ * Finds papers named in prose: short names and aliases case-sensitively on word
+ * boundaries, full titles case-insensitively. Built once per library; each call
+ * is linear in the text's words (names are looked up by their first word).
+ */
+
+export type MentionKind = 'name' | 'title';
+
+export interface MentionMatch {
+  start: number;
+  end: number;
+  key: string;
+  text: string;
+  kind: MentionKind;
+}
+
+interface NameEntry {
+  tokens: string[];
+  caseSensitive: boolean;
+  key: string;
+  kind: MentionKind;
+}
+
+const WORD = /[\p{L}\p{N}]+(?:[-‐–][\p{L}\p{N}]+)*/gu;
+
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const m of text.matchAll(WORD)) tokens.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+  return tokens;
+}
+
+export class MentionMatcher {
+  private readonly byFirstWord = new Map<string, NameEntry[]>();
+
+  constructor(papers: readonly Paper[]) {
+    for (const paper of papers) {
+      for (const name of new Set([paper.shortName, ...paper.aliases].filter((n): n is string => !!n))) {
+        // Two-letter names ("AI") would match everywhere.
+        if (name.replace(/[^\p{L}\p{N}]/gu, '').length >= 3) this.add(name, true, paper.key, 'name');
+      }
+      const titleTokens = tokenize(paper.title);
+      // Short titles read like ordinary phrases; only long ones match regardless of case.
+      if (titleTokens.length >= 3) this.add(paper.title, false, paper.key, 'title');
+    }
+    for (const entries of this.byFirstWord.values()) entries.sort((a, b) => b.tokens.length - a.tokens.length);
+  }
+
+  private add(name: string, caseSensitive: boolean, key: string, kind: MentionKind): void {
+    const tokens = tokenize(name).map((t) => (caseSensitive ? t.text : t.text.toLowerCase()));
+    const first = tokens[0];
+    if (!first) return;
+    const bucket = first.toLowerCase();
+    const entries = this.byFirstWord.get(bucket) ?? [];
+    entries.push({ tokens, caseSensitive, key, kind });
+    this.byFirstWord.set(bucket, entries);
+  }
+
+  /** Mentions in `text`, with offsets relative to it, left to right, never overlapping. */
+  find(text: string): MentionMatch[] {
+    const tokens = tokenize(text);
+    const found: MentionMatch[] = [];
+    for (let i = 0; i < tokens.length; ) {
+      const entries = this.byFirstWord.get(tokens[i]!.text.toLowerCase());
+      const entry = entries?.find((e) => matchesAt(tokens, i, e));
+      if (!entry) {
+        i++;
+        continue;
+      }
+      const start = tokens[i]!.start;
+      const end = tokens[i + entry.tokens.length - 1]!.end;
+      found.push({ start, end, key: entry.key, text: text.slice(start, end), kind: entry.kind });
+      i += entry.tokens.length;
+    }
+    return found;
+  }
+}
+
+function matchesAt(tokens: Token[], i: number, entry: NameEntry): boolean {
+  if (i + entry.tokens.length > tokens.length) return false;
+  for (let j = 0; j < entry.tokens.length; j++) {
+    const word = tokens[i + j]!.text;
+    if ((entry.caseSensitive ? word : word.toLowerCase()) !== entry.tokens[j]) return false;
+  }
+  return true;
+}

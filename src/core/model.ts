@@ -1,0 +1,57 @@
+/** A 0-based position, the way every core module speaks of places in text. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Where a paper or a problem came from: a file and a 0-based line. */
+export interface SourceLocation {
+  path: string;
+  line: number;
+}
+
+export interface Paper {
+  /** Citation key, unique in the library (assigned by `assignCitationKeys`). */
+  key: string;
+  title: string;
+  abstract: string;
+  /** The name a note would use ("LD-Pruner"), or null when the paper has none. */
+  shortName: string | null;
+  /** Other names for the paper (acronyms, the title before a colon); never shared by two papers. */
+  aliases: string[];
+  /** ISO `YYYY-MM-DD`, or null when the digest gives no date. */
+  date: string | null;
+  /** Upvotes; 0 where the page shows none, null where the paper has no meta block. */
+  upvotes: number | null;
+  authorCount: number | null;
+  authors: string[];
+  organization: string | null;
+  /** Technique ids (see `techniques.ts`), filled in by the library. */
+  techniques: string[];
+  links: string[];
+  source: SourceLocation;
+}
+
+export type ProblemSeverity = 'error' | 'warning';
+
+/** Something wrong in a digest, said so a person understands it. */
+export interface Problem {
+  path: string;
+  line: number;
+  message: string;
+  severity: ProblemSeverity;
+}
+
+export interface ParseResult {
+  papers: Paper[];
+  problems: Problem[];
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,158 @@
+import type { Root, RootContent } from 'mdast';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { MentionKind, MentionMatcher } from './mentions';
+import { Range } from './model';
+import { LineIndex } from './positions';
+
+/**
+ * Reads a Markdown note for citations (`[@key]`, `[see @a, p. 3; @b]`, `@key`,
+ * and `[^key]` footnotes whose label is a known key) and for papers named in
+ * prose. Text inside code, HTML, link destinations, URLs and front matter never counts.
+ */
+
+export interface Citation {
+  key: string;
+  /** The `@key` (or `[^key]`) as written. */
+  range: Range;
+  /** The key alone, without `@`. */
+  keyRange: Range;
+  /** The whole bracketed group, `[see @a; @b]`, or null for an in-text `@key`. */
+  group: Range | null;
+  kind: 'pandoc' | 'footnote';
+}
+
+export interface Mention {
+  key: string;
+  text: string;
+  range: Range;
+  kind: MentionKind;
+}
+
+export interface NoteScan {
+  citations: Citation[];
+  mentions: Mention[];
+}
+
+export interface ScanOptions {
+  /** Finds papers named in prose; without it, only citations are read. */
+  mentions?: MentionMatcher;
+  /** Known keys, so that `[^key]` footnotes that cite papers are told from ordinary footnotes. */
+  isKnownKey?: (key: string) => boolean;
+}
+
+const parser = unified().use(remarkParse);
+
+// Pandoc's citation key: starts with a letter, digit or `_`; inner punctuation must be followed by a word character.
+const KEY = String.raw`[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*`;
+const CITATION = new RegExp(String.raw`(?<![\p{L}\p{N}_@.\\])-?@(?:(${KEY})|\{([^{}\s]+)\})`, 'gu');
+const GROUP = /\[([^[\]]*)\]/g;
+const FOOTNOTE = new RegExp(String.raw`\[\^(${KEY})\]`, 'gu');
+const URL_LIKE = /\b(?:https?:\/\/|www\.)[^\s<>()[\]]+|[\w.+-]+@[\w-]+\.[\w.-]+/g;
+
+/** Node types whose text is not prose. */
+const SKIPPED = new Set(['code', 'inlineCode', 'html', 'definition', 'image', 'imageReference', 'yaml', 'toml']);
+
+export function scanNote(markdown: string, options: ScanOptions = {}): NoteScan {
+  const lines = new LineIndex(markdown);
+  const citations: Citation[] = [];
+  const mentions: Mention[] = [];
+  const frontMatterEnd = frontMatterLength(markdown);
+  let tree: Root;
+  try {
+    tree = parser.parse(markdown);
+  } catch {
+    return { citations, mentions };
+  }
+  for (const { start, end } of proseSpans(tree)) {
+    if (end <= frontMatterEnd) continue;
+    const from = Math.max(start, frontMatterEnd);
+    const raw = maskUrls(markdown.slice(from, end));
+    const taken: Array<[number, number]> = [];
+    for (const c of findCitations(raw, options.isKnownKey)) {
+      taken.push([c.start, c.end]);
+      citations.push({
+        key: c.key,
+        kind: c.kind,
+        range: lines.range(from + c.start, from + c.end),
+        keyRange: lines.range(from + c.keyStart, from + c.keyStart + c.keyLength),
+        group: c.group ? lines.range(from + c.group[0], from + c.group[1]) : null,
+      });
+    }
+    if (!options.mentions) continue;
+    for (const m of options.mentions.find(raw)) {
+      if (taken.some(([s, e]) => m.start < e && s < m.end)) continue;
+      mentions.push({ key: m.key, text: m.text, kind: m.kind, range: lines.range(from + m.start, from + m.end) });
+    }
+  }
+  return { citations, mentions };
+}
+
+interface FoundCitation {
+  key: string;
+  start: number;
+  end: number;
+  keyStart: number;
+  keyLength: number;
+  group: [number, number] | null;
+  kind: Citation['kind'];
+}
+
+function findCitations(text: string, isKnownKey?: (key: string) => boolean): FoundCitation[] {
+  const found: FoundCitation[] = [];
+  const groups: Array<[number, number]> = [];
+  for (const g of text.matchAll(GROUP)) {
+    if (g[1]!.includes('@')) groups.push([g.index, g.index + g[0].length]);
+  }
+  for (const m of text.matchAll(CITATION)) {
+    const key = m[1] ?? m[2]!;
+    const at = m[0].indexOf('@');
+    const keyStart = m.index + at + (m[1] ? 1 : 2);
+    const group = groups.find(([s, e]) => s < m.index && m.index < e) ?? null;
+    found.push({ key, start: m.index + at, end: m.index + m[0].length, keyStart, keyLength: key.length, group, kind: 'pandoc' });
+  }
+  if (isKnownKey) {
+    for (const m of text.matchAll(FOOTNOTE)) {
+      const key = m[1]!;
+      if (!isKnownKey(key)) continue;
+      // A footnote definition (`[^key]: …`) is where the citation is written out, not a citation.
+      if (text[m.index + m[0].length] === ':') continue;
+      found.push({ key, start: m.index, end: m.index + m[0].length, keyStart: m.index + 2, keyLength: key.length, group: null, kind: 'footnote' });
+    }
+    found.sort((a, b) => a.start - b.start);
+  }
+  return found;
+}
+
+/** Replaces URLs and e-mail addresses with spaces, keeping offsets. */
+function maskUrls(text: string): string {
+  return text.replace(URL_LIKE, (url) => ' '.repeat(url.length));
+}
+
+/** Offsets of the prose text in the tree: text nodes outside code, HTML and link targets. */
+function proseSpans(tree: Root): Array<{ start: number; end: number }> {
+  const spans: Array<{ start: number; end: number }> = [];
+  const walk = (node: Root | RootContent): void => {
+    if (SKIPPED.has(node.type)) return;
+    if (node.type === 'text') {
+      const start = node.position?.start.offset;
+      const end = node.position?.end.offset;
+      if (start !== undefined && end !== undefined) {
+        const last = spans[spans.length - 1];
+        // Adjacent text nodes (split by escapes or references) read as one run.
+        if (last && last.end === start) last.end = end;
+        else spans.push({ start, end });
+      }
+      return;
+    }
+    if ('children' in node) for (const child of node.children) walk(child);
+  };
+  walk(tree);
+  return spans;
+}
+
+/** Length of a leading YAML front matter block (`---` … `---`), or 0. */
+function frontMatterLength(markdown: string): number {
+  const match = /^---\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(markdown);
+  return match ? match[0].length : 0;
+}

@@ -1,0 +1,92 @@
+/** Small text helpers shared by the parsers, names, keys and the note scanner. */
+
+/** Splits text into lines, accepting LF, CRLF and lone CR endings. */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+/** Folds a string to lowercase ASCII letters and digits ("LD-Prüner" → "ldpruner"). */
+export function asciiFold(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/ß/g, 'ss')
+    .replace(/[^a-z0-9]+/g, '');
+}
+
+/** Lowercase words with punctuation folded away, for comparing titles. */
+export function normalizeTitle(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/** Removes LaTeX markup copied pages keep (`\textit{X}` → `X`). */
+export function stripLatex(text: string): string {
+  return text.replace(/\\(?:textit|textbf|emph|texttt|textsc|mathrm|text)\{([^{}]*)\}/g, '$1');
+}
+
+/** True when the text looks binary: NUL bytes or many control characters. */
+export function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 8192);
+  if (sample.includes('\u0000')) return true;
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const code = sample.charCodeAt(i);
+    if ((code < 32 && code !== 9 && code !== 10 && code !== 13) || code === 0xfffd) control++;
+  }
+  return sample.length > 0 && control / sample.length > 0.1;
+}
+
+const URL_PATTERN = /https?:\/\/[^\s<>"'`]+/g;
+
+/**
+ * URLs in free text, cleaned of trailing punctuation, of closing brackets that
+ * the URL did not open, and of the `{https://…}` duplication copied pages have.
+ */
+export function extractLinks(text: string): string[] {
+  const links: string[] = [];
+  for (const match of text.matchAll(URL_PATTERN)) {
+    let url = match[0];
+    const brace = url.indexOf('{');
+    if (brace > 0) url = url.slice(0, brace);
+    url = trimUrlEnd(url);
+    if (/^https?:\/\/[^/]+\.[^/]+/.test(url) && !links.includes(url)) links.push(url);
+  }
+  return links;
+}
+
+function trimUrlEnd(url: string): string {
+  for (;;) {
+    const last = url[url.length - 1];
+    if (last === undefined) return url;
+    if ('.,;:!?\'"*'.includes(last)) {
+      url = url.slice(0, -1);
+      continue;
+    }
+    const open = { ')': '(', ']': '[', '}': '{' }[last as ')' | ']' | '}'];
+    if (open !== undefined && count(url, open) < count(url, last)) {
+      url = url.slice(0, -1);
+      continue;
+    }
+    return url;
+  }
+}
+
+function count(text: string, char: string): number {
+  let n = 0;
+  for (const c of text) if (c === char) n++;
+  return n;
+}
+
+/** Cuts text to at most `max` characters on a word boundary, adding an ellipsis. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
