@@ -12,6 +12,8 @@ export interface TechniqueDefinition {
   patterns: string[];
   /** Techniques a paper also gets with this one (every `lora` paper is `peft`). */
   implies?: string[];
+  /** Phrases that look like the technique but are not ("sparse attention" is not pruning); removed before matching. */
+  exclude?: string[];
 }
 
 export interface CategoryDefinition {
@@ -27,18 +29,34 @@ export interface TaxonomyData {
 interface CompiledTechnique {
   definition: TechniqueDefinition;
   patterns: RegExp[];
+  exclude: RegExp[];
+}
+
+function compile(sources: readonly string[] | undefined, flags: string): RegExp[] {
+  return (sources ?? []).flatMap((source) => {
+    try {
+      return [new RegExp(source, flags)];
+    } catch {
+      return []; // A bad user pattern must not disable the whole taxonomy.
+    }
+  });
 }
 
 /** Weights: a title hit alone decides; a baseline mention alone never does. */
 const TITLE_WEIGHT = 4;
+const PROPOSAL_WEIGHT = 3;
 const CONTRIBUTION_WEIGHT = 2;
 const NEUTRAL_WEIGHT = 1;
 const COMPARISON_WEIGHT = 0.5;
+/** However often a paper compares itself with a technique, that alone never makes it one. */
+const COMPARISON_CAP = 1;
 const THRESHOLD = 3;
 
+const PROPOSAL =
+  /\b(?:we|this (?:paper|work)) (?:\w+ )?(?:propose|proposes|introduce|introduces|present|presents|develop|develops|design|designs)\b/i;
 const CONTRIBUTION = /\b(?:we|our|this (?:paper|work|study|article)|here)\b/i;
 const COMPARISON =
-  /\b(?:baselines?|compared (?:to|with)|comparison|outperform\w*|unlike|existing|prior|previous|previously|such as|e\.g\.|conventional|traditional|alternatives?|other (?:methods|approaches|techniques)|popular|common(?:ly)?|widely)\b/i;
+  /\b(?:baselines?|compared (?:to|with)|comparison|outperform\w*|unlike|existing|prior|previous|previously|such as|e\.g\.|conventional|traditional|alternatives?|other (?:methods|approaches|techniques)|popular|common(?:ly)?|widely|assess\w*|evaluat\w*|versus|vs\.?|against|different from|instead of|rather than)\b/i;
 
 export class Taxonomy {
   readonly categories: CategoryDefinition[];
@@ -51,13 +69,8 @@ export class Taxonomy {
     this.techniques = data.techniques;
     this.compiled = data.techniques.map((definition) => ({
       definition,
-      patterns: definition.patterns.flatMap((source) => {
-        try {
-          return [new RegExp(source, 'i')];
-        } catch {
-          return []; // A bad user pattern must not disable the whole taxonomy.
-        }
-      }),
+      patterns: compile(definition.patterns, 'i'),
+      exclude: compile(definition.exclude, 'gi'),
     }));
     for (const t of data.techniques) this.byId.set(t.id, t);
   }
@@ -70,17 +83,22 @@ export class Taxonomy {
   classify(title: string, abstract: string): string[] {
     const sentences = splitSentences(abstract);
     const found = new Set<string>();
-    for (const { definition, patterns } of this.compiled) {
-      const matches = (text: string) => patterns.some((p) => p.test(text));
+    for (const { definition, patterns, exclude } of this.compiled) {
+      const matches = (text: string) => {
+        const kept = exclude.reduce((t, e) => t.replace(e, ' '), text);
+        return patterns.some((p) => p.test(kept));
+      };
       let score = matches(title) ? TITLE_WEIGHT : 0;
+      let comparisons = 0;
       for (const sentence of sentences) {
         if (score >= THRESHOLD) break;
         if (!matches(sentence)) continue;
-        score += COMPARISON.test(sentence)
-          ? COMPARISON_WEIGHT
-          : CONTRIBUTION.test(sentence)
-            ? CONTRIBUTION_WEIGHT
-            : NEUTRAL_WEIGHT;
+        if (COMPARISON.test(sentence)) {
+          if (comparisons < COMPARISON_CAP) score += COMPARISON_WEIGHT;
+          comparisons += COMPARISON_WEIGHT;
+          continue;
+        }
+        score += PROPOSAL.test(sentence) ? PROPOSAL_WEIGHT : CONTRIBUTION.test(sentence) ? CONTRIBUTION_WEIGHT : NEUTRAL_WEIGHT;
       }
       if (score >= THRESHOLD) {
         found.add(definition.id);

@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUNDLED_DIGEST } from '../../src/core/bundled';
+
+/** The repository root (tests run from out/test/unit after bundling). */
+export const ROOT = join(__dirname, '..', '..', '..');
+export const SEED_PATH = join(ROOT, ...BUNDLED_DIGEST);
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
+
+export function readSeed(): string {
+  return readFileSync(SEED_PATH, 'utf8');
+}
+
+export function readFixture(name: string): string {
+  return readFileSync(join(FIXTURES, name), 'utf8');
+}
+
+export interface HfPaperObject {
+  paper: { id: string; title: string; summary: string; publishedAt: string; upvotes: number; authors: Array<{ name: string }> };
+}
+
+export function hfSample(): HfPaperObject[] {
+  return JSON.parse(readFixture('hf-daily-papers-sample.json')) as HfPaperObject[];
+}

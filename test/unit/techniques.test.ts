@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { parseDigest } from '../../src/core/digest';
+import { Taxonomy, defaultTaxonomy } from '../../src/core/techniques';
+import { SEED_PATH, hfSample, readFixture, readSeed } from './fixtures';
+
+interface Labelled {
+  source: 'seed' | 'hf-sample';
+  title: string;
+  labels: string[];
+}
+
+function labelledSet(): Array<Labelled & { abstract: string }> {
+  const seed = parseDigest(readSeed(), SEED_PATH).papers;
+  const sample = hfSample().map((o) => ({ title: o.paper.title.replace(/\s+/g, ' ').trim(), abstract: o.paper.summary.replace(/\s+/g, ' ') }));
+  const { papers } = JSON.parse(readFixture('techniques-labelled.json')) as { papers: Labelled[] };
+  return papers.map((p) => {
+    const found = (p.source === 'seed' ? seed : sample).find((x) => x.title === p.title);
+    assert.ok(found, `labelled paper not in its source: ${p.title}`);
+    return { ...p, abstract: found.abstract };
+  });
+}
+
+/** Micro-averaged precision and recall of the classifier on the labelled set, per technique too. */
+export function evaluate(taxonomy: Taxonomy = defaultTaxonomy) {
+  const counts = new Map<string, { tp: number; fp: number; fn: number }>();
+  const errors: string[] = [];
+  for (const paper of labelledSet()) {
+    const predicted = new Set(taxonomy.classify(paper.title, paper.abstract));
+    const expected = new Set(paper.labels);
+    for (const t of taxonomy.techniques) {
+      const c = counts.get(t.id) ?? { tp: 0, fp: 0, fn: 0 };
+      if (predicted.has(t.id) && expected.has(t.id)) c.tp++;
+      else if (predicted.has(t.id)) {
+        c.fp++;
+        errors.push(`+${t.id}: ${paper.title}`);
+      } else if (expected.has(t.id)) {
+        c.fn++;
+        errors.push(`-${t.id}: ${paper.title}`);
+      }
+      counts.set(t.id, c);
+    }
+  }
+  const total = [...counts.values()].reduce((a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), { tp: 0, fp: 0, fn: 0 });
+  return {
+    precision: total.tp / (total.tp + total.fp),
+    recall: total.tp / (total.tp + total.fn),
+    perTechnique: counts,
+    errors,
+  };
+}
+
+describe('techniques', () => {
+  it('has every technique the taxonomy promises, each in a known category', () => {
+    const ids = defaultTaxonomy.techniques.map((t) => t.id);
+    for (const id of ['pruning', 'quantization', 'distillation', 'lora', 'peft', 'moe', 'nas', 'efficient-architecture', 'kv-cache', 'parameter-sharing', 'low-rank', 'model-merging', 'model-editing', 'scaling-laws', 'speculative-decoding', 'retrieval', 'diffusion', 'test-time-adaptation']) {
+      assert.ok(ids.includes(id), id);
+    }
+    const categories = new Set(defaultTaxonomy.categories.map((c) => c.id));
+    for (const t of defaultTaxonomy.techniques) assert.ok(categories.has(t.category), `${t.id} → ${t.category}`);
+  });
+
+  it('classifies the labelled set with precision ≥ 0.85 and recall ≥ 0.8', () => {
+    const { precision, recall, errors } = evaluate();
+    if (process.env.PAPER_DIGEST_EVAL) console.log({ precision, recall }, errors);
+    assert.ok(precision >= 0.85, `precision ${precision.toFixed(3)}; errors:\n${errors.join('\n')}`);
+    assert.ok(recall >= 0.8, `recall ${recall.toFixed(3)}; errors:\n${errors.join('\n')}`);
+  });
+
+  it('makes every lora paper a peft paper', () => {
+    const t = defaultTaxonomy.classify('TinyLoRA: Low-Rank Adaptation with Fewer Ranks', 'We propose TinyLoRA, a low-rank adaptation method.');
+    assert.deepEqual(t.filter((x) => x === 'lora' || x === 'peft').sort(), ['lora', 'peft']);
+  });
+
+  it('does not call a paper that uses pruning only as a baseline a pruning paper', () => {
+    const abstract =
+      'We propose HashNet, a parameter sharing scheme for compact networks. ' +
+      'Compared with magnitude pruning baselines, HashNet keeps accuracy at 10x compression. ' +
+      'Unlike pruning, our method needs no retraining.';
+    const t = defaultTaxonomy.classify('HashNet: Compressing Networks with the Hashing Trick', abstract);
+    assert.ok(t.includes('parameter-sharing'), t.join());
+    assert.ok(!t.includes('pruning'), t.join());
+  });
+
+  it('decides from the title alone when the title names the technique', () => {
+    assert.deepEqual(defaultTaxonomy.classify('Speculative Decoding with Big Little Decoders', ''), ['speculative-decoding']);
+  });
+
+  it('gives no technique to a paper outside the taxonomy', () => {
+    assert.deepEqual(defaultTaxonomy.classify('Optimised angular power spectra for spectroscopic galaxy surveys', 'We measure galaxy clustering with spectroscopic surveys.'), []);
+  });
+
+  it('ignores a user pattern that is not a valid regular expression instead of failing', () => {
+    const taxonomy = new Taxonomy({
+      categories: [{ id: 'c', label: 'C' }],
+      techniques: [{ id: 'x', label: 'X', category: 'c', patterns: ['(unclosed', '\\bwidget\\b'] }],
+    });
+    assert.deepEqual(taxonomy.classify('Widget networks', ''), ['x']);
+  });
+});
