@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { escapeBibtex, formatBibtex, formatCitation, formatCslJson, formatLinkCitation, formatPapers } from '../../src/core/citationFormat';
+import { Library } from '../../src/core/library';
+import { Paper } from '../../src/core/model';
+import { SEED_PATH, readSeed } from './fixtures';
+
+const library = Library.fromDigests([{ path: SEED_PATH, text: readSeed() }]);
+const ld = library.paper('ldpruner2024')!;
+const qat = library.paper('efficientqat2024')!;
+
+describe('citation formats', () => {
+  it('writes pandoc citations, one or several', () => {
+    assert.equal(formatCitation([ld], 'pandoc').text, '[@ldpruner2024]');
+    assert.equal(formatCitation([ld, qat], 'pandoc').text, '[@ldpruner2024; @efficientqat2024]');
+  });
+
+  it('writes footnote references with a definition per paper', () => {
+    const { text, definitions } = formatCitation([ld, qat], 'footnote');
+    assert.equal(text, '[^ldpruner2024][^efficientqat2024]');
+    assert.equal(definitions.length, 2);
+    assert.match(definitions[1]!, /^\[\^efficientqat2024\]: EfficientQAT: Efficient Quantization-Aware Training for Large Language Models \(2024\)\. https:\/\/github\.com\/OpenGVLab\/EfficientQAT$/);
+  });
+
+  it('writes a Markdown link with the short name, escaping brackets', () => {
+    assert.equal(formatLinkCitation(qat), '[EfficientQAT](<https://github.com/OpenGVLab/EfficientQAT>)');
+    const odd = { ...ld, shortName: 'A]B', links: [] } as Paper;
+    assert.match(formatLinkCitation(odd), /^\[A\\\]B\]\(<https:\/\/huggingface\.co\/papers\?q=/);
+  });
+
+  it('writes a BibTeX entry whose braces always balance', () => {
+    const bib = formatBibtex(qat);
+    assert.match(bib, /^@misc\{efficientqat2024,\n  title = \{\{EfficientQAT: Efficient Quantization-Aware Training for Large Language Models\}\},/);
+    assert.match(bib, /year = \{2024\}/);
+    const hostile = { ...qat, title: 'Evil } @misc{x, title={pwned} % 100% & $5 #1 ~ ^ \\ _' } as Paper;
+    const text = formatBibtex(hostile);
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === '\\') i++;
+      else if (text[i] === '{') depth++;
+      else if (text[i] === '}') depth--;
+      assert.ok(depth >= 0, text);
+    }
+    assert.equal(depth, 0);
+    assert.equal(escapeBibtex('50% & {x}'), '50\\% \\& \\{x\\}');
+  });
+
+  it('writes CSL-JSON items that pandoc --citeproc reads', () => {
+    const items = JSON.parse(formatCslJson([ld, library.paper('synfacedit2024')!])) as Array<Record<string, unknown>>;
+    assert.equal(items[0]!.id, 'ldpruner2024');
+    assert.equal(items[0]!.type, 'article');
+    assert.deepEqual(items[0]!.issued, { 'date-parts': [[2024, 4, 18]] });
+    assert.deepEqual(items[1]!.author, [{ literal: 'umassnlp UMass NLP' }]);
+  });
+
+  it('gives undated papers no date rather than a wrong one', () => {
+    const mixlora = library.paper('mixlora')!;
+    assert.ok(!/year/.test(formatBibtex(mixlora)));
+    assert.equal((JSON.parse(formatPapers([mixlora], 'csl-json')) as Array<Record<string, unknown>>)[0]!.issued, undefined);
+  });
+});

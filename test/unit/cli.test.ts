@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURES, ROOT } from './fixtures';
+
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+/** Runs the built CLI the way a user does, as its own process. */
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('the paper-digest CLI', () => {
+  it('lists the bundled digest\'s 47 papers as JSON with the documented fields', () => {
+    const { code, out } = run('papers', '--json');
+    assert.equal(code, 0);
+    const papers = JSON.parse(out) as Array<Record<string, unknown>>;
+    assert.equal(papers.length, 47);
+    assert.deepEqual(Object.keys(papers[0]!), ['key', 'title', 'shortName', 'aliases', 'abstract', 'date', 'upvotes', 'authorCount', 'authors', 'organization', 'techniques', 'links', 'source']);
+    const ld = papers.find((p) => p.key === 'ldpruner2024')!;
+    assert.equal((ld.source as { line: number }).line, 28); // 0-based: line 29 of the file
+  });
+
+  it('prints a readable list without --json', () => {
+    const { code, out } = run('papers');
+    assert.equal(code, 0);
+    assert.match(out, /^ldpruner2024\s+2024-04-18 ▲0\s+LD-Pruner: Efficient Pruning/m);
+  });
+
+  it('searches and ranks', () => {
+    const { code, out } = run('search', 'lottery', '--json', '--limit', '3');
+    assert.equal(code, 0);
+    const hits = JSON.parse(out) as Array<{ key: string; title: string; score: number }>;
+    assert.ok(hits.length <= 3);
+    assert.equal(hits[0]!.key, 'lotteryticket2018');
+    assert.ok(hits[0]!.score > 0);
+  });
+
+  it('lists techniques with their papers', () => {
+    const list = JSON.parse(run('techniques', '--json').out) as Array<{ id: string; category: string; papers: string[] }>;
+    const pruning = list.find((t) => t.id === 'pruning')!;
+    assert.equal(pruning.category, 'compression');
+    assert.ok(pruning.papers.includes('ldpruner2024'));
+  });
+
+  it('cites in every style', () => {
+    assert.equal(run('cite', 'ldpruner2024', 'efficientqat2024').out.trim(), '[@ldpruner2024; @efficientqat2024]');
+    assert.match(run('cite', 'ldpruner2024', '--style', 'bibtex').out, /^@misc\{ldpruner2024,/);
+    assert.equal((JSON.parse(run('cite', 'ldpruner2024', '--style', 'csl-json').out) as unknown[]).length, 1);
+    assert.match(run('cite', 'ldpruner2024', '--style', 'footnote').out, /^\[\^ldpruner2024\]\n\n\[\^ldpruner2024\]: /);
+    assert.match(run('cite', 'efficientqat2024', '--style', 'link').out, /^\[EfficientQAT\]\(/);
+  });
+
+  it('checks notes: JSON with 0-based ranges, exit 1 when a key is unknown', () => {
+    const { code, out } = run('check', join(FIXTURES, 'notes', 'pruning-notes.md'), '--json');
+    assert.equal(code, 1);
+    const [report] = JSON.parse(out) as Array<{ path: string; citations: Array<{ key: string; known: boolean; range: { start: { line: number; character: number } } }>; mentions: unknown[] }>;
+    const unknown = report!.citations.filter((c) => !c.known);
+    assert.deepEqual(unknown.map((c) => [c.key, c.range.start.line]), [['nosuchpaper2020', 12]]);
+    assert.ok(report!.mentions.length > 0);
+    const human = run('check', join(FIXTURES, 'notes', 'pruning-notes.md'));
+    assert.match(human.out, /pruning-notes\.md:13:\d+: unknown citation @nosuchpaper2020/);
+  });
+
+  it('exits 0 from check when every key is known', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pd-'));
+    writeFileSync(join(dir, 'ok.md'), 'Fine [@ldpruner2024].\n');
+    assert.equal(run('check', join(dir, 'ok.md')).code, 0);
+  });
+
+  it('exits 2 with a one-line message naming the file for unreadable input', () => {
+    const missing = run('papers', '--digest', '/no/such/digest.txt');
+    assert.equal(missing.code, 2);
+    assert.equal(missing.err.trim(), 'paper-digest: cannot read digest /no/such/digest.txt: no such file');
+    const note = run('check', '/no/such/note.md');
+    assert.equal(note.code, 2);
+    assert.match(note.err, /\/no\/such\/note\.md/);
+  });
+
+  it('exits 2 on usage errors', () => {
+    assert.equal(run('frobnicate').code, 2);
+    assert.equal(run('search').code, 2);
+    assert.equal(run('cite', 'x', '--style', 'mla').code, 2);
+    assert.equal(run('cite', 'nosuchkey').code, 2);
+    assert.equal(run('papers', '--limit').code, 2);
+    assert.equal(run('--help').code, 0);
+  });
+
+  it('reads another digest and reports its problems on stderr with file and line, keeping the good papers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pd-'));
+    const path = join(dir, 'mine.txt');
+    const abstract = 'We propose GoodNet, a network that is good at many things and also quite small, with results on ImageNet.';
+    writeFileSync(path, `GoodNet: A Good Network\n\n${abstract}\n\n  • 2 authors\n·\nJan 2, 2025\n\nStray short line\n\nOther: Another Paper\n\n${abstract}`);
+    const { code, out, err } = run('papers', '--digest', path, '--json');
+    assert.equal(code, 0);
+    assert.deepEqual((JSON.parse(out) as Array<{ title: string }>).map((p) => p.title), ['GoodNet: A Good Network', 'Other: Another Paper']);
+    assert.match(err, new RegExp(`${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:9: warning: Line 9`));
+  });
+});

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { assignCitationKeys, baseKey } from '../../src/core/citationKeys';
+import { Library } from '../../src/core/library';
+import { Paper } from '../../src/core/model';
+import { extractNames } from '../../src/core/names';
+import { SEED_PATH, readSeed } from './fixtures';
+
+const seedLibrary = () => Library.fromDigests([{ path: SEED_PATH, text: readSeed() }]);
+const byTitle = (library: Library, prefix: string) => library.papers.find((p) => p.title.startsWith(prefix))!;
+
+function paper(title: string, date: string | null, extra: Partial<Paper> = {}): Paper {
+  return {
+    key: '', title, abstract: '', shortName: null, aliases: [], date, upvotes: 0, authorCount: null, authors: [],
+    organization: null, techniques: [], links: [], source: { path: 'x', line: 0 }, ...extra,
+  };
+}
+
+describe('paper names', () => {
+  const library = seedLibrary();
+
+  it('finds the names a note would use, from the title and from the abstract', () => {
+    const expected: Record<string, string> = {
+      'LD-Pruner': 'LD-Pruner',
+      MixLoRA: 'MixLoRA',
+      EfficientQAT: 'EfficientQAT',
+      PHNNs: 'PHNNs',
+      'The Lottery Ticket Hypothesis': 'The Lottery Ticket Hypothesis',
+      'Tokens-to-Token ViT': 'T2T-ViT',
+      'Parameter Competition Balancing': 'PCB-Merging',
+      'Autoregressive Entity Retrieval': 'GENRE',
+      'Pluggable Pruning': 'PPCL',
+      'Go Wider Instead of Deeper': 'WideNet',
+      'One Head Eight Arms': 'Block-LoRA',
+      'Parameter-Efficient Fine-Tuning in Spectral Domain': 'PointGST',
+      'Arbitrary Few Parameters': 'APET',
+      'DiffuseKronA': 'DiffuseKronA',
+      'Compacter': 'Compacter',
+    };
+    for (const [title, name] of Object.entries(expected)) assert.equal(byTitle(library, title).shortName, name, title);
+    assert.ok(byTitle(library, 'Tokens-to-Token ViT').aliases.includes('Tokens-to-Token ViT'));
+    assert.ok(byTitle(library, 'One Head Eight Arms').aliases.includes('One Head Eight Arms'));
+  });
+
+  it('does not take a generic acronym or a modifier for a name', () => {
+    assert.equal(byTitle(library, 'Fast and Efficient Transformer').shortName, null); // "a novel BEV instance prediction architecture"
+    assert.ok(!byTitle(library, 'Parameter-Efficient Fine-Tuning in Spectral').aliases.includes('PEFT'));
+    assert.equal(byTitle(library, 'Class-dependent Compression').shortName, null);
+    assert.deepEqual(extractNames('Better Models', 'We propose a Parameter-Efficient Fine-Tuning (PEFT) method for LLMs.'), { shortName: null, aliases: [] });
+  });
+
+  it('drops a name two papers share', () => {
+    const abstract = 'We propose FooNet, a network.';
+    const lib = new Library([{ papers: [paper('FooNet: One', '2024-01-01', { abstract }), paper('Another Paper Entirely', '2024-02-01', { abstract }), paper('BarNet: Two', '2024-03-01')], problems: [] }]);
+    assert.equal(lib.papers[0]!.shortName, null);
+    assert.equal(lib.papers[1]!.shortName, null);
+    assert.equal(lib.papers[2]!.shortName, 'BarNet');
+  });
+});
+
+describe('citation keys', () => {
+  const library = seedLibrary();
+
+  it('gives readable, lowercase ASCII keys, unique in the library', () => {
+    assert.equal(byTitle(library, 'LD-Pruner').key, 'ldpruner2024');
+    assert.equal(byTitle(library, 'The Lottery Ticket').key, 'lotteryticket2018');
+    assert.equal(byTitle(library, 'Tokens-to-Token').key, 't2tvit2021');
+    const keys = library.papers.map((p) => p.key);
+    assert.equal(new Set(keys).size, keys.length);
+    for (const k of keys) assert.match(k, /^[a-z0-9]{2,30}$/);
+  });
+
+  it('folds accents and symbols to ASCII', () => {
+    assert.equal(baseKey({ shortName: 'Ñandú-Net', title: 'x', date: '2020-01-01' }), 'nandunet2020');
+  });
+
+  it('keeps every key when papers are added or removed', () => {
+    const seedKeys = new Map(library.papers.map((p) => [p.title, p.key]));
+    const extra = { path: 'extra.txt', text: `New Paper: About Something Else\n\n${'We propose NewThing, an unrelated method for galaxies and stars with many words in this abstract. '.repeat(3)}\n\n  • 2 authors\n·\nJan 1, 2026` };
+    const grown = Library.fromDigests([{ path: SEED_PATH, text: readSeed() }, extra]);
+    for (const p of grown.papers) if (seedKeys.has(p.title)) assert.equal(p.key, seedKeys.get(p.title), p.title);
+    const seedLines = readSeed().split('\n');
+    const shrunk = Library.fromDigests([{ path: SEED_PATH, text: [...seedLines.slice(0, 12), ...seedLines.slice(19)].join('\n') }]);
+    assert.equal(shrunk.papers.length, 46);
+    for (const p of shrunk.papers) assert.equal(p.key, seedKeys.get(p.title), p.title);
+  });
+
+  it('lets the older paper keep its key when a new one collides', () => {
+    const old = paper('Sparse Networks Revisited', '2019-05-01');
+    const papers = [old];
+    assignCitationKeys(papers);
+    assert.equal(old.key, 'sparsenetworks2019');
+    const newer = paper('Sparse Networks Again', '2019-09-01');
+    const both = [newer, { ...old, key: '' }];
+    assignCitationKeys(both);
+    assert.equal(both[1]!.key, 'sparsenetworks2019');
+    assert.equal(both[0]!.key, 'sparsenetworks2019a');
+  });
+
+  it('keeps keys a digest already gives (BibTeX) and avoids them', () => {
+    const given = paper('Sparse Networks Revisited', '2019-05-01', { key: 'sparsenetworks2019' });
+    const other = paper('Sparse Networks Again', '2018-01-01');
+    assignCitationKeys([given, other]);
+    assert.equal(given.key, 'sparsenetworks2019');
+    assert.equal(other.key, 'sparsenetworks2018');
+    const clash = paper('Sparse Networks Once More', '2019-01-01');
+    assignCitationKeys([given, clash]);
+    assert.equal(clash.key, 'sparsenetworks2019a');
+  });
+});
+
+describe('library', () => {
+  const library = seedLibrary();
+
+  it('looks papers up by key', () => {
+    assert.equal(library.paper('ldpruner2024')?.shortName, 'LD-Pruner');
+    assert.equal(library.paper('nope'), undefined);
+  });
+
+  it('groups papers by category and technique, newest first, without empty techniques', () => {
+    const tree = library.techniqueTree();
+    const compression = tree.find((c) => c.id === 'compression')!;
+    const pruning = compression.techniques.find((t) => t.id === 'pruning')!;
+    assert.ok(pruning.papers.some((p) => p.key === 'ldpruner2024'));
+    assert.ok(pruning.papers.some((p) => p.key === 'lotteryticket2018'));
+    const dates = pruning.papers.map((p) => p.date ?? '');
+    assert.deepEqual(dates, [...dates].sort().reverse());
+    for (const c of tree) for (const t of c.techniques) assert.ok(t.papers.length > 0);
+  });
+});
