@@ -1,3 +1,33 @@
 import * as vscode from 'vscode';
-export function activate(_context: vscode.ExtensionContext): void {}
+import { PaperCommands } from './vscode/commands';
+import { CitationCompletionProvider } from './vscode/completion';
+import { PaperHoverProvider } from './vscode/hover';
+import { LibraryService } from './vscode/libraryService';
+import { PaperPanel } from './vscode/paperPanel';
+import { TechniqueTreeProvider } from './vscode/techniqueTree';
+
+const MARKDOWN: vscode.DocumentSelector = [{ language: 'markdown' }];
+
+/** Wires the features together; each lives in its own file under src/vscode/. */
+export function activate(context: vscode.ExtensionContext) {
+  const service = new LibraryService(context.extensionUri);
+  const tree = new TechniqueTreeProvider(service);
+  const treeView = vscode.window.createTreeView('paperDigest.techniques', { treeDataProvider: tree, showCollapseAll: true });
+  const panel = new PaperPanel(service, (paper) => commands.insertPapers([paper]));
+  const commands = new PaperCommands(service, tree, treeView, panel);
+
+  context.subscriptions.push(
+    service,
+    tree,
+    treeView,
+    panel,
+    ...commands.register(),
+    vscode.languages.registerHoverProvider(MARKDOWN, new PaperHoverProvider(service)),
+    vscode.languages.registerCompletionItemProvider(MARKDOWN, new CitationCompletionProvider(service), '@'),
+    vscode.workspace.onDidCloseTextDocument((document) => service.forget(document)),
+  );
+  // Tests and other extensions wait on this rather than on timing.
+  return { ready: service.current().then(() => undefined), tree };
+}
+
 export function deactivate(): void {}

@@ -1,0 +1,77 @@
+import { paperUrl } from './citationFormat';
+import { Paper } from './model';
+import { Taxonomy } from './techniques';
+import { truncate } from './text';
+
+/**
+ * The paper card as Markdown, for hovers and tooltips. Every piece of digest text
+ * is escaped, so a title or abstract can never become a link, an image or HTML.
+ */
+
+const MARKDOWN_SPECIALS = /[\\`*_{}[\]()#+\-.!|<>~&$@:"']/g;
+
+export function escapeMarkdown(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(MARKDOWN_SPECIALS, (c) => `\\${c}`);
+}
+
+/** The first sentences of an abstract, at most about `max` characters. */
+export function abstractLead(abstract: string, max = 360): string {
+  const sentences = abstract.match(/[^.!?]+[.!?]+(?:\s|$)/g) ?? [abstract];
+  let lead = '';
+  for (const s of sentences) {
+    if (lead && lead.length + s.length > max) break;
+    lead += s;
+  }
+  return truncate(lead.trim() || abstract, max);
+}
+
+export function paperMeta(paper: Paper): string {
+  const parts: string[] = [];
+  if (paper.shortName) parts.push(paper.shortName);
+  if (paper.date) parts.push(paper.date);
+  if (paper.authors.length) parts.push(paper.authors.length > 3 ? `${paper.authors.slice(0, 3).join(', ')} et al.` : paper.authors.join(', '));
+  else if (paper.organization) parts.push(paper.organization);
+  else if (paper.authorCount !== null) parts.push(`${paper.authorCount} author${paper.authorCount === 1 ? '' : 's'}`);
+  if (paper.upvotes !== null) parts.push(`▲ ${paper.upvotes}`);
+  return parts.join(' · ');
+}
+
+export interface CardCommand {
+  title: string;
+  command: string;
+  args: unknown[];
+}
+
+/** Hover card: title, meta line, technique badges, abstract lead, links, command links. */
+export function paperCardMarkdown(paper: Paper, taxonomy: Taxonomy, commands: readonly CardCommand[] = []): string {
+  const lines = [`**${escapeMarkdown(truncate(paper.title, 300))}**`, '', escapeMarkdown(paperMeta(paper))];
+  if (paper.techniques.length) {
+    lines.push('', paper.techniques.map((id) => `\`${(taxonomy.technique(id)?.label ?? id).replace(/`/g, '')}\``).join(' '));
+  }
+  if (paper.abstract) lines.push('', escapeMarkdown(abstractLead(paper.abstract)));
+  const links = paper.links.filter(isWebLink).slice(0, 3).map((url) => `[${escapeMarkdown(shortUrl(url))}](${encodeURI(decodeURISafe(url)).replace(/\(/g, '%28').replace(/\)/g, '%29')})`);
+  if (links.length) lines.push('', links.join(' · '));
+  if (commands.length) {
+    lines.push('', commands.map((c) => `[${escapeMarkdown(c.title)}](command:${c.command}?${encodeURIComponent(JSON.stringify(c.args))})`).join(' · '));
+  }
+  lines.push('', `\`@${paper.key}\``);
+  return lines.join('\n');
+}
+
+export function isWebLink(url: string): boolean {
+  return /^https?:\/\/[^\s]+$/i.test(url);
+}
+
+function decodeURISafe(url: string): string {
+  try {
+    return decodeURI(url);
+  } catch {
+    return url;
+  }
+}
+
+function shortUrl(url: string): string {
+  return truncate(url.replace(/^https?:\/\/(www\.)?/, ''), 60);
+}
+
+export { paperUrl };

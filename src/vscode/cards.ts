@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+import { CardCommand, paperCardMarkdown } from '../core/paperCard';
+import { Paper } from '../core/model';
+import { Taxonomy } from '../core/techniques';
+
+/** Paper Digest's own commands: the only ones a card's links may run. */
+export const CARD_COMMANDS = ['paperDigest.insertCitation', 'paperDigest.showInTree', 'paperDigest.openPaper'];
+
+/** A hover or tooltip card; digest text is escaped by the core, and only our commands are trusted. */
+export function paperCard(paper: Paper, taxonomy: Taxonomy, withCommands = true): vscode.MarkdownString {
+  const commands: CardCommand[] = withCommands
+    ? [
+        { title: 'Insert citation', command: 'paperDigest.insertCitation', args: [paper.key] },
+        { title: 'Open card', command: 'paperDigest.openPaper', args: [paper.key] },
+        { title: 'Show in tree', command: 'paperDigest.showInTree', args: [paper.key] },
+      ]
+    : [];
+  const markdown = new vscode.MarkdownString(paperCardMarkdown(paper, taxonomy, commands));
+  markdown.isTrusted = { enabledCommands: CARD_COMMANDS };
+  markdown.supportHtml = false;
+  return markdown;
+}

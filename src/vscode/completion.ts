@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import { citationKeyAt } from '../core/citationInsert';
+import { newestFirst } from '../core/library';
+import { Paper } from '../core/model';
+import { paperMeta } from '../core/paperCard';
+import { paperCard } from './cards';
+import { LibraryService } from './libraryService';
+
+const MAX_ITEMS = 100;
+
+/** `@` completion of citation keys in Markdown, matching key, name and title words. */
+export class CitationCompletionProvider implements vscode.CompletionItemProvider {
+  constructor(private readonly service: LibraryService) {}
+
+  provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
+    const at = citationKeyAt(document.lineAt(position.line).text, position.character);
+    if (!at) return undefined;
+    const library = this.service.snapshot;
+    const papers: Paper[] = at.prefix
+      ? uniqueByKey([...library.papers.filter((p) => p.key.startsWith(at.prefix.toLowerCase())), ...library.search(at.prefix, { limit: MAX_ITEMS }).map((h) => h.paper)])
+      : [...library.papers].sort(newestFirst);
+    const range = new vscode.Range(position.line, at.start, position.line, position.character);
+    const items = papers.slice(0, MAX_ITEMS).map((paper, rank) => {
+      const item = new vscode.CompletionItem({ label: paper.key, description: paper.shortName ?? undefined, detail: ` ${paper.title}` }, vscode.CompletionItemKind.Reference);
+      item.range = range;
+      item.insertText = paper.key;
+      // VS Code filters on this text, so words of the name and title keep an item while typing.
+      item.filterText = `${paper.key} ${paper.shortName ?? ''} ${at.prefix} ${paper.title}`;
+      item.sortText = String(rank).padStart(4, '0');
+      item.detail = paperMeta(paper);
+      item.documentation = paperCard(paper, library.taxonomy, false);
+      return item;
+    });
+    // Ask again as the user types: the search narrows better than VS Code's filter.
+    return new vscode.CompletionList(items, true);
+  }
+}
+
+function uniqueByKey(papers: Paper[]): Paper[] {
+  const seen = new Set<string>();
+  return papers.filter((p) => !seen.has(p.key) && seen.add(p.key));
+}

@@ -1,0 +1,103 @@
+import * as vscode from 'vscode';
+import { Library } from '../core/library';
+import { Paper } from '../core/model';
+import { paperMeta } from '../core/paperCard';
+import { SearchHit } from '../core/searchIndex';
+import { truncate } from '../core/text';
+import { LibraryService } from './libraryService';
+
+interface PaperPickItem extends vscode.QuickPickItem {
+  paper: Paper;
+}
+
+const INSERT_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('quote'), tooltip: 'Insert citation' };
+const LINK_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('link-external'), tooltip: 'Open code link' };
+
+export interface PickerOptions {
+  title: string;
+  many: boolean;
+  onInsert?: (paper: Paper) => void;
+  onOpenLink?: (paper: Paper) => void;
+}
+
+/**
+ * A QuickPick whose rows come from the library's search as the user types. Rows are
+ * `alwaysShow` because the search, not VS Code's label filter, decides what matches.
+ */
+export async function pickPapers(service: LibraryService, options: PickerOptions): Promise<Paper[]> {
+  const library = await service.current();
+  const pick = vscode.window.createQuickPick<PaperPickItem>();
+  pick.title = options.title;
+  pick.placeholder = 'Search by name, title words, key, technique or abstract';
+  pick.canSelectMany = options.many;
+  pick.matchOnDescription = false;
+  pick.matchOnDetail = false;
+  const chosen = new Map<string, PaperPickItem>();
+
+  const update = () => {
+    const query = pick.value.trim();
+    const hits: SearchHit[] = query
+      ? library.search(query, { limit: 50 })
+      : [...library.papers].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '')).slice(0, 50).map((paper) => ({ paper, score: 0, queryTerms: [], matchedTerms: [] }));
+    const items = hits.map((hit) => chosen.get(hit.paper.key) ?? toItem(library, hit, options));
+    // Papers already ticked stay in the list, so several searches can build one citation.
+    for (const item of chosen.values()) if (!items.includes(item)) items.push(item);
+    pick.items = items;
+    if (options.many) pick.selectedItems = items.filter((i) => chosen.has(i.paper.key));
+  };
+
+  return new Promise<Paper[]>((resolve) => {
+    let done = false;
+    const finish = (papers: Paper[]) => {
+      if (done) return;
+      done = true;
+      resolve(papers);
+      pick.dispose();
+    };
+    pick.onDidChangeValue(update);
+    pick.onDidChangeSelection((items) => {
+      if (!options.many) return;
+      const shown = new Set(pick.items.map((i) => i.paper.key));
+      for (const key of [...chosen.keys()]) if (shown.has(key) && !items.some((i) => i.paper.key === key)) chosen.delete(key);
+      for (const item of items) chosen.set(item.paper.key, item);
+    });
+    pick.onDidTriggerItemButton(({ item, button }) => {
+      if (button === INSERT_BUTTON) options.onInsert?.(item.paper);
+      else if (button === LINK_BUTTON) options.onOpenLink?.(item.paper);
+    });
+    pick.onDidAccept(() => {
+      if (options.many) {
+        const selected = [...chosen.values()].map((i) => i.paper);
+        finish(selected.length ? selected : pick.activeItems.map((i) => i.paper));
+      } else finish(pick.activeItems.slice(0, 1).map((i) => i.paper));
+    });
+    pick.onDidHide(() => finish([]));
+    update();
+    pick.show();
+  });
+}
+
+function toItem(library: Library, hit: SearchHit, options: PickerOptions): PaperPickItem {
+  const { paper } = hit;
+  const techniques = paper.techniques.map((id) => library.taxonomy.technique(id)?.label ?? id).join(', ');
+  const buttons: vscode.QuickInputButton[] = [];
+  if (options.onInsert) buttons.push(INSERT_BUTTON);
+  if (options.onOpenLink && paper.links.length) buttons.push(LINK_BUTTON);
+  return {
+    paper,
+    label: truncate(paper.title, 200),
+    description: [paperMeta(paper), techniques].filter(Boolean).join(' · '),
+    detail: snippet(paper.abstract, hit.matchedTerms),
+    alwaysShow: true,
+    buttons,
+  };
+}
+
+/** The part of the abstract around the first matched word, so the match is visible. */
+export function snippet(abstract: string, terms: readonly string[], width = 220): string {
+  const lower = abstract.toLowerCase();
+  const index = terms.map((t) => lower.search(new RegExp(`\\b${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))).filter((i) => i >= 0).sort((a, b) => a - b)[0];
+  if (index === undefined || index < width / 3) return truncate(abstract, width);
+  const start = abstract.lastIndexOf(' ', index - Math.floor(width / 4)) + 1;
+  return `…${truncate(abstract.slice(start), width)}`;
+}

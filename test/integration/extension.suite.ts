@@ -1,0 +1,163 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { PaperDigestApi, activateExtension, hoverText, openNote, positionOf, until, workspaceFile } from './helpers';
+
+describe('Paper Digest in VS Code', function () {
+  let api: PaperDigestApi;
+  before(async () => {
+    api = await activateExtension();
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.getConfiguration('paperDigest').update('citationStyle', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  describe('activation', () => {
+    it('activates and contributes its commands with the Paper Digest category', async () => {
+      const commands = await vscode.commands.getCommands(true);
+      for (const id of ['paperDigest.searchPapers', 'paperDigest.insertCitation', 'paperDigest.copyCitationKey', 'paperDigest.copyBibtex', 'paperDigest.openCodeLink', 'paperDigest.showInDigest', 'paperDigest.sortPapers']) {
+        assert.ok(commands.includes(id), id);
+      }
+      const manifest = vscode.extensions.getExtension('paper-digest.paper-digest')!.packageJSON as { contributes: { commands: Array<{ category: string }> } };
+      for (const c of manifest.contributes.commands) assert.equal(c.category, 'Paper Digest');
+    });
+  });
+
+  describe('hover', () => {
+    let document: vscode.TextDocument;
+    before(async () => {
+      document = await vscode.workspace.openTextDocument(workspaceFile('pruning.md'));
+      await vscode.window.showTextDocument(document);
+    });
+    const hover = async (position: vscode.Position) =>
+      hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position)) ?? []);
+
+    it('shows the card on a short name in prose', async () => {
+      const text = await hover(positionOf(document, 'LD-Pruner prunes', 3));
+      assert.match(text, /LD-Pruner: Efficient Pruning of Latent Diffusion Models/);
+      assert.match(text, /LD-Pruner · 2024-04-18 · 4 authors · ▲ 0/);
+      assert.match(text, /Insert citation/);
+    });
+
+    it('shows the card on a citation key', async () => {
+      const text = await hover(positionOf(document, '@efficientqat2024', 4));
+      assert.match(text, /EfficientQAT: Efficient Quantization-Aware Training/);
+      assert.match(text, /▲ 3/);
+    });
+
+    it('shows the card on a full title in any case', async () => {
+      const note = await openNote('we read the lottery ticket hypothesis: finding sparse, trainable neural networks today');
+      const text = hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', note.document.uri, new vscode.Position(0, 20))) ?? []);
+      assert.match(text, /The Lottery Ticket Hypothesis/);
+    });
+
+    it('returns no card inside a code block or outside any name', async () => {
+      assert.doesNotMatch(await hover(positionOf(document, 'MixLoRA [@mixlora]', 2)), /MixLoRA: Enhancing/);
+      assert.doesNotMatch(await hover(positionOf(document, 'reading notes', 2)), /Paper Digest|@/);
+    });
+  });
+
+  describe('completion', () => {
+    it('offers citation keys after [@ without any setting', async () => {
+      const editor = await openNote('See [@');
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, new vscode.Position(0, 6), '@');
+      const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      assert.ok(labels.includes('ldpruner2024'), labels.join());
+      assert.equal(labels.length, 47);
+    });
+
+    it('matches name and title words as the key is typed', async () => {
+      const editor = await openNote('See [@mixl');
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, new vscode.Position(0, 10));
+      const first = list.items.find((i) => i.sortText === '0000')!;
+      assert.equal(typeof first.label === 'string' ? first.label : first.label.label, 'mixlora');
+      const quant = await openNote('As shown in @quantization');
+      const byWord = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', quant.document.uri, new vscode.Position(0, 25));
+      assert.ok(byWord.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'efficientqat2024'));
+    });
+
+    it('offers nothing after an e-mail-like @', async () => {
+      const editor = await openNote('mail me@exa');
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, new vscode.Position(0, 11));
+      // Word-based suggestions from other notes may appear; citation items (kind Reference) must not.
+      assert.ok(!list.items.some((i) => i.kind === vscode.CompletionItemKind.Reference));
+    });
+  });
+
+  describe('commands', () => {
+    it('Insert Citation with a paper writes a pandoc citation at the cursor', async () => {
+      const editor = await openNote('Pruning works.');
+      editor.selection = new vscode.Selection(0, 13, 0, 13);
+      await vscode.commands.executeCommand('paperDigest.insertCitation', 'ldpruner2024');
+      assert.equal(editor.document.getText(), 'Pruning works [@ldpruner2024].');
+    });
+
+    it('Insert Citation inside an existing [@a] adds ; @b instead of nesting', async () => {
+      const editor = await openNote('Known [@ldpruner2024] result.');
+      editor.selection = new vscode.Selection(0, 12, 0, 12);
+      await vscode.commands.executeCommand('paperDigest.insertCitation', 'efficientqat2024');
+      assert.equal(editor.document.getText(), 'Known [@ldpruner2024; @efficientqat2024] result.');
+    });
+
+    it('Insert Citation in footnote style adds the definition at the end of the note', async () => {
+      await vscode.workspace.getConfiguration('paperDigest').update('citationStyle', 'footnote', vscode.ConfigurationTarget.Global);
+      const editor = await openNote('Quantization helps.\n');
+      editor.selection = new vscode.Selection(0, 18, 0, 18);
+      await vscode.commands.executeCommand('paperDigest.insertCitation', 'efficientqat2024');
+      const text = editor.document.getText();
+      assert.ok(text.startsWith('Quantization helps[^efficientqat2024].\n'), text);
+      assert.match(text, /\n\[\^efficientqat2024\]: EfficientQAT: Efficient Quantization-Aware Training for Large Language Models \(2024\)\. https:\/\/github\.com\/OpenGVLab\/EfficientQAT\n$/);
+    });
+
+    it('Copy Citation Key and Copy BibTeX put the paper on the clipboard', async () => {
+      await vscode.commands.executeCommand('paperDigest.copyCitationKey', 'ldpruner2024');
+      assert.equal(await vscode.env.clipboard.readText(), 'ldpruner2024');
+      await vscode.commands.executeCommand('paperDigest.copyBibtex', 'ldpruner2024');
+      assert.match(await vscode.env.clipboard.readText(), /^@misc\{ldpruner2024,/);
+    });
+
+    it('Show in Digest opens the digest at the paper\'s line', async () => {
+      await vscode.commands.executeCommand('paperDigest.showInDigest', 'ldpruner2024');
+      const editor = await until('the digest editor', () => (vscode.window.activeTextEditor?.document.uri.path.endsWith('daily-papers-parameter-count.txt') ? vscode.window.activeTextEditor : undefined));
+      assert.equal(editor.selection.active.line, 28);
+      assert.match(editor.document.lineAt(28).text, /^LD-Pruner:/);
+    });
+
+    it('Open Paper Card shows the card in the editor area', async () => {
+      await vscode.commands.executeCommand('paperDigest.openPaper', 'efficientqat2024');
+      const tab = await until('the card tab', () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('paperDigest.card')),
+      );
+      assert.equal(tab.label, 'EfficientQAT');
+    });
+  });
+
+  describe('technique tree', () => {
+    it('lists categories, techniques with counts, and papers', async () => {
+      const categories = api.tree.getChildren();
+      const labels = categories.map((c) => api.tree.getTreeItem(c).label);
+      assert.ok(labels.includes('Compression'), labels.join());
+      const compression = categories.find((c) => api.tree.getTreeItem(c).label === 'Compression')!;
+      const pruning = api.tree.getChildren(compression).find((t) => api.tree.getTreeItem(t).label === 'Pruning & Sparsity')!;
+      const item = api.tree.getTreeItem(pruning);
+      const papers = api.tree.getChildren(pruning);
+      assert.equal(item.description, String(papers.length));
+      const ld = papers.map((p) => api.tree.getTreeItem(p)).find((p) => p.label === 'LD-Pruner')!;
+      assert.equal(ld.description, '2024-04-18 · ▲ 0');
+      assert.equal(ld.command?.command, 'paperDigest.openPaper');
+      assert.ok(ld.tooltip instanceof vscode.MarkdownString);
+    });
+
+    it('sorts papers by upvotes when asked', async () => {
+      api.tree.setSort('upvotes');
+      try {
+        const compression = api.tree.getChildren().find((c) => api.tree.getTreeItem(c).label === 'Compression')!;
+        const pruning = api.tree.getChildren(compression).find((t) => api.tree.getTreeItem(t).label === 'Pruning & Sparsity')!;
+        const votes = api.tree.getChildren(pruning).map((p) => (p.kind === 'paper' ? p.paper.upvotes ?? -1 : -1));
+        assert.deepEqual(votes, [...votes].sort((a, b) => b - a));
+      } finally {
+        api.tree.setSort('date');
+      }
+    });
+  });
+});

@@ -1,0 +1,119 @@
+// Starts a real VS Code (code-server 4.100.3, installed by install-code-server.sh) on
+// 127.0.0.1 with throw-away profile folders, and opens its workbench in Debian's
+// Chromium through playwright-core. Used by the integration runner, the UI tests
+// and `npm run start:vscode`.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CODE_SERVER = path.join(ROOT, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url, child, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts code-server. Returns { url, dataDir, stop }. `settings` go into the
+ * user settings.json; the workspace folder is opened by URL, not here.
+ */
+async function startCodeServer({ settings = {}, log = () => {} } = {}) {
+  if (!fs.existsSync(CODE_SERVER)) {
+    throw new Error(`code-server is not installed: run test/vscode/install-code-server.sh (looked for ${CODE_SERVER})`);
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paper-digest-vscode-'));
+  for (const dir of ['xdg-config', 'xdg-data', 'xdg-cache', 'ext', 'User', 'tmp']) fs.mkdirSync(path.join(dataDir, dir), { recursive: true });
+  fs.writeFileSync(
+    path.join(dataDir, 'User', 'settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'security.workspace.trust.enabled': false,
+      'editor.hover.delay': 200,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'workbench.tips.enabled': false,
+      'chat.commandCenter.enabled': false,
+      ...settings,
+    }),
+  );
+  const port = await freePort();
+  const child = spawn(
+    CODE_SERVER,
+    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', dataDir, '--extensions-dir', path.join(dataDir, 'ext')],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, XDG_CONFIG_HOME: path.join(dataDir, 'xdg-config'), XDG_DATA_HOME: path.join(dataDir, 'xdg-data'), XDG_CACHE_HOME: path.join(dataDir, 'xdg-cache'), TMPDIR: path.join(dataDir, 'tmp') },
+    },
+  );
+  child.stdout.on('data', (d) => log(`[code-server] ${d}`));
+  child.stderr.on('data', (d) => log(`[code-server] ${d}`));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  try {
+    await waitForHealth(url, child);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { url, dataDir, stop };
+}
+
+/** The workbench URL that opens `folder` with our extension loaded from source (and optional tests). */
+function workbenchUrl(base, folder, { testsPath } = {}) {
+  const payload = [['extensionDevelopmentPath', `vscode-remote://remote${ROOT}`]];
+  if (testsPath) payload.push(['extensionTestsPath', `vscode-remote://remote${testsPath}`]);
+  return `${base}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+async function launchBrowser(dataDir) {
+  const { chromium } = require('playwright-core');
+  return chromium.launchPersistentContext(path.join(dataDir, 'chromium'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A throw-away copy of a folder, so that tests may edit and save notes. */
+function copyWorkspace(from) {
+  const to = fs.mkdtempSync(path.join(os.tmpdir(), 'paper-digest-notes-'));
+  fs.cpSync(from, to, { recursive: true });
+  return to;
+}
+
+module.exports = { ROOT, startCodeServer, workbenchUrl, launchBrowser, copyWorkspace };
