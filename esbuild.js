@@ -24,7 +24,7 @@ const common = {
 function testEntries(dir) {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { recursive: true })
-    .filter((f) => /\.(test|suite)\.ts$|(^|\/)index\.ts$/.test(f))
+    .filter((f) => /\.(test|suite|ui)\.ts$|(^|\/)index\.ts$/.test(f))
     .map((f) => path.join(dir, f));
 }
 
@@ -37,10 +37,10 @@ async function main() {
     builds.push({
       ...common,
       sourcemap: true,
-      entryPoints: [...testEntries('test/unit'), ...testEntries('test/integration')],
+      entryPoints: [...testEntries('test/unit'), ...testEntries('test/integration'), ...testEntries('test/ui')],
       outdir: 'out/test',
       outbase: 'test',
-      external: ['vscode', 'mocha'],
+      external: ['vscode', 'mocha', 'playwright-core'],
     });
   }
   if (watch) {

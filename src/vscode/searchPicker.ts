@@ -68,7 +68,9 @@ export async function pickPapers(service: LibraryService, options: PickerOptions
     pick.onDidAccept(() => {
       if (options.many) {
         const selected = [...chosen.values()].map((i) => i.paper);
-        finish(selected.length ? selected : pick.activeItems.map((i) => i.paper));
+        // Enter with nothing ticked takes the highlighted row, else the top one, as in a single pick.
+        const fallback = pick.activeItems.length ? pick.activeItems : pick.items.slice(0, 1);
+        finish(selected.length ? selected : fallback.map((i) => i.paper));
       } else finish(pick.activeItems.slice(0, 1).map((i) => i.paper));
     });
     pick.onDidHide(() => finish([]));

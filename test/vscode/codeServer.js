@@ -8,7 +8,15 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const ROOT = path.resolve(__dirname, '..', '..');
+/** The repository root, found from wherever this file ends up (it is also bundled into out/). */
+function findRoot(dir) {
+  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
+    const manifest = path.join(d, 'package.json');
+    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'paper-digest') return d;
+  }
+  throw new Error(`no paper-digest package.json above ${dir}`);
+}
+const ROOT = findRoot(__dirname);
 const CODE_SERVER = path.join(ROOT, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
