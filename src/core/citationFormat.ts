@@ -6,9 +6,9 @@ export type ExportFormat = CitationStyle | 'bibtex' | 'csl-json';
 export const CITATION_STYLES: readonly CitationStyle[] = ['pandoc', 'footnote', 'link'];
 export const EXPORT_FORMATS: readonly ExportFormat[] = [...CITATION_STYLES, 'bibtex', 'csl-json'];
 
-/** The page a link citation points at: the paper's own link, else its code link, else a Hugging Face search. */
+/** The page a link citation points at: the paper's own page, else its first link, else a Hugging Face search. */
 export function paperUrl(paper: Paper): string {
-  return paper.links[0] ?? `https://huggingface.co/papers?q=${encodeURIComponent(paper.title)}`;
+  return paper.url ?? paper.links[0] ?? `https://huggingface.co/papers?q=${encodeURIComponent(paper.title)}`;
 }
 
 /** `[@a; @b]` */
@@ -82,6 +82,8 @@ export function formatBibtex(paper: Paper): string {
     fields.push(['year', paper.date.slice(0, 4)]);
     fields.push(['date', paper.date]);
   }
+  if (paper.doi) fields.push(['doi', escapeBibtex(paper.doi)]);
+  if (paper.arxivId) fields.push(['eprint', escapeBibtex(paper.arxivId)], ['archiveprefix', 'arXiv']);
   fields.push(['url', escapeBibtex(paperUrl(paper))]);
   if (paper.abstract) fields.push(['abstract', escapeBibtex(paper.abstract)]);
   const body = fields.map(([name, value]) => `  ${name} = {${value}}`).join(',\n');
@@ -96,6 +98,7 @@ export interface CslItem {
   author?: Array<{ literal: string }>;
   issued?: { 'date-parts': number[][] };
   URL: string;
+  DOI?: string;
   abstract?: string;
 }
 
@@ -104,6 +107,7 @@ export function toCslItem(paper: Paper): CslItem {
   const names = paper.authors.length ? paper.authors : paper.organization ? [paper.organization] : [];
   if (names.length) item.author = names.map((literal) => ({ literal }));
   if (paper.date) item.issued = { 'date-parts': [paper.date.split('-').map(Number)] };
+  if (paper.doi) item.DOI = paper.doi;
   if (paper.abstract) item.abstract = paper.abstract;
   return item;
 }

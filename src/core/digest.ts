@@ -1,10 +1,28 @@
 import { ParseResult } from './model';
+import { looksLikeBibtex, parseBibtex } from './formats/bibtex';
+import { isCslItem, parseCslJson } from './formats/cslJson';
 import { parseDailyPapersPage } from './formats/dailyPapersPage';
+import { isHfPaperObject, parseHfJson } from './formats/hfJson';
+import { firstJsonElement } from './formats/json';
 import { looksBinary } from './text';
 
+export type DigestFormat = 'daily-papers-page' | 'hf-json' | 'csl-json' | 'bibtex';
+
+/** Tells the format from the content (a `.txt` may hold JSON, a `.json` may be BibTeX). */
+export function detectFormat(text: string): DigestFormat {
+  const start = text.trimStart();
+  if (start.startsWith('[') || start.startsWith('{')) {
+    const sample = firstJsonElement(start);
+    if (sample !== undefined && isCslItem(sample) && !isHfPaperObject(sample)) return 'csl-json';
+    return 'hf-json';
+  }
+  if (start.startsWith('@') || looksLikeBibtex(text)) return 'bibtex';
+  return 'daily-papers-page';
+}
+
 /**
- * Parses one digest file. Never throws: whatever the input, it returns the
- * papers it could read and a problem for each thing it could not.
+ * Parses one digest file in whichever format it is. Never throws: whatever the
+ * input, it returns the papers it could read and a problem for each thing it could not.
  */
 export function parseDigest(text: string, path: string): ParseResult {
   try {
@@ -18,7 +36,16 @@ export function parseDigest(text: string, path: string): ParseResult {
     if (!body.trim()) {
       return { papers: [], problems: [{ path, line: 0, severity: 'warning', message: `${path} is empty.` }] };
     }
-    return parseDailyPapersPage(body, path);
+    switch (detectFormat(body)) {
+      case 'hf-json':
+        return parseHfJson(body, path);
+      case 'csl-json':
+        return parseCslJson(body, path);
+      case 'bibtex':
+        return parseBibtex(body, path);
+      default:
+        return parseDailyPapersPage(body, path);
+    }
   } catch (error) {
     // A parser bug must cost one file, never the library.
     return {

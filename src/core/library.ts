@@ -1,11 +1,13 @@
+import type { AsPlainObject } from 'minisearch';
 import { assignCitationKeys } from './citationKeys';
 import { parseDigest } from './digest';
 import { MentionMatcher } from './mentions';
 import { Paper, ParseResult, Problem } from './model';
-import { extractNames } from './names';
+import { PaperNames, extractNames } from './names';
 import { NoteScan, scanNote } from './noteScanner';
-import { SearchHit, SearchIndex, SearchOptions } from './searchIndex';
+import { SearchHit, SearchIndex, SearchOptions, SyncCounts } from './searchIndex';
 import { Taxonomy, defaultTaxonomy } from './techniques';
+import { normalizeTitle } from './text';
 
 export interface DigestSource {
   path: string;
@@ -27,32 +29,32 @@ export interface CategoryGroup {
 
 /**
  * Every paper of the user's digests, with names, keys and techniques filled in,
- * and the lookups the editor needs on every keystroke and mouse move. Immutable:
- * a changed digest gives a new Library.
+ * and the lookups the editor needs on every keystroke and mouse move. A Library
+ * is a snapshot: a changed digest gives a new one (see LibraryBuilder).
  */
 export class Library {
-  readonly papers: readonly Paper[];
-  readonly problems: readonly Problem[];
-  readonly taxonomy: Taxonomy;
   private readonly byKey = new Map<string, Paper>();
-  private searchIndex: SearchIndex | undefined;
   private mentionMatcher: MentionMatcher | undefined;
 
-  constructor(results: readonly ParseResult[], taxonomy: Taxonomy = defaultTaxonomy) {
-    this.taxonomy = taxonomy;
-    const papers = results.flatMap((r) => r.papers);
-    this.problems = results.flatMap((r) => r.problems);
-    nameAndClassify(papers, taxonomy);
-    assignCitationKeys(papers);
+  constructor(
+    readonly papers: readonly Paper[],
+    readonly problems: readonly Problem[],
+    readonly taxonomy: Taxonomy,
+    private readonly index: SearchIndex,
+  ) {
     for (const paper of papers) this.byKey.set(paper.key, paper);
-    this.papers = papers;
   }
 
-  static fromDigests(sources: readonly DigestSource[], taxonomy?: Taxonomy): Library {
-    return new Library(
-      sources.map((s) => parseDigest(s.text, s.path)),
-      taxonomy,
-    );
+  static fromResults(results: readonly ParseResult[], taxonomy: Taxonomy = defaultTaxonomy): Library {
+    const builder = new LibraryBuilder(taxonomy);
+    results.forEach((result, i) => builder.setDigest(`#${i}`, result));
+    return builder.build().library;
+  }
+
+  static fromDigests(sources: readonly DigestSource[], taxonomy: Taxonomy = defaultTaxonomy): Library {
+    const builder = new LibraryBuilder(taxonomy);
+    for (const s of sources) builder.setDigest(s.path, parseDigest(s.text, s.path));
+    return builder.build().library;
   }
 
   paper(key: string): Paper | undefined {
@@ -60,8 +62,7 @@ export class Library {
   }
 
   search(query: string, options?: SearchOptions): SearchHit[] {
-    this.searchIndex ??= new SearchIndex(this.papers, (id) => this.taxonomy.technique(id)?.label ?? id);
-    return this.searchIndex.search(query, options);
+    return this.index.search(query, options);
   }
 
   /** Citations and paper mentions in a Markdown note. */
@@ -86,12 +87,7 @@ export class Library {
         label: category.label,
         techniques: this.taxonomy.techniques
           .filter((t) => t.category === category.id && byTechnique.has(t.id))
-          .map((t) => ({
-            id: t.id,
-            label: t.label,
-            category: t.category,
-            papers: [...byTechnique.get(t.id)!].sort(newestFirst),
-          })),
+          .map((t) => ({ id: t.id, label: t.label, category: t.category, papers: [...byTechnique.get(t.id)!].sort(newestFirst) })),
       }))
       .filter((c) => c.techniques.length > 0);
   }
@@ -101,21 +97,150 @@ export function newestFirst(a: Paper, b: Paper): number {
   return (b.date ?? '').localeCompare(a.date ?? '') || a.title.localeCompare(b.title);
 }
 
+interface Derived {
+  names: PaperNames;
+  techniques: string[];
+}
+
+/** What a saved index holds: enough to rebuild the library without parsing, classifying or indexing. */
+export interface LibrarySnapshot {
+  format: 1;
+  digests: Array<[string, ParseResult]>;
+  derived: Array<[string, string, Derived]>;
+  index: AsPlainObject;
+}
+
 /**
- * Fills in names (dropping any name two papers share, since it would not say
- * which paper is meant) and techniques.
+ * Keeps the parsed digests and everything derived from them, so that when one
+ * digest changes only its papers are named, classified and re-indexed again.
  */
-function nameAndClassify(papers: Paper[], taxonomy: Taxonomy): void {
-  const names = papers.map((p) => {
-    const found = p.shortName === null && p.aliases.length === 0 ? extractNames(p.title, p.abstract) : p;
-    return [found.shortName, ...found.aliases].filter((n): n is string => !!n);
-  });
+export class LibraryBuilder {
+  private readonly digests = new Map<string, ParseResult>();
+  /** Names and techniques by title, then abstract: a paper whose text did not change is not re-read. */
+  private readonly derived = new Map<string, Map<string, Derived>>();
+  private readonly index: SearchIndex;
+  private adopted = false;
+
+  constructor(
+    readonly taxonomy: Taxonomy = defaultTaxonomy,
+    snapshot?: LibrarySnapshot,
+  ) {
+    this.index = new SearchIndex((id) => taxonomy.technique(id)?.label ?? id, snapshot?.index);
+    if (snapshot) {
+      for (const [path, result] of snapshot.digests) this.digests.set(path, result);
+      for (const [title, abstract, derived] of snapshot.derived) this.remember(title, abstract, derived);
+      this.adopted = true;
+    }
+  }
+
+  get paths(): string[] {
+    return [...this.digests.keys()];
+  }
+
+  digest(path: string): ParseResult | undefined {
+    return this.digests.get(path);
+  }
+
+  setDigest(path: string, result: ParseResult): void {
+    this.digests.set(path, result);
+  }
+
+  removeDigest(path: string): boolean {
+    return this.digests.delete(path);
+  }
+
+  /** Merges the digests into one library and brings the search index up to date. */
+  build(): { library: Library; counts: SyncCounts } {
+    const papers = mergePapers([...this.digests.values()].flatMap((r) => r.papers));
+    const names = papers.map((p) => this.derive(p));
+    dropSharedNames(papers, names.map((d) => d.names));
+    papers.forEach((paper, i) => {
+      if (paper.techniques.length === 0) paper.techniques = names[i]!.techniques;
+    });
+    assignCitationKeys(papers);
+    let counts: SyncCounts;
+    if (this.adopted) {
+      // The saved index already describes these papers.
+      this.index.adopt(papers);
+      this.adopted = false;
+      counts = { added: 0, removed: 0, updated: 0 };
+    } else counts = this.index.sync(papers);
+    const problems = [...this.digests.values()].flatMap((r) => r.problems);
+    return { library: new Library(papers, problems, this.taxonomy, this.index), counts };
+  }
+
+  toSnapshot(): LibrarySnapshot {
+    const derived: Array<[string, string, Derived]> = [];
+    for (const [title, byAbstract] of this.derived) for (const [abstract, d] of byAbstract) derived.push([title, abstract, d]);
+    return { format: 1, digests: [...this.digests], derived, index: this.index.toJSON() };
+  }
+
+  private derive(paper: Paper): Derived {
+    const known = this.derived.get(paper.title)?.get(paper.abstract);
+    if (known) return known;
+    const derived: Derived = { names: extractNames(paper.title, paper.abstract), techniques: this.taxonomy.classify(paper.title, paper.abstract) };
+    this.remember(paper.title, paper.abstract, derived);
+    return derived;
+  }
+
+  private remember(title: string, abstract: string, derived: Derived): void {
+    let byAbstract = this.derived.get(title);
+    if (!byAbstract) this.derived.set(title, (byAbstract = new Map()));
+    byAbstract.set(abstract, derived);
+  }
+}
+
+/**
+ * One paper per real paper: entries with the same arXiv id or DOI, else the same
+ * normalised title, merge into one that keeps every source and the richest fields.
+ * Returns new objects; the parsed digests are never changed.
+ */
+export function mergePapers(raw: readonly Paper[]): Paper[] {
+  const merged: Paper[] = [];
+  const byArxiv = new Map<string, Paper>();
+  const byDoi = new Map<string, Paper>();
+  const byTitle = new Map<string, Paper>();
+  for (const entry of raw) {
+    const title = normalizeTitle(entry.title);
+    const doi = entry.doi?.toLowerCase() ?? null;
+    const existing = (entry.arxivId && byArxiv.get(entry.arxivId)) || (doi && byDoi.get(doi)) || byTitle.get(title);
+    if (existing) absorb(existing, entry);
+    else {
+      const paper: Paper = { ...entry, aliases: [...entry.aliases], links: [...entry.links], sources: [...entry.sources], techniques: [...entry.techniques] };
+      paper.id = entry.arxivId ? `arxiv:${entry.arxivId}` : doi ? `doi:${doi}` : `title:${title}`;
+      merged.push(paper);
+    }
+    const target = existing || merged[merged.length - 1]!;
+    if (target.arxivId) byArxiv.set(target.arxivId, target);
+    if (target.doi) byDoi.set(target.doi.toLowerCase(), target);
+    byTitle.set(title, target);
+  }
+  return merged;
+}
+
+function absorb(into: Paper, from: Paper): void {
+  into.key ||= from.key;
+  if (from.abstract.length > into.abstract.length) into.abstract = from.abstract;
+  if (!into.date || (from.date && from.date.length > into.date.length)) into.date = from.date ?? into.date;
+  if (from.upvotes !== null && (into.upvotes === null || from.upvotes > into.upvotes)) into.upvotes = from.upvotes;
+  if (!into.authors.length && from.authors.length) into.authors = from.authors;
+  into.authorCount ??= from.authorCount;
+  into.organization ??= from.organization;
+  into.url ??= from.url;
+  into.arxivId ??= from.arxivId;
+  into.doi ??= from.doi;
+  for (const link of from.links) if (!into.links.includes(link)) into.links.push(link);
+  into.sources.push(...from.sources);
+}
+
+/** Fills in names, dropping any name two papers share, since it would not say which paper is meant. */
+function dropSharedNames(papers: Paper[], found: PaperNames[]): void {
+  const lists = found.map((n) => [n.shortName, ...n.aliases].filter((x): x is string => !!x));
   const uses = new Map<string, number>();
-  for (const list of names) for (const n of new Set(list.map((x) => x.toLowerCase()))) uses.set(n, (uses.get(n) ?? 0) + 1);
+  for (const list of lists) for (const n of new Set(list.map((x) => x.toLowerCase()))) uses.set(n, (uses.get(n) ?? 0) + 1);
   papers.forEach((paper, i) => {
-    const unique = names[i]!.filter((n) => uses.get(n.toLowerCase()) === 1);
+    const unique = lists[i]!.filter((n) => uses.get(n.toLowerCase()) === 1);
     paper.shortName = unique.find((n) => !n.includes(' ')) ?? unique[0] ?? null;
     paper.aliases = unique.filter((n) => n !== paper.shortName);
-    if (paper.techniques.length === 0) paper.techniques = taxonomy.classify(paper.title, paper.abstract);
   });
 }

@@ -16,6 +16,8 @@ export interface SourceLocation {
 }
 
 export interface Paper {
+  /** Stable identity in the library (arXiv id, DOI or normalised title), set when merging. */
+  id: string;
   /** Citation key, unique in the library (assigned by `assignCitationKeys`). */
   key: string;
   title: string;
@@ -24,7 +26,7 @@ export interface Paper {
   shortName: string | null;
   /** Other names for the paper (acronyms, the title before a colon); never shared by two papers. */
   aliases: string[];
-  /** ISO `YYYY-MM-DD`, or null when the digest gives no date. */
+  /** ISO `YYYY-MM-DD` (or `YYYY`, `YYYY-MM` where the digest gives no more), or null. */
   date: string | null;
   /** Upvotes; 0 where the page shows none, null where the paper has no meta block. */
   upvotes: number | null;
@@ -33,8 +35,41 @@ export interface Paper {
   organization: string | null;
   /** Technique ids (see `techniques.ts`), filled in by the library. */
   techniques: string[];
+  /** Links found in the abstract and given by the digest (code, project page). */
   links: string[];
+  /** The paper's own page (arXiv, DOI, Hugging Face), or null when the digest gives none. */
+  url: string | null;
+  arxivId: string | null;
+  doi: string | null;
+  /** Where the paper was read; with several digests, the first. */
   source: SourceLocation;
+  /** Every digest entry that describes this paper (merged by arXiv id, DOI or title). */
+  sources: SourceLocation[];
+}
+
+/** A paper as a parser reads it, before the library names, keys and classifies it. */
+export function newPaper(title: string, source: SourceLocation, fields: Partial<Paper> = {}): Paper {
+  return {
+    id: '',
+    key: '',
+    title,
+    abstract: '',
+    shortName: null,
+    aliases: [],
+    date: null,
+    upvotes: null,
+    authorCount: null,
+    authors: [],
+    organization: null,
+    techniques: [],
+    links: [],
+    url: null,
+    arxivId: null,
+    doi: null,
+    source,
+    sources: [source],
+    ...fields,
+  };
 }
 
 export type ProblemSeverity = 'error' | 'warning';

@@ -8,7 +8,7 @@ import { NoteScan } from '../core/noteScanner';
  * through `vscode.workspace.fs`, so the same code works on the desktop and the web.
  */
 export class LibraryService implements vscode.Disposable {
-  private library: Library = new Library([]);
+  private library: Library = Library.fromResults([]);
   private readonly scans = new Map<string, { version: number; scan: NoteScan }>();
   private readonly changed = new vscode.EventEmitter<Library>();
   readonly onDidChange = this.changed.event;

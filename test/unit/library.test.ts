@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { assignCitationKeys, baseKey } from '../../src/core/citationKeys';
 import { Library } from '../../src/core/library';
-import { Paper } from '../../src/core/model';
+import { Paper, newPaper } from '../../src/core/model';
 import { extractNames } from '../../src/core/names';
 import { SEED_PATH, readSeed } from './fixtures';
 
@@ -9,10 +9,7 @@ const seedLibrary = () => Library.fromDigests([{ path: SEED_PATH, text: readSeed
 const byTitle = (library: Library, prefix: string) => library.papers.find((p) => p.title.startsWith(prefix))!;
 
 function paper(title: string, date: string | null, extra: Partial<Paper> = {}): Paper {
-  return {
-    key: '', title, abstract: '', shortName: null, aliases: [], date, upvotes: 0, authorCount: null, authors: [],
-    organization: null, techniques: [], links: [], source: { path: 'x', line: 0 }, ...extra,
-  };
+  return newPaper(title, { path: 'x', line: 0 }, { date, upvotes: 0, ...extra });
 }
 
 describe('paper names', () => {
@@ -50,7 +47,7 @@ describe('paper names', () => {
 
   it('drops a name two papers share', () => {
     const abstract = 'We propose FooNet, a network.';
-    const lib = new Library([{ papers: [paper('FooNet: One', '2024-01-01', { abstract }), paper('Another Paper Entirely', '2024-02-01', { abstract }), paper('BarNet: Two', '2024-03-01')], problems: [] }]);
+    const lib = Library.fromResults([{ papers: [paper('FooNet: One', '2024-01-01', { abstract }), paper('Another Paper Entirely', '2024-02-01', { abstract }), paper('BarNet: Two', '2024-03-01')], problems: [] }]);
     assert.equal(lib.papers[0]!.shortName, null);
     assert.equal(lib.papers[1]!.shortName, null);
     assert.equal(lib.papers[2]!.shortName, 'BarNet');

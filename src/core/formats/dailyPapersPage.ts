@@ -1,4 +1,4 @@
-import { ParseResult, Paper, Problem } from '../model';
+import { ParseResult, Paper, Problem, newPaper } from '../model';
 import { extractLinks, splitLines } from '../text';
 
 /**
@@ -103,21 +103,7 @@ export function parseDailyPapersPage(text: string, path: string): ParseResult {
     } else {
       warn(current.line, `Paper "${preview(title)}" (line ${current.line + 1}) has no abstract.`);
     }
-    const paper: Paper = {
-      key: '',
-      title,
-      abstract,
-      shortName: null,
-      aliases: [],
-      date: null,
-      upvotes: null,
-      authorCount: null,
-      authors: [],
-      organization: null,
-      techniques: [],
-      links: extractLinks(abstract),
-      source: { path, line: current.line },
-    };
+    const paper = newPaper(title, { path, line: current.line }, { abstract, links: extractLinks(abstract) });
     i = readMetaBlock(lines, i, paper, warn);
     papers.push(paper);
   }

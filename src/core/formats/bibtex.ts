@@ -1,0 +1,105 @@
+import { Creator, parse } from '@retorquere/bibtex-parser';
+import { ParseResult, Paper, Problem, newPaper } from '../model';
+import { LineIndex } from '../positions';
+import { extractLinks } from '../text';
+
+/**
+ * BibTeX / BibLaTeX through @retorquere/bibtex-parser (the parser behind Better
+ * BibTeX's imports): LaTeX to Unicode, names split, recovery after a broken entry.
+ * Citation keys are kept exactly as the user wrote them.
+ */
+
+const MONTHS: Record<string, string> = {
+  jan: '01', feb: '02', mar: '03', apr: '04', may: '05', jun: '06', jul: '07', aug: '08', sep: '09', oct: '10', nov: '11', dec: '12',
+};
+
+export function looksLikeBibtex(text: string): boolean {
+  return /^\s*@[a-zA-Z]+\s*[{(]/m.test(text.slice(0, 20000));
+}
+
+export function parseBibtex(text: string, path: string): ParseResult {
+  const problems: Problem[] = [];
+  const papers: Paper[] = [];
+  const lines = new LineIndex(text);
+  const lineOf = (input: string | undefined, from = 0): number => {
+    const at = input ? text.indexOf(input.trim().slice(0, 200), from) : -1;
+    return at >= 0 ? lines.position(at).line : 0;
+  };
+  let library: ReturnType<typeof parse>;
+  try {
+    library = parse(text, { english: false, sentenceCase: false, caseProtection: false, unsupported: 'ignore' });
+  } catch (error) {
+    return { papers, problems: [{ path, line: 0, severity: 'error', message: `Could not read ${path} as BibTeX: ${(error as Error).message}` }] };
+  }
+  for (const error of library.errors) {
+    const at = /at line (\d+)/.exec(error.error);
+    const line = error.input ? lineOf(error.input) : at ? Number(at[1]) - 1 : 0;
+    problems.push({ path, line, severity: 'error', message: `BibTeX syntax error in the entry at line ${line + 1}: ${error.error.replace(/\s+/g, ' ').slice(0, 200)}` });
+  }
+  const seen = new Map<string, number>();
+  let searchFrom = 0;
+  for (const entry of library.entries) {
+    const line = entry.input ? lineOf(entry.input, searchFrom) : lineOf(`{${entry.key},`);
+    if (entry.input) searchFrom = Math.max(searchFrom, text.indexOf(entry.input.trim().slice(0, 200), searchFrom));
+    const fields = entry.fields as Record<string, unknown>;
+    const title = text1(fields.title);
+    if (!title) {
+      problems.push({ path, line, severity: 'warning', message: `Entry "${entry.key}" (line ${line + 1}) has no title; skipped.` });
+      continue;
+    }
+    if (seen.has(entry.key)) {
+      problems.push({ path, line, severity: 'warning', message: `Duplicate citation key "${entry.key}" at line ${line + 1} (first at line ${seen.get(entry.key)! + 1}); skipped.` });
+      continue;
+    }
+    seen.set(entry.key, line);
+    const authors = ((fields.author as Creator[] | undefined) ?? []).map(creatorName).filter(Boolean);
+    const abstract = text1(fields.abstract);
+    const doi = text1(fields.doi) || null;
+    const eprint = text1(fields.eprint);
+    const isArxiv = /arxiv/i.test(text1(fields.archiveprefix) || text1(fields.eprinttype)) || /^\d{4}\.\d{4,5}(v\d+)?$/.test(eprint);
+    const arxivId = isArxiv && eprint ? eprint.replace(/^arXiv:/i, '').replace(/v\d+$/, '') : arxivFromUrl(text1(fields.url));
+    const url = text1(fields.url) || (doi ? `https://doi.org/${doi}` : arxivId ? `https://arxiv.org/abs/${arxivId}` : '') || null;
+    papers.push(
+      newPaper(title, { path, line }, {
+        key: entry.key,
+        abstract,
+        authors,
+        authorCount: authors.length || null,
+        organization: authors.length ? null : text1(fields.institution) || text1(fields.organization) || null,
+        date: dateOf(fields),
+        doi,
+        arxivId,
+        url,
+        links: extractLinks(abstract),
+      }),
+    );
+  }
+  return { papers, problems };
+}
+
+/** A field as one line of text (array fields such as `institution` joined). */
+function text1(value: unknown): string {
+  if (typeof value === 'string') return value.replace(/\s+/g, ' ').trim();
+  if (Array.isArray(value)) return value.filter((v) => typeof v === 'string').join(', ').trim();
+  return '';
+}
+
+function creatorName(c: Creator): string {
+  if (c.name) return c.name;
+  return [c.firstName, c.prefix, c.lastName, c.suffix].filter(Boolean).join(' ').trim();
+}
+
+function dateOf(fields: Record<string, unknown>): string | null {
+  const date = text1(fields.date);
+  const full = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(date);
+  if (full) return [full[1], full[2], full[3]].filter(Boolean).join('-');
+  const year = /^\d{4}$/.exec(text1(fields.year))?.[0];
+  if (!year) return null;
+  const month = text1(fields.month).toLowerCase();
+  const m = MONTHS[month.slice(0, 3)] ?? (/^\d{1,2}$/.test(month) ? month.padStart(2, '0') : undefined);
+  return m ? `${year}-${m}` : year;
+}
+
+function arxivFromUrl(url: string): string | null {
+  return /arxiv\.org\/(?:abs|pdf)\/(\d{4}\.\d{4,5})/i.exec(url)?.[1] ?? null;
+}
