@@ -20,6 +20,13 @@ export function detectFormat(text: string): DigestFormat {
   return 'daily-papers-page';
 }
 
+const PARSERS: Record<DigestFormat, (text: string, path: string) => ParseResult> = {
+  'daily-papers-page': parseDailyPapersPage,
+  'hf-json': parseHfJson,
+  'csl-json': parseCslJson,
+  bibtex: parseBibtex,
+};
+
 /**
  * Parses one digest file in whichever format it is. Never throws: whatever the
  * input, it returns the papers it could read and a problem for each thing it could not.
@@ -36,16 +43,9 @@ export function parseDigest(text: string, path: string): ParseResult {
     if (!body.trim()) {
       return { papers: [], problems: [{ path, line: 0, severity: 'warning', message: `${path} is empty.` }] };
     }
-    switch (detectFormat(body)) {
-      case 'hf-json':
-        return parseHfJson(body, path);
-      case 'csl-json':
-        return parseCslJson(body, path);
-      case 'bibtex':
-        return parseBibtex(body, path);
-      default:
-        return parseDailyPapersPage(body, path);
-    }
+    const result = PARSERS[detectFormat(body)](body, path);
+    result.problems.sort((a, b) => a.line - b.line);
+    return result;
   } catch (error) {
     // A parser bug must cost one file, never the library.
     return {

@@ -31,9 +31,11 @@ export function parseBibtex(text: string, path: string): ParseResult {
   } catch (error) {
     return { papers, problems: [{ path, line: 0, severity: 'error', message: `Could not read ${path} as BibTeX: ${(error as Error).message}` }] };
   }
+  const errorLines = new Set<number>();
   for (const error of library.errors) {
     const at = /at line (\d+)/.exec(error.error);
     const line = error.input ? lineOf(error.input) : at ? Number(at[1]) - 1 : 0;
+    errorLines.add(line);
     problems.push({ path, line, severity: 'error', message: `BibTeX syntax error in the entry at line ${line + 1}: ${error.error.replace(/\s+/g, ' ').slice(0, 200)}` });
   }
   const seen = new Map<string, number>();
@@ -44,7 +46,8 @@ export function parseBibtex(text: string, path: string): ParseResult {
     const fields = entry.fields as Record<string, unknown>;
     const title = text1(fields.title);
     if (!title) {
-      problems.push({ path, line, severity: 'warning', message: `Entry "${entry.key}" (line ${line + 1}) has no title; skipped.` });
+      // A syntax error already reported here explains the missing title.
+      if (!errorLines.has(line)) problems.push({ path, line, severity: 'warning', message: `Entry "${entry.key}" (line ${line + 1}) has no title; skipped.` });
       continue;
     }
     if (seen.has(entry.key)) {
@@ -79,14 +82,15 @@ export function parseBibtex(text: string, path: string): ParseResult {
 
 /** A field as one line of text (array fields such as `institution` joined). */
 function text1(value: unknown): string {
-  if (typeof value === 'string') return value.replace(/\s+/g, ' ').trim();
-  if (Array.isArray(value)) return value.filter((v) => typeof v === 'string').join(', ').trim();
+  // NFC: the parser writes accents as combining marks ("U" + "̈"), which would not match "Ü" typed in a note.
+  if (typeof value === 'string') return value.replace(/\s+/g, ' ').trim().normalize('NFC');
+  if (Array.isArray(value)) return value.filter((v) => typeof v === 'string').join(', ').trim().normalize('NFC');
   return '';
 }
 
 function creatorName(c: Creator): string {
-  if (c.name) return c.name;
-  return [c.firstName, c.prefix, c.lastName, c.suffix].filter(Boolean).join(' ').trim();
+  const name = c.name ?? [c.firstName, c.prefix, c.lastName, c.suffix].filter(Boolean).join(' ');
+  return name.trim().normalize('NFC');
 }
 
 function dateOf(fields: Record<string, unknown>): string | null {

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { parseDigest } from '../../src/core/digest';
+import { LibraryBuilder, LibrarySnapshot } from '../../src/core/library';
+import { SEED_PATH, readFixture, readSeed } from './fixtures';
+
+function seededBuilder(): LibraryBuilder {
+  const builder = new LibraryBuilder();
+  builder.setDigest(SEED_PATH, parseDigest(readSeed(), SEED_PATH));
+  builder.setDigest('hf.json', parseDigest(readFixture('hf-daily-papers-sample.json'), 'hf.json'));
+  return builder;
+}
+
+describe('LibraryBuilder', () => {
+  it('re-indexes only the papers of a digest that changed', () => {
+    const builder = seededBuilder();
+    const first = builder.build();
+    assert.deepEqual(first.counts, { added: 72, removed: 0, updated: 0 });
+    const edited = readSeed().replace('LD-Pruner: Efficient Pruning of Latent Diffusion Models', 'LD-Pruner: Efficient Pruning of Latent Diffusion Models (v2)');
+    builder.setDigest(SEED_PATH, parseDigest(edited, SEED_PATH));
+    const second = builder.build();
+    // The retitled paper is a new document, the old one goes; nothing else is touched.
+    assert.deepEqual(second.counts, { added: 1, removed: 1, updated: 0 });
+    assert.equal(second.library.search('v2')[0]?.paper.title, 'LD-Pruner: Efficient Pruning of Latent Diffusion Models (v2) using Task-Agnostic Insights');
+  });
+
+  it('updates a paper in place when only its abstract or upvotes change, keeping its key', () => {
+    const builder = seededBuilder();
+    const before = builder.build().library.paper('efficientqat2024')!;
+    const edited = readSeed().replace('Large language models (LLMs) are integral to modern', 'Zygomorphic large language models (LLMs) are integral to modern');
+    builder.setDigest(SEED_PATH, parseDigest(edited, SEED_PATH));
+    const { library, counts } = builder.build();
+    assert.deepEqual(counts, { added: 0, removed: 0, updated: 1 });
+    assert.equal(library.paper('efficientqat2024')!.title, before.title);
+    assert.equal(library.search('zygomorphic')[0]?.paper.key, 'efficientqat2024');
+  });
+
+  it('drops the papers of a removed digest', () => {
+    const builder = seededBuilder();
+    builder.build();
+    builder.removeDigest('hf.json');
+    const { library, counts } = builder.build();
+    assert.deepEqual(counts, { added: 0, removed: 25, updated: 0 });
+    assert.equal(library.papers.length, 47);
+    assert.deepEqual(library.search('SageAttention'), []);
+  });
+
+  it('restores from a saved snapshot without indexing again, with the same results', () => {
+    const builder = seededBuilder();
+    const original = builder.build().library;
+    const snapshot = JSON.parse(JSON.stringify(builder.toSnapshot())) as LibrarySnapshot;
+    const restored = new LibraryBuilder(undefined, snapshot).build();
+    assert.deepEqual(restored.counts, { added: 0, removed: 0, updated: 0 });
+    assert.deepEqual(restored.library.papers.map((p) => p.key), original.papers.map((p) => p.key));
+    for (const query of ['lottery', 'quantization aware training', 'mixl', 'sage attention']) {
+      assert.deepEqual(restored.library.search(query).map((h) => h.paper.key), original.search(query).map((h) => h.paper.key), query);
+    }
+    assert.deepEqual(restored.library.problems, original.problems);
+  });
+
+  it('keeps working incrementally after a restore', () => {
+    const builder = seededBuilder();
+    builder.build();
+    const restored = new LibraryBuilder(undefined, JSON.parse(JSON.stringify(builder.toSnapshot())) as LibrarySnapshot);
+    restored.build();
+    restored.removeDigest('hf.json');
+    const { library, counts } = restored.build();
+    assert.equal(counts.removed, 25);
+    assert.deepEqual(library.search('SageAttention'), []);
+    assert.equal(library.search('lottery')[0]?.paper.key, 'lotteryticket2018');
+  });
+});
