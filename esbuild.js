@@ -32,6 +32,16 @@ async function main() {
   const builds = [
     { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
     { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+    // VS Code for the Web runs extensions in a web worker: no Node built-ins there.
+    {
+      ...common,
+      entryPoints: ['src/extension.ts'],
+      outfile: 'dist/web/extension.js',
+      platform: 'browser',
+      mainFields: ['browser', 'module', 'main'],
+      external: ['vscode'],
+      define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+    },
   ];
   if (tests) {
     builds.push({

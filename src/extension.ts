@@ -1,23 +1,35 @@
 import * as vscode from 'vscode';
 import { PaperCommands } from './vscode/commands';
 import { CitationCompletionProvider } from './vscode/completion';
+import { DigestFiles } from './vscode/digestFiles';
+import { DigestProblems } from './vscode/digestProblems';
 import { PaperHoverProvider } from './vscode/hover';
+import { IndexStore } from './vscode/indexStore';
 import { LibraryService } from './vscode/libraryService';
 import { PaperPanel } from './vscode/paperPanel';
+import { PaperCountStatus } from './vscode/statusBar';
 import { TechniqueTreeProvider } from './vscode/techniqueTree';
 
 const MARKDOWN: vscode.DocumentSelector = [{ language: 'markdown' }];
 
 /** Wires the features together; each lives in its own file under src/vscode/. */
 export function activate(context: vscode.ExtensionContext) {
-  const service = new LibraryService(context.extensionUri);
+  const log = vscode.window.createOutputChannel('Paper Digest', { log: true });
+  const files = new DigestFiles(context.extensionUri);
+  const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
+  const store = new IndexStore(context.storageUri ?? context.globalStorageUri, version);
+  const service = new LibraryService(files, store, log);
   const tree = new TechniqueTreeProvider(service);
   const treeView = vscode.window.createTreeView('paperDigest.techniques', { treeDataProvider: tree, showCollapseAll: true });
   const panel = new PaperPanel(service, (paper) => commands.insertPapers([paper]));
   const commands = new PaperCommands(service, tree, treeView, panel);
 
   context.subscriptions.push(
+    log,
+    files,
     service,
+    new DigestProblems(service, log),
+    new PaperCountStatus(service),
     tree,
     treeView,
     panel,
@@ -27,7 +39,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.workspace.onDidCloseTextDocument((document) => service.forget(document)),
   );
   // Tests and other extensions wait on this rather than on timing.
-  return { ready: service.current().then(() => undefined), tree };
+  return { ready: service.current().then(() => undefined), tree, service };
 }
 
 export function deactivate(): void {}

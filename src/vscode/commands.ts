@@ -36,6 +36,7 @@ export class PaperCommands {
       r('paperDigest.openPaper', (arg: PaperArg) => this.withPaper(arg, (p) => this.panel.show(p))),
       r('paperDigest.showInTree', (arg: PaperArg) => this.withPaper(arg, (p) => this.showInTree(p))),
       r('paperDigest.sortPapers', () => this.chooseSort()),
+      r('paperDigest.addDigest', () => addDigest()),
     ];
   }
 
@@ -91,7 +92,7 @@ export class PaperCommands {
   }
 
   private async showInDigest(paper: Paper): Promise<void> {
-    const uri = vscode.Uri.file(paper.source.path);
+    const uri = this.service.uriOf(paper.source.path);
     const document = await vscode.workspace.openTextDocument(uri);
     const line = Math.min(paper.source.line, document.lineCount - 1);
     const editor = await vscode.window.showTextDocument(document, { preview: true });
@@ -119,6 +120,24 @@ export class PaperCommands {
     const choice = await vscode.window.showQuickPick(options, { title: 'Sort papers by' });
     if (choice) this.tree.setSort(choice.sort);
   }
+}
+
+/** Picks digest files and adds them to `paperDigest.digests` (workspace-relative inside a folder). */
+async function addDigest(): Promise<void> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: true,
+    openLabel: 'Add Digest',
+    title: 'Paper Digest: Add Digest',
+    filters: { 'Paper digests': ['txt', 'md', 'json', 'bib', 'bibtex'], 'All files': ['*'] },
+  });
+  if (!picked?.length) return;
+  const config = vscode.workspace.getConfiguration('paperDigest');
+  const inFolder = !!vscode.workspace.workspaceFolders?.length;
+  const current = config.get<string[]>('digests', []);
+  const added = picked.map((uri) => (inFolder && vscode.workspace.getWorkspaceFolder(uri) ? vscode.workspace.asRelativePath(uri, false) : uri.fsPath));
+  const next = [...current, ...added.filter((p) => !current.includes(p))];
+  await config.update('digests', next, inFolder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  vscode.window.setStatusBarMessage(`Paper Digest: added ${added.join(', ')}`, 4000);
 }
 
 function markdownEditor(): vscode.TextEditor | undefined {

@@ -1,44 +1,191 @@
 import * as vscode from 'vscode';
-import { BUNDLED_DIGEST } from '../core/bundled';
-import { Library } from '../core/library';
+import { parseDigest } from '../core/digest';
+import { Library, LibraryBuilder } from '../core/library';
+import { ParseResult } from '../core/model';
 import { NoteScan } from '../core/noteScanner';
+import { DigestFiles } from './digestFiles';
+import { IndexStore, sha256 } from './indexStore';
+
+export interface LoadInfo {
+  papers: number;
+  digests: number;
+  problems: number;
+  fromSavedIndex: boolean;
+  milliseconds: number;
+}
 
 /**
- * Owns the current Library and the per-document note scans. Digests are read
- * through `vscode.workspace.fs`, so the same code works on the desktop and the web.
+ * Owns the library: reads the digest files (through `vscode.workspace.fs`, so it
+ * works on the web too), keeps it fresh as they change — re-reading only the
+ * changed file, re-indexing only its papers — and saves the index for the next
+ * start. Also caches each open note's scan per document version.
  */
 export class LibraryService implements vscode.Disposable {
   private library: Library = Library.fromResults([]);
+  private builder = new LibraryBuilder();
+  private readonly uris = new Map<string, vscode.Uri>();
+  private readonly fileHashes = new Map<string, string>();
   private readonly scans = new Map<string, { version: number; scan: NoteScan }>();
   private readonly changed = new vscode.EventEmitter<Library>();
   readonly onDidChange = this.changed.event;
-  private readonly ready: Promise<void>;
+  private ready: Promise<void>;
+  private queue: Promise<void> = Promise.resolve();
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly subscriptions: vscode.Disposable[];
+  lastLoad: LoadInfo | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri) {
-    this.ready = this.load();
+  constructor(
+    private readonly files: DigestFiles,
+    private readonly store: IndexStore | undefined,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.ready = this.enqueue(() => this.loadAll());
+    this.subscriptions = [
+      files.onDidChangeSettings(() => void this.enqueue(() => this.syncFiles())),
+      files.onDidChangeFile(({ uri, kind }) => void this.enqueue(() => (kind === 'deleted' ? this.removeFile(uri) : this.readFiles([uri])))),
+    ];
   }
 
-  get bundledDigestUri(): vscode.Uri {
-    return vscode.Uri.joinPath(this.extensionUri, ...BUNDLED_DIGEST);
-  }
-
-  /** The library once the digests are read (immediately after the first load). */
+  /** The library once the digests are read. */
   async current(): Promise<Library> {
     await this.ready;
     return this.library;
   }
 
-  /** The library as it is now; empty until the first load finishes. */
+  /** The library as it is now (empty until the first load finishes). */
   get snapshot(): Library {
     return this.library;
   }
 
-  private async load(): Promise<void> {
-    const uri = this.bundledDigestUri;
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    this.library = Library.fromDigests([{ path: uri.fsPath, text: new TextDecoder().decode(bytes) }]);
+  /** The file a paper or problem path came from. */
+  uriOf(path: string): vscode.Uri {
+    return this.uris.get(path) ?? vscode.Uri.file(path);
+  }
+
+  get digestUris(): vscode.Uri[] {
+    return [...this.uris.values()];
+  }
+
+  /** Changes apply one at a time, in order, so a burst of file events never interleaves. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(task).catch((error) => this.log.error(`Paper Digest: ${String(error)}`));
+    return this.queue;
+  }
+
+  private async loadAll(): Promise<void> {
+    const started = Date.now();
+    const uris = await this.files.resolve();
+    const texts = await Promise.all(uris.map((uri) => this.read(uri)));
+    uris.forEach((uri, i) => this.remember(uri, texts[i]!.hash));
+    const key = this.store ? await this.store.key(this.fileHashes) : undefined;
+    const saved = key ? await this.store!.load(key) : undefined;
+    if (saved) this.builder = new LibraryBuilder(undefined, saved);
+    else {
+      this.builder = new LibraryBuilder();
+      for (let i = 0; i < uris.length; i++) {
+        this.builder.setDigest(pathOf(uris[i]!), texts[i]!.result ?? parseDigest(texts[i]!.text, pathOf(uris[i]!)));
+        await yieldToEditor();
+      }
+    }
+    this.publish();
+    this.lastLoad = {
+      papers: this.library.papers.length,
+      digests: uris.length,
+      problems: this.library.problems.length,
+      fromSavedIndex: !!saved,
+      milliseconds: Date.now() - started,
+    };
+    this.log.info(`Loaded ${this.lastLoad.papers} papers from ${uris.length} digest(s) in ${this.lastLoad.milliseconds} ms${saved ? ' (saved index)' : ''}.`);
+    if (!saved) this.scheduleSave(0);
+  }
+
+  /** After a settings change: read files that are new, forget those no longer named. */
+  private async syncFiles(): Promise<void> {
+    const wanted = await this.files.resolve();
+    const wantedPaths = new Set(wanted.map(pathOf));
+    for (const path of this.builder.paths) {
+      if (!wantedPaths.has(path)) {
+        this.builder.removeDigest(path);
+        this.uris.delete(path);
+        this.fileHashes.delete(path);
+      }
+    }
+    await this.readFiles(wanted.filter((uri) => !this.builder.digest(pathOf(uri))), false);
+    this.publish();
+    this.scheduleSave();
+  }
+
+  private async readFiles(uris: vscode.Uri[], publish = true): Promise<void> {
+    for (const uri of uris) {
+      const path = pathOf(uri);
+      const { text, hash, result } = await this.read(uri);
+      if (this.fileHashes.get(path) === hash && this.builder.digest(path)) continue;
+      this.remember(uri, hash);
+      this.builder.setDigest(path, result ?? parseDigest(text, path));
+    }
+    if (publish) {
+      const counts = this.publish();
+      this.log.info(`Updated from ${uris.map((u) => u.path.split('/').pop()).join(', ')}: ${counts.added} added, ${counts.updated} changed, ${counts.removed} removed.`);
+      this.scheduleSave();
+    }
+  }
+
+  private async removeFile(uri: vscode.Uri): Promise<void> {
+    const path = pathOf(uri);
+    if (!this.builder.removeDigest(path)) return;
+    this.uris.delete(path);
+    this.fileHashes.delete(path);
+    this.publish();
+    this.log.info(`Removed digest ${path}.`);
+    this.scheduleSave();
+  }
+
+  private remember(uri: vscode.Uri, hash: string): void {
+    this.uris.set(pathOf(uri), uri);
+    this.fileHashes.set(pathOf(uri), hash);
+  }
+
+  /** A file's text and hash; a file that cannot be read becomes one problem naming it. */
+  private async read(uri: vscode.Uri): Promise<{ text: string; hash: string; result?: ParseResult }> {
+    const path = pathOf(uri);
+    try {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      return { text, hash: await sha256(text) };
+    } catch (error) {
+      const message = `Cannot read digest ${path}: ${error instanceof Error ? error.message : String(error)}`;
+      return { text: '', hash: `unreadable:${Date.now()}`, result: { papers: [], problems: [{ path, line: 0, severity: 'error', message }] } };
+    }
+  }
+
+  private publish() {
+    const { library, counts } = this.builder.build();
+    this.library = library;
     this.scans.clear();
-    this.changed.fire(this.library);
+    this.changed.fire(library);
+    return counts;
+  }
+
+  /** Saves a little later, so that a burst of edits is saved once. */
+  private scheduleSave(delay = 1000): void {
+    if (!this.store) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.saveNow(), delay);
+  }
+
+  /** Saves the index now (after any queued change) instead of waiting for the timer. */
+  saveNow(): Promise<void> {
+    clearTimeout(this.saveTimer);
+    return this.enqueue(async () => {
+      if (!this.store) return;
+      const key = await this.store.key(this.fileHashes);
+      await this.store.save(key, this.builder.toSnapshot());
+      this.log.debug(`Saved the index (${key.slice(0, 12)}).`);
+    });
+  }
+
+  /** Waits until every queued change is applied. */
+  async settled(): Promise<void> {
+    await this.queue;
   }
 
   /** Citations and mentions in a document, scanned once per document version. */
@@ -56,7 +203,19 @@ export class LibraryService implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.saveTimer);
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
     this.scans.clear();
   }
+}
+
+/** The path papers and problems carry: the file system path where there is one. */
+export function pathOf(uri: vscode.Uri): string {
+  return uri.scheme === 'file' ? uri.fsPath : uri.toString();
+}
+
+/** Lets the editor handle input between two pieces of work. */
+function yieldToEditor(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { LibraryService } from '../../src/vscode/libraryService';
 import type { TechniqueTreeProvider } from '../../src/vscode/techniqueTree';
 
 export interface PaperDigestApi {
   ready: Promise<void>;
   tree: TechniqueTreeProvider;
+  service: LibraryService;
 }
 
 export async function activateExtension(): Promise<PaperDigestApi> {
@@ -52,4 +54,19 @@ export async function until<T>(what: string, probe: () => T | undefined | Promis
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A file of the extension's own repository (test fixtures). */
+export function extensionFile(...parts: string[]): vscode.Uri {
+  const extension = vscode.extensions.getExtension('paper-digest.paper-digest');
+  assert.ok(extension);
+  return vscode.Uri.joinPath(extension.extensionUri, ...parts);
+}
+
+export async function writeText(uri: vscode.Uri, text: string): Promise<void> {
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+}
+
+export async function readText(uri: vscode.Uri): Promise<string> {
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
 }

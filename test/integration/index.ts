@@ -9,7 +9,14 @@ import Mocha from 'mocha';
  */
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30000 });
-  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.suite.js')).sort()) mocha.addFile(join(__dirname, file));
+  // The runner starts VS Code a second time on the same profile and folder with
+  // PAPER_DIGEST_SUITE=warm, to check the start from the saved index.
+  const only = process.env.PAPER_DIGEST_SUITE;
+  const files = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.suite.js'))
+    .filter((f) => (only ? f === `${only}.suite.js` : f !== 'warm.suite.js'))
+    .sort();
+  for (const file of files) mocha.addFile(join(__dirname, file));
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   console.log(`${failures === 0 ? 'integration suite passed' : `${failures} integration test(s) failed`}`);
   if (failures > 0) throw new Error(`${failures} integration test(s) failed`);

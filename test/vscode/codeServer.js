@@ -51,11 +51,12 @@ async function waitForHealth(url, child, timeoutMs = 30000) {
  * Starts code-server. Returns { url, dataDir, stop }. `settings` go into the
  * user settings.json; the workspace folder is opened by URL, not here.
  */
-async function startCodeServer({ settings = {}, log = () => {} } = {}) {
+async function startCodeServer({ settings = {}, log = () => {}, dataDir: reuse, env = {}, port: fixedPort } = {}) {
   if (!fs.existsSync(CODE_SERVER)) {
     throw new Error(`code-server is not installed: run test/vscode/install-code-server.sh (looked for ${CODE_SERVER})`);
   }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paper-digest-vscode-'));
+  // A given dataDir is a profile to start again (its settings and extension storage kept).
+  const dataDir = reuse ?? fs.mkdtempSync(path.join(os.tmpdir(), 'paper-digest-vscode-'));
   for (const dir of ['xdg-config', 'xdg-data', 'xdg-cache', 'ext', 'User', 'tmp']) fs.mkdirSync(path.join(dataDir, dir), { recursive: true });
   fs.writeFileSync(
     path.join(dataDir, 'User', 'settings.json'),
@@ -71,14 +72,16 @@ async function startCodeServer({ settings = {}, log = () => {} } = {}) {
       ...settings,
     }),
   );
-  const port = await freePort();
+  // The workbench keys workspace storage by its address too: a restart that should
+  // find the same extension storage must use the same port.
+  const port = fixedPort ?? (await freePort());
   const child = spawn(
     CODE_SERVER,
     ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', dataDir, '--extensions-dir', path.join(dataDir, 'ext')],
     {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, XDG_CONFIG_HOME: path.join(dataDir, 'xdg-config'), XDG_DATA_HOME: path.join(dataDir, 'xdg-data'), XDG_CACHE_HOME: path.join(dataDir, 'xdg-cache'), TMPDIR: path.join(dataDir, 'tmp') },
+      env: { ...process.env, ...env, XDG_CONFIG_HOME: path.join(dataDir, 'xdg-config'), XDG_DATA_HOME: path.join(dataDir, 'xdg-data'), XDG_CACHE_HOME: path.join(dataDir, 'xdg-cache'), TMPDIR: path.join(dataDir, 'tmp') },
     },
   );
   child.stdout.on('data', (d) => log(`[code-server] ${d}`));
@@ -97,7 +100,7 @@ async function startCodeServer({ settings = {}, log = () => {} } = {}) {
     stop();
     throw error;
   }
-  return { url, dataDir, stop };
+  return { url, dataDir, port, stop };
 }
 
 /** The workbench URL that opens `folder` with our extension loaded from source (and optional tests). */

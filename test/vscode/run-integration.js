@@ -5,16 +5,19 @@ const path = require('node:path');
 const util = require('node:util');
 const { ROOT, startCodeServer, workbenchUrl, launchBrowser, copyWorkspace } = require('./codeServer');
 
+let lastServer;
+
 // The workbench's own start-up chatter, and the marketplace it cannot reach offline.
 const WORKBENCH_NOISE = /^(Resolving connection|Resolved connection|Creating a socket|Updating additional|\[Service Worker\]|ChatSessionStore)|open-vsx\.org/;
 const TIMEOUT_MS = Number(process.env.PAPER_DIGEST_TEST_TIMEOUT_MS || 240000);
 
-async function main() {
+/** One VS Code session running the suite; resolves to its exit code. */
+async function runSession(folder, previous, env) {
   const verbose = !!process.env.PAPER_DIGEST_VERBOSE;
-  const server = await startCodeServer({ log: (line) => verbose && process.stderr.write(line) });
+  const server = await startCodeServer({ dataDir: previous?.dataDir, port: previous?.port, env, log: (line) => verbose && process.stderr.write(line) });
+  lastServer = server;
   let context;
   try {
-    const folder = copyWorkspace(path.join(ROOT, 'examples', 'notes'));
     context = await launchBrowser(server.dataDir);
     const page = context.pages()[0] || (await context.newPage());
     const exitCode = new Promise((resolve) => {
@@ -43,6 +46,14 @@ async function main() {
   }
 }
 
+async function main() {
+  const folder = copyWorkspace(path.join(ROOT, 'examples', 'notes'));
+  const first = await runSession(folder, undefined, {});
+  if (first !== 0) return first;
+  // The same profile and folder again: the library must come from the saved index.
+  console.log('\nSecond start, same profile and folder:');
+  return runSession(folder, lastServer, { PAPER_DIGEST_SUITE: 'warm' });
+}
 main().then(
   (code) => process.exit(code),
   (error) => {

@@ -1,0 +1,90 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { PaperDigestApi, activateExtension, extensionFile, hoverText, openNote, readText, until, workspaceFile, writeText } from './helpers';
+
+/**
+ * The user's own digests: settings, watching, problems. Runs after the other
+ * suites and leaves digests/mine.bib configured, for the warm-start suite.
+ */
+describe('Your own library', function () {
+  let api: PaperDigestApi;
+  const config = () => vscode.workspace.getConfiguration('paperDigest');
+  const bib = () => workspaceFile('digests/mine.bib');
+  const hfJson = () => workspaceFile('digests/today.json');
+  const hoverAt = async (text: string, character: number) => {
+    const editor = await openNote(text);
+    return hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(0, character))) ?? []);
+  };
+
+  before(async () => {
+    api = await activateExtension();
+    await writeText(bib(), await readText(extensionFile('test', 'fixtures', 'digests', 'library.bib')));
+    await writeText(hfJson(), await readText(extensionFile('test', 'fixtures', 'digests', 'broken-daily-papers.json')));
+  });
+  afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  it('loads the digests a setting names, in every format, beside the bundled one', async () => {
+    await config().update('digests', ['digests/*.bib', 'digests/today.json'], vscode.ConfigurationTarget.Workspace);
+    const library = await until('the BibTeX papers', () => (api.service.snapshot.paper('hu2021lora') ? api.service.snapshot : undefined));
+    assert.ok(library.paper('ldpruner2024'), 'the bundled digest stays');
+    assert.ok(library.papers.some((p) => p.title.startsWith('LazyLLM')), 'the Hugging Face JSON is read');
+    assert.match(await hoverAt('As in [@hu2021lora].', 9), /LoRA: Low-Rank Adaptation of Large Language Models/);
+    const editor = await openNote('See [@hu20');
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, new vscode.Position(0, 10));
+    assert.ok(list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'hu2021lora'));
+  });
+
+  it('shows broken entries in the Problems panel at their lines while the rest loads', async () => {
+    const diagnostics = await until('diagnostics on mine.bib', () => {
+      const d = vscode.languages.getDiagnostics(bib());
+      return d.length >= 3 ? d : undefined;
+    });
+    const lines = diagnostics.map((d) => [d.range.start.line + 1, d.severity]);
+    assert.deepEqual(lines, [[28, vscode.DiagnosticSeverity.Error], [40, vscode.DiagnosticSeverity.Warning], [45, vscode.DiagnosticSeverity.Warning]]);
+    assert.equal(diagnostics[0]!.source, 'Paper Digest');
+    const json = vscode.languages.getDiagnostics(hfJson()).map((d) => d.range.start.line + 1);
+    assert.deepEqual(json, [4, 5]);
+    assert.ok(api.service.snapshot.paper('frankle2019lottery'));
+    assert.ok(api.service.snapshot.paper('deep2024della'));
+  });
+
+  it('updates search and hover within a second when a watched digest is edited', async () => {
+    const text = await readText(bib());
+    const started = Date.now();
+    await writeText(bib(), text.replace('{{LoRA}: Low-Rank Adaptation of Large Language Models}', '{{LoRA}: Low-Rank Adaptation of Zygomorphic Language Models}'));
+    await until('the new title in search', () => api.service.snapshot.search('zygomorphic')[0]?.paper.key === 'hu2021lora', 1000);
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 1000, `${elapsed} ms`);
+    assert.match(await hoverAt('As in [@hu2021lora].', 9), /Low-Rank Adaptation of Zygomorphic Language Models/);
+  });
+
+  it('drops the papers of a deleted digest and reads it again when it comes back', async () => {
+    const text = await readText(bib());
+    await vscode.workspace.fs.delete(bib());
+    await until('hu2021lora to go', () => !api.service.snapshot.paper('hu2021lora'), 3000);
+    assert.equal(vscode.languages.getDiagnostics(bib()).length, 0);
+    await writeText(bib(), text);
+    await until('hu2021lora to come back', () => !!api.service.snapshot.paper('hu2021lora'), 3000);
+  });
+
+  it('reports a digest that cannot be read by name and keeps the others', async () => {
+    await config().update('digests', ['digests/*.bib', 'digests/today.json', 'digests'], vscode.ConfigurationTarget.Workspace);
+    const problem = await until('the unreadable digest', () => api.service.snapshot.problems.find((p) => /Cannot read digest .*digests/.test(p.message)));
+    assert.equal(problem.severity, 'error');
+    assert.ok(api.service.snapshot.paper('hu2021lora'));
+  });
+
+  it('leaves the bundled digest out when includeBundledDigest is false', async () => {
+    await config().update('includeBundledDigest', false, vscode.ConfigurationTarget.Workspace);
+    await until('the bundled papers to go', () => !api.service.snapshot.paper('ldpruner2024'));
+    await config().update('includeBundledDigest', undefined, vscode.ConfigurationTarget.Workspace);
+    await until('the bundled papers to return', () => !!api.service.snapshot.paper('ldpruner2024'));
+  });
+
+  after(async () => {
+    // Leave one setting and a saved index for the warm-start run.
+    await config().update('digests', ['digests/*.bib'], vscode.ConfigurationTarget.Workspace);
+    await until('the settings to apply', () => !api.service.snapshot.papers.some((p) => p.title.startsWith('LazyLLM')));
+    await api.service.saveNow();
+  });
+});
