@@ -38,6 +38,8 @@ async function main() {
       entryPoints: ['src/extension.ts'],
       outfile: 'dist/web/extension.js',
       platform: 'browser',
+      // A web worker has no `document`: take packages' worker builds over their DOM ones.
+      conditions: ['worker'],
       mainFields: ['browser', 'module', 'main'],
       external: ['vscode'],
       define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },

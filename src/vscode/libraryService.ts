@@ -39,7 +39,9 @@ export class LibraryService implements vscode.Disposable {
     private readonly store: IndexStore | undefined,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.ready = this.enqueue(() => this.loadAll());
+    this.ready = this.enqueue(() =>
+      Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Paper Digest: indexing digests' }, () => this.loadAll())),
+    );
     this.subscriptions = [
       files.onDidChangeSettings(() => void this.enqueue(() => this.syncFiles())),
       files.onDidChangeFile(({ uri, kind }) => void this.enqueue(() => (kind === 'deleted' ? this.removeFile(uri) : this.readFiles([uri])))),

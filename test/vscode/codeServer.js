@@ -104,8 +104,10 @@ async function startCodeServer({ settings = {}, log = () => {}, dataDir: reuse, 
 }
 
 /** The workbench URL that opens `folder` with our extension loaded from source (and optional tests). */
-function workbenchUrl(base, folder, { testsPath } = {}) {
-  const payload = [['extensionDevelopmentPath', `vscode-remote://remote${ROOT}`]];
+function workbenchUrl(base, folder, { testsPath, extensionPath = ROOT, kind } = {}) {
+  const payload = [['extensionDevelopmentPath', `vscode-remote://remote${extensionPath}`]];
+  // `web` runs the extension under development in the web worker extension host, as on vscode.dev.
+  if (kind) payload.push(['extensionDevelopmentKind', kind]);
   if (testsPath) payload.push(['extensionTestsPath', `vscode-remote://remote${testsPath}`]);
   return `${base}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
