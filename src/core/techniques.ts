@@ -26,10 +26,73 @@ export interface TaxonomyData {
   techniques: TechniqueDefinition[];
 }
 
+interface CompiledPattern {
+  regex: RegExp;
+  /** Word starts of which the pattern needs one (see requiredWordStarts); null when unknown. */
+  hints: string[] | null;
+}
+
 interface CompiledTechnique {
   definition: TechniqueDefinition;
-  patterns: RegExp[];
+  patterns: CompiledPattern[];
   exclude: RegExp[];
+}
+
+/**
+ * Word starts a pattern cannot match without ("prun" for `\bprun(?:e|ed)\b`, any of
+ * "line", "spar", … for `\b(?:linear|sparse…) attention\b`): what follows a top-level
+ * `\b`, cut to 4 letters. Checking them against a paper's words is far cheaper than
+ * the regex and rules most papers out. Null when there is none (the regex always runs).
+ */
+export function requiredWordStarts(source: string): string[] | null {
+  let depth = 0;
+  let best: string[] | null = null;
+  const consider = (words: string[]) => {
+    const usable = words.map((w) => w.toLowerCase()).filter((w) => w.length >= 3);
+    if (usable.length !== words.length || !usable.length) return;
+    const score = Math.min(...usable.map((w) => w.length)) - usable.length / 10;
+    const bestScore = best ? Math.min(...best.map((w) => w.length)) - best.length / 10 : -Infinity;
+    if (score > bestScore) best = usable.map((w) => w.slice(0, 4));
+  };
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      if (source[i + 1] === 'b' && depth === 0) {
+        let rest = source.slice(i + 2);
+        // An optional group first ("\b(?:neural )?architecture") says nothing: look past it.
+        const optional = /^\(\?:[^()]*\)\?\s?/.exec(rest);
+        if (optional) rest = rest.slice(optional[0].length);
+        const group = /^\(\?:([^()]*)\)/.exec(rest);
+        const word = /^[A-Za-z0-9]+/.exec(rest)?.[0];
+        if (group) consider(group[1]!.split('|').map((alt) => /^[A-Za-z0-9]*/.exec(alt)![0]));
+        else if (word) consider(['?*{'.includes(rest[word.length] ?? '') ? word.slice(0, -1) : word]);
+      }
+      i++;
+    } else if (c === '[') {
+      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return null;
+  }
+  return best;
+}
+
+/** The 3- and 4-letter starts of every word in a text, for `requiredWordStarts` checks. */
+function wordStarts(text: string): Set<string> {
+  const starts = new Set<string>();
+  const lower = text.toLowerCase();
+  let start = -1;
+  for (let i = 0; i <= lower.length; i++) {
+    const code = i < lower.length ? lower.charCodeAt(i) : 0;
+    const isWord = (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+    if (isWord && start < 0) start = i;
+    else if (!isWord && start >= 0) {
+      if (i - start >= 3) starts.add(lower.slice(start, start + 3));
+      if (i - start >= 4) starts.add(lower.slice(start, start + 4));
+      start = -1;
+    }
+  }
+  return starts;
 }
 
 function compile(sources: readonly string[] | undefined, flags: string): RegExp[] {
@@ -69,7 +132,7 @@ export class Taxonomy {
     this.techniques = data.techniques;
     this.compiled = data.techniques.map((definition) => ({
       definition,
-      patterns: compile(definition.patterns, 'i'),
+      patterns: compile(definition.patterns, 'i').map((regex) => ({ regex, hints: requiredWordStarts(regex.source) })),
       exclude: compile(definition.exclude, 'gi'),
     }));
     for (const t of data.techniques) this.byId.set(t.id, t);
@@ -81,12 +144,18 @@ export class Taxonomy {
 
   /** Technique ids for a paper, in taxonomy order. */
   classify(title: string, abstract: string): string[] {
-    const sentences = splitSentences(abstract);
+    let sentences: string[] | undefined;
+    const starts = wordStarts(`${title} ${abstract}`);
     const found = new Set<string>();
     for (const { definition, patterns, exclude } of this.compiled) {
+      // Most techniques appear nowhere in a paper: substring searches rule them out cheaply.
+      const candidates: RegExp[] = [];
+      for (const p of patterns) if (p.hints === null || p.hints.some((h) => starts.has(h))) candidates.push(p.regex);
+      if (!candidates.length || !candidates.some((r) => r.test(title) || r.test(abstract))) continue;
+      sentences ??= splitSentences(abstract);
       const matches = (text: string) => {
-        const kept = exclude.reduce((t, e) => t.replace(e, ' '), text);
-        return patterns.some((p) => p.test(kept));
+        const kept = exclude.length ? exclude.reduce((t, e) => t.replace(e, ' '), text) : text;
+        return candidates.some((r) => r.test(kept));
       };
       let score = matches(title) ? TITLE_WEIGHT : 0;
       let comparisons = 0;

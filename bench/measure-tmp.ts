@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import MiniSearch from 'minisearch';
+import { parseDigest } from '../src/core/digest';
+import { extractNames } from '../src/core/names';
+import { defaultTaxonomy } from '../src/core/techniques';
+import { TextModel, generatePapers, toDailyPapersPage } from './generate';
+const gc = (globalThis as any).gc as () => void;
+const heap = () => { gc(); return (process.memoryUsage().heapUsed / 1e6).toFixed(0) + 'MB'; };
+const seed = parseDigest(readFileSync('media/digests/daily-papers-parameter-count.txt', 'utf8'), 's').papers;
+const sample = JSON.parse(readFileSync('test/fixtures/hf-daily-papers-sample.json', 'utf8')).map((o: any) => o.paper);
+const model = new TextModel([...seed.map((p) => p.abstract), ...sample.map((p: any) => p.summary.replace(/\s+/g, ' '))], [...seed.map((p) => p.title), ...sample.map((p: any) => p.title.replace(/\s+/g, ' '))]);
+const n = Number(process.argv[2] ?? 10000);
+let page: string | undefined = toDailyPapersPage(generatePapers(model, n));
+console.log('base', heap());
+let t = Date.now();
+const parsed = parseDigest(page, 'big.txt');
+page = undefined;
+console.log('parse', Date.now() - t, 'ms', heap());
+t = Date.now(); for (const p of parsed.papers) extractNames(p.title, p.abstract); console.log('names', Date.now() - t, 'ms');
+t = Date.now(); for (const p of parsed.papers) defaultTaxonomy.classify(p.title, p.abstract); console.log('classify', Date.now() - t, 'ms');
+const ms = new MiniSearch({ fields: ['title', 'abstract'], storeFields: [] });
+t = Date.now(); ms.addAll(parsed.papers.map((p, id) => ({ id, title: p.title, abstract: p.abstract }))); console.log('minisearch title+abstract', Date.now() - t, 'ms', heap());
+const ms2 = new MiniSearch({ fields: ['title'], storeFields: [] });
+t = Date.now(); ms2.addAll(parsed.papers.map((p, id) => ({ id, title: p.title }))); console.log('minisearch title only', Date.now() - t, 'ms', heap());
+const vocab = new Set<string>(); let postings = 0;
+for (const p of parsed.papers) { const s = new Set(p.abstract.toLowerCase().split(/[^\p{L}\p{N}]+/u)); postings += s.size; for (const w of s) vocab.add(w); }
+console.log('abstract vocab', vocab.size, 'postings', postings);
