@@ -1,27 +1,37 @@
 import { readFileSync } from 'node:fs';
-import MiniSearch from 'minisearch';
-import { parseDigest } from '../src/core/digest';
-import { extractNames } from '../src/core/names';
-import { defaultTaxonomy } from '../src/core/techniques';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseDigest, parseDigestAsync } from '../src/core/digest';
+import { LibraryBuilder } from '../src/core/library';
+import { decodeSnapshot, encodeSnapshot } from '../src/core/snapshotCodec';
+import { Pacer, runSteps } from '../src/core/steps';
 import { TextModel, generatePapers, toDailyPapersPage } from './generate';
 const gc = (globalThis as any).gc as () => void;
 const heap = () => { gc(); return (process.memoryUsage().heapUsed / 1e6).toFixed(0) + 'MB'; };
+(async () => {
 const seed = parseDigest(readFileSync('media/digests/daily-papers-parameter-count.txt', 'utf8'), 's').papers;
 const sample = JSON.parse(readFileSync('test/fixtures/hf-daily-papers-sample.json', 'utf8')).map((o: any) => o.paper);
 const model = new TextModel([...seed.map((p) => p.abstract), ...sample.map((p: any) => p.summary.replace(/\s+/g, ' '))], [...seed.map((p) => p.title), ...sample.map((p: any) => p.title.replace(/\s+/g, ' '))]);
 const n = Number(process.argv[2] ?? 10000);
-let page: string | undefined = toDailyPapersPage(generatePapers(model, n));
+const page = toDailyPapersPage(generatePapers(model, n));
 console.log('base', heap());
+const h = monitorEventLoopDelay({ resolution: 5 }); h.enable();
+const pacer = new Pacer(10);
 let t = Date.now();
-const parsed = parseDigest(page, 'big.txt');
-page = undefined;
+const parsed = await parseDigestAsync(page, 'big.txt', pacer);
 console.log('parse', Date.now() - t, 'ms', heap());
-t = Date.now(); for (const p of parsed.papers) extractNames(p.title, p.abstract); console.log('names', Date.now() - t, 'ms');
-t = Date.now(); for (const p of parsed.papers) defaultTaxonomy.classify(p.title, p.abstract); console.log('classify', Date.now() - t, 'ms');
-const ms = new MiniSearch({ fields: ['title', 'abstract'], storeFields: [] });
-t = Date.now(); ms.addAll(parsed.papers.map((p, id) => ({ id, title: p.title, abstract: p.abstract }))); console.log('minisearch title+abstract', Date.now() - t, 'ms', heap());
-const ms2 = new MiniSearch({ fields: ['title'], storeFields: [] });
-t = Date.now(); ms2.addAll(parsed.papers.map((p, id) => ({ id, title: p.title }))); console.log('minisearch title only', Date.now() - t, 'ms', heap());
-const vocab = new Set<string>(); let postings = 0;
-for (const p of parsed.papers) { const s = new Set(p.abstract.toLowerCase().split(/[^\p{L}\p{N}]+/u)); postings += s.size; for (const w of s) vocab.add(w); }
-console.log('abstract vocab', vocab.size, 'postings', postings);
+const b = new LibraryBuilder();
+b.setDigest('big.txt', parsed);
+t = Date.now();
+const { library } = await pacer.run(b.buildSteps());
+h.disable();
+console.log('build', Date.now() - t, 'ms', heap(), 'max slice', pacer.stats.longestSliceMs.toFixed(1), 'loop max delay', (h.max / 1e6).toFixed(1));
+for (const q of ['q', 'qu', 'qua', 'quan', 'quant', 'quanti', 'quantiz', 'quantization', 'quantization a', 'quantization aw', 'quantization aware', 'lora', 'mixture of experts', 'prunin', 'sparse attention kv', 'quantizaton']) {
+  t = performance.now(); const r = library.search(q, { limit: 50 }); console.log(q.padEnd(22), (performance.now() - t).toFixed(1), 'ms', r.length);
+}
+t = Date.now(); const bytes = runSteps(encodeSnapshot(b.toSnapshot())); console.log('encode', Date.now() - t, 'ms', (bytes.length / 1e6).toFixed(0), 'MB');
+const h2 = monitorEventLoopDelay({ resolution: 5 }); h2.enable();
+const p2 = new Pacer(10);
+t = Date.now(); const snap = await p2.run(decodeSnapshot(bytes)); const rb = await LibraryBuilder.restore(snap!); const restored = await p2.run(rb.buildSteps());
+h2.disable();
+console.log('warm restore', Date.now() - t, 'ms', 'max slice', p2.stats.longestSliceMs.toFixed(1), 'loop max delay', (h2.max / 1e6).toFixed(1), restored.library.papers.length);
+})();

@@ -1,9 +1,10 @@
 import { ParseResult } from './model';
-import { looksLikeBibtex, parseBibtex } from './formats/bibtex';
-import { isCslItem, parseCslJson } from './formats/cslJson';
-import { parseDailyPapersPage } from './formats/dailyPapersPage';
-import { isHfPaperObject, parseHfJson } from './formats/hfJson';
+import { looksLikeBibtex, parseBibtex, parseBibtexAsync } from './formats/bibtex';
+import { isCslItem, parseCslJsonSteps } from './formats/cslJson';
+import { parseDailyPapersPageSteps } from './formats/dailyPapersPage';
+import { isHfPaperObject, parseHfJsonSteps } from './formats/hfJson';
 import { firstJsonElement } from './formats/json';
+import { Pacer, Steps, runSteps } from './steps';
 import { looksBinary } from './text';
 
 export type DigestFormat = 'daily-papers-page' | 'hf-json' | 'csl-json' | 'bibtex';
@@ -20,11 +21,14 @@ export function detectFormat(text: string): DigestFormat {
   return 'daily-papers-page';
 }
 
-const PARSERS: Record<DigestFormat, (text: string, path: string) => ParseResult> = {
-  'daily-papers-page': parseDailyPapersPage,
-  'hf-json': parseHfJson,
-  'csl-json': parseCslJson,
-  bibtex: parseBibtex,
+const PARSERS: Record<DigestFormat, (text: string, path: string) => Steps<ParseResult>> = {
+  'daily-papers-page': parseDailyPapersPageSteps,
+  'hf-json': parseHfJsonSteps,
+  'csl-json': parseCslJsonSteps,
+  // eslint-disable-next-line require-yield
+  bibtex: function* (text, path) {
+    return parseBibtex(text, path);
+  },
 };
 
 /**
@@ -32,6 +36,23 @@ const PARSERS: Record<DigestFormat, (text: string, path: string) => ParseResult>
  * input, it returns the papers it could read and a problem for each thing it could not.
  */
 export function parseDigest(text: string, path: string): ParseResult {
+  return runSteps(parseDigestSteps(text, path));
+}
+
+/** parseDigest, a slice at a time (BibTeX through the parser's own async mode). */
+export async function parseDigestAsync(text: string, path: string, pacer: Pacer): Promise<ParseResult> {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!looksBinary(body) && body.trim() && detectFormat(body) === 'bibtex') {
+    try {
+      return sortProblems(await parseBibtexAsync(body, path));
+    } catch (error) {
+      return failed(path, error);
+    }
+  }
+  return pacer.run(parseDigestSteps(text, path));
+}
+
+export function* parseDigestSteps(text: string, path: string): Steps<ParseResult> {
   try {
     if (looksBinary(text)) {
       return {
@@ -43,14 +64,18 @@ export function parseDigest(text: string, path: string): ParseResult {
     if (!body.trim()) {
       return { papers: [], problems: [{ path, line: 0, severity: 'warning', message: `${path} is empty.` }] };
     }
-    const result = PARSERS[detectFormat(body)](body, path);
-    result.problems.sort((a, b) => a.line - b.line);
-    return result;
+    return sortProblems(yield* PARSERS[detectFormat(body)](body, path));
   } catch (error) {
-    // A parser bug must cost one file, never the library.
-    return {
-      papers: [],
-      problems: [{ path, line: 0, severity: 'error', message: `Could not parse ${path}: ${String(error)}` }],
-    };
+    return failed(path, error);
   }
+}
+
+function sortProblems(result: ParseResult): ParseResult {
+  result.problems.sort((a, b) => a.line - b.line);
+  return result;
+}
+
+/** A parser bug must cost one file, never the library. */
+function failed(path: string, error: unknown): ParseResult {
+  return { papers: [], problems: [{ path, line: 0, severity: 'error', message: `Could not parse ${path}: ${String(error)}` }] };
 }

@@ -1,12 +1,12 @@
-import type { AsPlainObject } from 'minisearch';
 import { assignCitationKeys } from './citationKeys';
 import { parseDigest } from './digest';
 import { MentionMatcher } from './mentions';
 import { Paper, ParseResult, Problem } from './model';
 import { PaperNames, extractNames } from './names';
 import { NoteScan, scanNote } from './noteScanner';
-import { SearchHit, SearchIndex, SearchOptions, SyncCounts } from './searchIndex';
+import { SearchHit, SearchIndex, SearchOptions, SerializedSearchIndex, SyncCounts } from './searchIndex';
 import { Taxonomy, defaultTaxonomy } from './techniques';
+import { Steps, runSteps } from './steps';
 import { normalizeTitle } from './text';
 
 export interface DigestSource {
@@ -93,26 +93,32 @@ export class Library {
   }
 }
 
+function techniqueLabeller(taxonomy: Taxonomy): (id: string) => string {
+  return (id) => taxonomy.technique(id)?.label ?? id;
+}
+
 export function newestFirst(a: Paper, b: Paper): number {
   return (b.date ?? '').localeCompare(a.date ?? '') || a.title.localeCompare(b.title);
 }
 
-interface Derived {
-  names: PaperNames;
-  techniques: string[];
-}
-
 /** What a saved index holds: enough to rebuild the library without parsing, classifying or indexing. */
 export interface LibrarySnapshot {
-  format: 1;
+  format: 2;
   digests: Array<[string, ParseResult]>;
-  derived: Array<[string, string, Derived]>;
-  index: AsPlainObject;
+  /** Names and techniques of every digest paper, in digest order. */
+  derived: Derived[];
+  index: SerializedSearchIndex;
+}
+
+export interface Derived {
+  names: PaperNames;
+  techniques: string[];
 }
 
 /**
  * Keeps the parsed digests and everything derived from them, so that when one
  * digest changes only its papers are named, classified and re-indexed again.
+ * `buildSteps` does the work in slices (see steps.ts).
  */
 export class LibraryBuilder {
   private readonly digests = new Map<string, ParseResult>();
@@ -124,13 +130,25 @@ export class LibraryBuilder {
   constructor(
     readonly taxonomy: Taxonomy = defaultTaxonomy,
     snapshot?: LibrarySnapshot,
+    restoredIndex?: SearchIndex,
   ) {
-    this.index = new SearchIndex((id) => taxonomy.technique(id)?.label ?? id, snapshot?.index);
+    this.index = restoredIndex ?? new SearchIndex(techniqueLabeller(taxonomy), snapshot?.index);
     if (snapshot) {
-      for (const [path, result] of snapshot.digests) this.digests.set(path, result);
-      for (const [title, abstract, derived] of snapshot.derived) this.remember(title, abstract, derived);
+      let i = 0;
+      for (const [path, result] of snapshot.digests) {
+        this.digests.set(path, result);
+        for (const paper of result.papers) {
+          const derived = snapshot.derived[i++];
+          if (derived) this.remember(paper.title, paper.abstract, derived);
+        }
+      }
       this.adopted = true;
     }
+  }
+
+  /** A builder from a saved snapshot, its search index loaded without holding the event loop. */
+  static async restore(snapshot: LibrarySnapshot, taxonomy: Taxonomy = defaultTaxonomy): Promise<LibraryBuilder> {
+    return new LibraryBuilder(taxonomy, snapshot, await SearchIndex.restore(snapshot.index, techniqueLabeller(taxonomy)));
   }
 
   get paths(): string[] {
@@ -151,28 +169,38 @@ export class LibraryBuilder {
 
   /** Merges the digests into one library and brings the search index up to date. */
   build(): { library: Library; counts: SyncCounts } {
+    return runSteps(this.buildSteps());
+  }
+
+  *buildSteps(): Steps<{ library: Library; counts: SyncCounts }> {
     const papers = mergePapers([...this.digests.values()].flatMap((r) => r.papers));
-    const names = papers.map((p) => this.derive(p));
-    dropSharedNames(papers, names.map((d) => d.names));
-    papers.forEach((paper, i) => {
-      if (paper.techniques.length === 0) paper.techniques = names[i]!.techniques;
-    });
+    yield;
+    const names: PaperNames[] = [];
+    for (let i = 0; i < papers.length; i++) {
+      const paper = papers[i]!;
+      const derived = this.derive(paper);
+      names.push(derived.names);
+      if (paper.techniques.length === 0) paper.techniques = derived.techniques;
+      if (i % 20 === 0) yield;
+    }
+    dropSharedNames(papers, names);
+    yield;
     assignCitationKeys(papers);
+    yield;
     let counts: SyncCounts;
     if (this.adopted) {
       // The saved index already describes these papers.
       this.index.adopt(papers);
       this.adopted = false;
       counts = { added: 0, removed: 0, updated: 0 };
-    } else counts = this.index.sync(papers);
+    } else counts = yield* this.index.syncSteps(papers);
     const problems = [...this.digests.values()].flatMap((r) => r.problems);
     return { library: new Library(papers, problems, this.taxonomy, this.index), counts };
   }
 
   toSnapshot(): LibrarySnapshot {
-    const derived: Array<[string, string, Derived]> = [];
-    for (const [title, byAbstract] of this.derived) for (const [abstract, d] of byAbstract) derived.push([title, abstract, d]);
-    return { format: 1, digests: [...this.digests], derived, index: this.index.toJSON() };
+    const derived = [...this.digests.values()].flatMap((r) => r.papers.map((p) => this.derive(p)));
+    return { format: 2, digests: [...this.digests], derived, index: this.index.serialize() };
   }
 
   private derive(paper: Paper): Derived {

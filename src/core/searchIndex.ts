@@ -1,13 +1,18 @@
-import MiniSearch, { AsPlainObject, SearchResult as MiniSearchResult } from 'minisearch';
+import MiniSearch, { AsPlainObject } from 'minisearch';
 import { Paper } from './model';
+import { Steps, runSteps } from './steps';
+import { SerializedTermIndex, TermIndex, TermMatch } from './termIndex';
 import { asciiFold } from './text';
 
 /**
- * Full-text search over the library. Built for as-you-type use: prefix matching
- * only on the word being typed, typo tolerance only on words long enough to
- * carry it, and boosts so that a paper's own name or key ranks it first.
- * Documents are keyed by the paper's stable id, so a changed digest re-indexes
- * only the papers that changed (`sync`).
+ * Full-text search over the library, built for as-you-type use at 50,000 papers.
+ *
+ * The short fields a paper is searched by (key, names, title, techniques) are in
+ * MiniSearch, with prefix matching on the word being typed and typo tolerance.
+ * Abstracts and author lists, nine tenths of the text, are in compact term indexes
+ * (termIndex.ts) that score with the same BM25, so the scores add up. Boosts put a
+ * paper's own name or key first. Documents are keyed by the paper's stable id, so a
+ * changed digest re-indexes only the papers that changed (`sync`).
  */
 
 export interface SearchHit {
@@ -31,27 +36,57 @@ export interface SyncCounts {
   updated: number;
 }
 
+export interface SerializedSearchIndex {
+  miniSearch: AsPlainObject;
+  abstracts: SerializedTermIndex;
+  authors: SerializedTermIndex;
+  /** Paper id of each term-index slot ('' for a dead one). */
+  slotIds: string[];
+}
+
 const STOP_WORDS = new Set(
   'a an and are as at be by for from has have in into is it its of on or our that the their this to via we with'.split(' '),
 );
 
-const FIELDS = ['key', 'name', 'title', 'authors', 'techniques', 'abstract'] as const;
-type Field = (typeof FIELDS)[number];
-const BOOST: Record<Field, number> = { key: 8, name: 6, title: 3, authors: 2, techniques: 1.5, abstract: 1 };
+const SHORT_FIELDS = ['key', 'name', 'title', 'techniques'] as const;
+type ShortField = (typeof SHORT_FIELDS)[number];
+const BOOST: Record<ShortField, number> = { key: 8, name: 6, title: 3, techniques: 1.5 };
+const ABSTRACT_BOOST = 1;
+const AUTHORS_BOOST = 2;
+const PREFIX_WEIGHT = 0.6;
+const FUZZY_WEIGHT = 0.45;
+/** How many indexed words one unfinished word may stand for. */
+const MAX_PREFIX_TERMS = 40;
 
-type IndexedDocument = Record<Field, string> & { id: string };
+type IndexedDocument = Record<ShortField, string> & { id: string };
+
+/** MiniSearch's own word splitting, so that both kinds of index read text the same way. */
+const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
 
 function processTerm(term: string): string | null {
   const lower = term.toLowerCase();
   return lower.length === 0 || STOP_WORDS.has(lower) ? null : lower;
 }
 
-const OPTIONS = { fields: [...FIELDS], storeFields: [], processTerm, searchOptions: { processTerm } };
+export function tokenize(text: string): string[] {
+  const terms: string[] = [];
+  for (const word of text.split(SPACE_OR_PUNCTUATION)) {
+    const term = processTerm(word);
+    if (term) terms.push(term);
+  }
+  return terms;
+}
+
+const MINISEARCH_OPTIONS = { fields: [...SHORT_FIELDS], storeFields: [], processTerm, searchOptions: { processTerm } };
 
 /** A paper's names, each also folded ("LD-Pruner" is found by "ldpruner" and "pruner"). */
 function nameText(paper: Paper): string {
   const names = [paper.shortName, ...paper.aliases].filter((n): n is string => !!n);
   return names.flatMap((n) => (asciiFold(n) === n.toLowerCase() ? [n] : [n, asciiFold(n)])).join(' ');
+}
+
+function authorText(paper: Paper): string {
+  return paper.authors.join(' ') + (paper.organization ? ` ${paper.organization}` : '');
 }
 
 /** Whether two versions of a paper index the same; strings from an unchanged digest are shared, so this is cheap. */
@@ -68,58 +103,149 @@ function sameDocument(a: Paper, b: Paper): boolean {
   );
 }
 
+interface Entry {
+  paper: Paper;
+  slot: number;
+  foldedName: string;
+}
+
 export class SearchIndex {
   private readonly miniSearch: MiniSearch<IndexedDocument>;
-  private readonly papers = new Map<string, { paper: Paper; foldedName: string }>();
+  private abstracts: TermIndex;
+  private authors: TermIndex;
+  private readonly entries = new Map<string, Entry>();
+  /** `key:…` and `name:…` (folded short name) → paper ids, for the exact-name boost. */
+  private readonly byExactName = new Map<string, Set<string>>();
+  private slotIds: string[] = [];
+  private scores = new Float64Array(0);
 
   constructor(
     private readonly techniqueLabel: (id: string) => string = (id) => id,
-    saved?: AsPlainObject,
+    saved?: SerializedSearchIndex,
+    loaded?: MiniSearch<IndexedDocument>,
   ) {
-    this.miniSearch = saved ? MiniSearch.loadJS<IndexedDocument>(saved, OPTIONS) : new MiniSearch<IndexedDocument>(OPTIONS);
+    if (saved) {
+      this.miniSearch = loaded ?? MiniSearch.loadJS<IndexedDocument>(saved.miniSearch, MINISEARCH_OPTIONS);
+      this.abstracts = TermIndex.deserialize(saved.abstracts, tokenize);
+      this.authors = TermIndex.deserialize(saved.authors, tokenize);
+      this.slotIds = saved.slotIds;
+    } else {
+      this.miniSearch = new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS);
+      this.abstracts = new TermIndex(tokenize);
+      this.authors = new TermIndex(tokenize);
+    }
+  }
+
+  /** A saved index, with MiniSearch's part loaded in batches that leave the event loop free. */
+  static async restore(saved: SerializedSearchIndex, techniqueLabel: (id: string) => string): Promise<SearchIndex> {
+    const miniSearch = await MiniSearch.loadJSAsync<IndexedDocument>(saved.miniSearch, MINISEARCH_OPTIONS);
+    return new SearchIndex(techniqueLabel, saved, miniSearch);
   }
 
   get size(): number {
-    return this.miniSearch.documentCount;
+    return this.entries.size;
   }
 
   /** Makes the index describe exactly `papers`, touching only those that changed. */
   sync(papers: readonly Paper[]): SyncCounts {
+    return runSteps(this.syncSteps(papers));
+  }
+
+  *syncSteps(papers: readonly Paper[]): Steps<SyncCounts> {
     const counts: SyncCounts = { added: 0, removed: 0, updated: 0 };
     const next = new Set<string>();
-    const toAdd: IndexedDocument[] = [];
+    const toAdd: Paper[] = [];
     for (const paper of papers) {
       next.add(paper.id);
-      const previous = this.papers.get(paper.id);
-      const foldedName = paper.shortName ? asciiFold(paper.shortName) : '';
+      const previous = this.entries.get(paper.id);
       if (previous && sameDocument(previous.paper, paper)) {
+        // Same text (so same key and name): keep its documents, point them at the new paper object.
         previous.paper = paper;
         continue;
       }
       if (previous) {
-        this.miniSearch.discard(paper.id);
+        this.forget(previous);
         counts.updated++;
       } else counts.added++;
-      this.papers.set(paper.id, { paper, foldedName });
-      toAdd.push(this.document(paper));
+      toAdd.push(paper);
     }
-    for (const id of [...this.papers.keys()]) {
-      if (next.has(id)) continue;
-      this.papers.delete(id);
-      this.miniSearch.discard(id);
+    for (const entry of [...this.entries.values()]) {
+      if (next.has(entry.paper.id)) continue;
+      this.forget(entry);
       counts.removed++;
     }
-    this.miniSearch.addAll(toAdd);
+    if (this.abstracts.deadFraction > 0.3) yield* this.compact();
+    for (let i = 0; i < toAdd.length; i += 50) {
+      this.addPapers(toAdd.slice(i, i + 50));
+      yield;
+    }
     return counts;
+  }
+
+  private addPapers(papers: readonly Paper[]): void {
+    const docs: IndexedDocument[] = [];
+    for (const paper of papers) {
+      const slot = this.abstracts.add(paper.abstract);
+      this.authors.add(authorText(paper));
+      this.slotIds[slot] = paper.id;
+      this.remember({ paper, slot, foldedName: paper.shortName ? asciiFold(paper.shortName) : '' });
+      docs.push(this.document(paper));
+    }
+    this.miniSearch.addAll(docs);
+  }
+
+  private exactNameKeys(entry: Entry): string[] {
+    return entry.foldedName ? [`key:${entry.paper.key}`, `name:${entry.foldedName}`] : [`key:${entry.paper.key}`];
+  }
+
+  private remember(entry: Entry): void {
+    this.entries.set(entry.paper.id, entry);
+    for (const name of this.exactNameKeys(entry)) {
+      const ids = this.byExactName.get(name) ?? new Set<string>();
+      ids.add(entry.paper.id);
+      this.byExactName.set(name, ids);
+    }
+  }
+
+  private forget(entry: Entry): void {
+    this.entries.delete(entry.paper.id);
+    for (const name of this.exactNameKeys(entry)) {
+      const ids = this.byExactName.get(name);
+      ids?.delete(entry.paper.id);
+      if (ids?.size === 0) this.byExactName.delete(name);
+    }
+    this.miniSearch.discard(entry.paper.id);
+    this.abstracts.remove(entry.slot);
+    this.authors.remove(entry.slot);
+    this.slotIds[entry.slot] = '';
+  }
+
+  /** Rebuilds the term indexes without the slots of removed papers. */
+  private *compact(): Steps<void> {
+    const live = [...this.entries.values()];
+    this.abstracts = new TermIndex(tokenize);
+    this.authors = new TermIndex(tokenize);
+    this.slotIds = [];
+    for (const entry of live) {
+      entry.slot = this.abstracts.add(entry.paper.abstract);
+      this.authors.add(authorText(entry.paper));
+      this.slotIds[entry.slot] = entry.paper.id;
+      if (entry.slot % 100 === 0) yield;
+    }
   }
 
   /** After loading a saved index: the papers it describes, without indexing them again. */
   adopt(papers: readonly Paper[]): void {
-    for (const paper of papers) this.papers.set(paper.id, { paper, foldedName: paper.shortName ? asciiFold(paper.shortName) : '' });
+    const slots = new Map<string, number>();
+    this.slotIds.forEach((id, slot) => id && slots.set(id, slot));
+    for (const paper of papers) {
+      const slot = slots.get(paper.id);
+      if (slot !== undefined) this.remember({ paper, slot, foldedName: paper.shortName ? asciiFold(paper.shortName) : '' });
+    }
   }
 
-  toJSON(): AsPlainObject {
-    return this.miniSearch.toJSON();
+  serialize(): SerializedSearchIndex {
+    return { miniSearch: this.miniSearch.toJSON(), abstracts: this.abstracts.serialize(), authors: this.authors.serialize(), slotIds: this.slotIds };
   }
 
   private document(paper: Paper): IndexedDocument {
@@ -128,46 +254,120 @@ export class SearchIndex {
       key: paper.key,
       name: nameText(paper),
       title: paper.title,
-      authors: paper.authors.join(' ') + (paper.organization ? ` ${paper.organization}` : ''),
       techniques: paper.techniques.map((t) => `${t} ${this.techniqueLabel(t)}`).join(' '),
-      abstract: paper.abstract,
     };
   }
 
   search(query: string, options: SearchOptions = {}): SearchHit[] {
     const trimmed = query.trim();
-    if (!trimmed) return [];
+    const words = tokenize(trimmed);
+    if (!words.length) return [];
     const typing = options.prefix ?? true;
-    const folded = asciiFold(trimmed);
-    const results = this.miniSearch.search(trimmed, {
+    const limit = options.limit ?? 50;
+
+    // Short fields: MiniSearch, prefix on the word being typed, typos forgiven in long words.
+    const shortResults = this.miniSearch.search(trimmed, {
       boost: BOOST,
-      // Only the word under the cursor is unfinished; prefix-expanding every word
-      // would flood the ranking with unrelated papers.
       prefix: (_term, i, terms) => typing && i === terms.length - 1,
       fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
       maxFuzzy: 2,
-      weights: { fuzzy: 0.45, prefix: 0.6 },
+      weights: { fuzzy: FUZZY_WEIGHT, prefix: PREFIX_WEIGHT },
       combineWith: 'OR',
-      boostDocument: (id) => this.exactNameBoost(id as string, folded),
     });
-    const hits: SearchHit[] = [];
-    for (const r of results) {
-      const entry = this.papers.get(r.id as string);
+
+    // Long fields: exact words, the unfinished word as a prefix, a typo'd long word by its neighbours.
+    const matches: TermMatch[] = [];
+    words.forEach((word, i) => {
+      const last = i === words.length - 1;
+      const exact = this.abstracts.has(word) || this.authors.has(word);
+      if (exact) matches.push({ term: word, query: word, weight: 1 });
+      // One or two letters say too little to expand over every abstract; the short fields cover them.
+      if (typing && last && word.length >= 3) {
+        for (const term of this.abstracts.termsWithPrefix(word, MAX_PREFIX_TERMS)) if (term !== word) matches.push({ term, query: word, weight: PREFIX_WEIGHT });
+      } else if (!exact && word.length >= 5) {
+        for (const term of this.abstracts.termsNear(word, word.length >= 8 ? 2 : 1, 5)) matches.push({ term, query: word, weight: FUZZY_WEIGHT });
+      }
+    });
+
+    const slots = this.abstracts.slotCount;
+    if (this.scores.length < slots) this.scores = new Float64Array(Math.max(slots, 1024) * 2);
+    const scores = this.scores;
+    const touched: number[] = [];
+    this.abstracts.score(matches, ABSTRACT_BOOST, scores, touched);
+    this.authors.score(matches, AUTHORS_BOOST, scores, touched);
+    const shortById = new Map<string, (typeof shortResults)[number]>();
+    for (const r of shortResults) {
+      const entry = this.entries.get(r.id as string);
       if (!entry) continue;
-      hits.push({ paper: entry.paper, score: r.score, queryTerms: r.queryTerms, matchedTerms: r.terms });
-      if (hits.length >= (options.limit ?? 50)) break;
+      shortById.set(entry.paper.id, r);
+      if (scores[entry.slot] === 0) touched.push(entry.slot);
+      scores[entry.slot]! += r.score;
+    }
+    // A query that is exactly a paper's key or name puts that paper on top.
+    const folded = asciiFold(trimmed);
+    for (const entry of this.exactNames(folded)) if (scores[entry.slot]! > 0) scores[entry.slot]! *= entry.paper.key === folded ? 10 : 5;
+
+    const top = topSlots(touched, scores, limit);
+    for (const slot of touched) scores[slot] = 0;
+
+    const hits: SearchHit[] = [];
+    for (const [slot, score] of top) {
+      const entry = this.entries.get(this.slotIds[slot]!);
+      if (!entry) continue;
+      const short = shortById.get(entry.paper.id);
+      const terms = new Set(short?.terms ?? []);
+      const queryTerms = new Set(short?.queryTerms ?? []);
+      // Which long-field words this paper has, for highlighting: checked for the shown papers only.
+      const text = `${entry.paper.abstract} ${authorText(entry.paper)}`.toLowerCase();
+      for (const match of matches) {
+        if (!terms.has(match.term) && text.includes(match.term)) {
+          terms.add(match.term);
+          queryTerms.add(match.query);
+        }
+      }
+      hits.push({ paper: entry.paper, score, queryTerms: [...queryTerms], matchedTerms: [...terms] });
     }
     return hits;
   }
 
-  /** A query that is exactly a paper's key or name puts that paper on top. */
-  private exactNameBoost(id: string, foldedQuery: string): number {
-    const entry = this.papers.get(id);
-    if (!entry) return 1;
-    if (entry.paper.key === foldedQuery) return 10;
-    if (entry.foldedName === foldedQuery) return 5;
-    return 1;
+  /** Papers whose key or folded short name is exactly `folded`. */
+  private exactNames(folded: string): Entry[] {
+    const found: Entry[] = [];
+    for (const name of [`key:${folded}`, `name:${folded}`]) {
+      for (const id of this.byExactName.get(name) ?? []) {
+        const entry = this.entries.get(id);
+        if (entry) found.push(entry);
+      }
+    }
+    return found;
   }
+
+
 }
 
-export type { MiniSearchResult };
+/** The `limit` best slots by score, best first: a bounded heap, not a sort of every match. */
+function topSlots(touched: readonly number[], scores: Float64Array, limit: number): Array<[number, number]> {
+  const heap: Array<[number, number]> = [];
+  const less = (i: number, j: number) => heap[i]![1] < heap[j]![1];
+  const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j]!, heap[i]!]);
+  for (const slot of touched) {
+    const score = scores[slot]!;
+    if (heap.length < limit) {
+      heap.push([slot, score]);
+      for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
+    } else if (score > heap[0]![1]) {
+      heap[0] = [slot, score];
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && less(l, m)) m = l;
+        if (r < heap.length && less(r, m)) m = r;
+        if (m === i) break;
+        swap(i, m);
+        i = m;
+      }
+    }
+  }
+  return heap.sort((a, b) => b[1] - a[1]);
+}

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { LibrarySnapshot } from '../core/library';
+import { decodeSnapshot, encodeSnapshot } from '../core/snapshotCodec';
+import { Pacer } from '../core/steps';
 
 /**
  * Saves the built library (parsed digests, names, techniques, search index) in
@@ -19,26 +21,30 @@ export class IndexStore {
   }
 
   private uri(key: string): vscode.Uri {
-    return vscode.Uri.joinPath(this.folder, `index-${key.slice(0, 32)}.json`);
+    return vscode.Uri.joinPath(this.folder, `index-${key.slice(0, 32)}.bin`);
   }
 
-  async load(key: string): Promise<LibrarySnapshot | undefined> {
+  async load(key: string, pacer: Pacer): Promise<LibrarySnapshot | undefined> {
+    let bytes: Uint8Array;
     try {
-      const bytes = await vscode.workspace.fs.readFile(this.uri(key));
-      const snapshot = JSON.parse(new TextDecoder().decode(bytes)) as LibrarySnapshot;
-      return snapshot.format === 1 ? snapshot : undefined;
+      bytes = await vscode.workspace.fs.readFile(this.uri(key));
     } catch {
-      return undefined; // no saved index, or an unreadable one: build afresh
+      return undefined; // no saved index yet: build afresh
+    }
+    try {
+      return await pacer.run(decodeSnapshot(bytes));
+    } catch {
+      return undefined; // an unreadable one (an older format, a cut file): build afresh
     }
   }
 
   /** Writes the snapshot and removes older ones. */
-  async save(key: string, snapshot: LibrarySnapshot): Promise<void> {
+  async save(key: string, snapshot: LibrarySnapshot, pacer: Pacer): Promise<void> {
     await vscode.workspace.fs.createDirectory(this.folder);
     const target = this.uri(key);
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(JSON.stringify(snapshot)));
+    await vscode.workspace.fs.writeFile(target, await pacer.run(encodeSnapshot(snapshot)));
     for (const [name] of await vscode.workspace.fs.readDirectory(this.folder)) {
-      if (name.startsWith('index-') && name.endsWith('.json') && name !== target.path.split('/').pop()) {
+      if (name.startsWith('index-') && name !== target.path.split('/').pop()) {
         await vscode.workspace.fs.delete(vscode.Uri.joinPath(this.folder, name)).then(undefined, () => undefined);
       }
     }

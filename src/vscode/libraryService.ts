@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { parseDigest } from '../core/digest';
+import { parseDigestAsync } from '../core/digest';
 import { Library, LibraryBuilder } from '../core/library';
 import { ParseResult } from '../core/model';
 import { NoteScan } from '../core/noteScanner';
+import { Pacer } from '../core/steps';
 import { DigestFiles } from './digestFiles';
 import { IndexStore, sha256 } from './indexStore';
 
@@ -31,6 +32,8 @@ export class LibraryService implements vscode.Disposable {
   private ready: Promise<void>;
   private queue: Promise<void> = Promise.resolve();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Long work gives the editor the event loop back at least every 10 ms. */
+  private readonly pacer = new Pacer(10);
   private readonly subscriptions: vscode.Disposable[];
   lastLoad: LoadInfo | undefined;
 
@@ -80,16 +83,16 @@ export class LibraryService implements vscode.Disposable {
     const texts = await Promise.all(uris.map((uri) => this.read(uri)));
     uris.forEach((uri, i) => this.remember(uri, texts[i]!.hash));
     const key = this.store ? await this.store.key(this.fileHashes) : undefined;
-    const saved = key ? await this.store!.load(key) : undefined;
-    if (saved) this.builder = new LibraryBuilder(undefined, saved);
+    const saved = key ? await this.store!.load(key, this.pacer) : undefined;
+    if (saved) this.builder = await LibraryBuilder.restore(saved);
     else {
       this.builder = new LibraryBuilder();
       for (let i = 0; i < uris.length; i++) {
-        this.builder.setDigest(pathOf(uris[i]!), texts[i]!.result ?? parseDigest(texts[i]!.text, pathOf(uris[i]!)));
-        await yieldToEditor();
+        const path = pathOf(uris[i]!);
+        this.builder.setDigest(path, texts[i]!.result ?? (await parseDigestAsync(texts[i]!.text, path, this.pacer)));
       }
     }
-    this.publish();
+    await this.publish();
     this.lastLoad = {
       papers: this.library.papers.length,
       digests: uris.length,
@@ -113,7 +116,7 @@ export class LibraryService implements vscode.Disposable {
       }
     }
     await this.readFiles(wanted.filter((uri) => !this.builder.digest(pathOf(uri))), false);
-    this.publish();
+    await this.publish();
     this.scheduleSave();
   }
 
@@ -123,10 +126,10 @@ export class LibraryService implements vscode.Disposable {
       const { text, hash, result } = await this.read(uri);
       if (this.fileHashes.get(path) === hash && this.builder.digest(path)) continue;
       this.remember(uri, hash);
-      this.builder.setDigest(path, result ?? parseDigest(text, path));
+      this.builder.setDigest(path, result ?? (await parseDigestAsync(text, path, this.pacer)));
     }
     if (publish) {
-      const counts = this.publish();
+      const counts = await this.publish();
       this.log.info(`Updated from ${uris.map((u) => u.path.split('/').pop()).join(', ')}: ${counts.added} added, ${counts.updated} changed, ${counts.removed} removed.`);
       this.scheduleSave();
     }
@@ -137,7 +140,7 @@ export class LibraryService implements vscode.Disposable {
     if (!this.builder.removeDigest(path)) return;
     this.uris.delete(path);
     this.fileHashes.delete(path);
-    this.publish();
+    await this.publish();
     this.log.info(`Removed digest ${path}.`);
     this.scheduleSave();
   }
@@ -159,8 +162,8 @@ export class LibraryService implements vscode.Disposable {
     }
   }
 
-  private publish() {
-    const { library, counts } = this.builder.build();
+  private async publish() {
+    const { library, counts } = await this.pacer.run(this.builder.buildSteps());
     this.library = library;
     this.scans.clear();
     this.changed.fire(library);
@@ -180,7 +183,7 @@ export class LibraryService implements vscode.Disposable {
     return this.enqueue(async () => {
       if (!this.store) return;
       const key = await this.store.key(this.fileHashes);
-      await this.store.save(key, this.builder.toSnapshot());
+      await this.store.save(key, this.builder.toSnapshot(), this.pacer);
       this.log.debug(`Saved the index (${key.slice(0, 12)}).`);
     });
   }
@@ -217,7 +220,3 @@ export function pathOf(uri: vscode.Uri): string {
   return uri.scheme === 'file' ? uri.fsPath : uri.toString();
 }
 
-/** Lets the editor handle input between two pieces of work. */
-function yieldToEditor(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { parseDigest } from '../../src/core/digest';
 import { LibraryBuilder, LibrarySnapshot } from '../../src/core/library';
+import { decodeSnapshot, encodeSnapshot } from '../../src/core/snapshotCodec';
+import { runSteps } from '../../src/core/steps';
 import { SEED_PATH, readFixture, readSeed } from './fixtures';
 
 function seededBuilder(): LibraryBuilder {
@@ -8,6 +10,13 @@ function seededBuilder(): LibraryBuilder {
   builder.setDigest(SEED_PATH, parseDigest(readSeed(), SEED_PATH));
   builder.setDigest('hf.json', parseDigest(readFixture('hf-daily-papers-sample.json'), 'hf.json'));
   return builder;
+}
+
+/** Through the bytes the extension writes to its storage and reads back. */
+function roundTrip(snapshot: LibrarySnapshot): LibrarySnapshot {
+  const decoded = runSteps(decodeSnapshot(runSteps(encodeSnapshot(snapshot))));
+  assert.ok(decoded);
+  return decoded;
 }
 
 describe('LibraryBuilder', () => {
@@ -47,7 +56,7 @@ describe('LibraryBuilder', () => {
   it('restores from a saved snapshot without indexing again, with the same results', () => {
     const builder = seededBuilder();
     const original = builder.build().library;
-    const snapshot = JSON.parse(JSON.stringify(builder.toSnapshot())) as LibrarySnapshot;
+    const snapshot = roundTrip(builder.toSnapshot());
     const restored = new LibraryBuilder(undefined, snapshot).build();
     assert.deepEqual(restored.counts, { added: 0, removed: 0, updated: 0 });
     assert.deepEqual(restored.library.papers.map((p) => p.key), original.papers.map((p) => p.key));
@@ -60,7 +69,7 @@ describe('LibraryBuilder', () => {
   it('keeps working incrementally after a restore', () => {
     const builder = seededBuilder();
     builder.build();
-    const restored = new LibraryBuilder(undefined, JSON.parse(JSON.stringify(builder.toSnapshot())) as LibrarySnapshot);
+    const restored = new LibraryBuilder(undefined, roundTrip(builder.toSnapshot()));
     restored.build();
     restored.removeDigest('hf.json');
     const { library, counts } = restored.build();

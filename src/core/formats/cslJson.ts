@@ -1,5 +1,6 @@
 import { ParseResult, Paper, Problem, newPaper } from '../model';
 import { extractLinks } from '../text';
+import { Steps, runSteps } from '../steps';
 import { readJsonElements } from './json';
 
 /** CSL-JSON (what Zotero, Better BibTeX and pandoc exchange): an array of items. */
@@ -21,10 +22,14 @@ export function isCslItem(value: unknown): boolean {
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 export function parseCslJson(text: string, path: string): ParseResult {
+  return runSteps(parseCslJsonSteps(text, path));
+}
+
+export function* parseCslJsonSteps(text: string, path: string): Steps<ParseResult> {
   const problems: Problem[] = [];
   const papers: Paper[] = [];
   const seen = new Map<string, number>();
-  for (const { value, line } of readJsonElements(text, path, problems)) {
+  for (const { value, line } of (yield* readJsonElements(text, path, problems))) {
     if (!value || typeof value !== 'object') {
       problems.push({ path, line, severity: 'warning', message: `Entry at line ${line + 1} is not a CSL item; skipped.` });
       continue;
@@ -58,6 +63,7 @@ export function parseCslJson(text: string, path: string): ParseResult {
         arxivId: arxivIdOf(item),
       }),
     );
+    if (papers.length % 200 === 0) yield;
   }
   return { papers, problems };
 }

@@ -1,5 +1,6 @@
 import { ParseResult, Paper, Problem, newPaper } from '../model';
-import { extractLinks, splitLines } from '../text';
+import { Steps, runSteps } from '../steps';
+import { extractLinks } from '../text';
 
 /**
  * Parser for a Hugging Face Daily Papers page copied from the browser. Per paper:
@@ -65,13 +66,35 @@ function looksLikeTitle(text: string): boolean {
 }
 
 export function parseDailyPapersPage(text: string, path: string): ParseResult {
+  return runSteps(parseDailyPapersPageSteps(text, path));
+}
+
+/** The non-blank lines, cleaned of control characters, read a slice at a time. */
+function* nonBlankLines(text: string): Steps<TextLine[]> {
+  const lines: TextLine[] = [];
+  let line = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let raw = text.slice(start, end);
+    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+    // A lone CR also ends a line.
+    for (const part of raw.includes('\r') ? raw.split('\r') : [raw]) {
+      const clean = part.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trimEnd();
+      if (clean.trim()) lines.push({ text: clean, line });
+      line++;
+    }
+    start = end + 1;
+    if (line % 2000 === 0) yield;
+  }
+  return lines;
+}
+
+export function* parseDailyPapersPageSteps(text: string, path: string): Steps<ParseResult> {
   const papers: Paper[] = [];
   const problems: Problem[] = [];
-  const lines: TextLine[] = [];
-  splitLines(text).forEach((raw, line) => {
-    const clean = raw.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trimEnd();
-    if (clean.trim()) lines.push({ text: clean, line });
-  });
+  const lines = yield* nonBlankLines(text);
   const warn = (line: number, message: string) => problems.push({ path, line, message, severity: 'warning' });
 
   let i = 0;
@@ -106,6 +129,7 @@ export function parseDailyPapersPage(text: string, path: string): ParseResult {
     const paper = newPaper(title, { path, line: current.line }, { abstract, links: extractLinks(abstract) });
     i = readMetaBlock(lines, i, paper, warn);
     papers.push(paper);
+    if (papers.length % 100 === 0) yield;
   }
   if (papers.length === 0 && lines.length > 0 && problems.length === 0) {
     warn(0, 'No papers found: expected a copied Hugging Face Daily Papers page (a title line, then its abstract line).');

@@ -1,5 +1,6 @@
 import { ParseResult, Paper, Problem, newPaper } from '../model';
 import { extractLinks } from '../text';
+import { Steps, runSteps } from '../steps';
 import { readJsonElements } from './json';
 
 /**
@@ -35,12 +36,17 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 const ARXIV_ID = /^\d{4}\.\d{4,5}(v\d+)?$|^[a-z-]+(\.[A-Z]{2})?\/\d{7}$/;
 
 export function parseHfJson(text: string, path: string): ParseResult {
+  return runSteps(parseHfJsonSteps(text, path));
+}
+
+export function* parseHfJsonSteps(text: string, path: string): Steps<ParseResult> {
   const problems: Problem[] = [];
   const papers: Paper[] = [];
-  const elements = readJsonElements(text, path, problems);
+  const elements = (yield* readJsonElements(text, path, problems));
   for (const { value, line } of elements) {
     const paper = toPaper(value, path, line, problems);
     if (paper) papers.push(paper);
+    if (papers.length % 200 === 0) yield;
   }
   return { papers, problems };
 }

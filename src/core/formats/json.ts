@@ -1,5 +1,6 @@
 import { Problem } from '../model';
 import { LineIndex } from '../positions';
+import { Steps, runSteps } from '../steps';
 
 /** One element of a top-level JSON array, parsed on its own, with its line. */
 export interface JsonElement {
@@ -13,7 +14,28 @@ export interface JsonElement {
  * A top-level object is read as a one-element array; `{ "papers": [...] }`-style
  * wrappers are unwrapped by the caller.
  */
-export function readJsonElements(text: string, path: string, problems: Problem[]): JsonElement[] {
+/** Past this size one JSON.parse would hold the editor too long: read element by element. */
+const WHOLE_PARSE_LIMIT = 2_000_000;
+
+export function* readJsonElements(text: string, path: string, problems: Problem[]): Steps<JsonElement[]> {
+  if (text.length > WHOLE_PARSE_LIMIT && text.trimStart().startsWith('[')) {
+    const elements: JsonElement[] = [];
+    const spans = yield* elementSpanSteps(text);
+    // Lines counted as we go: the spans come in order.
+    let line = 0;
+    let counted = 0;
+    for (const [start, end] of spans) {
+      for (let nl = text.indexOf('\n', counted); nl >= 0 && nl < start; nl = text.indexOf('\n', nl + 1)) line++;
+      counted = start;
+      try {
+        elements.push({ value: JSON.parse(text.slice(start, end)), line });
+      } catch (inner) {
+        problems.push({ path, line, severity: 'error', message: `Entry at line ${line + 1} is not valid JSON (${(inner as Error).message}); skipped.` });
+      }
+      if (elements.length % 200 === 0) yield;
+    }
+    return elements;
+  }
   const lines = new LineIndex(text);
   try {
     const whole = JSON.parse(text) as unknown;
@@ -68,8 +90,12 @@ export function firstJsonElement(text: string): unknown {
   }
 }
 
-/** [start, end) of each top-level array element; tolerant of a broken element in the middle. */
 function elementSpans(text: string, limit = Infinity): Array<[number, number]> {
+  return runSteps(elementSpanSteps(text, limit));
+}
+
+/** [start, end) of each top-level array element; tolerant of a broken element in the middle. */
+function* elementSpanSteps(text: string, limit = Infinity): Steps<Array<[number, number]>> {
   const spans: Array<[number, number]> = [];
   const open = text.search(/\S/);
   if (text[open] !== '[') return spans;
@@ -77,6 +103,7 @@ function elementSpans(text: string, limit = Infinity): Array<[number, number]> {
   let inString = false;
   let start = -1;
   for (let i = open + 1; i < text.length; i++) {
+    if ((i & 0xfffff) === 0) yield;
     const c = text[i]!;
     if (inString) {
       if (c === '\\') i++;

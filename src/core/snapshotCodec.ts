@@ -1,0 +1,180 @@
+import type { AsPlainObject } from 'minisearch';
+import type { Derived, LibrarySnapshot } from './library';
+import type { Paper, Problem } from './model';
+import type { SerializedTermIndex } from './termIndex';
+import { Steps } from './steps';
+
+/**
+ * The saved index as bytes: a small JSON header, then sections. Papers, abstracts and
+ * the search index are cut into chunks so that loading never holds the event loop
+ * for long (one JSON.parse of a 100 MB snapshot would take most of a second), and
+ * the term indexes are stored as typed arrays that load without copying.
+ */
+
+const MAGIC = 'PDS2';
+const PAPER_CHUNK = 2000;
+const TERM_CHUNK = 20000;
+
+type Kind = 'json' | 'text' | 'u32' | 'u16' | 'u8';
+interface Section {
+  name: string;
+  kind: Kind;
+  offset: number;
+  length: number;
+}
+
+class Writer {
+  readonly sections: Section[] = [];
+  private readonly parts: Uint8Array[] = [];
+  private size = 0;
+  private readonly encoder = new TextEncoder();
+
+  add(name: string, kind: Kind, bytes: Uint8Array): void {
+    this.sections.push({ name, kind, offset: this.size, length: bytes.byteLength });
+    this.parts.push(bytes);
+    this.size += bytes.byteLength;
+    const pad = (4 - (this.size % 4)) % 4;
+    if (pad) {
+      this.parts.push(new Uint8Array(pad));
+      this.size += pad;
+    }
+  }
+
+  json(name: string, value: unknown): void {
+    this.add(name, 'json', this.encoder.encode(JSON.stringify(value)));
+  }
+
+  text(name: string, value: string): void {
+    this.add(name, 'text', this.encoder.encode(value));
+  }
+
+  array(name: string, kind: 'u32' | 'u16' | 'u8', value: Uint32Array | Uint16Array | Uint8Array): void {
+    this.add(name, kind, new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+  }
+
+  finish(): Uint8Array {
+    const header = this.encoder.encode(JSON.stringify({ sections: this.sections }));
+    const headerPadded = header.byteLength + ((4 - ((8 + header.byteLength) % 4)) % 4);
+    const out = new Uint8Array(8 + headerPadded + this.size);
+    out.set(this.encoder.encode(MAGIC), 0);
+    new DataView(out.buffer).setUint32(4, headerPadded, true);
+    out.set(header, 8);
+    let at = 8 + headerPadded;
+    for (const part of this.parts) {
+      out.set(part, at);
+      at += part.byteLength;
+    }
+    return out;
+  }
+}
+
+export function* encodeSnapshot(snapshot: LibrarySnapshot): Steps<Uint8Array> {
+  const w = new Writer();
+  w.json('meta', { format: snapshot.format, digests: snapshot.digests.map(([path, r]) => ({ path, problems: r.problems, count: r.papers.length })) });
+  for (const [d, [, result]] of snapshot.digests.entries()) {
+    for (let start = 0; start < result.papers.length; start += PAPER_CHUNK) {
+      const chunk = result.papers.slice(start, start + PAPER_CHUNK);
+      w.json(`papers:${d}:${start}`, chunk.map((p) => ({ ...p, abstract: '' })));
+      w.text(`abstracts:${d}:${start}`, chunk.map((p) => p.abstract).join(''));
+      let end = 0;
+      w.array(`abstractEnds:${d}:${start}`, 'u32', Uint32Array.from(chunk, (p) => (end += p.abstract.length)));
+      yield;
+    }
+  }
+  for (let start = 0; start < snapshot.derived.length; start += PAPER_CHUNK * 5) {
+    w.json(`derived:${start}`, snapshot.derived.slice(start, start + PAPER_CHUNK * 5));
+    yield;
+  }
+  const { index, ...miniSearchMeta } = snapshot.index.miniSearch as AsPlainObject & { index: unknown[] };
+  w.json('minisearch:meta', miniSearchMeta);
+  for (let start = 0; start < index.length; start += TERM_CHUNK) {
+    w.json(`minisearch:index:${start}`, index.slice(start, start + TERM_CHUNK));
+    yield;
+  }
+  for (const name of ['abstracts', 'authors'] as const) {
+    const t = snapshot.index[name];
+    w.json(`${name}:terms`, t.terms);
+    w.array(`${name}:ends`, 'u32', t.ends);
+    w.array(`${name}:postings`, 'u32', t.postings);
+    w.array(`${name}:lengths`, 'u16', t.lengths);
+    w.array(`${name}:alive`, 'u8', t.alive);
+    yield;
+  }
+  w.json('slotIds', snapshot.index.slotIds);
+  return w.finish();
+}
+
+export function* decodeSnapshot(input: Uint8Array): Steps<LibrarySnapshot | undefined> {
+  // Typed-array views need 4-byte alignment of the whole buffer.
+  const bytes = input.byteOffset % 4 === 0 ? input : input.slice();
+  const decoder = new TextDecoder();
+  if (bytes.byteLength < 8 || decoder.decode(bytes.subarray(0, 4)) !== MAGIC) return undefined;
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true);
+  const { sections } = JSON.parse(decoder.decode(bytes.subarray(8, 8 + headerLength)).trimEnd().replace(/\0+$/, '')) as { sections: Section[] };
+  const base = bytes.byteOffset + 8 + headerLength;
+  const byName = new Map(sections.map((s) => [s.name, s]));
+  const raw = (name: string) => {
+    const s = byName.get(name);
+    if (!s) throw new Error(`saved index has no section ${name}`);
+    return s;
+  };
+  const json = <T>(name: string): T => {
+    const s = raw(name);
+    return JSON.parse(decoder.decode(new Uint8Array(bytes.buffer, base + s.offset, s.length))) as T;
+  };
+  const text = (name: string) => {
+    const s = raw(name);
+    return decoder.decode(new Uint8Array(bytes.buffer, base + s.offset, s.length));
+  };
+  const u32 = (name: string) => new Uint32Array(bytes.buffer, base + raw(name).offset, raw(name).length / 4);
+  const u16 = (name: string) => new Uint16Array(bytes.buffer, base + raw(name).offset, raw(name).length / 2);
+  const u8 = (name: string) => new Uint8Array(bytes.buffer, base + raw(name).offset, raw(name).length);
+
+  const meta = json<{ format: 2; digests: Array<{ path: string; problems: Problem[]; count: number }> }>('meta');
+  if (meta.format !== 2) return undefined;
+  const digests: LibrarySnapshot['digests'] = [];
+  for (const [d, digest] of meta.digests.entries()) {
+    const papers: Paper[] = [];
+    for (let start = 0; start < digest.count; start += PAPER_CHUNK) {
+      const chunk = json<Paper[]>(`papers:${d}:${start}`);
+      const abstracts = text(`abstracts:${d}:${start}`);
+      const ends = u32(`abstractEnds:${d}:${start}`);
+      let from = 0;
+      chunk.forEach((paper, i) => {
+        paper.abstract = abstracts.slice(from, ends[i]);
+        from = ends[i]!;
+      });
+      papers.push(...chunk);
+      yield;
+    }
+    digests.push([digest.path, { papers, problems: digest.problems }]);
+  }
+  const derived: Derived[] = [];
+  const total = meta.digests.reduce((n, d) => n + d.count, 0);
+  for (let start = 0; start < total; start += PAPER_CHUNK * 5) {
+    derived.push(...json<Derived[]>(`derived:${start}`));
+    yield;
+  }
+  const miniSearchMeta = json<Omit<AsPlainObject, 'index'>>('minisearch:meta');
+  const index: unknown[] = [];
+  for (let start = 0; byName.has(`minisearch:index:${start}`); start += TERM_CHUNK) {
+    index.push(...json<unknown[]>(`minisearch:index:${start}`));
+    yield;
+  }
+  const termIndex = (name: string): SerializedTermIndex => ({
+    terms: json<string[]>(`${name}:terms`),
+    ends: u32(`${name}:ends`),
+    postings: u32(`${name}:postings`),
+    lengths: u16(`${name}:lengths`),
+    alive: u8(`${name}:alive`),
+  });
+  const abstracts = termIndex('abstracts');
+  yield;
+  const authors = termIndex('authors');
+  return {
+    format: 2,
+    digests,
+    derived,
+    index: { miniSearch: { ...miniSearchMeta, index } as AsPlainObject, abstracts, authors, slotIds: json<string[]>('slotIds') },
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * A compact inverted index for one long text field (abstracts, author lists), where
+ * MiniSearch's per-posting Maps would cost hundreds of MB at 50,000 papers. Postings
+ * live in typed arrays (document slot << 8 | term frequency); scoring is BM25, like
+ * MiniSearch's, so the two add up. Documents are slots: removing one marks it dead,
+ * and the arrays are compacted when too many are.
+ */
+
+export interface TermMatch {
+  /** The indexed term that matched. */
+  term: string;
+  /** The query word it matched. */
+  query: string;
+  /** 1 for an exact match, less for a prefix or typo match. */
+  weight: number;
+}
+
+export interface SerializedTermIndex {
+  terms: string[];
+  /** Per term, the end of its postings in `postings` (start is the previous end). */
+  ends: Uint32Array;
+  postings: Uint32Array;
+  lengths: Uint16Array;
+  alive: Uint8Array;
+}
+
+const K1 = 1.2;
+const B = 0.7;
+const MAX_TF = 255;
+
+export type Tokenizer = (text: string) => string[];
+
+export class TermIndex {
+  private readonly termIds = new Map<string, number>();
+  private terms: string[] = [];
+  private postings: Uint32Array[] = [];
+  private counts: number[] = [];
+  private lengths = new Uint16Array(1024);
+  private alive = new Uint8Array(1024);
+  private slots = 0;
+  private live = 0;
+  private totalLength = 0;
+  private sortedTerms: string[] | undefined;
+
+  constructor(private readonly tokenize: Tokenizer) {}
+
+  get size(): number {
+    return this.live;
+  }
+
+  /** Adds a document; returns its slot. */
+  add(text: string): number {
+    const slot = this.slots++;
+    if (slot >= this.lengths.length) this.grow();
+    const tokens = this.tokenize(text);
+    const tf = new Map<string, number>();
+    for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const [term, count] of tf) {
+      let id = this.termIds.get(term);
+      if (id === undefined) {
+        id = this.terms.length;
+        this.termIds.set(term, id);
+        this.terms.push(term);
+        this.postings.push(new Uint32Array(4));
+        this.counts.push(0);
+        this.sortedTerms = undefined;
+      }
+      let list = this.postings[id]!;
+      const n = this.counts[id]!;
+      if (n === list.length) {
+        const bigger = new Uint32Array(list.length * 2);
+        bigger.set(list);
+        this.postings[id] = list = bigger;
+      }
+      list[n] = (slot << 8) | Math.min(count, MAX_TF);
+      this.counts[id] = n + 1;
+    }
+    const length = Math.min(tokens.length, 65535);
+    this.lengths[slot] = length;
+    this.alive[slot] = 1;
+    this.totalLength += length;
+    this.live++;
+    return slot;
+  }
+
+  remove(slot: number): void {
+    if (!this.alive[slot]) return;
+    this.alive[slot] = 0;
+    this.totalLength -= this.lengths[slot]!;
+    this.live--;
+  }
+
+  /** Dead slots' postings are skipped when scoring; compact when they are many. */
+  get deadFraction(): number {
+    return this.slots === 0 ? 0 : 1 - this.live / this.slots;
+  }
+
+  private grow(): void {
+    const lengths = new Uint16Array(this.lengths.length * 2);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
+    const alive = new Uint8Array(this.alive.length * 2);
+    alive.set(this.alive);
+    this.alive = alive;
+  }
+
+  has(term: string): boolean {
+    return this.termIds.has(term);
+  }
+
+  /** Indexed terms starting with `prefix`, most frequent first, at most `limit`. */
+  termsWithPrefix(prefix: string, limit: number): string[] {
+    this.sortedTerms ??= [...this.terms].sort();
+    const sorted = this.sortedTerms;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const found: string[] = [];
+    for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) found.push(sorted[i]!);
+    if (found.length <= limit) return found;
+    return found.sort((a, b) => this.documentFrequency(b) - this.documentFrequency(a)).slice(0, limit);
+  }
+
+  /** Terms within `distance` edits of `word` (same first letter, close length): typo tolerance. */
+  termsNear(word: string, distance: number, limit: number): string[] {
+    this.sortedTerms ??= [...this.terms].sort();
+    const found: string[] = [];
+    for (const term of this.termsWithPrefix(word[0]!, Number.MAX_SAFE_INTEGER)) {
+      if (Math.abs(term.length - word.length) > distance || term === word) continue;
+      if (editDistance(word, term, distance) <= distance) found.push(term);
+    }
+    return found.sort((a, b) => this.documentFrequency(b) - this.documentFrequency(a)).slice(0, limit);
+  }
+
+  documentFrequency(term: string): number {
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : this.counts[id]!;
+  }
+
+  /** Adds `boost ×` BM25 of each match into `scores` (by slot), recording touched slots. */
+  score(matches: readonly TermMatch[], boost: number, scores: Float64Array, touched: number[], onMatch?: (slot: number, match: TermMatch) => void): void {
+    if (this.live === 0) return;
+    const average = this.totalLength / this.live;
+    for (const match of matches) {
+      const id = this.termIds.get(match.term);
+      if (id === undefined) continue;
+      const list = this.postings[id]!;
+      const n = this.counts[id]!;
+      const idf = Math.log(1 + (this.live - n + 0.5) / (n + 0.5));
+      const factor = boost * match.weight * idf;
+      for (let i = 0; i < n; i++) {
+        const entry = list[i]!;
+        const slot = entry >>> 8;
+        if (!this.alive[slot]) continue;
+        const tf = entry & 0xff;
+        const norm = tf + K1 * (1 - B + (B * this.lengths[slot]!) / average);
+        if (scores[slot] === 0) touched.push(slot);
+        scores[slot]! += (factor * tf * (K1 + 1)) / norm;
+        onMatch?.(slot, match);
+      }
+    }
+  }
+
+  get slotCount(): number {
+    return this.slots;
+  }
+
+  serialize(): SerializedTermIndex {
+    const total = this.counts.reduce((a, b) => a + b, 0);
+    const postings = new Uint32Array(total);
+    const ends = new Uint32Array(this.terms.length);
+    let at = 0;
+    this.terms.forEach((_, id) => {
+      postings.set(this.postings[id]!.subarray(0, this.counts[id]!), at);
+      at += this.counts[id]!;
+      ends[id] = at;
+    });
+    return { terms: this.terms, ends, postings, lengths: this.lengths.slice(0, this.slots), alive: this.alive.slice(0, this.slots) };
+  }
+
+  static deserialize(data: SerializedTermIndex, tokenize: Tokenizer): TermIndex {
+    const index = new TermIndex(tokenize);
+    index.terms = data.terms;
+    let start = 0;
+    data.terms.forEach((term, id) => {
+      index.termIds.set(term, id);
+      const end = data.ends[id]!;
+      // Views into the loaded buffer: no copy until a term gets new postings.
+      index.postings.push(data.postings.subarray(start, end));
+      index.counts.push(end - start);
+      start = end;
+    });
+    index.slots = data.lengths.length;
+    index.lengths = new Uint16Array(Math.max(1024, index.slots * 2));
+    index.lengths.set(data.lengths);
+    index.alive = new Uint8Array(index.lengths.length);
+    index.alive.set(data.alive);
+    for (let slot = 0; slot < index.slots; slot++) {
+      if (!index.alive[slot]) continue;
+      index.live++;
+      index.totalLength += index.lengths[slot]!;
+    }
+    return index;
+  }
+}
+
+/** Levenshtein distance, giving up (returning max + 1) once it must exceed `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      current.push(value);
+      if (value < best) best = value;
+    }
+    if (best > max) return max + 1;
+    previous = current;
+  }
+  return previous[b.length]!;
+}
