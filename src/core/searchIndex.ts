@@ -7,12 +7,13 @@ import { asciiFold } from './text';
 /**
  * Full-text search over the library, built for as-you-type use at 50,000 papers.
  *
- * The short fields a paper is searched by (key, names, title, techniques) are in
- * MiniSearch, with prefix matching on the word being typed and typo tolerance.
- * Abstracts and author lists, nine tenths of the text, are in compact term indexes
- * (termIndex.ts) that score with the same BM25, so the scores add up. Boosts put a
- * paper's own name or key first. Documents are keyed by the paper's stable id, so a
- * changed digest re-indexes only the papers that changed (`sync`).
+ * A paper's identifiers (citation key, short name, aliases) are in MiniSearch, whose
+ * radix tree gives prefix and typo matching on names ("mixl" → MixLoRA). Its text
+ * (title, techniques, abstract, authors) is in compact term indexes (termIndex.ts):
+ * a common word such as "model" matches most papers, and MiniSearch's per-match
+ * objects made every keystroke cost 50–150 ms there. Both score with BM25, so the
+ * scores add up; boosts put a paper's own name or key first. Documents are keyed by
+ * the paper's stable id, so a changed digest re-indexes only the papers that changed.
  */
 
 export interface SearchHit {
@@ -36,10 +37,12 @@ export interface SyncCounts {
   updated: number;
 }
 
+const TEXT_FIELDS = ['title', 'techniques', 'abstract', 'authors'] as const;
+type TextField = (typeof TEXT_FIELDS)[number];
+
 export interface SerializedSearchIndex {
   miniSearch: AsPlainObject;
-  abstracts: SerializedTermIndex;
-  authors: SerializedTermIndex;
+  fields: Record<TextField, SerializedTermIndex>;
   /** Paper id of each term-index slot ('' for a dead one). */
   slotIds: string[];
 }
@@ -48,17 +51,16 @@ const STOP_WORDS = new Set(
   'a an and are as at be by for from has have in into is it its of on or our that the their this to via we with'.split(' '),
 );
 
-const SHORT_FIELDS = ['key', 'name', 'title', 'techniques'] as const;
-type ShortField = (typeof SHORT_FIELDS)[number];
-const BOOST: Record<ShortField, number> = { key: 8, name: 6, title: 3, techniques: 1.5 };
-const ABSTRACT_BOOST = 1;
-const AUTHORS_BOOST = 2;
+const ID_FIELDS = ['key', 'name'] as const;
+type IdField = (typeof ID_FIELDS)[number];
+const ID_BOOST: Record<IdField, number> = { key: 8, name: 6 };
+const TEXT_BOOST: Record<TextField, number> = { title: 3, techniques: 1.5, abstract: 1, authors: 2 };
 const PREFIX_WEIGHT = 0.6;
 const FUZZY_WEIGHT = 0.45;
-/** How many indexed words one unfinished word may stand for. */
-const MAX_PREFIX_TERMS = 40;
+/** How many indexed words one unfinished word may stand for, per field. */
+const MAX_PREFIX_TERMS = 30;
 
-type IndexedDocument = Record<ShortField, string> & { id: string };
+type IndexedDocument = Record<IdField, string> & { id: string };
 
 /** MiniSearch's own word splitting, so that both kinds of index read text the same way. */
 const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
@@ -77,7 +79,7 @@ export function tokenize(text: string): string[] {
   return terms;
 }
 
-const MINISEARCH_OPTIONS = { fields: [...SHORT_FIELDS], storeFields: [], processTerm, searchOptions: { processTerm } };
+const MINISEARCH_OPTIONS = { fields: [...ID_FIELDS], storeFields: [], processTerm, searchOptions: { processTerm } };
 
 /** A paper's names, each also folded ("LD-Pruner" is found by "ldpruner" and "pruner"). */
 function nameText(paper: Paper): string {
@@ -109,10 +111,15 @@ interface Entry {
   foldedName: string;
 }
 
+type TextIndexes = Record<TextField, TermIndex>;
+
+function emptyTextIndexes(): TextIndexes {
+  return { title: new TermIndex(tokenize), techniques: new TermIndex(tokenize), abstract: new TermIndex(tokenize), authors: new TermIndex(tokenize) };
+}
+
 export class SearchIndex {
   private readonly miniSearch: MiniSearch<IndexedDocument>;
-  private abstracts: TermIndex;
-  private authors: TermIndex;
+  private text: TextIndexes;
   private readonly entries = new Map<string, Entry>();
   /** `key:…` and `name:…` (folded short name) → paper ids, for the exact-name boost. */
   private readonly byExactName = new Map<string, Set<string>>();
@@ -126,13 +133,16 @@ export class SearchIndex {
   ) {
     if (saved) {
       this.miniSearch = loaded ?? MiniSearch.loadJS<IndexedDocument>(saved.miniSearch, MINISEARCH_OPTIONS);
-      this.abstracts = TermIndex.deserialize(saved.abstracts, tokenize);
-      this.authors = TermIndex.deserialize(saved.authors, tokenize);
+      this.text = {
+        title: TermIndex.deserialize(saved.fields.title, tokenize),
+        techniques: TermIndex.deserialize(saved.fields.techniques, tokenize),
+        abstract: TermIndex.deserialize(saved.fields.abstract, tokenize),
+        authors: TermIndex.deserialize(saved.fields.authors, tokenize),
+      };
       this.slotIds = saved.slotIds;
     } else {
       this.miniSearch = new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS);
-      this.abstracts = new TermIndex(tokenize);
-      this.authors = new TermIndex(tokenize);
+      this.text = emptyTextIndexes();
     }
   }
 
@@ -159,7 +169,7 @@ export class SearchIndex {
       next.add(paper.id);
       const previous = this.entries.get(paper.id);
       if (previous && sameDocument(previous.paper, paper)) {
-        // Same text (so same key and name): keep its documents, point them at the new paper object.
+        // Same text (so the same key and name): keep its documents, point them at the new object.
         previous.paper = paper;
         continue;
       }
@@ -174,9 +184,9 @@ export class SearchIndex {
       this.forget(entry);
       counts.removed++;
     }
-    if (this.abstracts.deadFraction > 0.3) yield* this.compact();
-    for (let i = 0; i < toAdd.length; i += 50) {
-      this.addPapers(toAdd.slice(i, i + 50));
+    if (this.text.abstract.deadFraction > 0.3) yield* this.compact();
+    for (let i = 0; i < toAdd.length; i += 25) {
+      this.addPapers(toAdd.slice(i, i + 25));
       yield;
     }
     return counts;
@@ -185,13 +195,21 @@ export class SearchIndex {
   private addPapers(papers: readonly Paper[]): void {
     const docs: IndexedDocument[] = [];
     for (const paper of papers) {
-      const slot = this.abstracts.add(paper.abstract);
-      this.authors.add(authorText(paper));
-      this.slotIds[slot] = paper.id;
+      const slot = this.addText(paper);
       this.remember({ paper, slot, foldedName: paper.shortName ? asciiFold(paper.shortName) : '' });
-      docs.push(this.document(paper));
+      docs.push({ id: paper.id, key: paper.key, name: nameText(paper) });
     }
     this.miniSearch.addAll(docs);
+  }
+
+  /** Adds the paper's text to every text index; they share slots. */
+  private addText(paper: Paper): number {
+    const slot = this.text.title.add(paper.title);
+    this.text.techniques.add(paper.techniques.map((t) => `${t} ${this.techniqueLabel(t)}`).join(' '));
+    this.text.abstract.add(paper.abstract);
+    this.text.authors.add(authorText(paper));
+    this.slotIds[slot] = paper.id;
+    return slot;
   }
 
   private exactNameKeys(entry: Entry): string[] {
@@ -215,22 +233,18 @@ export class SearchIndex {
       if (ids?.size === 0) this.byExactName.delete(name);
     }
     this.miniSearch.discard(entry.paper.id);
-    this.abstracts.remove(entry.slot);
-    this.authors.remove(entry.slot);
+    for (const field of TEXT_FIELDS) this.text[field].remove(entry.slot);
     this.slotIds[entry.slot] = '';
   }
 
   /** Rebuilds the term indexes without the slots of removed papers. */
   private *compact(): Steps<void> {
-    const live = [...this.entries.values()];
-    this.abstracts = new TermIndex(tokenize);
-    this.authors = new TermIndex(tokenize);
+    this.text = emptyTextIndexes();
     this.slotIds = [];
-    for (const entry of live) {
-      entry.slot = this.abstracts.add(entry.paper.abstract);
-      this.authors.add(authorText(entry.paper));
-      this.slotIds[entry.slot] = entry.paper.id;
-      if (entry.slot % 100 === 0) yield;
+    let n = 0;
+    for (const entry of this.entries.values()) {
+      entry.slot = this.addText(entry.paper);
+      if (++n % 50 === 0) yield;
     }
   }
 
@@ -245,16 +259,15 @@ export class SearchIndex {
   }
 
   serialize(): SerializedSearchIndex {
-    return { miniSearch: this.miniSearch.toJSON(), abstracts: this.abstracts.serialize(), authors: this.authors.serialize(), slotIds: this.slotIds };
-  }
-
-  private document(paper: Paper): IndexedDocument {
     return {
-      id: paper.id,
-      key: paper.key,
-      name: nameText(paper),
-      title: paper.title,
-      techniques: paper.techniques.map((t) => `${t} ${this.techniqueLabel(t)}`).join(' '),
+      miniSearch: this.miniSearch.toJSON(),
+      fields: {
+        title: this.text.title.serialize(),
+        techniques: this.text.techniques.serialize(),
+        abstract: this.text.abstract.serialize(),
+        authors: this.text.authors.serialize(),
+      },
+      slotIds: this.slotIds,
     };
   }
 
@@ -265,41 +278,45 @@ export class SearchIndex {
     const typing = options.prefix ?? true;
     const limit = options.limit ?? 50;
 
-    // Short fields: MiniSearch, prefix on the word being typed, typos forgiven in long words.
-    const shortResults = this.miniSearch.search(trimmed, {
-      boost: BOOST,
+    const slots = this.text.title.slotCount;
+    if (this.scores.length < slots) this.scores = new Float64Array(Math.max(slots, 1024) * 2);
+    const scores = this.scores;
+    const touched: number[] = [];
+
+    // Text fields: exact words, the unfinished word as a prefix, a mistyped long word by its neighbours.
+    const allMatches: TermMatch[] = [];
+    for (const field of TEXT_FIELDS) {
+      const index = this.text[field];
+      const matches: TermMatch[] = [];
+      words.forEach((word, i) => {
+        const exact = index.has(word);
+        if (exact) matches.push({ term: word, query: word, weight: 1 });
+        // One or two letters say too little to expand over every abstract; names and titles cover them.
+        const expand = typing && i === words.length - 1 && (word.length >= 3 || field === 'title');
+        const completions = expand ? index.termsWithPrefix(word, MAX_PREFIX_TERMS).filter((t) => t !== word) : [];
+        for (const term of completions) matches.push({ term, query: word, weight: PREFIX_WEIGHT });
+        if (!exact && !completions.length && word.length >= 5 && (field === 'title' || field === 'abstract')) {
+          for (const term of index.termsNear(word, word.length >= 8 ? 2 : 1, 5)) matches.push({ term, query: word, weight: FUZZY_WEIGHT });
+        }
+      });
+      index.score(matches, TEXT_BOOST[field], scores, touched);
+      allMatches.push(...matches);
+    }
+
+    // Identifiers: MiniSearch over keys and names, prefix on the word being typed, typos forgiven.
+    const idResults = this.miniSearch.search(trimmed, {
+      boost: ID_BOOST,
       prefix: (_term, i, terms) => typing && i === terms.length - 1,
       fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
       maxFuzzy: 2,
       weights: { fuzzy: FUZZY_WEIGHT, prefix: PREFIX_WEIGHT },
       combineWith: 'OR',
     });
-
-    // Long fields: exact words, the unfinished word as a prefix, a typo'd long word by its neighbours.
-    const matches: TermMatch[] = [];
-    words.forEach((word, i) => {
-      const last = i === words.length - 1;
-      const exact = this.abstracts.has(word) || this.authors.has(word);
-      if (exact) matches.push({ term: word, query: word, weight: 1 });
-      // One or two letters say too little to expand over every abstract; the short fields cover them.
-      if (typing && last && word.length >= 3) {
-        for (const term of this.abstracts.termsWithPrefix(word, MAX_PREFIX_TERMS)) if (term !== word) matches.push({ term, query: word, weight: PREFIX_WEIGHT });
-      } else if (!exact && word.length >= 5) {
-        for (const term of this.abstracts.termsNear(word, word.length >= 8 ? 2 : 1, 5)) matches.push({ term, query: word, weight: FUZZY_WEIGHT });
-      }
-    });
-
-    const slots = this.abstracts.slotCount;
-    if (this.scores.length < slots) this.scores = new Float64Array(Math.max(slots, 1024) * 2);
-    const scores = this.scores;
-    const touched: number[] = [];
-    this.abstracts.score(matches, ABSTRACT_BOOST, scores, touched);
-    this.authors.score(matches, AUTHORS_BOOST, scores, touched);
-    const shortById = new Map<string, (typeof shortResults)[number]>();
-    for (const r of shortResults) {
+    const idById = new Map<string, (typeof idResults)[number]>();
+    for (const r of idResults) {
       const entry = this.entries.get(r.id as string);
       if (!entry) continue;
-      shortById.set(entry.paper.id, r);
+      idById.set(entry.paper.id, r);
       if (scores[entry.slot] === 0) touched.push(entry.slot);
       scores[entry.slot]! += r.score;
     }
@@ -314,12 +331,12 @@ export class SearchIndex {
     for (const [slot, score] of top) {
       const entry = this.entries.get(this.slotIds[slot]!);
       if (!entry) continue;
-      const short = shortById.get(entry.paper.id);
-      const terms = new Set(short?.terms ?? []);
-      const queryTerms = new Set(short?.queryTerms ?? []);
-      // Which long-field words this paper has, for highlighting: checked for the shown papers only.
-      const text = `${entry.paper.abstract} ${authorText(entry.paper)}`.toLowerCase();
-      for (const match of matches) {
+      const id = idById.get(entry.paper.id);
+      const terms = new Set(id?.terms ?? []);
+      const queryTerms = new Set(id?.queryTerms ?? []);
+      // Which words this paper has, for highlighting: worked out for the shown papers only.
+      const text = `${entry.paper.title} ${entry.paper.abstract} ${authorText(entry.paper)}`.toLowerCase();
+      for (const match of allMatches) {
         if (!terms.has(match.term) && text.includes(match.term)) {
           terms.add(match.term);
           queryTerms.add(match.query);
@@ -341,8 +358,6 @@ export class SearchIndex {
     }
     return found;
   }
-
-
 }
 
 /** The `limit` best slots by score, best first: a bounded heap, not a sort of every match. */

@@ -2,7 +2,10 @@ import type { AsPlainObject } from 'minisearch';
 import type { Derived, LibrarySnapshot } from './library';
 import type { Paper, Problem } from './model';
 import type { SerializedTermIndex } from './termIndex';
+import { SerializedSearchIndex } from './searchIndex';
 import { Steps } from './steps';
+
+const TEXT_FIELDS = ['title', 'techniques', 'abstract', 'authors'] as const;
 
 /**
  * The saved index as bytes: a small JSON header, then sections. Papers, abstracts and
@@ -11,7 +14,7 @@ import { Steps } from './steps';
  * the term indexes are stored as typed arrays that load without copying.
  */
 
-const MAGIC = 'PDS2';
+const MAGIC = 'PDS3';
 const PAPER_CHUNK = 2000;
 const TERM_CHUNK = 20000;
 
@@ -91,8 +94,8 @@ export function* encodeSnapshot(snapshot: LibrarySnapshot): Steps<Uint8Array> {
     w.json(`minisearch:index:${start}`, index.slice(start, start + TERM_CHUNK));
     yield;
   }
-  for (const name of ['abstracts', 'authors'] as const) {
-    const t = snapshot.index[name];
+  for (const name of TEXT_FIELDS) {
+    const t = snapshot.index.fields[name];
     w.json(`${name}:terms`, t.terms);
     w.array(`${name}:ends`, 'u32', t.ends);
     w.array(`${name}:postings`, 'u32', t.postings);
@@ -168,13 +171,15 @@ export function* decodeSnapshot(input: Uint8Array): Steps<LibrarySnapshot | unde
     lengths: u16(`${name}:lengths`),
     alive: u8(`${name}:alive`),
   });
-  const abstracts = termIndex('abstracts');
-  yield;
-  const authors = termIndex('authors');
+  const fields = {} as SerializedSearchIndex['fields'];
+  for (const name of TEXT_FIELDS) {
+    fields[name] = termIndex(name);
+    yield;
+  }
   return {
     format: 2,
     digests,
     derived,
-    index: { miniSearch: { ...miniSearchMeta, index } as AsPlainObject, abstracts, authors, slotIds: json<string[]>('slotIds') },
+    index: { miniSearch: { ...miniSearchMeta, index } as AsPlainObject, fields, slotIds: json<string[]>('slotIds') },
   };
 }
