@@ -1,4 +1,5 @@
 import { Paper, compareStrings } from './model';
+import { Steps, runSteps } from './steps';
 import { asciiFold, normalizeTitle } from './text';
 
 /**
@@ -72,18 +73,25 @@ function olderFirst(a: Paper, b: Paper): number {
  * they win any collision.
  */
 export function assignCitationKeys(papers: Paper[]): void {
+  runSteps(assignCitationKeySteps(papers));
+}
+
+export function* assignCitationKeySteps(papers: Paper[]): Steps<void> {
   const taken = new Set<string>();
   for (const p of papers) if (p.key) taken.add(p.key);
   const groups = new Map<string, Paper[]>();
+  let n = 0;
   for (const p of papers) {
+    if (++n % 500 === 0) yield;
     if (p.key) continue;
     const base = baseKey(p);
     const group = groups.get(base);
     if (group) group.push(p);
     else groups.set(base, [p]);
   }
+  let step = 0;
   for (const [base, group] of [...groups].sort((a, b) => compareStrings(a[0], b[0]))) {
-    group.sort(olderFirst);
+    if (group.length > 1) group.sort(olderFirst);
     let n = 0;
     for (const paper of group) {
       let key = n === 0 ? base : base + suffix(n);
@@ -92,5 +100,6 @@ export function assignCitationKeys(papers: Paper[]): void {
       taken.add(key);
       n++;
     }
+    if (++step % 500 === 0) yield;
   }
 }

@@ -1,4 +1,4 @@
-import { assignCitationKeys } from './citationKeys';
+import { assignCitationKeySteps as assignCitationKeys } from './citationKeys';
 import { parseDigest } from './digest';
 import { MentionMatcher } from './mentions';
 import { Paper, ParseResult, Problem } from './model';
@@ -35,6 +35,7 @@ export interface CategoryGroup {
 export class Library {
   private readonly byKey = new Map<string, Paper>();
   private mentionMatcher: MentionMatcher | undefined;
+  private newest: Paper[] | undefined;
 
   constructor(
     readonly papers: readonly Paper[],
@@ -63,6 +64,21 @@ export class Library {
 
   search(query: string, options?: SearchOptions): SearchHit[] {
     return this.index.search(query, options);
+  }
+
+  /**
+   * Papers for `@` completion: keys starting with what was typed first, then papers
+   * whose name or title words match it; with nothing typed, the newest papers.
+   */
+  completions(prefix: string, limit = 100): Paper[] {
+    if (!prefix) {
+      this.newest ??= [...this.papers].sort(newestFirst).slice(0, limit);
+      return this.newest;
+    }
+    const found = new Map<string, Paper>();
+    for (const p of this.index.keysWithPrefix(prefix.toLowerCase(), limit)) found.set(p.key, p);
+    for (const hit of this.index.search(prefix, { limit })) if (found.size < limit) found.set(hit.paper.key, hit.paper);
+    return [...found.values()];
   }
 
   /** Citations and paper mentions in a Markdown note. */
@@ -126,6 +142,8 @@ export class LibraryBuilder {
   private readonly derived = new Map<string, Map<string, Derived>>();
   private readonly index: SearchIndex;
   private adopted = false;
+  /** Names and techniques from a snapshot, taken in by the next build (a slice at a time). */
+  private pendingDerived: Derived[] | undefined;
 
   constructor(
     readonly taxonomy: Taxonomy = defaultTaxonomy,
@@ -134,14 +152,8 @@ export class LibraryBuilder {
   ) {
     this.index = restoredIndex ?? new SearchIndex(techniqueLabeller(taxonomy), snapshot?.index);
     if (snapshot) {
-      let i = 0;
-      for (const [path, result] of snapshot.digests) {
-        this.digests.set(path, result);
-        for (const paper of result.papers) {
-          const derived = snapshot.derived[i++];
-          if (derived) this.remember(paper.title, paper.abstract, derived);
-        }
-      }
+      for (const [path, result] of snapshot.digests) this.digests.set(path, result);
+      this.pendingDerived = snapshot.derived;
       this.adopted = true;
     }
   }
@@ -173,8 +185,19 @@ export class LibraryBuilder {
   }
 
   *buildSteps(): Steps<{ library: Library; counts: SyncCounts }> {
-    const papers = mergePapers([...this.digests.values()].flatMap((r) => r.papers));
-    yield;
+    if (this.pendingDerived) {
+      const derived = this.pendingDerived;
+      this.pendingDerived = undefined;
+      let i = 0;
+      for (const result of this.digests.values()) {
+        for (const paper of result.papers) {
+          const d = derived[i++];
+          if (d) this.remember(paper.title, paper.abstract, d);
+          if (i % 1000 === 0) yield;
+        }
+      }
+    }
+    const papers = yield* mergePapers([...this.digests.values()].flatMap((r) => r.papers));
     const names: PaperNames[] = [];
     for (let i = 0; i < papers.length; i++) {
       const paper = papers[i]!;
@@ -183,10 +206,8 @@ export class LibraryBuilder {
       if (paper.techniques.length === 0) paper.techniques = derived.techniques;
       if (i % 20 === 0) yield;
     }
-    dropSharedNames(papers, names);
-    yield;
-    assignCitationKeys(papers);
-    yield;
+    yield* dropSharedNames(papers, names);
+    yield* assignCitationKeys(papers);
     let counts: SyncCounts;
     if (this.adopted) {
       // The saved index already describes these papers.
@@ -223,7 +244,7 @@ export class LibraryBuilder {
  * normalised title, merge into one that keeps every source and the richest fields.
  * Returns new objects; the parsed digests are never changed.
  */
-export function mergePapers(raw: readonly Paper[]): Paper[] {
+export function* mergePapers(raw: readonly Paper[]): Steps<Paper[]> {
   const merged: Paper[] = [];
   const byArxiv = new Map<string, Paper>();
   const byDoi = new Map<string, Paper>();
@@ -242,6 +263,7 @@ export function mergePapers(raw: readonly Paper[]): Paper[] {
     if (target.arxivId) byArxiv.set(target.arxivId, target);
     if (target.doi) byDoi.set(target.doi.toLowerCase(), target);
     byTitle.set(title, target);
+    if (merged.length % 500 === 0) yield;
   }
   return merged;
 }
@@ -262,13 +284,16 @@ function absorb(into: Paper, from: Paper): void {
 }
 
 /** Fills in names, dropping any name two papers share, since it would not say which paper is meant. */
-function dropSharedNames(papers: Paper[], found: PaperNames[]): void {
+function* dropSharedNames(papers: Paper[], found: PaperNames[]): Steps<void> {
   const lists = found.map((n) => [n.shortName, ...n.aliases].filter((x): x is string => !!x));
   const uses = new Map<string, number>();
   for (const list of lists) for (const n of new Set(list.map((x) => x.toLowerCase()))) uses.set(n, (uses.get(n) ?? 0) + 1);
-  papers.forEach((paper, i) => {
+  yield;
+  for (let i = 0; i < papers.length; i++) {
+    const paper = papers[i]!;
     const unique = lists[i]!.filter((n) => uses.get(n.toLowerCase()) === 1);
     paper.shortName = unique.find((n) => !n.includes(' ')) ?? unique[0] ?? null;
     paper.aliases = unique.filter((n) => n !== paper.shortName);
-  });
+    if (i % 1000 === 0) yield;
+  }
 }

@@ -51,9 +51,12 @@ const STOP_WORDS = new Set(
   'a an and are as at be by for from has have in into is it its of on or our that the their this to via we with'.split(' '),
 );
 
-const ID_FIELDS = ['key', 'name'] as const;
+const ID_FIELDS = ['name'] as const;
 type IdField = (typeof ID_FIELDS)[number];
-const ID_BOOST: Record<IdField, number> = { key: 8, name: 6 };
+const ID_BOOST: Record<IdField, number> = { name: 6 };
+const KEY_BOOST = 8;
+/** How many keys one unfinished key may stand for. */
+const MAX_KEY_COMPLETIONS = 200;
 const TEXT_BOOST: Record<TextField, number> = { title: 3, techniques: 1.5, abstract: 1, authors: 2 };
 const PREFIX_WEIGHT = 0.6;
 const FUZZY_WEIGHT = 0.45;
@@ -109,6 +112,8 @@ interface Entry {
   paper: Paper;
   slot: number;
   foldedName: string;
+  /** Whether MiniSearch holds a document for it (only papers with a name do). */
+  named: boolean;
 }
 
 type TextIndexes = Record<TextField, TermIndex>;
@@ -125,6 +130,8 @@ export class SearchIndex {
   private readonly byExactName = new Map<string, Set<string>>();
   private slotIds: string[] = [];
   private scores = new Float64Array(0);
+  /** Citation keys, sorted, for key prefixes (completion after `@`, a key typed in search). */
+  private sortedKeys: Entry[] | undefined;
 
   constructor(
     private readonly techniqueLabel: (id: string) => string = (id) => id,
@@ -189,6 +196,7 @@ export class SearchIndex {
       this.addPapers(toAdd.slice(i, i + 25));
       yield;
     }
+    this.keyList();
     return counts;
   }
 
@@ -196,8 +204,9 @@ export class SearchIndex {
     const docs: IndexedDocument[] = [];
     for (const paper of papers) {
       const slot = this.addText(paper);
-      this.remember({ paper, slot, foldedName: paper.shortName ? asciiFold(paper.shortName) : '' });
-      docs.push({ id: paper.id, key: paper.key, name: nameText(paper) });
+      const name = nameText(paper);
+      this.remember(entryFor(paper, slot, name !== ''));
+      if (name) docs.push({ id: paper.id, name });
     }
     this.miniSearch.addAll(docs);
   }
@@ -218,6 +227,7 @@ export class SearchIndex {
 
   private remember(entry: Entry): void {
     this.entries.set(entry.paper.id, entry);
+    this.sortedKeys = undefined;
     for (const name of this.exactNameKeys(entry)) {
       const ids = this.byExactName.get(name) ?? new Set<string>();
       ids.add(entry.paper.id);
@@ -227,12 +237,13 @@ export class SearchIndex {
 
   private forget(entry: Entry): void {
     this.entries.delete(entry.paper.id);
+    this.sortedKeys = undefined;
     for (const name of this.exactNameKeys(entry)) {
       const ids = this.byExactName.get(name);
       ids?.delete(entry.paper.id);
       if (ids?.size === 0) this.byExactName.delete(name);
     }
-    this.miniSearch.discard(entry.paper.id);
+    if (entry.named) this.miniSearch.discard(entry.paper.id);
     for (const field of TEXT_FIELDS) this.text[field].remove(entry.slot);
     this.slotIds[entry.slot] = '';
   }
@@ -254,8 +265,34 @@ export class SearchIndex {
     this.slotIds.forEach((id, slot) => id && slots.set(id, slot));
     for (const paper of papers) {
       const slot = slots.get(paper.id);
-      if (slot !== undefined) this.remember({ paper, slot, foldedName: paper.shortName ? asciiFold(paper.shortName) : '' });
+      if (slot !== undefined) this.remember(entryFor(paper, slot, nameText(paper) !== ''));
     }
+    this.keyList();
+  }
+
+  /** Entries sorted by citation key (built once after a change). */
+  private keyList(): Entry[] {
+    this.sortedKeys ??= [...this.entries.values()].sort((a, b) => (a.paper.key < b.paper.key ? -1 : a.paper.key > b.paper.key ? 1 : 0));
+    return this.sortedKeys;
+  }
+
+  /** Papers whose citation key starts with `prefix`, in key order. */
+  keysWithPrefix(prefix: string, limit: number): Paper[] {
+    return this.keyEntries(prefix, limit).map((e) => e.paper);
+  }
+
+  private keyEntries(prefix: string, limit: number): Entry[] {
+    const keys = this.keyList();
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid]!.paper.key < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const found: Entry[] = [];
+    for (let i = lo; i < keys.length && found.length < limit && keys[i]!.paper.key.startsWith(prefix); i++) found.push(keys[i]!);
+    return found;
   }
 
   serialize(): SerializedSearchIndex {
@@ -312,6 +349,16 @@ export class SearchIndex {
       weights: { fuzzy: FUZZY_WEIGHT, prefix: PREFIX_WEIGHT },
       combineWith: 'OR',
     });
+    // Keys: the query as a key, or the start of one while typing.
+    const folded = asciiFold(trimmed);
+    if (folded.length >= 2) {
+      const keyed = typing ? this.keyEntries(folded, MAX_KEY_COMPLETIONS) : this.exactNames(folded).filter((e) => e.paper.key === folded);
+      const idf = Math.log(1 + this.entries.size / (keyed.length + 0.5));
+      for (const entry of keyed) {
+        if (scores[entry.slot] === 0) touched.push(entry.slot);
+        scores[entry.slot]! += KEY_BOOST * idf * (entry.paper.key === folded ? 1 : PREFIX_WEIGHT);
+      }
+    }
     const idById = new Map<string, (typeof idResults)[number]>();
     for (const r of idResults) {
       const entry = this.entries.get(r.id as string);
@@ -321,7 +368,6 @@ export class SearchIndex {
       scores[entry.slot]! += r.score;
     }
     // A query that is exactly a paper's key or name puts that paper on top.
-    const folded = asciiFold(trimmed);
     for (const entry of this.exactNames(folded)) if (scores[entry.slot]! > 0) scores[entry.slot]! *= entry.paper.key === folded ? 10 : 5;
 
     const top = topSlots(touched, scores, limit);
@@ -358,6 +404,10 @@ export class SearchIndex {
     }
     return found;
   }
+}
+
+function entryFor(paper: Paper, slot: number, named: boolean): Entry {
+  return { paper, slot, foldedName: paper.shortName ? asciiFold(paper.shortName) : '', named };
 }
 
 /** The `limit` best slots by score, best first: a bounded heap, not a sort of every match. */

@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
 import { citationKeyAt } from '../core/citationInsert';
-import { newestFirst } from '../core/library';
-import { Paper } from '../core/model';
 import { paperMeta } from '../core/paperCard';
 import { paperCard } from './cards';
 import { LibraryService } from './libraryService';
@@ -16,11 +14,9 @@ export class CitationCompletionProvider implements vscode.CompletionItemProvider
     const at = citationKeyAt(document.lineAt(position.line).text, position.character);
     if (!at) return undefined;
     const library = this.service.snapshot;
-    const papers: Paper[] = at.prefix
-      ? uniqueByKey([...library.papers.filter((p) => p.key.startsWith(at.prefix.toLowerCase())), ...library.search(at.prefix, { limit: MAX_ITEMS }).map((h) => h.paper)])
-      : [...library.papers].sort(newestFirst);
+    const papers = library.completions(at.prefix, MAX_ITEMS);
     const range = new vscode.Range(position.line, at.start, position.line, position.character);
-    const items = papers.slice(0, MAX_ITEMS).map((paper, rank) => {
+    const items = papers.map((paper, rank) => {
       const item = new vscode.CompletionItem({ label: paper.key, description: paper.shortName ?? undefined, detail: ` ${paper.title}` }, vscode.CompletionItemKind.Reference);
       item.range = range;
       item.insertText = paper.key;
@@ -34,9 +30,4 @@ export class CitationCompletionProvider implements vscode.CompletionItemProvider
     // Ask again as the user types: the search narrows better than VS Code's filter.
     return new vscode.CompletionList(items, true);
   }
-}
-
-function uniqueByKey(papers: Paper[]): Paper[] {
-  const seen = new Set<string>();
-  return papers.filter((p) => !seen.has(p.key) && seen.add(p.key));
 }
