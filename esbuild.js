@@ -55,6 +55,9 @@ async function main() {
       external: ['vscode', 'mocha', 'playwright-core'],
     });
   }
+  if (process.argv.includes('--bench')) {
+    builds.push({ ...common, sourcemap: true, entryPoints: ['bench/run.ts'], outfile: 'out/bench/run.js', external: ['vscode'] });
+  }
   if (watch) {
     for (const options of builds) await (await esbuild.context(options)).watch();
     return;

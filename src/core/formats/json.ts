@@ -23,10 +23,12 @@ export function* readJsonElements(text: string, path: string, problems: Problem[
     const spans = yield* elementSpanSteps(text);
     // Lines counted as we go: the spans come in order.
     let line = 0;
-    let counted = 0;
+    let nextNewline = text.indexOf('\n');
     for (const [start, end] of spans) {
-      for (let nl = text.indexOf('\n', counted); nl >= 0 && nl < start; nl = text.indexOf('\n', nl + 1)) line++;
-      counted = start;
+      while (nextNewline >= 0 && nextNewline < start) {
+        line++;
+        nextNewline = text.indexOf('\n', nextNewline + 1);
+      }
       try {
         elements.push({ value: JSON.parse(text.slice(start, end)), line });
       } catch (inner) {
@@ -96,40 +98,84 @@ function elementSpans(text: string, limit = Infinity): Array<[number, number]> {
 
 /** [start, end) of each top-level array element; tolerant of a broken element in the middle. */
 function* elementSpanSteps(text: string, limit = Infinity): Steps<Array<[number, number]>> {
-  const spans: Array<[number, number]> = [];
-  const open = text.search(/\S/);
-  if (text[open] !== '[') return spans;
-  let depth = 0;
-  let inString = false;
-  let start = -1;
-  for (let i = open + 1; i < text.length; i++) {
-    if ((i & 0xfffff) === 0) yield;
-    const c = text[i]!;
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') {
-      inString = true;
-      if (depth === 0 && start < 0) start = i;
-    } else if (c === '{' || c === '[') {
-      if (depth === 0) start = i;
-      depth++;
-    } else if (c === '}' || c === ']') {
-      if (depth === 0) break; // the array's own closing bracket
-      depth--;
-      if (depth === 0 && start >= 0) {
-        spans.push([start, i + 1]);
-        start = -1;
-        if (spans.length >= limit) break;
-      }
-    } else if (depth === 0 && c !== ',' && !/\s/.test(c) && start < 0) {
-      start = i; // a number, true, false or null element
-    } else if (depth === 0 && (c === ',' || /\s/.test(c)) && start >= 0) {
-      spans.push([start, i]);
-      start = -1;
-    }
+  const scanner = new ElementScanner(text, limit);
+  while (!scanner.done) {
+    scanner.scan(1 << 20);
+    yield;
   }
-  return spans;
+  return scanner.spans;
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+
+/** Finds element boundaries a megabyte at a time; strings are skipped with indexOf. */
+class ElementScanner {
+  readonly spans: Array<[number, number]> = [];
+  done = false;
+  private i: number;
+  private depth = 0;
+  private start = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly limit: number,
+  ) {
+    const open = text.search(/\S/);
+    this.i = open + 1;
+    if (text[open] !== '[') this.done = true;
+  }
+
+  scan(budget: number): void {
+    const { text } = this;
+    const stop = Math.min(text.length, this.i + budget);
+    let i = this.i;
+    while (i < stop) {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) {
+        if (this.depth === 0 && this.start < 0) this.start = i;
+        i = this.stringEnd(i + 1);
+        continue;
+      }
+      if (c === 123 || c === 91) {
+        // { [
+        if (this.depth === 0) this.start = i;
+        this.depth++;
+      } else if (c === 125 || c === 93) {
+        // } ]
+        if (this.depth === 0) {
+          this.done = true; // the array's own closing bracket
+          break;
+        }
+        this.depth--;
+        if (this.depth === 0 && this.start >= 0) this.push(this.start, i + 1);
+      } else if (this.depth === 0) {
+        const separator = c === 44 || c === 32 || c === 10 || c === 13 || c === 9;
+        if (!separator && this.start < 0) this.start = i; // a number, true, false or null
+        else if (separator && this.start >= 0) this.push(this.start, i);
+      }
+      if (this.spans.length >= this.limit) {
+        this.done = true;
+        break;
+      }
+      i++;
+    }
+    this.i = i;
+    if (i >= text.length) this.done = true;
+  }
+
+  /** The index just after the string that starts at `from` (after its opening quote). */
+  private stringEnd(from: number): number {
+    for (let q = this.text.indexOf('"', from); q >= 0; q = this.text.indexOf('"', q + 1)) {
+      let backslashes = 0;
+      for (let k = q - 1; k >= from && this.text.charCodeAt(k) === BACKSLASH; k--) backslashes++;
+      if (backslashes % 2 === 0) return q + 1;
+    }
+    return this.text.length;
+  }
+
+  private push(start: number, end: number): void {
+    this.spans.push([start, end]);
+    this.start = -1;
+  }
 }

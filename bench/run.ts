@@ -1,0 +1,224 @@
+/**
+ * `npm run bench`: Paper Digest at 1k, 10k and 50k papers against a naive MiniSearch
+ * baseline, in one run, on this machine. Prints one JSON report and writes it to
+ * bench/report.json (with --out FILE elsewhere). The VS Code figures (activate,
+ * cold and warm start in the real extension host) come from bench/vscode.js, which
+ * `npm run bench` runs after this and merges in.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import MiniSearch from 'minisearch';
+import { parseDigest, parseDigestAsync } from '../src/core/digest';
+import { Library, LibraryBuilder } from '../src/core/library';
+import { Paper } from '../src/core/model';
+import { rangeContains } from '../src/core/positions';
+import { tokenize } from '../src/core/searchIndex';
+import { decodeSnapshot, encodeSnapshot } from '../src/core/snapshotCodec';
+import { Pacer, runSteps } from '../src/core/steps';
+import { TextModel, generatePapers, toDailyPapersPage, toHfJson } from './generate';
+
+const ROOT = join(__dirname, '..', '..');
+const DATA = join(ROOT, 'bench', 'data');
+const args = process.argv.slice(2);
+const SIZES = (args.find((a) => a.startsWith('--sizes='))?.slice(8) ?? '1000,10000,50000').split(',').map(Number);
+const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1]! : join(ROOT, 'bench', 'report.json');
+
+/** Real queries, typed one character at a time, as the Search Papers picker sees them. */
+const QUERIES = [
+  'quantization aware training', 'mixture of experts', 'low rank adaptation', 'lottery ticket', 'sparse attention',
+  'knowledge distillation', 'kv cache compression', 'diffusion pruning', 'speculative decoding', 'model merging',
+  'parameter efficient fine tuning', 'quantizaton', 'scaling laws',
+];
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const heapMb = () => {
+  gc?.();
+  return round(process.memoryUsage().heapUsed / 1e6);
+};
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const now = () => performance.now();
+
+function percentiles(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!, 2);
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), n: samples.length };
+}
+
+/** Every prefix of every query: what the picker runs on each keystroke. */
+function keystrokes(queries: string[]): string[] {
+  return queries.flatMap((q) => Array.from({ length: q.length }, (_, i) => q.slice(0, i + 1))).filter((q) => q.trim());
+}
+
+function time<T>(fn: () => T): [T, number] {
+  const start = now();
+  const value = fn();
+  return [value, round(now() - start)];
+}
+
+async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const start = now();
+  const value = await fn();
+  return [value, round(now() - start)];
+}
+
+function textModel(): TextModel {
+  const seed = parseDigest(readFileSync(join(ROOT, 'media', 'digests', 'daily-papers-parameter-count.txt'), 'utf8'), 'seed').papers;
+  const sample = (JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'hf-daily-papers-sample.json'), 'utf8')) as Array<{ paper: { title: string; summary: string } }>).map((o) => o.paper);
+  const oneLine = (s: string) => s.replace(/\s+/g, ' ');
+  return new TextModel([...seed.map((p) => p.abstract), ...sample.map((p) => oneLine(p.summary))], [...seed.map((p) => p.title), ...sample.map((p) => oneLine(p.title))]);
+}
+
+/** A 2,000-line note citing and naming papers of the library, as a long research log would. */
+function longNote(papers: readonly Paper[]): string {
+  const lines: string[] = [];
+  for (let i = 0; lines.length < 2000; i++) {
+    const p = papers[(i * 7919) % papers.length]!;
+    const q = papers[(i * 104729) % papers.length]!;
+    if (i % 25 === 0) lines.push(`## Week ${i / 25 + 1}`, '');
+    lines.push(`${p.shortName ?? 'This paper'} compares with earlier work [see @${p.key}, p. ${i % 9 + 1}; @${q.key}], and @${q.key} argues the opposite.`);
+    if (i % 10 === 0) lines.push('```', `code @${p.key} ${p.shortName ?? ''}`, '```');
+  }
+  return lines.slice(0, 2000).join('\n');
+}
+
+/** The naive baseline: every field in MiniSearch, prefix and fuzzy on every term. */
+function naiveBaseline(papers: readonly Paper[], queries: string[]) {
+  const heapBefore = heapMb();
+  const miniSearch = new MiniSearch({ fields: ['title', 'abstract', 'names', 'authors', 'techniques'], storeFields: [] });
+  const [, buildMs] = time(() =>
+    miniSearch.addAll(papers.map((p, id) => ({ id, title: p.title, abstract: p.abstract, names: [p.shortName, ...p.aliases].join(' '), authors: p.authors.join(' '), techniques: p.techniques.join(' ') }))),
+  );
+  const heapAfter = heapMb();
+  // The naive search takes most of a second at 50k: a sample of keystrokes is enough for its percentiles.
+  const sample = queries.filter((_, i) => i % Math.max(1, Math.round(queries.length / 60)) === 0);
+  const latencies = sample.map((q) => time(() => miniSearch.search(q, { prefix: true, fuzzy: 0.2 }).slice(0, 50))[1]);
+  return { buildMs, heapMb: round(heapAfter - heapBefore), keystroke: percentiles(latencies) };
+}
+
+async function measure(model: TextModel, size: number) {
+  const generated = generatePapers(model, size, size);
+  mkdirSync(DATA, { recursive: true });
+  const pagePath = join(DATA, `papers-${size}.txt`);
+  const jsonPath = join(DATA, `papers-${size}.json`);
+  writeFileSync(pagePath, toDailyPapersPage(generated));
+  writeFileSync(jsonPath, toHfJson(generated));
+  generated.length = 0;
+  const heapBase = heapMb();
+
+  // Parsing, both formats.
+  const pageText = readFileSync(pagePath, 'utf8');
+  const [parsed, parsePageMs] = time(() => parseDigest(pageText, pagePath));
+  const [parsedJson, parseJsonMs] = time(() => parseDigest(readFileSync(jsonPath, 'utf8'), jsonPath));
+  const jsonPapers = parsedJson.papers.length;
+
+  // The floor: read the same text and split it into words, nothing else.
+  const [, tokenizeFloorMs] = time(() => {
+    let words = 0;
+    for (const term of tokenize(readFileSync(pagePath, 'utf8'))) words += term.length > 0 ? 1 : 0;
+    return words;
+  });
+
+  // The library: names, techniques, keys, then the search index on its own.
+  const builder = new LibraryBuilder();
+  builder.setDigest(pagePath, parsed);
+  const [{ library }, libraryBuildMs] = time(() => builder.build());
+  const indexOnly = new LibraryBuilder();
+  indexOnly.setDigest(pagePath, parsed);
+  // Names and techniques are cached by text, so this second build times the index (and merge/keys).
+  (indexOnly as unknown as { derived: unknown }).derived = (builder as unknown as { derived: unknown }).derived;
+  const [, indexMs] = time(() => indexOnly.build());
+  const heapAfterIndex = heapMb();
+
+  // As-you-type search and completion.
+  const typed = keystrokes(QUERIES);
+  for (const q of typed.slice(0, 30)) library.search(q, { limit: 50 }); // warm the JIT as a session would
+  const searchLatencies = typed.map((q) => time(() => library.search(q, { limit: 50 }))[1]);
+  const keys = library.papers.filter((_, i) => i % Math.max(1, Math.floor(library.papers.length / 20)) === 0).map((p) => p.key);
+  const completionTyped = [...keys.flatMap((k) => Array.from({ length: Math.min(k.length, 10) }, (_, i) => k.slice(0, i + 1))), ...keystrokes(['mixture', 'quantization', 'lottery'])];
+  const completionLatencies = completionTyped.map((q) => time(() => library.completions(q, 100))[1]);
+
+  // Hover on a 2,000-line note: the scan once per version, then a lookup per mouse move.
+  const note = longNote(library.papers);
+  const [scan, noteScanMs] = time(() => library.scanNote(note));
+  const noteLines = note.split('\n');
+  const hoverLatencies: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const line = (i * 31) % noteLines.length;
+    const position = { line, character: (i * 17) % Math.max(1, noteLines[line]!.length) };
+    const start = now();
+    const citation = scan.citations.find((c) => rangeContains(c.range, position));
+    const target = citation ?? scan.mentions.find((m) => rangeContains(m.range, position));
+    if (target) library.paper(target.key);
+    hoverLatencies.push(now() - start);
+  }
+
+  // Cold start as the extension does it: sliced parse and build, with the event loop watched.
+  const coldLoop = monitorEventLoopDelay({ resolution: 5 });
+  coldLoop.enable();
+  const pacer = new Pacer(10);
+  const [coldBuilder, coldReadyMs] = await timeAsync(async () => {
+    const b = new LibraryBuilder();
+    b.setDigest(pagePath, await parseDigestAsync(readFileSync(pagePath, 'utf8'), pagePath, pacer));
+    await pacer.run(b.buildSteps());
+    return b;
+  });
+  coldLoop.disable();
+
+  // Warm start: the saved index, read back and restored.
+  const [bytes, encodeMs] = time(() => runSteps(encodeSnapshot(coldBuilder.toSnapshot())));
+  const warmLoop = monitorEventLoopDelay({ resolution: 5 });
+  warmLoop.enable();
+  const warmPacer = new Pacer(10);
+  const [, warmReadyMs] = await timeAsync(async () => {
+    const snapshot = await warmPacer.run(decodeSnapshot(bytes));
+    const restored = await LibraryBuilder.restore(snapshot!);
+    const { library: warm } = await warmPacer.run(restored.buildSteps());
+    return warm.search('quantization', { limit: 10 });
+  });
+  warmLoop.disable();
+
+  const naive = naiveBaseline(library.papers, typed);
+  const search = percentiles(searchLatencies);
+  return {
+    papers: library.papers.length,
+    jsonPapers,
+    digestMb: { page: round(pageText.length / 1e6), json: round(readFileSync(jsonPath).length / 1e6) },
+    parseMs: { page: parsePageMs, json: parseJsonMs },
+    tokenizeFloorMs,
+    indexMs,
+    indexToFloor: round(indexMs / tokenizeFloorMs, 2),
+    libraryBuildMs,
+    keystrokeSearchMs: search,
+    completionMs: percentiles(completionLatencies),
+    hover: { noteLines: noteLines.length, citations: scan.citations.length, mentions: scan.mentions.length, noteScanMs, lookupMs: percentiles(hoverLatencies) },
+    coldStart: { searchReadyMs: coldReadyMs, longestEventLoopBlockMs: round(coldLoop.max / 1e6), longestSliceMs: round(pacer.stats.longestSliceMs) },
+    warmStart: { savedIndexMb: round(bytes.byteLength / 1e6), encodeMs, searchReadyMs: warmReadyMs, longestEventLoopBlockMs: round(warmLoop.max / 1e6) },
+    heapMb: { afterIndexing: heapAfterIndex, ofWhichInputsAndLibrary: round(heapAfterIndex - heapBase) },
+    naiveMiniSearch: naive,
+    ratios: {
+      keystrokeP95VsNaive: round(naive.keystroke.p95 / Math.max(search.p95, 0.01), 1),
+      buildVsNaive: round(naive.buildMs / indexMs, 1),
+    },
+  };
+}
+
+async function main() {
+  const cpu = cpus();
+  const report: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpu[0]?.model, cores: cpu.length, memoryGb: round(totalmem() / 2 ** 30), platform: `${platform()} ${release()}`, node: process.version },
+    method: 'Synthetic papers from a word-level Markov model of real abstracts (bench/generate.ts), written as a Daily Papers page and as Hugging Face JSON. Latencies are single calls timed with performance.now() after a short warm-up; the naive baseline is MiniSearch 7 with every field indexed and prefix + fuzzy 0.2 on every term, measured in the same process.',
+    sizes: {},
+  };
+  const model = textModel();
+  for (const size of SIZES) {
+    process.stderr.write(`measuring ${size} papers…\n`);
+    (report.sizes as Record<string, unknown>)[size] = await measure(model, size);
+  }
+  writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+void main();
