@@ -57,6 +57,7 @@ async function main() {
   }
   if (process.argv.includes('--bench')) {
     builds.push({ ...common, sourcemap: true, entryPoints: ['bench/run.ts'], outfile: 'out/bench/run.js', external: ['vscode'] });
+    builds.push({ ...common, sourcemap: true, entryPoints: ['bench/host/index.ts'], outfile: 'out/bench/host/index.js', external: ['vscode'] });
   }
   if (watch) {
     for (const options of builds) await (await esbuild.context(options)).watch();

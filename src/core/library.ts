@@ -77,7 +77,7 @@ export class Library {
     }
     const found = new Map<string, Paper>();
     for (const p of this.index.keysWithPrefix(prefix.toLowerCase(), limit)) found.set(p.key, p);
-    for (const hit of this.index.search(prefix, { limit })) if (found.size < limit) found.set(hit.paper.key, hit.paper);
+    for (const hit of this.index.search(prefix, { limit, scope: 'names' })) if (found.size < limit) found.set(hit.paper.key, hit.paper);
     return [...found.values()];
   }
 
@@ -119,9 +119,11 @@ export function newestFirst(a: Paper, b: Paper): number {
 
 /** What a saved index holds: enough to rebuild the library without parsing, classifying or indexing. */
 export interface LibrarySnapshot {
-  format: 2;
-  digests: Array<[string, ParseResult]>;
-  /** Names and techniques of every digest paper, in digest order. */
+  format: 3;
+  /** The library as built: merged papers with keys, names and techniques. */
+  papers: Paper[];
+  problems: Problem[];
+  /** Each paper's names and techniques as read from its text (before shared names were dropped). */
   derived: Derived[];
   index: SerializedSearchIndex;
 }
@@ -131,19 +133,29 @@ export interface Derived {
   techniques: string[];
 }
 
+interface Built {
+  papers: Paper[];
+  problems: Problem[];
+}
+
 /**
  * Keeps the parsed digests and everything derived from them, so that when one
  * digest changes only its papers are named, classified and re-indexed again.
  * `buildSteps` does the work in slices (see steps.ts).
+ *
+ * Restored from a snapshot, it gives the saved library at once; the parsed digests
+ * it needs for the next change come back with `setDigest` later, in the background.
  */
 export class LibraryBuilder {
   private readonly digests = new Map<string, ParseResult>();
   /** Names and techniques by title, then abstract: a paper whose text did not change is not re-read. */
   private readonly derived = new Map<string, Map<string, Derived>>();
   private readonly index: SearchIndex;
-  private adopted = false;
-  /** Names and techniques from a snapshot, taken in by the next build (a slice at a time). */
-  private pendingDerived: Derived[] | undefined;
+  private last: Built | undefined;
+  /** A restored library, handed out by the next build without merging or indexing. */
+  private restored: Built | undefined;
+  /** Names and techniques from a snapshot, taken into the cache a slice at a time. */
+  private pendingDerived: { papers: Paper[]; derived: Derived[] } | undefined;
 
   constructor(
     readonly taxonomy: Taxonomy = defaultTaxonomy,
@@ -152,9 +164,8 @@ export class LibraryBuilder {
   ) {
     this.index = restoredIndex ?? new SearchIndex(techniqueLabeller(taxonomy), snapshot?.index);
     if (snapshot) {
-      for (const [path, result] of snapshot.digests) this.digests.set(path, result);
-      this.pendingDerived = snapshot.derived;
-      this.adopted = true;
+      this.restored = { papers: snapshot.papers, problems: snapshot.problems };
+      this.pendingDerived = { papers: snapshot.papers, derived: snapshot.derived };
     }
   }
 
@@ -185,18 +196,14 @@ export class LibraryBuilder {
   }
 
   *buildSteps(): Steps<{ library: Library; counts: SyncCounts }> {
-    if (this.pendingDerived) {
-      const derived = this.pendingDerived;
-      this.pendingDerived = undefined;
-      let i = 0;
-      for (const result of this.digests.values()) {
-        for (const paper of result.papers) {
-          const d = derived[i++];
-          if (d) this.remember(paper.title, paper.abstract, d);
-          if (i % 1000 === 0) yield;
-        }
-      }
+    if (this.restored) {
+      const { papers, problems } = this.restored;
+      this.restored = undefined;
+      yield* this.index.adoptSteps(papers);
+      this.last = { papers, problems };
+      return { library: new Library(papers, problems, this.taxonomy, this.index), counts: { added: 0, removed: 0, updated: 0 } };
     }
+    yield* this.absorbDerivedSteps();
     const papers = yield* mergePapers([...this.digests.values()].flatMap((r) => r.papers));
     const names: PaperNames[] = [];
     for (let i = 0; i < papers.length; i++) {
@@ -208,20 +215,28 @@ export class LibraryBuilder {
     }
     yield* dropSharedNames(papers, names);
     yield* assignCitationKeys(papers);
-    let counts: SyncCounts;
-    if (this.adopted) {
-      // The saved index already describes these papers.
-      this.index.adopt(papers);
-      this.adopted = false;
-      counts = { added: 0, removed: 0, updated: 0 };
-    } else counts = yield* this.index.syncSteps(papers);
+    const counts = yield* this.index.syncSteps(papers);
     const problems = [...this.digests.values()].flatMap((r) => r.problems);
+    this.last = { papers, problems };
     return { library: new Library(papers, problems, this.taxonomy, this.index), counts };
   }
 
+  /** After a restore: fills the names-and-techniques cache, so that the next change classifies only new text. */
+  *absorbDerivedSteps(): Steps<void> {
+    const pending = this.pendingDerived;
+    if (!pending) return;
+    this.pendingDerived = undefined;
+    pending.papers.forEach((paper, i) => {
+      const d = pending.derived[i];
+      if (d) this.remember(paper.title, paper.abstract, d);
+    });
+    yield;
+  }
+
+  /** The library as last built, with what the next start needs to skip all the work. */
   toSnapshot(): LibrarySnapshot {
-    const derived = [...this.digests.values()].flatMap((r) => r.papers.map((p) => this.derive(p)));
-    return { format: 2, digests: [...this.digests], derived, index: this.index.serialize() };
+    const { papers, problems } = this.last ?? this.restored ?? { papers: [], problems: [] };
+    return { format: 3, papers, problems, derived: papers.map((p) => this.derive(p)), index: this.index.serialize() };
   }
 
   private derive(paper: Paper): Derived {

@@ -29,6 +29,8 @@ export interface SearchOptions {
   limit?: number;
   /** Treat the last word as still being typed (prefix match). Default true. */
   prefix?: boolean;
+  /** `names`: keys, names and titles only, what `@` completion matches on. Default `all`. */
+  scope?: 'all' | 'names';
 }
 
 export interface SyncCounts {
@@ -65,21 +67,36 @@ const MAX_PREFIX_TERMS = 30;
 
 type IndexedDocument = Record<IdField, string> & { id: string };
 
-/** MiniSearch's own word splitting, so that both kinds of index read text the same way. */
-const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
-
 function processTerm(term: string): string | null {
   const lower = term.toLowerCase();
   return lower.length === 0 || STOP_WORDS.has(lower) ? null : lower;
 }
 
+/**
+ * Lowercase words, stop words dropped. A character loop rather than a Unicode regex
+ * split: this runs over every abstract, and is most of what indexing costs.
+ */
 export function tokenize(text: string): string[] {
+  const lower = text.toLowerCase();
   const terms: string[] = [];
-  for (const word of text.split(SPACE_OR_PUNCTUATION)) {
-    const term = processTerm(word);
-    if (term) terms.push(term);
+  let start = -1;
+  for (let i = 0; i <= lower.length; i++) {
+    const c = i < lower.length ? lower.charCodeAt(i) : 32;
+    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c > 127 && isWordChar(lower[i]!));
+    if (word) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      const term = lower.slice(start, i);
+      if (!STOP_WORDS.has(term)) terms.push(term);
+      start = -1;
+    }
   }
   return terms;
+}
+
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+function isWordChar(char: string): boolean {
+  return WORD_CHAR.test(char);
 }
 
 const MINISEARCH_OPTIONS = { fields: [...ID_FIELDS], storeFields: [], processTerm, searchOptions: { processTerm } };
@@ -174,6 +191,7 @@ export class SearchIndex {
     const toAdd: Paper[] = [];
     for (const paper of papers) {
       next.add(paper.id);
+      if (next.size % 2000 === 0) yield;
       const previous = this.entries.get(paper.id);
       if (previous && sameDocument(previous.paper, paper)) {
         // Same text (so the same key and name): keep its documents, point them at the new object.
@@ -186,7 +204,9 @@ export class SearchIndex {
       } else counts.added++;
       toAdd.push(paper);
     }
+    let seen = 0;
     for (const entry of [...this.entries.values()]) {
+      if (++seen % 2000 === 0) yield;
       if (next.has(entry.paper.id)) continue;
       this.forget(entry);
       counts.removed++;
@@ -260,12 +280,15 @@ export class SearchIndex {
   }
 
   /** After loading a saved index: the papers it describes, without indexing them again. */
-  adopt(papers: readonly Paper[]): void {
+  *adoptSteps(papers: readonly Paper[]): Steps<void> {
     const slots = new Map<string, number>();
     this.slotIds.forEach((id, slot) => id && slots.set(id, slot));
+    yield;
+    let n = 0;
     for (const paper of papers) {
       const slot = slots.get(paper.id);
       if (slot !== undefined) this.remember(entryFor(paper, slot, nameText(paper) !== ''));
+      if (++n % 2000 === 0) yield;
     }
     this.keyList();
   }
@@ -322,7 +345,7 @@ export class SearchIndex {
 
     // Text fields: exact words, the unfinished word as a prefix, a mistyped long word by its neighbours.
     const allMatches: TermMatch[] = [];
-    for (const field of TEXT_FIELDS) {
+    for (const field of options.scope === 'names' ? (['title'] as const) : TEXT_FIELDS) {
       const index = this.text[field];
       const matches: TermMatch[] = [];
       words.forEach((word, i) => {

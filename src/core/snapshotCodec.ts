@@ -14,7 +14,7 @@ const TEXT_FIELDS = ['title', 'techniques', 'abstract', 'authors'] as const;
  * the term indexes are stored as typed arrays that load without copying.
  */
 
-const MAGIC = 'PDS3';
+const MAGIC = 'PDS4';
 const PAPER_CHUNK = 2000;
 const TERM_CHUNK = 20000;
 
@@ -73,19 +73,14 @@ class Writer {
 
 export function* encodeSnapshot(snapshot: LibrarySnapshot): Steps<Uint8Array> {
   const w = new Writer();
-  w.json('meta', { format: snapshot.format, digests: snapshot.digests.map(([path, r]) => ({ path, problems: r.problems, count: r.papers.length })) });
-  for (const [d, [, result]] of snapshot.digests.entries()) {
-    for (let start = 0; start < result.papers.length; start += PAPER_CHUNK) {
-      const chunk = result.papers.slice(start, start + PAPER_CHUNK);
-      w.json(`papers:${d}:${start}`, chunk.map((p) => ({ ...p, abstract: '' })));
-      w.text(`abstracts:${d}:${start}`, chunk.map((p) => p.abstract).join(''));
-      let end = 0;
-      w.array(`abstractEnds:${d}:${start}`, 'u32', Uint32Array.from(chunk, (p) => (end += p.abstract.length)));
-      yield;
-    }
-  }
-  for (let start = 0; start < snapshot.derived.length; start += PAPER_CHUNK * 5) {
-    w.json(`derived:${start}`, snapshot.derived.slice(start, start + PAPER_CHUNK * 5));
+  w.json('meta', { format: snapshot.format, count: snapshot.papers.length, problems: snapshot.problems });
+  for (let start = 0; start < snapshot.papers.length; start += PAPER_CHUNK) {
+    const chunk = snapshot.papers.slice(start, start + PAPER_CHUNK);
+    w.json(`papers:${start}`, chunk.map((p) => ({ ...p, abstract: '' })));
+    w.text(`abstracts:${start}`, chunk.map((p) => p.abstract).join(''));
+    let end = 0;
+    w.array(`abstractEnds:${start}`, 'u32', Uint32Array.from(chunk, (p) => (end += p.abstract.length)));
+    w.json(`derived:${start}`, snapshot.derived.slice(start, start + PAPER_CHUNK));
     yield;
   }
   const { index, ...miniSearchMeta } = snapshot.index.miniSearch as AsPlainObject & { index: unknown[] };
@@ -133,28 +128,20 @@ export function* decodeSnapshot(input: Uint8Array): Steps<LibrarySnapshot | unde
   const u16 = (name: string) => new Uint16Array(bytes.buffer, base + raw(name).offset, raw(name).length / 2);
   const u8 = (name: string) => new Uint8Array(bytes.buffer, base + raw(name).offset, raw(name).length);
 
-  const meta = json<{ format: 2; digests: Array<{ path: string; problems: Problem[]; count: number }> }>('meta');
-  if (meta.format !== 2) return undefined;
-  const digests: LibrarySnapshot['digests'] = [];
-  for (const [d, digest] of meta.digests.entries()) {
-    const papers: Paper[] = [];
-    for (let start = 0; start < digest.count; start += PAPER_CHUNK) {
-      const chunk = json<Paper[]>(`papers:${d}:${start}`);
-      const abstracts = text(`abstracts:${d}:${start}`);
-      const ends = u32(`abstractEnds:${d}:${start}`);
-      let from = 0;
-      chunk.forEach((paper, i) => {
-        paper.abstract = abstracts.slice(from, ends[i]);
-        from = ends[i]!;
-      });
-      papers.push(...chunk);
-      yield;
-    }
-    digests.push([digest.path, { papers, problems: digest.problems }]);
-  }
+  const meta = json<{ format: number; count: number; problems: Problem[] }>('meta');
+  if (meta.format !== 3) return undefined;
+  const papers: Paper[] = [];
   const derived: Derived[] = [];
-  const total = meta.digests.reduce((n, d) => n + d.count, 0);
-  for (let start = 0; start < total; start += PAPER_CHUNK * 5) {
+  for (let start = 0; start < meta.count; start += PAPER_CHUNK) {
+    const chunk = json<Paper[]>(`papers:${start}`);
+    const abstracts = text(`abstracts:${start}`);
+    const ends = u32(`abstractEnds:${start}`);
+    let from = 0;
+    chunk.forEach((paper, i) => {
+      paper.abstract = abstracts.slice(from, ends[i]);
+      from = ends[i]!;
+    });
+    papers.push(...chunk);
     derived.push(...json<Derived[]>(`derived:${start}`));
     yield;
   }
@@ -177,8 +164,9 @@ export function* decodeSnapshot(input: Uint8Array): Steps<LibrarySnapshot | unde
     yield;
   }
   return {
-    format: 2,
-    digests,
+    format: 3,
+    papers,
+    problems: meta.problems,
     derived,
     index: { miniSearch: { ...miniSearchMeta, index } as AsPlainObject, fields, slotIds: json<string[]>('slotIds') },
   };

@@ -84,15 +84,19 @@ export class LibraryService implements vscode.Disposable {
     uris.forEach((uri, i) => this.remember(uri, texts[i]!.hash));
     const key = this.store ? await this.store.key(this.fileHashes) : undefined;
     const saved = key ? await this.store!.load(key, this.pacer) : undefined;
-    if (saved) this.builder = await LibraryBuilder.restore(saved);
-    else {
+    if (saved) {
+      this.builder = await LibraryBuilder.restore(saved);
+      await this.publish();
+      // Search is ready; the parsed digests are needed only for the next change: read them back after.
+      void this.enqueue(() => this.restoreDigests(uris, texts));
+    } else {
       this.builder = new LibraryBuilder();
       for (let i = 0; i < uris.length; i++) {
         const path = pathOf(uris[i]!);
         this.builder.setDigest(path, texts[i]!.result ?? (await parseDigestAsync(texts[i]!.text, path, this.pacer)));
       }
+      await this.publish();
     }
-    await this.publish();
     this.lastLoad = {
       papers: this.library.papers.length,
       digests: uris.length,
@@ -102,6 +106,15 @@ export class LibraryService implements vscode.Disposable {
     };
     this.log.info(`Loaded ${this.lastLoad.papers} papers from ${uris.length} digest(s) in ${this.lastLoad.milliseconds} ms${saved ? ' (saved index)' : ''}.`);
     if (!saved) this.scheduleSave(0);
+  }
+
+  /** After a start from the saved index: the builder gets the parsed digests back, without publishing. */
+  private async restoreDigests(uris: vscode.Uri[], texts: Array<{ text: string; result?: ParseResult }>): Promise<void> {
+    for (let i = 0; i < uris.length; i++) {
+      const path = pathOf(uris[i]!);
+      if (!this.builder.digest(path)) this.builder.setDigest(path, texts[i]!.result ?? (await parseDigestAsync(texts[i]!.text, path, this.pacer)));
+    }
+    await this.pacer.run(this.builder.absorbDerivedSteps());
   }
 
   /** After a settings change: read files that are new, forget those no longer named. */

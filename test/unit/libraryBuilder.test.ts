@@ -71,7 +71,8 @@ describe('LibraryBuilder', () => {
     builder.build();
     const restored = new LibraryBuilder(undefined, roundTrip(builder.toSnapshot()));
     restored.build();
-    restored.removeDigest('hf.json');
+    // The extension gives a restored builder its parsed digests back; here all but one.
+    restored.setDigest(SEED_PATH, parseDigest(readSeed(), SEED_PATH));
     const { library, counts } = restored.build();
     assert.equal(counts.removed, 25);
     assert.deepEqual(library.search('SageAttention'), []);

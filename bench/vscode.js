@@ -1,0 +1,49 @@
+// The extension-host part of `npm run bench`: for each size, a real VS Code
+// (code-server) opens a workspace whose settings name the generated digest, twice on
+// the same profile: a cold start, then a warm start from the saved index. Results are
+// merged into the report written by bench/run.ts.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { ROOT, startCodeServer, workbenchUrl, launchBrowser } = require('../test/vscode/codeServer');
+
+const REPORT = process.argv[2] || path.join(ROOT, 'bench', 'report.json');
+
+async function session(folder, previous, outFile) {
+  const server = await startCodeServer({ dataDir: previous?.dataDir, port: previous?.port, env: { PAPER_DIGEST_BENCH_OUT: outFile } });
+  const context = await launchBrowser(server.dataDir);
+  try {
+    const page = context.pages()[0] || (await context.newPage());
+    const exit = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
+    await page.exposeFunction('codeAutomationLog', (type, args) => type === 'error' && console.error(...(Array.isArray(args) ? args : [args])));
+    await page.goto(workbenchUrl(server.url, folder, { testsPath: path.join(ROOT, 'out', 'bench', 'host', 'index.js') }));
+    const code = await Promise.race([exit, new Promise((r) => setTimeout(() => r('timeout'), 300000))]);
+    if (code !== 0) throw new Error(`benchmark session ended with ${code}`);
+    return { server, result: JSON.parse(fs.readFileSync(outFile, 'utf8')) };
+  } finally {
+    await context.close().catch(() => {});
+    server.stop();
+  }
+}
+
+async function main() {
+  const report = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
+  for (const size of Object.keys(report.sizes)) {
+    process.stderr.write(`VS Code, ${size} papers: cold and warm start…\n`);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), `paper-digest-bench-${size}-`));
+    fs.copyFileSync(path.join(ROOT, 'bench', 'data', `papers-${size}.txt`), path.join(folder, `papers-${size}.txt`));
+    fs.mkdirSync(path.join(folder, '.vscode'));
+    fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'paperDigest.digests': [`papers-${size}.txt`] }));
+    const out = path.join(folder, 'result.json');
+    const cold = await session(folder, undefined, out);
+    const warm = await session(folder, cold.server, out);
+    report.sizes[size].extensionHost = { cold: cold.result, warm: warm.result };
+  }
+  fs.writeFileSync(REPORT, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(Object.fromEntries(Object.entries(report.sizes).map(([k, v]) => [k, v.extensionHost])), null, 2)}\n`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
