@@ -89,8 +89,12 @@ export function* assignCitationKeySteps(papers: Paper[]): Steps<void> {
     if (group) group.push(p);
     else groups.set(base, [p]);
   }
+  // Papers alone with their key take it; colliding groups then share out suffixes, in key order,
+  // so that the result does not depend on the order of the digests.
   let step = 0;
-  for (const [base, group] of [...groups].sort((a, b) => compareStrings(a[0], b[0]))) {
+  const singles = [...groups].filter(([, g]) => g.length === 1);
+  const shared = [...groups].filter(([, g]) => g.length > 1).sort((a, b) => compareStrings(a[0], b[0]));
+  for (const [base, group] of [...singles, ...shared]) {
     if (group.length > 1) group.sort(olderFirst);
     let n = 0;
     for (const paper of group) {

@@ -81,6 +81,11 @@ export class Library {
     return [...found.values()];
   }
 
+  /** Prepares the names matcher in slices, so that the first hover after a load does not wait for it. */
+  *prepareSteps(): Steps<void> {
+    this.mentionMatcher ??= yield* MentionMatcher.buildSteps(this.papers);
+  }
+
   /** Citations and paper mentions in a Markdown note. */
   scanNote(markdown: string): NoteScan {
     this.mentionMatcher ??= new MentionMatcher(this.papers);
@@ -300,10 +305,14 @@ function absorb(into: Paper, from: Paper): void {
 
 /** Fills in names, dropping any name two papers share, since it would not say which paper is meant. */
 function* dropSharedNames(papers: Paper[], found: PaperNames[]): Steps<void> {
-  const lists = found.map((n) => [n.shortName, ...n.aliases].filter((x): x is string => !!x));
+  const lists: string[][] = [];
   const uses = new Map<string, number>();
-  for (const list of lists) for (const n of new Set(list.map((x) => x.toLowerCase()))) uses.set(n, (uses.get(n) ?? 0) + 1);
-  yield;
+  for (const n of found) {
+    const list = [n.shortName, ...n.aliases].filter((x): x is string => !!x);
+    lists.push(list);
+    for (const name of new Set(list.map((x) => x.toLowerCase()))) uses.set(name, (uses.get(name) ?? 0) + 1);
+    if (lists.length % 2000 === 0) yield;
+  }
   for (let i = 0; i < papers.length; i++) {
     const paper = papers[i]!;
     const unique = lists[i]!.filter((n) => uses.get(n.toLowerCase()) === 1);

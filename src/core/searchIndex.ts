@@ -1,6 +1,6 @@
 import MiniSearch, { AsPlainObject } from 'minisearch';
 import { Paper } from './model';
-import { Steps, runSteps } from './steps';
+import { Steps, runSteps, sortSteps } from './steps';
 import { SerializedTermIndex, TermIndex, TermMatch } from './termIndex';
 import { asciiFold } from './text';
 
@@ -216,7 +216,7 @@ export class SearchIndex {
       this.addPapers(toAdd.slice(i, i + 25));
       yield;
     }
-    this.keyList();
+    this.sortedKeys = yield* this.sortKeySteps();
     return counts;
   }
 
@@ -282,21 +282,28 @@ export class SearchIndex {
   /** After loading a saved index: the papers it describes, without indexing them again. */
   *adoptSteps(papers: readonly Paper[]): Steps<void> {
     const slots = new Map<string, number>();
-    this.slotIds.forEach((id, slot) => id && slots.set(id, slot));
-    yield;
+    for (let slot = 0; slot < this.slotIds.length; slot++) {
+      const id = this.slotIds[slot];
+      if (id) slots.set(id, slot);
+      if (slot % 5000 === 0) yield;
+    }
     let n = 0;
     for (const paper of papers) {
       const slot = slots.get(paper.id);
       if (slot !== undefined) this.remember(entryFor(paper, slot, nameText(paper) !== ''));
       if (++n % 2000 === 0) yield;
     }
-    this.keyList();
+    this.sortedKeys = yield* this.sortKeySteps();
   }
 
   /** Entries sorted by citation key (built once after a change). */
   private keyList(): Entry[] {
-    this.sortedKeys ??= [...this.entries.values()].sort((a, b) => (a.paper.key < b.paper.key ? -1 : a.paper.key > b.paper.key ? 1 : 0));
+    this.sortedKeys ??= runSteps(this.sortKeySteps());
     return this.sortedKeys;
+  }
+
+  private *sortKeySteps(): Steps<Entry[]> {
+    return yield* sortSteps([...this.entries.values()], (a, b) => (a.paper.key < b.paper.key ? -1 : a.paper.key > b.paper.key ? 1 : 0));
   }
 
   /** Papers whose citation key starts with `prefix`, in key order. */
@@ -352,8 +359,9 @@ export class SearchIndex {
         const exact = index.has(word);
         if (exact) matches.push({ term: word, query: word, weight: 1 });
         // One or two letters say too little to expand over every abstract; names and titles cover them.
-        const expand = typing && i === words.length - 1 && (word.length >= 3 || field === 'title');
-        const completions = expand ? index.termsWithPrefix(word, MAX_PREFIX_TERMS).filter((t) => t !== word) : [];
+        // One letter says too little to expand; two letters only over titles, and to the commonest words.
+        const expand = typing && i === words.length - 1 && (word.length >= 3 || (field === 'title' && word.length === 2));
+        const completions = expand ? index.termsWithPrefix(word, word.length === 2 ? 10 : MAX_PREFIX_TERMS).filter((t) => t !== word) : [];
         for (const term of completions) matches.push({ term, query: word, weight: PREFIX_WEIGHT });
         if (!exact && !completions.length && word.length >= 5 && (field === 'title' || field === 'abstract')) {
           for (const term of index.termsNear(word, word.length >= 8 ? 2 : 1, 5)) matches.push({ term, query: word, weight: FUZZY_WEIGHT });

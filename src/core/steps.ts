@@ -39,10 +39,44 @@ export class Pacer {
   }
 
   async run<T>(steps: Steps<T>): Promise<T> {
+    this.sliceStart = now();
     for (;;) {
       const next = steps.next();
       if (next.done) return next.value;
       await this.pace();
     }
   }
+}
+
+/**
+ * Sorts in slices: chunks sorted on their own, then merged, yielding between pieces,
+ * so that sorting 50,000 keys never holds the event loop for one long stretch.
+ */
+export function* sortSteps<T>(items: readonly T[], compare: (a: T, b: T) => number, chunk = 4096): Steps<T[]> {
+  let runs: T[][] = [];
+  for (let i = 0; i < items.length; i += chunk) {
+    runs.push(items.slice(i, i + chunk).sort(compare));
+    yield;
+  }
+  while (runs.length > 1) {
+    const merged: T[][] = [];
+    for (let r = 0; r < runs.length; r += 2) {
+      const a = runs[r]!;
+      const b = runs[r + 1];
+      if (!b) {
+        merged.push(a);
+        continue;
+      }
+      const out: T[] = [];
+      let i = 0;
+      let j = 0;
+      while (i < a.length || j < b.length) {
+        out.push(j >= b.length || (i < a.length && compare(a[i]!, b[j]!) <= 0) ? a[i++]! : b[j++]!);
+        if (out.length % chunk === 0) yield;
+      }
+      merged.push(out);
+    }
+    runs = merged;
+  }
+  return runs[0] ?? [];
 }

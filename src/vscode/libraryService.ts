@@ -180,6 +180,8 @@ export class LibraryService implements vscode.Disposable {
     this.library = library;
     this.scans.clear();
     this.changed.fire(library);
+    // Hover and the Cited-in scan need the names matcher: build it now, in slices, not on the first hover.
+    void this.enqueue(() => this.pacer.run(library.prepareSteps()));
     return counts;
   }
 
