@@ -14,7 +14,7 @@ const TEXT_FIELDS = ['title', 'techniques', 'abstract', 'authors'] as const;
  * the term indexes are stored as typed arrays that load without copying.
  */
 
-const MAGIC = 'PDS4';
+const MAGIC = 'PDS5';
 const PAPER_CHUNK = 2000;
 const TERM_CHUNK = 20000;
 
@@ -83,8 +83,16 @@ export function* encodeSnapshot(snapshot: LibrarySnapshot): Steps<Uint8Array> {
     w.json(`derived:${start}`, snapshot.derived.slice(start, start + PAPER_CHUNK));
     yield;
   }
-  const { index, ...miniSearchMeta } = snapshot.index.miniSearch as AsPlainObject & { index: unknown[] };
+  const { index, documentIds, fieldLength, ...miniSearchMeta } = snapshot.index.miniSearch as AsPlainObject & { index: unknown[] };
   w.json('minisearch:meta', miniSearchMeta);
+  // Per-document tables, cut up too: at 50,000 papers one of them takes 50 ms to parse.
+  for (const [name, table] of [['documentIds', documentIds], ['fieldLength', fieldLength]] as const) {
+    const entries = Object.entries(table);
+    for (let start = 0; start < entries.length; start += TERM_CHUNK) {
+      w.json(`minisearch:${name}:${start}`, entries.slice(start, start + TERM_CHUNK));
+      yield;
+    }
+  }
   for (let start = 0; start < index.length; start += TERM_CHUNK) {
     w.json(`minisearch:index:${start}`, index.slice(start, start + TERM_CHUNK));
     yield;
@@ -145,7 +153,14 @@ export function* decodeSnapshot(input: Uint8Array): Steps<LibrarySnapshot | unde
     derived.push(...json<Derived[]>(`derived:${start}`));
     yield;
   }
-  const miniSearchMeta = json<Omit<AsPlainObject, 'index'>>('minisearch:meta');
+  const miniSearchMeta = json<Omit<AsPlainObject, 'index' | 'documentIds' | 'fieldLength'>>('minisearch:meta');
+  const tables: Record<'documentIds' | 'fieldLength', Record<string, unknown>> = { documentIds: {}, fieldLength: {} };
+  for (const name of ['documentIds', 'fieldLength'] as const) {
+    for (let start = 0; byName.has(`minisearch:${name}:${start}`); start += TERM_CHUNK) {
+      for (const [id, value] of json<Array<[string, unknown]>>(`minisearch:${name}:${start}`)) tables[name][id] = value;
+      yield;
+    }
+  }
   const index: unknown[] = [];
   for (let start = 0; byName.has(`minisearch:index:${start}`); start += TERM_CHUNK) {
     index.push(...json<unknown[]>(`minisearch:index:${start}`));
@@ -168,6 +183,6 @@ export function* decodeSnapshot(input: Uint8Array): Steps<LibrarySnapshot | unde
     papers,
     problems: meta.problems,
     derived,
-    index: { miniSearch: { ...miniSearchMeta, index } as AsPlainObject, fields, slotIds: json<string[]>('slotIds') },
+    index: { miniSearch: { ...miniSearchMeta, ...tables, index } as AsPlainObject, fields, slotIds: json<string[]>('slotIds') },
   };
 }

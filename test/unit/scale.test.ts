@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { parseDigest } from '../../src/core/digest';
+import { Library } from '../../src/core/library';
+import { Pacer, runSteps, sortSteps } from '../../src/core/steps';
+import { TermIndex, editDistance } from '../../src/core/termIndex';
+import { tokenize } from '../../src/core/searchIndex';
+import { hfSample } from './fixtures';
+
+describe('the pieces that make 50,000 papers fast', () => {
+  it('term index: exact, prefix and near terms, BM25 scores, removal', () => {
+    const index = new TermIndex(tokenize);
+    const a = index.add('Quantization aware training of large language models');
+    const b = index.add('Pruning large models: quantized weights and sparse attention');
+    index.add('Nothing relevant here at all');
+    assert.ok(index.has('quantization'));
+    assert.deepEqual(index.termsWithPrefix('quant', 10).sort(), ['quantization', 'quantized']);
+    assert.deepEqual(index.termsNear('quantizaton', 1, 5), ['quantization']);
+    const scores = new Float64Array(8);
+    const touched: number[] = [];
+    index.score([{ term: 'large', query: 'large', weight: 1 }], 1, scores, touched);
+    assert.deepEqual(touched.sort(), [a, b]);
+    assert.ok(scores[a]! > 0 && scores[b]! > 0);
+    index.remove(a);
+    const after = new Float64Array(8);
+    index.score([{ term: 'large', query: 'large', weight: 1 }], 1, after, []);
+    assert.equal(after[a], 0);
+    assert.ok(after[b]! > 0);
+  });
+
+  it('term index survives serialisation', () => {
+    const index = new TermIndex(tokenize);
+    index.add('alpha beta gamma');
+    index.add('beta delta');
+    const copy = TermIndex.deserialize(index.serialize(), tokenize);
+    assert.equal(copy.documentFrequency('beta'), 2);
+    assert.equal(copy.size, 2);
+    copy.add('beta epsilon');
+    assert.equal(copy.documentFrequency('beta'), 3);
+  });
+
+  it('edit distance gives up past its bound', () => {
+    assert.equal(editDistance('quantization', 'quantizaton', 2), 1);
+    assert.equal(editDistance('kitten', 'sitting', 1), 2);
+  });
+
+  it('sorts in slices exactly as Array.sort does', () => {
+    const items = Array.from({ length: 10000 }, (_, i) => (i * 7919) % 10007);
+    assert.deepEqual(runSteps(sortSteps(items, (x, y) => x - y, 100)), [...items].sort((x, y) => x - y));
+  });
+
+  it('a pacer gives the event loop back while long work runs', async () => {
+    const pacer = new Pacer(2);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    function* work() {
+      const end = Date.now() + 60;
+      while (Date.now() < end) yield;
+      return 'done';
+    }
+    assert.equal(await pacer.run(work()), 'done');
+    clearInterval(timer);
+    assert.ok(pacer.stats.slices > 5, `${pacer.stats.slices} slices`);
+    assert.ok(ticks > 3, `${ticks} timer ticks ran in between`);
+  });
+
+  it('reads a JSON digest too large for one JSON.parse element by element, lines and broken entries included', () => {
+    const objects = hfSample();
+    const entries: string[] = [];
+    for (let i = 0; entries.length < 1200; i++) {
+      const o = JSON.parse(JSON.stringify(objects[i % objects.length])) as { paper: { id: string; title: string } };
+      o.paper.id = `2401.${String(10000 + i)}`;
+      o.paper.title = `${o.paper.title} (copy ${i})`;
+      entries.push(JSON.stringify(o));
+    }
+    entries[600] = '{"paper": {"id": "broken", "title": "a trailing comma",}}';
+    const text = `[\n${entries.join(',\n')}\n]`;
+    assert.ok(text.length > 2_000_000, `${text.length} characters`);
+    const { papers, problems } = parseDigest(text, 'big.json');
+    assert.equal(papers.length, 1199);
+    assert.equal(papers[1]!.source.line, 2);
+    assert.equal(papers[700]!.source.line, 702);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]!.line, 601);
+  });
+
+  it('completes keys by prefix first, then names and title words', () => {
+    const library = Library.fromDigests([{ path: 'hf.json', text: JSON.stringify(hfSample()) }]);
+    const byKey = library.completions('della');
+    assert.equal(byKey[0]!.key, 'dellamerging2024');
+    assert.ok(library.completions('quantization').some((p) => p.title.startsWith('An Empirical Study of Qwen3 Quantization')));
+    assert.equal(library.completions('').length, 25);
+  });
+});
