@@ -8,6 +8,7 @@ const path = require('node:path');
 const { ROOT, startCodeServer, workbenchUrl, launchBrowser } = require('../test/vscode/codeServer');
 
 const REPORT = process.argv[2] || path.join(ROOT, 'bench', 'report.json');
+const ONLY = process.argv[3]?.split(',');
 
 async function session(folder, previous, outFile) {
   const server = await startCodeServer({ dataDir: previous?.dataDir, port: previous?.port, env: { PAPER_DIGEST_BENCH_OUT: outFile } });
@@ -28,7 +29,7 @@ async function session(folder, previous, outFile) {
 
 async function main() {
   const report = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
-  for (const size of Object.keys(report.sizes)) {
+  for (const size of Object.keys(report.sizes).filter((s) => !ONLY || ONLY.includes(s))) {
     process.stderr.write(`VS Code, ${size} papers: cold and warm start…\n`);
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), `paper-digest-bench-${size}-`));
     fs.copyFileSync(path.join(ROOT, 'bench', 'data', `papers-${size}.txt`), path.join(folder, `papers-${size}.txt`));

@@ -36,6 +36,7 @@ export class Library {
   private readonly byKey = new Map<string, Paper>();
   private mentionMatcher: MentionMatcher | undefined;
   private newest: Paper[] | undefined;
+  private byTechnique: Map<string, Paper[]> | undefined;
 
   constructor(
     readonly papers: readonly Paper[],
@@ -92,16 +93,25 @@ export class Library {
     return scanNote(markdown, { mentions: this.mentionMatcher, isKnownKey: (key) => this.byKey.has(key) });
   }
 
+  /** Papers by technique id, in library order (one pass, kept). */
+  papersByTechnique(): ReadonlyMap<string, readonly Paper[]> {
+    if (!this.byTechnique) {
+      const byTechnique = new Map<string, Paper[]>();
+      for (const paper of this.papers) {
+        for (const id of paper.techniques) {
+          const list = byTechnique.get(id);
+          if (list) list.push(paper);
+          else byTechnique.set(id, [paper]);
+        }
+      }
+      this.byTechnique = byTechnique;
+    }
+    return this.byTechnique;
+  }
+
   /** Categories → techniques → papers (newest first), leaving out empty techniques. */
   techniqueTree(): CategoryGroup[] {
-    const byTechnique = new Map<string, Paper[]>();
-    for (const paper of this.papers) {
-      for (const id of paper.techniques) {
-        const list = byTechnique.get(id) ?? [];
-        list.push(paper);
-        byTechnique.set(id, list);
-      }
-    }
+    const byTechnique = this.papersByTechnique();
     return this.taxonomy.categories
       .map((category) => ({
         id: category.id,
@@ -118,8 +128,12 @@ function techniqueLabeller(taxonomy: Taxonomy): (id: string) => string {
   return (id) => taxonomy.technique(id)?.label ?? id;
 }
 
+/** Newest first, then by title. Ordinal comparisons: ISO dates sort as strings, and localeCompare is slow over 50,000 papers. */
 export function newestFirst(a: Paper, b: Paper): number {
-  return (b.date ?? '').localeCompare(a.date ?? '') || a.title.localeCompare(b.title);
+  const da = a.date ?? '';
+  const db = b.date ?? '';
+  if (da !== db) return da < db ? 1 : -1;
+  return a.title < b.title ? -1 : a.title > b.title ? 1 : 0;
 }
 
 /** What a saved index holds: enough to rebuild the library without parsing, classifying or indexing. */

@@ -167,8 +167,10 @@ export class LibraryService implements vscode.Disposable {
   private async read(uri: vscode.Uri): Promise<{ text: string; hash: string; result?: ParseResult }> {
     const path = pathOf(uri);
     try {
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      return { text, hash: await sha256(text) };
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      // Hash the bytes (off the main thread), then decode a few megabytes at a time.
+      const hash = await sha256(bytes);
+      return { text: await decodeInSlices(bytes, this.pacer), hash };
     } catch (error) {
       const message = `Cannot read digest ${path}: ${error instanceof Error ? error.message : String(error)}`;
       return { text: '', hash: `unreadable:${Date.now()}`, result: { papers: [], problems: [{ path, line: 0, severity: 'error', message }] } };
@@ -228,6 +230,18 @@ export class LibraryService implements vscode.Disposable {
     this.changed.dispose();
     this.scans.clear();
   }
+}
+
+/** UTF-8 to text without holding the event loop for a large digest. */
+async function decodeInSlices(bytes: Uint8Array, pacer: Pacer): Promise<string> {
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  const chunk = 4 << 20;
+  for (let at = 0; at < bytes.byteLength; at += chunk) {
+    parts.push(decoder.decode(bytes.subarray(at, at + chunk), { stream: at + chunk < bytes.byteLength }));
+    await pacer.pace();
+  }
+  return parts.join('');
 }
 
 /** The path papers and problems carry: the file system path where there is one. */

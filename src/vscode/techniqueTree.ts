@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CategoryGroup, Library, TechniqueGroup } from '../core/library';
+import { CategoryGroup, Library, TechniqueGroup, newestFirst } from '../core/library';
 import { Paper } from '../core/model';
 import { paperCard } from './cards';
 import { LibraryService } from './libraryService';
@@ -11,23 +11,31 @@ export type TreeNode =
   | { kind: 'technique'; technique: TechniqueGroup; category: CategoryGroup }
   | { kind: 'paper'; paper: Paper; technique: TechniqueGroup; category: CategoryGroup };
 
+const byTitle = (a: Paper, b: Paper) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
 const SORTERS: Record<PaperSort, (a: Paper, b: Paper) => number> = {
-  date: (a, b) => (b.date ?? '').localeCompare(a.date ?? '') || a.title.localeCompare(b.title),
-  upvotes: (a, b) => (b.upvotes ?? -1) - (a.upvotes ?? -1) || a.title.localeCompare(b.title),
-  title: (a, b) => (a.shortName ?? a.title).localeCompare(b.shortName ?? b.title),
+  date: newestFirst,
+  upvotes: (a, b) => (b.upvotes ?? -1) - (a.upvotes ?? -1) || byTitle(a, b),
+  title: (a, b) => (a.shortName ?? a.title).localeCompare(b.shortName ?? b.title, undefined, { sensitivity: 'base' }),
 };
 
-/** The "Techniques" view: category → technique (with its paper count) → papers. */
+/**
+ * The "Techniques" view: category → technique (with its paper count) → papers.
+ * Nothing is computed until the view asks, and a technique's papers are sorted only
+ * when it is expanded: at 50,000 papers, sorting them all on every change held the
+ * extension host for hundreds of milliseconds.
+ */
 export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private tree: CategoryGroup[] = [];
+  private library: Library;
+  private tree: CategoryGroup[] | undefined;
+  private readonly sorted = new Map<string, Paper[]>();
   private sort: PaperSort = 'date';
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly service: LibraryService) {
+    this.library = service.snapshot;
     this.subscription = service.onDidChange((library) => this.rebuild(library));
-    this.rebuild(service.snapshot);
   }
 
   get sortOrder(): PaperSort {
@@ -36,21 +44,49 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   setSort(sort: PaperSort): void {
     this.sort = sort;
-    this.rebuild(this.service.snapshot);
-  }
-
-  private rebuild(library: Library): void {
-    this.tree = library.techniqueTree().map((c) => ({
-      ...c,
-      techniques: c.techniques.map((t) => ({ ...t, papers: [...t.papers].sort(SORTERS[this.sort]) })),
-    }));
+    this.sorted.clear();
     this.changed.fire(undefined);
   }
 
+  private rebuild(library: Library): void {
+    this.library = library;
+    this.tree = undefined;
+    this.sorted.clear();
+    this.changed.fire(undefined);
+  }
+
+  /** Categories and techniques with their papers unsorted; built on the first look. */
+  private groups(): CategoryGroup[] {
+    if (!this.tree) {
+      const library = this.library;
+      const byTechnique = library.papersByTechnique();
+      this.tree = library.taxonomy.categories
+        .map((category) => ({
+          id: category.id,
+          label: category.label,
+          techniques: library.taxonomy.techniques
+            .filter((t) => t.category === category.id && byTechnique.has(t.id))
+            .map((t) => ({ id: t.id, label: t.label, category: t.category, papers: byTechnique.get(t.id) as Paper[] })),
+        }))
+        .filter((c) => c.techniques.length > 0);
+    }
+    return this.tree;
+  }
+
+  /** A technique's papers in the chosen order, sorted once per library and order. */
+  private papersOf(technique: TechniqueGroup): Paper[] {
+    let papers = this.sorted.get(technique.id);
+    if (!papers) {
+      papers = [...technique.papers].sort(SORTERS[this.sort]);
+      this.sorted.set(technique.id, papers);
+    }
+    return papers;
+  }
+
   getChildren(node?: TreeNode): TreeNode[] {
-    if (!node) return this.tree.map((category) => ({ kind: 'category', category }));
+    if (!node) return this.groups().map((category) => ({ kind: 'category', category }));
     if (node.kind === 'category') return node.category.techniques.map((technique) => ({ kind: 'technique', technique, category: node.category }));
-    if (node.kind === 'technique') return node.technique.papers.map((paper) => ({ kind: 'paper', paper, technique: node.technique, category: node.category }));
+    if (node.kind === 'technique') return this.papersOf(node.technique).map((paper) => ({ kind: 'paper', paper, technique: node.technique, category: node.category }));
     return [];
   }
 
@@ -62,7 +98,7 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   /** The first place a paper stands in the tree, for "Show in Tree". */
   findPaper(key: string): TreeNode | undefined {
-    for (const category of this.tree) {
+    for (const category of this.groups()) {
       for (const technique of category.techniques) {
         const paper = technique.papers.find((p) => p.key === key);
         if (paper) return { kind: 'paper', paper, technique, category };
