@@ -78,7 +78,10 @@ export class Library {
     }
     const found = new Map<string, Paper>();
     for (const p of this.index.keysWithPrefix(prefix.toLowerCase(), limit)) found.set(p.key, p);
-    for (const hit of this.index.search(prefix, { limit, scope: 'names' })) if (found.size < limit) found.set(hit.paper.key, hit.paper);
+    // One or two letters: the keys that start so are what is meant (and plenty); from three on, names and title words too.
+    if (prefix.length >= 3 || found.size === 0) {
+      for (const hit of this.index.search(prefix, { limit, scope: 'names' })) if (found.size < limit) found.set(hit.paper.key, hit.paper);
+    }
     return [...found.values()];
   }
 
