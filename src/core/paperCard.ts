@@ -1,4 +1,3 @@
-import { paperUrl } from './citationFormat';
 import { Paper } from './model';
 import { Taxonomy } from './techniques';
 import { truncate } from './text';
@@ -74,4 +73,3 @@ function shortUrl(url: string): string {
   return truncate(url.replace(/^https?:\/\/(www\.)?/, ''), 60);
 }
 
-export { paperUrl };

@@ -1,10 +1,5 @@
 /** Small text helpers shared by the parsers, names, keys and the note scanner. */
 
-/** Splits text into lines, accepting LF, CRLF and lone CR endings. */
-export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
-}
-
 /** Folds a string to lowercase ASCII letters and digits ("LD-Prüner" → "ldpruner"). */
 export function asciiFold(text: string): string {
   return text

@@ -205,11 +205,6 @@ export class LibraryService implements vscode.Disposable {
     });
   }
 
-  /** Waits until every queued change is applied. */
-  async settled(): Promise<void> {
-    await this.queue;
-  }
-
   /** Citations and mentions in a document, scanned once per document version. */
   scan(document: vscode.TextDocument): NoteScan {
     const key = document.uri.toString();
