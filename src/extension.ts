@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
 import { PaperCommands } from './vscode/commands';
+import { CitationDiagnostics, CitationQuickFixes } from './vscode/citationDiagnostics';
 import { CitationCompletionProvider } from './vscode/completion';
 import { DigestFiles } from './vscode/digestFiles';
 import { DigestProblems } from './vscode/digestProblems';
 import { PaperHoverProvider } from './vscode/hover';
 import { IndexStore } from './vscode/indexStore';
 import { LibraryService } from './vscode/libraryService';
+import { PaperDefinitionProvider, PaperReferenceProvider } from './vscode/navigation';
+import { CitedInView, NoteIndex } from './vscode/noteIndex';
 import { PaperPanel } from './vscode/paperPanel';
 import { PaperCountStatus } from './vscode/statusBar';
 import { TechniqueTreeProvider } from './vscode/techniqueTree';
@@ -22,8 +25,11 @@ export function activate(context: vscode.ExtensionContext) {
   const service = new LibraryService(files, store, log);
   const tree = new TechniqueTreeProvider(service);
   const treeView = vscode.window.createTreeView('paperDigest.techniques', { treeDataProvider: tree, showCollapseAll: true });
+  const notes = new NoteIndex(service);
+  const citedIn = new CitedInView(notes);
+  const citedInView = vscode.window.createTreeView('paperDigest.citedIn', { treeDataProvider: citedIn });
   const panel = new PaperPanel(service, (paper) => commands.insertPapers([paper]));
-  const commands = new PaperCommands(service, tree, treeView, panel);
+  const commands = new PaperCommands(service, tree, treeView, panel, notes);
 
   context.subscriptions.push(
     log,
@@ -35,13 +41,25 @@ export function activate(context: vscode.ExtensionContext) {
     treeView,
     panel,
     ...commands.register(),
-    vscode.languages.registerHoverProvider(MARKDOWN, new PaperHoverProvider(service)),
+    notes,
+    citedIn,
+    citedInView,
+    treeView.onDidChangeSelection((e) => {
+      const node = e.selection[0];
+      citedIn.show(node?.kind === 'paper' ? node.paper.key : undefined);
+      citedInView.description = node?.kind === 'paper' ? (node.paper.shortName ?? node.paper.title) : undefined;
+    }),
+    new CitationDiagnostics(service),
+    vscode.languages.registerCodeActionsProvider(MARKDOWN, new CitationQuickFixes(service), CitationQuickFixes.metadata),
+    vscode.languages.registerDefinitionProvider(MARKDOWN, new PaperDefinitionProvider(service)),
+    vscode.languages.registerReferenceProvider(MARKDOWN, new PaperReferenceProvider(service, notes)),
+    vscode.languages.registerHoverProvider(MARKDOWN, new PaperHoverProvider(service, notes)),
     vscode.languages.registerCompletionItemProvider(MARKDOWN, new CitationCompletionProvider(service), '@'),
     vscode.workspace.onDidCloseTextDocument((document) => service.forget(document)),
   );
   // Tests and other extensions wait on this rather than on timing.
   // Tests and the benchmark read these; the library loads after activate() returns.
-  return { ready: service.current().then(() => undefined), tree, service, activateMs: performance.now() - started };
+  return { ready: service.current().then(() => undefined), tree, service, notes, activateMs: performance.now() - started };
 }
 
 export function deactivate(): void {}

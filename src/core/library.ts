@@ -85,6 +85,11 @@ export class Library {
     return [...found.values()];
   }
 
+  /** In how many abstracts a word occurs (for tf-idf). */
+  documentFrequency(term: string): number {
+    return this.index.documentFrequency(term);
+  }
+
   /** Prepares the names matcher in slices, so that the first hover after a load does not wait for it. */
   *prepareSteps(): Steps<void> {
     this.mentionMatcher ??= yield* MentionMatcher.buildSteps(this.papers);

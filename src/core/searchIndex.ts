@@ -306,6 +306,11 @@ export class SearchIndex {
     return yield* sortSteps([...this.entries.values()], (a, b) => (a.paper.key < b.paper.key ? -1 : a.paper.key > b.paper.key ? 1 : 0));
   }
 
+  /** In how many abstracts a word occurs. */
+  documentFrequency(term: string): number {
+    return this.text.abstract.documentFrequency(term);
+  }
+
   /** Papers whose citation key starts with `prefix`, in key order. */
   keysWithPrefix(prefix: string, limit: number): Paper[] {
     return this.keyEntries(prefix, limit).map((e) => e.paper);

@@ -1,12 +1,23 @@
 import * as vscode from 'vscode';
-import { CITATION_STYLES, CitationStyle, formatBibtex } from '../core/citationFormat';
+import { CITATION_STYLES, CitationStyle, formatBibtex, formatPapers } from '../core/citationFormat';
 import { citationEdits } from '../core/citationInsert';
 import { Paper } from '../core/model';
+import { paperMeta } from '../core/paperCard';
+import { citedKeys, similarPapers, withReferencesSection } from '../core/writing';
 import { fromVsPosition, toVsRange } from './convert';
 import { LibraryService } from './libraryService';
+import { keyAt } from './navigation';
+import { NoteIndex } from './noteIndex';
 import { PaperPanel } from './paperPanel';
 import { pickPapers } from './searchPicker';
 import { PaperSort, TechniqueTreeProvider, TreeNode } from './techniqueTree';
+
+/** Export Bibliography without its pickers (for keybindings, tasks and tests). */
+interface ExportOptions {
+  scope: 'note' | 'workspace';
+  format: 'bibtex' | 'csl-json';
+  target: vscode.Uri;
+}
 
 /** A command's paper argument: a key (from a card or hover link) or a tree row. */
 type PaperArg = string | TreeNode | undefined;
@@ -22,6 +33,7 @@ export class PaperCommands {
     private readonly tree: TechniqueTreeProvider,
     private readonly treeView: vscode.TreeView<TreeNode>,
     private readonly panel: PaperPanel,
+    private readonly notes: NoteIndex,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -37,6 +49,10 @@ export class PaperCommands {
       r('paperDigest.showInTree', (arg: PaperArg) => this.withPaper(arg, (p) => this.showInTree(p))),
       r('paperDigest.sortPapers', () => this.chooseSort()),
       r('paperDigest.addDigest', () => addDigest()),
+      r('paperDigest.replaceCitationKey', (uri: vscode.Uri, range: vscode.Range) => this.replaceCitationKey(uri, range)),
+      r('paperDigest.updateReferences', () => this.updateReferences()),
+      r('paperDigest.exportBibliography', (options?: ExportOptions) => this.exportBibliography(options)),
+      r('paperDigest.findSimilar', (arg: PaperArg) => this.findSimilar(arg)),
     ];
   }
 
@@ -44,6 +60,10 @@ export class PaperCommands {
     const library = await this.service.current();
     if (typeof arg === 'string') return library.paper(arg.replace(/^@/, ''));
     if (arg && arg.kind === 'paper') return library.paper(arg.paper.key);
+    // From the palette: the paper under the cursor, if any.
+    const editor = markdownEditor();
+    const key = editor && keyAt(this.service, editor.document, editor.selection.active);
+    if (key && library.paper(key)) return library.paper(key);
     const [picked] = await pickPapers(this.service, { title: 'Paper Digest: Choose a Paper', many: false });
     return picked;
   }
@@ -89,6 +109,82 @@ export class PaperCommands {
     return editor.edit((builder) => {
       for (const edit of edits) builder.replace(toVsRange(edit.range), edit.newText);
     });
+  }
+
+  /** "Search the digest…" for an unknown key: the picker, then the key replaced. */
+  private async replaceCitationKey(uri: vscode.Uri, range: vscode.Range): Promise<void> {
+    const [paper] = await pickPapers(this.service, { title: 'Paper Digest: Replace the Citation Key', many: false });
+    if (!paper) return;
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, range, paper.key);
+    await vscode.workspace.applyEdit(edit);
+  }
+
+  /** Writes or refreshes the note's `## References` section. */
+  private async updateReferences(): Promise<void> {
+    const editor = markdownEditor();
+    if (!editor) return void vscode.window.showInformationMessage('Open a Markdown note to update its References section.');
+    const library = await this.service.current();
+    const document = editor.document;
+    const text = document.getText();
+    const updated = withReferencesSection(text, this.service.scan(document), library);
+    if (updated === null) return void vscode.window.showInformationMessage('This note cites no paper of the digests.');
+    if (updated === text) return;
+    await editor.edit((b) => b.replace(new vscode.Range(document.positionAt(0), document.positionAt(text.length)), updated));
+  }
+
+  /** The papers cited in this note (or every note of the workspace) as BibTeX or CSL-JSON. */
+  private async exportBibliography(options?: ExportOptions): Promise<void> {
+    const library = await this.service.current();
+    const editor = markdownEditor();
+    const scope = options ? { scope: options.scope } : await vscode.window.showQuickPick(
+      [
+        ...(editor ? [{ label: 'This note', description: vscode.workspace.asRelativePath(editor.document.uri), scope: 'note' as const }] : []),
+        { label: 'Every note in the workspace', scope: 'workspace' as const },
+      ],
+      { title: 'Export Bibliography: which citations?' },
+    );
+    if (!scope) return;
+    const formats = [
+      { label: 'BibTeX', description: 'refs.bib', format: 'bibtex' as const, extension: 'bib' },
+      { label: 'CSL-JSON', description: 'refs.json, what pandoc --citeproc reads natively', format: 'csl-json' as const, extension: 'json' },
+    ];
+    const format = options ? formats.find((f) => f.format === options.format) : await vscode.window.showQuickPick(formats, { title: 'Export Bibliography: format' });
+    if (!format) return;
+    let keys: string[];
+    if (scope.scope === 'note' && editor) keys = citedKeys(this.service.scan(editor.document));
+    else {
+      await this.notes.ready();
+      keys = this.notes.citedKeys();
+    }
+    const papers = keys.map((k) => library.paper(k)).filter((p): p is Paper => !!p);
+    if (!papers.length) return void vscode.window.showInformationMessage('No cited paper of the digests to export.');
+    const folder = editor ? vscode.Uri.joinPath(editor.document.uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = options?.target ?? await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `refs.${format.extension}`) : undefined,
+      filters: { [format.label]: [format.extension] },
+      title: 'Export Bibliography',
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(`${formatPapers(papers, format.format)}\n`));
+    vscode.window.setStatusBarMessage(`Paper Digest: ${papers.length} entries written to ${vscode.workspace.asRelativePath(target)}`, 5000);
+  }
+
+  /** The closest papers of the library, each with why. */
+  private async findSimilar(arg: PaperArg): Promise<void> {
+    const paper = await this.resolve(arg);
+    if (!paper) return;
+    const library = await this.service.current();
+    const picked = await vscode.window.showQuickPick(
+      similarPapers(library, paper, 15).map((s) => ({
+        label: s.paper.title,
+        description: paperMeta(s.paper),
+        detail: s.reason,
+        paper: s.paper,
+      })),
+      { title: `Papers similar to ${paper.shortName ?? paper.title}`, matchOnDetail: true },
+    );
+    if (picked) this.panel.show(picked.paper);
   }
 
   private async showInDigest(paper: Paper): Promise<void> {

@@ -1,0 +1,150 @@
+import * as vscode from 'vscode';
+import { Pacer } from '../core/steps';
+import { toVsRange } from './convert';
+import { LibraryService } from './libraryService';
+
+const NOTES = '**/*.{md,markdown}';
+const SKIPPED = '{**/node_modules/**,**/.git/**,**/.vscode-test/**}';
+
+/**
+ * Which notes in the workspace cite or name which papers: scanned in the background
+ * (one file at a time, the event loop given back between them), again for a file when
+ * it is saved, created or deleted, and for all when the library changes.
+ */
+export class NoteIndex implements vscode.Disposable {
+  private readonly byNote = new Map<string, Map<string, vscode.Range[]>>();
+  /** Keys each note cites (mentions in prose excluded), for bibliographies. */
+  private readonly citedByNote = new Map<string, Set<string>>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private scanning: Promise<void> = Promise.resolve();
+  private readonly subscriptions: vscode.Disposable[];
+  private readonly pacer = new Pacer(10);
+
+  constructor(private readonly service: LibraryService) {
+    const watcher = vscode.workspace.createFileSystemWatcher(NOTES);
+    this.subscriptions = [
+      watcher,
+      watcher.onDidCreate((uri) => this.queue(() => this.scanFile(uri))),
+      watcher.onDidDelete((uri) =>
+        this.queue(async () => {
+          this.byNote.delete(uri.toString());
+          this.citedByNote.delete(uri.toString());
+        }),
+      ),
+      vscode.workspace.onDidSaveTextDocument((d) => d.languageId === 'markdown' && this.queue(() => this.scanFile(d.uri))),
+      service.onDidChange(() => this.queue(() => this.scanAll())),
+    ];
+  }
+
+  /** Resolves once the scans asked for so far are done. */
+  ready(): Promise<void> {
+    return this.scanning;
+  }
+
+  private queue(task: () => Promise<void>): void {
+    this.scanning = this.scanning.then(task).then(
+      () => this.changed.fire(),
+      () => undefined,
+    );
+  }
+
+  private async scanAll(): Promise<void> {
+    await this.service.current();
+    const files = await vscode.workspace.findFiles(NOTES, SKIPPED);
+    const seen = new Set(files.map((f) => f.toString()));
+    for (const key of [...this.byNote.keys()]) {
+      if (seen.has(key)) continue;
+      this.byNote.delete(key);
+      this.citedByNote.delete(key);
+    }
+    for (const file of files) {
+      await this.scanFile(file);
+      await this.pacer.pace();
+    }
+  }
+
+  private async scanFile(uri: vscode.Uri): Promise<void> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    let text: string;
+    try {
+      text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      this.byNote.delete(uri.toString());
+      return;
+    }
+    const scan = this.service.snapshot.scanNote(text);
+    const keys = new Map<string, vscode.Range[]>();
+    for (const item of [...scan.citations, ...scan.mentions]) {
+      if (!this.service.snapshot.paper(item.key)) continue;
+      const list = keys.get(item.key) ?? [];
+      list.push(toVsRange(item.range));
+      keys.set(item.key, list);
+    }
+    this.byNote.set(uri.toString(), keys);
+    this.citedByNote.set(uri.toString(), new Set(scan.citations.map((c) => c.key)));
+  }
+
+  /** Every key cited somewhere in the workspace, in first-seen order. */
+  citedKeys(): string[] {
+    const keys = new Set<string>();
+    for (const cited of this.citedByNote.values()) for (const k of cited) keys.add(k);
+    return [...keys];
+  }
+
+  /** Every place a paper is cited or named. */
+  locations(key: string): vscode.Location[] {
+    const found: vscode.Location[] = [];
+    for (const [note, keys] of this.byNote) for (const range of keys.get(key) ?? []) found.push(new vscode.Location(vscode.Uri.parse(note), range));
+    return found;
+  }
+
+  /** The notes that cite or name a paper, with how often. */
+  notesFor(key: string): Array<{ uri: vscode.Uri; count: number; first: vscode.Range }> {
+    const found: Array<{ uri: vscode.Uri; count: number; first: vscode.Range }> = [];
+    for (const [note, keys] of this.byNote) {
+      const ranges = keys.get(key);
+      if (ranges?.length) found.push({ uri: vscode.Uri.parse(note), count: ranges.length, first: ranges[0]! });
+    }
+    return found.sort((a, b) => b.count - a.count || a.uri.path.localeCompare(b.uri.path));
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** The "Cited In" view: the notes citing the paper selected in the Techniques view. */
+export class CitedInView implements vscode.TreeDataProvider<{ uri: vscode.Uri; count: number; first: vscode.Range }>, vscode.Disposable {
+  private key: string | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly notes: NoteIndex) {
+    this.subscription = notes.onDidChange(() => this.changed.fire());
+  }
+
+  show(key: string | undefined): void {
+    this.key = key;
+    this.changed.fire();
+  }
+
+  getChildren(): Array<{ uri: vscode.Uri; count: number; first: vscode.Range }> {
+    return this.key ? this.notes.notesFor(this.key) : [];
+  }
+
+  getTreeItem(note: { uri: vscode.Uri; count: number; first: vscode.Range }): vscode.TreeItem {
+    const item = new vscode.TreeItem(vscode.workspace.asRelativePath(note.uri), vscode.TreeItemCollapsibleState.None);
+    item.description = `${note.count}×`;
+    item.resourceUri = note.uri;
+    item.command = { command: 'vscode.open', title: 'Open Note', arguments: [note.uri, { selection: note.first }] };
+    return item;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

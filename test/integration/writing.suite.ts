@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, hoverText, openNote, positionOf, readText, until, workspaceFile, writeText } from './helpers';
+
+/** Writing with citations: unknown keys and their fixes, navigation, References, export. */
+describe('Writing with citations', function () {
+  before(async () => {
+    await activateExtension();
+  });
+  afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  const unknown = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'unknown-citation');
+
+  it('flags an unknown key while typing and fixes it with the closest paper', async () => {
+    const editor = await openNote('Pruning works [@ldpruner2023].');
+    const [diagnostic] = await until('the unknown-key warning', () => (unknown(editor.document.uri).length ? unknown(editor.document.uri) : undefined));
+    assert.equal(editor.document.getText(diagnostic!.range), 'ldpruner2023');
+    assert.equal(diagnostic!.severity, vscode.DiagnosticSeverity.Warning);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, diagnostic!.range);
+    const titles = actions.map((a) => a.title);
+    assert.match(titles[0]!, /^Replace with @ldpruner2024 — LD-Pruner/);
+    assert.ok(titles.includes('Search the digest…'));
+    await vscode.workspace.applyEdit(actions[0]!.edit!);
+    assert.equal(editor.document.getText(), 'Pruning works [@ldpruner2024].');
+    await until('the warning to go', () => unknown(editor.document.uri).length === 0);
+  });
+
+  it('does not flag known keys, nor @ in code', async () => {
+    const editor = await openNote('Known [@efficientqat2024] and `@notakey` in code.\n');
+    await new Promise((r) => setTimeout(r, 600));
+    assert.deepEqual(unknown(editor.document.uri), []);
+  });
+
+  it('goes to the paper\'s entry in its digest', async () => {
+    const editor = await openNote('See [@ldpruner2024].');
+    const locations = await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>('vscode.executeDefinitionProvider', editor.document.uri, new vscode.Position(0, 9));
+    const target = locations[0] as vscode.Location;
+    assert.ok(target.uri.path.endsWith('daily-papers-parameter-count.txt'), target.uri.path);
+    assert.equal(target.range.start.line, 28);
+  });
+
+  it('finds every note citing or naming a paper, and says so in the hover', async () => {
+    await writeText(workspaceFile('cites-qat-a.md'), 'EfficientQAT is cheap [@efficientqat2024].\n');
+    await writeText(workspaceFile('cites-qat-b.md'), 'Also see @efficientqat2024.\n');
+    const editor = await openNote('Quantization [@efficientqat2024].');
+    const position = positionOf(editor.document, '@efficientqat2024', 3);
+    const references = await until('references in both notes', async () => {
+      const found = (await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', editor.document.uri, position)) ?? [];
+      const files = new Set(found.map((l) => l.uri.path.split('/').pop()));
+      return files.has('cites-qat-a.md') && files.has('cites-qat-b.md') ? found : undefined;
+    });
+    assert.ok(references.length >= 3, `${references.length}: the workspace notes, plus pruning.md naming EfficientQAT`);
+    const hover = hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position)) ?? []);
+    assert.match(hover, /cited in [3-9] notes/);
+  });
+
+  it('writes a References section, and running it again changes nothing', async () => {
+    const editor = await openNote('# Notes\n\nPruning [@ldpruner2024; @efficientqat2024].\n');
+    await vscode.commands.executeCommand('paperDigest.updateReferences');
+    const once = editor.document.getText();
+    assert.match(once, /\n## References\n\n1\. LD-Pruner: .*\n2\. EfficientQAT: .*\n$/);
+    await vscode.commands.executeCommand('paperDigest.updateReferences');
+    assert.equal(editor.document.getText(), once);
+  });
+
+  it('exports the note\'s citations as BibTeX and CSL-JSON', async () => {
+    await openNote('Pruning [@ldpruner2024] and [@mixlora].');
+    const bib = workspaceFile('refs.bib');
+    await vscode.commands.executeCommand('paperDigest.exportBibliography', { scope: 'note', format: 'bibtex', target: bib });
+    const text = await readText(bib);
+    assert.match(text, /^@misc\{ldpruner2024,/m);
+    assert.match(text, /^@misc\{mixlora,/m);
+    const json = workspaceFile('refs.json');
+    await vscode.commands.executeCommand('paperDigest.exportBibliography', { scope: 'note', format: 'csl-json', target: json });
+    assert.deepEqual((JSON.parse(await readText(json)) as Array<{ id: string }>).map((i) => i.id), ['ldpruner2024', 'mixlora']);
+  });
+});
