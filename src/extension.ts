@@ -10,6 +10,7 @@ import { LibraryService } from './vscode/libraryService';
 import { PaperDefinitionProvider, PaperReferenceProvider } from './vscode/navigation';
 import { CitedInView, NoteIndex } from './vscode/noteIndex';
 import { PaperPanel } from './vscode/paperPanel';
+import { ReferenceLinkDiagnostics } from './vscode/referenceLinks';
 import { PaperCountStatus } from './vscode/statusBar';
 import { TechniqueTreeProvider } from './vscode/techniqueTree';
 
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext) {
       citedInView.description = node?.kind === 'paper' ? (node.paper.shortName ?? node.paper.title) : undefined;
     }),
     new CitationDiagnostics(service),
+    new ReferenceLinkDiagnostics(),
     vscode.languages.registerCodeActionsProvider(MARKDOWN, new CitationQuickFixes(service), CitationQuickFixes.metadata),
     vscode.languages.registerDefinitionProvider(MARKDOWN, new PaperDefinitionProvider(service)),
     vscode.languages.registerReferenceProvider(MARKDOWN, new PaperReferenceProvider(service, notes)),
@@ -59,7 +61,7 @@ export function activate(context: vscode.ExtensionContext) {
   );
   // Tests and other extensions wait on this rather than on timing.
   // Tests and the benchmark read these; the library loads after activate() returns.
-  return { ready: service.current().then(() => undefined), tree, service, notes, activateMs: performance.now() - started };
+  return { ready: service.current().then(() => undefined), tree, service, notes, citedIn, activateMs: performance.now() - started };
 }
 
 export function deactivate(): void {}

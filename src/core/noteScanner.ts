@@ -156,3 +156,49 @@ function frontMatterLength(markdown: string): number {
   const match = /^---\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(markdown);
   return match ? match[0].length : 0;
 }
+
+export interface UndefinedReference {
+  label: string;
+  range: Range;
+}
+
+const REFERENCE_LINK = /\[([^[\]]+)\](?:\[([^[\]]*)\])?(?![(:[])/g;
+
+/** CommonMark's label matching: case-folded, inner white space collapsed. */
+function normalizeLabel(label: string): string {
+  return label.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * Reference links (`[text][ref]`, `[ref][]`, `[ref]`) with no definition in the note,
+ * as VS Code's Markdown validation reports them, except pandoc citations (`[@key]`,
+ * `[see @a; @b]`), footnotes (`[^1]`) and task-list boxes, which are not links.
+ */
+export function undefinedReferences(markdown: string): UndefinedReference[] {
+  let tree: Root;
+  try {
+    tree = parser.parse(markdown);
+  } catch {
+    return [];
+  }
+  const defined = new Set<string>();
+  const collect = (node: Root | RootContent): void => {
+    if (node.type === 'definition') defined.add(normalizeLabel(node.label ?? node.identifier));
+    if ('children' in node) for (const child of node.children) collect(child);
+  };
+  collect(tree);
+  const lines = new LineIndex(markdown);
+  const frontMatterEnd = frontMatterLength(markdown);
+  const found: UndefinedReference[] = [];
+  for (const { start, end } of proseSpans(tree)) {
+    if (end <= frontMatterEnd) continue;
+    const text = maskUrls(markdown.slice(start, end));
+    for (const m of text.matchAll(REFERENCE_LINK)) {
+      const label = m[2] ? m[2] : m[1]!;
+      if (/(^|[\s[;])-?@|^\^|^[ xX]$/.test(label) || /(^|[\s;])-?@/.test(m[1]!)) continue;
+      if (defined.has(normalizeLabel(label))) continue;
+      found.push({ label, range: lines.range(start + m.index, start + m.index + m[0].length) });
+    }
+  }
+  return found;
+}

@@ -1,12 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LibraryService } from '../../src/vscode/libraryService';
+import type { CitedInView } from '../../src/vscode/noteIndex';
 import type { TechniqueTreeProvider } from '../../src/vscode/techniqueTree';
 
 export interface PaperDigestApi {
   ready: Promise<void>;
   tree: TechniqueTreeProvider;
   service: LibraryService;
+  citedIn: CitedInView;
 }
 
 export async function activateExtension(): Promise<PaperDigestApi> {

@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, hoverText, openNote, positionOf, readText, until, workspaceFile, writeText } from './helpers';
+import { PaperDigestApi, activateExtension, hoverText, openNote, positionOf, readText, until, workspaceFile, writeText } from './helpers';
 
 /** Writing with citations: unknown keys and their fixes, navigation, References, export. */
 describe('Writing with citations', function () {
+  let api: PaperDigestApi;
   before(async () => {
-    await activateExtension();
+    api = await activateExtension();
   });
   afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
@@ -52,6 +53,10 @@ describe('Writing with citations', function () {
     assert.ok(references.length >= 3, `${references.length}: the workspace notes, plus pruning.md naming EfficientQAT`);
     const hover = hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position)) ?? []);
     assert.match(hover, /cited in [3-9] notes/);
+    // The Cited In view, for the paper selected in the tree.
+    api.citedIn.show('efficientqat2024');
+    const rows = api.citedIn.getChildren().map((n) => api.citedIn.getTreeItem(n).label);
+    assert.ok(rows.includes('cites-qat-a.md') && rows.includes('cites-qat-b.md'), rows.join());
   });
 
   it('writes a References section, and running it again changes nothing', async () => {
@@ -73,5 +78,26 @@ describe('Writing with citations', function () {
     const json = workspaceFile('refs.json');
     await vscode.commands.executeCommand('paperDigest.exportBibliography', { scope: 'note', format: 'csl-json', target: json });
     assert.deepEqual((JSON.parse(await readText(json)) as Array<{ id: string }>).map((i) => i.id), ['ldpruner2024', 'mixlora']);
+  });
+});
+
+describe('Markdown link validation', function () {
+  this.timeout(30000);
+  const markdown = () => vscode.workspace.getConfiguration('markdown');
+  before(() => markdown().update('validate.enabled', true, vscode.ConfigurationTarget.Global));
+  after(() => markdown().update('validate.enabled', undefined, vscode.ConfigurationTarget.Global));
+
+  it('reports a broken reference link but no [@key] citation as a missing link definition', async () => {
+    const uri = workspaceFile('validated.md');
+    await writeText(uri, 'Cited [@ldpruner2024] and [see @mixlora, p. 2], footnote[^1], and a [broken][nope] link.\n\n[^1]: A note.\n');
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const all = () => vscode.languages.getDiagnostics(uri).filter((d) => /No link definition found/.test(d.message));
+    await until('the broken link reported', () => all().some((d) => d.message.includes("'nope'")), 15000);
+    // Give VS Code's own Markdown validation time to report what it would.
+    await new Promise((r) => setTimeout(r, 2500));
+    const messages = all().map((d) => d.message);
+    assert.ok(!messages.some((m) => m.includes('@')), messages.join('\n'));
+    assert.equal(vscode.workspace.getConfiguration('markdown').get('validate.referenceLinks.enabled'), 'ignore');
   });
 });

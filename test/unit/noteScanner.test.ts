@@ -86,3 +86,22 @@ describe('scanNote', () => {
     for (const text of ['', '[', '[@', '@', '```\n@a', '<div>@a</div>', '\u0000@a', '[@a]('.repeat(1000)]) scanNote(text);
   });
 });
+
+describe('undefinedReferences', () => {
+  it('reports reference links without a definition, as VS Code does, but not citations, footnotes or task boxes', async () => {
+    const { undefinedReferences } = await import('../../src/core/noteScanner');
+    const note = [
+      'A real [link][docs], a [broken one][nope], a [shortcut] and a [Collapsed][].',
+      'Citations [@ldpruner2024], [see @a, p. 3; @b], footnote[^1], and `[code][x]`.',
+      '- [ ] a task',
+      '',
+      '[docs]: https://example.com',
+      '[^1]: A footnote.',
+    ].join('\n');
+    assert.deepEqual(undefinedReferences(note).map((r) => [r.label, r.range.start.line, r.range.start.character]), [
+      ['nope', 0, 23],
+      ['shortcut', 0, 45],
+      ['Collapsed', 0, 62],
+    ]);
+  });
+});
