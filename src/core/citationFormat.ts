@@ -23,26 +23,43 @@ export function formatFootnoteReference(keys: readonly string[]): string {
 
 /** One line a person reads: "LD-Pruner: Efficient Pruning … (2024). https://…". */
 export function formatReference(paper: Paper): string {
+  return `${referenceText(paper)} ${paperUrl(paper)}`;
+}
+
+/** The reference without its URL: authors (or organization), title, year. */
+function referenceText(paper: Paper): string {
   const who = paper.authors.length
     ? `${formatAuthorList(paper.authors)}. `
     : paper.organization
       ? `${paper.organization}. `
       : '';
   const year = paper.date ? ` (${paper.date.slice(0, 4)})` : '';
-  return `${who}${paper.title}${year}. ${paperUrl(paper)}`;
+  return `${who}${paper.title}${year}.`;
 }
 
 function formatAuthorList(authors: readonly string[]): string {
   return authors.length > 3 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');
 }
 
+/** Backslash-escapes what Markdown would read as markup, so a digest's text stays text in a note. */
+export function escapeMarkdownText(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/[\\`*_[\]<>!|]/g, (c) => `\\${c}`);
+}
+
+/** formatReference for a Markdown note: the digest's text escaped, the URL an autolink. */
+export function formatReferenceMarkdown(paper: Paper): string {
+  const url = paperUrl(paper);
+  const link = /^https?:\/\/[^\s<>]+$/.test(url) ? ` <${url}>` : '';
+  return `${escapeMarkdownText(referenceText(paper))}${link}`;
+}
+
 export function formatFootnoteDefinition(paper: Paper): string {
-  return `[^${paper.key}]: ${formatReference(paper)}`;
+  return `[^${paper.key}]: ${formatReferenceMarkdown(paper)}`;
 }
 
 /** `[LD-Pruner](url)` */
 export function formatLinkCitation(paper: Paper): string {
-  const text = (paper.shortName ?? paper.title).replace(/([[\]\\])/g, '\\$1');
+  const text = escapeMarkdownText(paper.shortName ?? paper.title);
   return `[${text}](<${paperUrl(paper).replace(/[<>]/g, encodeURIComponent)}>)`;
 }
 

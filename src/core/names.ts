@@ -53,7 +53,8 @@ export function extractNames(title: string, abstract: string): PaperNames {
   const candidates: string[] = [];
   const add = (name: string) => {
     const clean = name.trim();
-    if (clean && !candidates.includes(clean)) candidates.push(clean);
+    // A name is a word or a short phrase; anything longer is not one (and would flood cards and matching).
+    if (clean && clean.length <= 60 && !candidates.includes(clean)) candidates.push(clean);
   };
 
   const prefix = titlePrefix(title);

@@ -49,6 +49,8 @@ export function extractLinks(text: string): string[] {
     let url = match[0];
     const brace = url.indexOf('{');
     if (brace > 0) url = url.slice(0, brace);
+    // Markdown pasted after a URL ("…/)[b](command:…") is not part of it.
+    url = url.split(/\)\[|\]\(|\)\]/)[0]!;
     url = trimUrlEnd(url);
     if (/^https?:\/\/[^/]+\.[^/]+/.test(url) && !links.includes(url)) links.push(url);
   }

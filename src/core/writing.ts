@@ -1,4 +1,4 @@
-import { formatReference } from './citationFormat';
+import { formatReferenceMarkdown } from './citationFormat';
 import { Library } from './library';
 import { Paper } from './model';
 import { NoteScan } from './noteScanner';
@@ -48,7 +48,7 @@ export function withReferencesSection(markdown: string, scan: NoteScan, library:
     after = next ? rest.slice(next.index) : '';
   }
   // The comment names the key without citing it again.
-  const lines = papers.map((p, i) => `${i + 1}. ${formatReference(p)} <!-- @${p.key} -->`);
+  const lines = papers.map((p, i) => `${i + 1}. ${formatReferenceMarkdown(p)} <!-- @${p.key} -->`);
   const section = ['## References', '', ...lines].join(eol);
   const head = before.replace(/\s+$/, '');
   const tail = after ? `${eol}${eol}${after.replace(/^\s+/, '')}` : eol;

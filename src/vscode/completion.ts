@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { citationKeyAt } from '../core/citationInsert';
 import { paperMeta } from '../core/paperCard';
+import { truncate } from '../core/text';
 import { paperCard } from './cards';
 import { LibraryService } from './libraryService';
 
@@ -17,11 +18,11 @@ export class CitationCompletionProvider implements vscode.CompletionItemProvider
     const papers = library.completions(at.prefix, MAX_ITEMS);
     const range = new vscode.Range(position.line, at.start, position.line, position.character);
     const items = papers.map((paper, rank) => {
-      const item = new vscode.CompletionItem({ label: paper.key, description: paper.shortName ?? undefined, detail: ` ${paper.title}` }, vscode.CompletionItemKind.Reference);
+      const item = new vscode.CompletionItem({ label: paper.key, description: paper.shortName ?? undefined, detail: ` ${truncate(paper.title, 120)}` }, vscode.CompletionItemKind.Reference);
       item.range = range;
       item.insertText = paper.key;
       // VS Code filters on this text, so words of the name and title keep an item while typing.
-      item.filterText = `${paper.key} ${paper.shortName ?? ''} ${at.prefix} ${paper.title}`;
+      item.filterText = `${paper.key} ${paper.shortName ?? ''} ${at.prefix} ${truncate(paper.title, 300)}`;
       item.sortText = String(rank).padStart(4, '0');
       item.detail = paperMeta(paper);
       item.documentation = paperCard(paper, library.taxonomy, false);

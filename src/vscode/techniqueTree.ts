@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CategoryGroup, Library, TechniqueGroup, newestFirst } from '../core/library';
 import { Paper } from '../core/model';
+import { truncate } from '../core/text';
 import { paperCard } from './cards';
 import { LibraryService } from './libraryService';
 
@@ -124,7 +125,7 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       return item;
     }
     const { paper } = node;
-    const item = new vscode.TreeItem(paper.shortName ?? paper.title, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(truncate(paper.shortName ?? paper.title, 120), vscode.TreeItemCollapsibleState.None);
     item.id = `paper:${node.technique.id}:${paper.key}`;
     item.description = [paper.date, paper.upvotes !== null ? `▲ ${paper.upvotes}` : null].filter(Boolean).join(' · ');
     item.tooltip = paperCard(paper, this.service.snapshot.taxonomy, false);

@@ -18,7 +18,7 @@ describe('citation formats', () => {
     const { text, definitions } = formatCitation([ld, qat], 'footnote');
     assert.equal(text, '[^ldpruner2024][^efficientqat2024]');
     assert.equal(definitions.length, 2);
-    assert.match(definitions[1]!, /^\[\^efficientqat2024\]: EfficientQAT: Efficient Quantization-Aware Training for Large Language Models \(2024\)\. https:\/\/github\.com\/OpenGVLab\/EfficientQAT$/);
+    assert.match(definitions[1]!, /^\[\^efficientqat2024\]: EfficientQAT: Efficient Quantization-Aware Training for Large Language Models \(2024\)\. <https:\/\/github\.com\/OpenGVLab\/EfficientQAT>$/);
   });
 
   it('writes a Markdown link with the short name, escaping brackets', () => {

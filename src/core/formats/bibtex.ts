@@ -9,6 +9,9 @@ import { extractLinks } from '../text';
  * Citation keys are kept exactly as the user wrote them.
  */
 
+/** Pandoc's citation key syntax. */
+const PANDOC_KEY = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*$/u;
+
 const MONTHS: Record<string, string> = {
   jan: '01', feb: '02', mar: '03', apr: '04', may: '05', jun: '06', jul: '07', aug: '08', sep: '09', oct: '10', nov: '11', dec: '12',
 };
@@ -71,11 +74,15 @@ function toPapers(library: BibLibrary, text: string, path: string): ParseResult 
       if (!errorLines.has(line)) problems.push({ path, line, severity: 'warning', message: `Entry "${entry.key}" (line ${line + 1}) has no title; skipped.` });
       continue;
     }
-    if (seen.has(entry.key)) {
+    if (!PANDOC_KEY.test(entry.key)) {
+      // A key pandoc cannot cite (or that would break the Markdown it is written into) gets a generated one.
+      problems.push({ path, line, severity: 'warning', message: `Entry at line ${line + 1} has a citation key pandoc cannot use ("${entry.key.slice(0, 40)}"); a key was made for it.` });
+      entry.key = '';
+    } else if (seen.has(entry.key)) {
       problems.push({ path, line, severity: 'warning', message: `Duplicate citation key "${entry.key}" at line ${line + 1} (first at line ${seen.get(entry.key)! + 1}); skipped.` });
       continue;
     }
-    seen.set(entry.key, line);
+    if (entry.key) seen.set(entry.key, line);
     const authors = ((fields.author as Creator[] | undefined) ?? []).map(creatorName).filter(Boolean);
     const abstract = text1(fields.abstract);
     const doi = text1(fields.doi) || null;
