@@ -24,7 +24,7 @@ export function renderPaperCardHtml(paper: Paper, taxonomy: Taxonomy, cspSource:
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${cspSource}; style-src 'nonce-${n}'; script-src 'nonce-${n}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <style nonce="${n}">
-body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1.2em; line-height: 1.5; }
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1.2em; line-height: 1.5; overflow-wrap: anywhere; }
 h1 { font-size: 1.35em; } .meta { color: var(--vscode-descriptionForeground); }
 .badge { display: inline-block; padding: 0 .5em; border-radius: 1em; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); font-size: .85em; }
 button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: 0; padding: .35em .8em; margin: 0 .4em .4em 0; cursor: pointer; }

@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const codeServer = require('../vscode/codeServer.js') as {
   ROOT: string;
-  startCodeServer(options?: object): Promise<{ url: string; dataDir: string; stop: () => void }>;
+  startCodeServer(options?: { workspaceTrust?: boolean }): Promise<{ url: string; dataDir: string; stop: () => void }>;
   workbenchUrl(base: string, folder: string, options?: { extensionPath?: string; kind?: string }): string;
   launchBrowser(dataDir: string): Promise<BrowserContext>;
   copyWorkspace(from: string): string;
@@ -20,11 +20,15 @@ export class Workbench {
     private readonly server: { stop: () => void },
   ) {}
 
-  static async open(folder: string, options: { extensionPath?: string; kind?: string } = {}): Promise<Workbench> {
-    const server = await codeServer.startCodeServer();
+  static async open(folder: string, options: { extensionPath?: string; kind?: string; restricted?: boolean } = {}): Promise<Workbench> {
+    const server = await codeServer.startCodeServer({ workspaceTrust: options.restricted ?? false });
     const context = await codeServer.launchBrowser(server.dataDir);
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(codeServer.workbenchUrl(server.url, folder, options));
+    if (options.restricted) {
+      // Answer VS Code's trust prompt as a cautious person would.
+      await page.getByRole('button', { name: /No, I don't trust the authors/ }).click({ timeout: 60000 });
+    }
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60000 });
     return new Workbench(page, context, server);
   }

@@ -51,7 +51,7 @@ async function waitForHealth(url, child, timeoutMs = 30000) {
  * Starts code-server. Returns { url, dataDir, stop }. `settings` go into the
  * user settings.json; the workspace folder is opened by URL, not here.
  */
-async function startCodeServer({ settings = {}, log = () => {}, dataDir: reuse, env = {}, port: fixedPort } = {}) {
+async function startCodeServer({ settings = {}, log = () => {}, dataDir: reuse, env = {}, port: fixedPort, workspaceTrust = false } = {}) {
   if (!fs.existsSync(CODE_SERVER)) {
     throw new Error(`code-server is not installed: run test/vscode/install-code-server.sh (looked for ${CODE_SERVER})`);
   }
@@ -62,7 +62,8 @@ async function startCodeServer({ settings = {}, log = () => {}, dataDir: reuse, 
     path.join(dataDir, 'User', 'settings.json'),
     JSON.stringify({
       'workbench.startupEditor': 'none',
-      'security.workspace.trust.enabled': false,
+      // With workspaceTrust, VS Code asks whether to trust the folder (Restricted Mode if not).
+      'security.workspace.trust.enabled': workspaceTrust,
       'editor.hover.delay': 200,
       'telemetry.telemetryLevel': 'off',
       'extensions.autoCheckUpdates': false,
@@ -77,7 +78,7 @@ async function startCodeServer({ settings = {}, log = () => {}, dataDir: reuse, 
   const port = fixedPort ?? (await freePort());
   const child = spawn(
     CODE_SERVER,
-    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', dataDir, '--extensions-dir', path.join(dataDir, 'ext')],
+    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--user-data-dir', dataDir, '--extensions-dir', path.join(dataDir, 'ext')],
     {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
