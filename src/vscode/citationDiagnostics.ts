@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DocumentDebouncer } from './debounce';
 import { closestPapers } from '../core/writing';
 import { toVsRange } from './convert';
 import { LibraryService } from './libraryService';
@@ -8,7 +9,7 @@ export const UNKNOWN_CITATION = 'unknown-citation';
 /** Warns, while typing, about `@key`s no digest has; debounced, Markdown only. */
 export class CitationDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('paper-digest-citations');
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly debouncer = new DocumentDebouncer((document) => this.update(document));
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly service: LibraryService) {
@@ -23,14 +24,10 @@ export class CitationDiagnostics implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {
-    if (document.languageId !== 'markdown') return;
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => this.update(document), delay));
+    this.debouncer.schedule(document, delay);
   }
 
   private update(document: vscode.TextDocument): void {
-    if (document.isClosed) return;
     const library = this.service.snapshot;
     if (library.papers.length === 0) return; // not loaded yet: every key would look unknown
     const diagnostics = this.service
@@ -46,7 +43,7 @@ export class CitationDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.debouncer.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.collection.dispose();
   }

@@ -1,14 +1,20 @@
 import * as vscode from 'vscode';
+import { Range } from '../core/model';
 import { rangeContains } from '../core/positions';
 import { fromVsPosition } from './convert';
 import { LibraryService } from './libraryService';
 import { NoteIndex } from './noteIndex';
 
-/** The paper key under the cursor: a citation, or a paper named in prose. */
-export function keyAt(service: LibraryService, document: vscode.TextDocument, position: vscode.Position): string | undefined {
+/** The citation or paper mention under the cursor. */
+export function itemAt(service: LibraryService, document: vscode.TextDocument, position: vscode.Position): { key: string; range: Range } | undefined {
   const scan = service.scan(document);
   const at = fromVsPosition(position);
-  return (scan.citations.find((c) => rangeContains(c.range, at)) ?? scan.mentions.find((m) => rangeContains(m.range, at)))?.key;
+  return scan.citations.find((c) => rangeContains(c.range, at)) ?? scan.mentions.find((m) => rangeContains(m.range, at));
+}
+
+/** The paper key under the cursor: a citation, or a paper named in prose. */
+export function keyAt(service: LibraryService, document: vscode.TextDocument, position: vscode.Position): string | undefined {
+  return itemAt(service, document, position)?.key;
 }
 
 /** Go to Definition: the paper's entry in its digest, at its line. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DocumentDebouncer } from './debounce';
 import { undefinedReferences } from '../core/noteScanner';
 import { toVsRange } from './convert';
 
@@ -11,7 +12,7 @@ import { toVsRange } from './convert';
  */
 export class ReferenceLinkDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('paper-digest-reference-links');
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly debouncer = new DocumentDebouncer((document) => this.update(document));
   private readonly subscriptions: vscode.Disposable[];
 
   constructor() {
@@ -34,14 +35,10 @@ export class ReferenceLinkDiagnostics implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {
-    if (document.languageId !== 'markdown') return;
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => this.update(document), delay));
+    this.debouncer.schedule(document, delay);
   }
 
   private update(document: vscode.TextDocument): void {
-    if (document.isClosed) return;
     if (!this.enabled(document)) {
       this.collection.delete(document.uri);
       return;
@@ -58,7 +55,7 @@ export class ReferenceLinkDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.debouncer.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.collection.dispose();
   }

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Root, RootContent } from 'mdast';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
+import { markup } from '../markup';
 import { formatCitation, formatCslJson, formatLinkCitation } from '../../src/core/citationFormat';
 import { parseDigest } from '../../src/core/digest';
 import { Library } from '../../src/core/library';
@@ -11,18 +9,6 @@ import { renderPaperCardHtml } from '../../src/core/paperCardHtml';
 import { withReferencesSection } from '../../src/core/writing';
 import { readFixture } from './fixtures';
 
-/** Links and raw HTML a Markdown text really contains, read as CommonMark reads it. */
-function markup(markdown: string): { links: string[]; html: string[] } {
-  const links: string[] = [];
-  const html: string[] = [];
-  const walk = (node: Root | RootContent): void => {
-    if (node.type === 'link' || node.type === 'image' || node.type === 'definition') links.push(node.url);
-    if (node.type === 'html') html.push(node.value);
-    if ('children' in node) for (const child of node.children) walk(child);
-  };
-  walk(unified().use(remarkParse).parse(markdown));
-  return { links, html };
-}
 
 const HOSTILE = 'test/fixtures/digests/hostile.txt';
 const library = Library.fromDigests([{ path: HOSTILE, text: readFixture('digests/hostile.txt') }]);
