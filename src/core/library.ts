@@ -198,7 +198,7 @@ export class LibraryBuilder {
 
   /** A builder from a saved snapshot, its search index loaded without holding the event loop. */
   static async restore(snapshot: LibrarySnapshot, taxonomy: Taxonomy = defaultTaxonomy): Promise<LibraryBuilder> {
-    return new LibraryBuilder(taxonomy, snapshot, await SearchIndex.restore(snapshot.index, techniqueLabeller(taxonomy)));
+    return new LibraryBuilder(taxonomy, snapshot, await SearchIndex.restore(snapshot.index, snapshot.papers, techniqueLabeller(taxonomy)));
   }
 
   get paths(): string[] {

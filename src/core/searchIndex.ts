@@ -1,4 +1,4 @@
-import MiniSearch, { AsPlainObject } from 'minisearch';
+import MiniSearch from 'minisearch';
 import { Paper } from './model';
 import { Steps, runSteps, sortSteps } from './steps';
 import { SerializedTermIndex, TermIndex, TermMatch } from './termIndex';
@@ -43,7 +43,6 @@ const TEXT_FIELDS = ['title', 'techniques', 'abstract', 'authors'] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
 
 export interface SerializedSearchIndex {
-  miniSearch: AsPlainObject;
   fields: Record<TextField, SerializedTermIndex>;
   /** Paper id of each term-index slot ('' for a dead one). */
   slotIds: string[];
@@ -143,10 +142,12 @@ export class SearchIndex {
   private readonly miniSearch: MiniSearch<IndexedDocument>;
   private text: TextIndexes;
   private readonly entries = new Map<string, Entry>();
-  /** `key:…` and `name:…` (folded short name) → paper ids, for the exact-name boost. */
-  private readonly byExactName = new Map<string, Set<string>>();
+  /** `key:…` and `name:…` (folded short name) → paper id(s), for the exact-name boost. */
+  private readonly byExactName = new Map<string, string | string[]>();
   private slotIds: string[] = [];
   private scores = new Float64Array(0);
+  /** False after a restore without a prebuilt names index: adopting the papers builds it. */
+  private namesIndexed: boolean;
   /** Citation keys, sorted, for key prefixes (completion after `@`, a key typed in search). */
   private sortedKeys: Entry[] | undefined;
 
@@ -155,8 +156,9 @@ export class SearchIndex {
     saved?: SerializedSearchIndex,
     loaded?: MiniSearch<IndexedDocument>,
   ) {
+    this.miniSearch = loaded ?? new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS);
+    this.namesIndexed = !saved || !!loaded;
     if (saved) {
-      this.miniSearch = loaded ?? MiniSearch.loadJS<IndexedDocument>(saved.miniSearch, MINISEARCH_OPTIONS);
       this.text = {
         title: TermIndex.deserialize(saved.fields.title, tokenize),
         techniques: TermIndex.deserialize(saved.fields.techniques, tokenize),
@@ -165,14 +167,22 @@ export class SearchIndex {
       };
       this.slotIds = saved.slotIds;
     } else {
-      this.miniSearch = new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS);
       this.text = emptyTextIndexes();
     }
   }
 
-  /** A saved index, with MiniSearch's part loaded in batches that leave the event loop free. */
-  static async restore(saved: SerializedSearchIndex, techniqueLabel: (id: string) => string): Promise<SearchIndex> {
-    const miniSearch = await MiniSearch.loadJSAsync<IndexedDocument>(saved.miniSearch, MINISEARCH_OPTIONS);
+  /**
+   * A saved index. The term indexes load as they were saved; MiniSearch's names index is
+   * rebuilt from the papers in batches (faster than deserialising it, and a smaller file).
+   */
+  static async restore(saved: SerializedSearchIndex, papers: readonly Paper[], techniqueLabel: (id: string) => string): Promise<SearchIndex> {
+    const miniSearch = new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS);
+    const docs: IndexedDocument[] = [];
+    for (const paper of papers) {
+      const name = nameText(paper);
+      if (name) docs.push({ id: paper.id, name });
+    }
+    await miniSearch.addAllAsync(docs, { chunkSize: 1000 });
     return new SearchIndex(techniqueLabel, saved, miniSearch);
   }
 
@@ -249,9 +259,12 @@ export class SearchIndex {
     this.entries.set(entry.paper.id, entry);
     this.sortedKeys = undefined;
     for (const name of this.exactNameKeys(entry)) {
-      const ids = this.byExactName.get(name) ?? new Set<string>();
-      ids.add(entry.paper.id);
-      this.byExactName.set(name, ids);
+      // Almost always one paper per key or name: a string, an array only when shared.
+      const ids = this.byExactName.get(name);
+      if (ids === undefined) this.byExactName.set(name, entry.paper.id);
+      else if (typeof ids === 'string') {
+        if (ids !== entry.paper.id) this.byExactName.set(name, [ids, entry.paper.id]);
+      } else if (!ids.includes(entry.paper.id)) ids.push(entry.paper.id);
     }
   }
 
@@ -260,8 +273,10 @@ export class SearchIndex {
     this.sortedKeys = undefined;
     for (const name of this.exactNameKeys(entry)) {
       const ids = this.byExactName.get(name);
-      ids?.delete(entry.paper.id);
-      if (ids?.size === 0) this.byExactName.delete(name);
+      const rest = typeof ids === 'string' ? [ids] : (ids ?? []);
+      const kept = rest.filter((id) => id !== entry.paper.id);
+      if (kept.length === 0) this.byExactName.delete(name);
+      else this.byExactName.set(name, kept.length === 1 ? kept[0]! : kept);
     }
     if (entry.named) this.miniSearch.discard(entry.paper.id);
     for (const field of TEXT_FIELDS) this.text[field].remove(entry.slot);
@@ -288,11 +303,19 @@ export class SearchIndex {
       if (slot % 5000 === 0) yield;
     }
     let n = 0;
+    const docs: IndexedDocument[] = [];
     for (const paper of papers) {
       const slot = slots.get(paper.id);
-      if (slot !== undefined) this.remember(entryFor(paper, slot, nameText(paper) !== ''));
+      const name = nameText(paper);
+      if (slot !== undefined) this.remember(entryFor(paper, slot, name !== ''));
+      if (!this.namesIndexed && name) docs.push({ id: paper.id, name });
       if (++n % 2000 === 0) yield;
     }
+    for (let i = 0; i < docs.length; i += 1000) {
+      this.miniSearch.addAll(docs.slice(i, i + 1000));
+      yield;
+    }
+    this.namesIndexed = true;
     this.sortedKeys = yield* this.sortKeySteps();
   }
 
@@ -332,7 +355,6 @@ export class SearchIndex {
 
   serialize(): SerializedSearchIndex {
     return {
-      miniSearch: this.miniSearch.toJSON(),
       fields: {
         title: this.text.title.serialize(),
         techniques: this.text.techniques.serialize(),
@@ -433,7 +455,8 @@ export class SearchIndex {
   private exactNames(folded: string): Entry[] {
     const found: Entry[] = [];
     for (const name of [`key:${folded}`, `name:${folded}`]) {
-      for (const id of this.byExactName.get(name) ?? []) {
+      const ids = this.byExactName.get(name);
+      for (const id of typeof ids === 'string' ? [ids] : (ids ?? [])) {
         const entry = this.entries.get(id);
         if (entry) found.push(entry);
       }

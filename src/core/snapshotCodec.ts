@@ -1,4 +1,3 @@
-import type { AsPlainObject } from 'minisearch';
 import type { Derived, LibrarySnapshot } from './library';
 import type { Paper, Problem } from './model';
 import type { SerializedTermIndex } from './termIndex';
@@ -14,9 +13,8 @@ const TEXT_FIELDS = ['title', 'techniques', 'abstract', 'authors'] as const;
  * the term indexes are stored as typed arrays that load without copying.
  */
 
-const MAGIC = 'PDS5';
+const MAGIC = 'PDS7';
 const PAPER_CHUNK = 2000;
-const TERM_CHUNK = 20000;
 
 type Kind = 'json' | 'text' | 'u32' | 'u16' | 'u8';
 interface Section {
@@ -73,30 +71,18 @@ class Writer {
 
 export function* encodeSnapshot(snapshot: LibrarySnapshot): Steps<Uint8Array> {
   const w = new Writer();
+  const paths = new Map<string, number>();
   w.json('meta', { format: snapshot.format, count: snapshot.papers.length, problems: snapshot.problems });
   for (let start = 0; start < snapshot.papers.length; start += PAPER_CHUNK) {
     const chunk = snapshot.papers.slice(start, start + PAPER_CHUNK);
-    w.json(`papers:${start}`, chunk.map((p) => ({ ...p, abstract: '' })));
+    w.json(`papers:${start}`, chunk.map((p) => packPaper(p, paths)));
     w.text(`abstracts:${start}`, chunk.map((p) => p.abstract).join(''));
     let end = 0;
     w.array(`abstractEnds:${start}`, 'u32', Uint32Array.from(chunk, (p) => (end += p.abstract.length)));
-    w.json(`derived:${start}`, snapshot.derived.slice(start, start + PAPER_CHUNK));
+    w.json(`derived:${start}`, snapshot.derived.slice(start, start + PAPER_CHUNK).map(packDerived));
     yield;
   }
-  const { index, documentIds, fieldLength, ...miniSearchMeta } = snapshot.index.miniSearch as AsPlainObject & { index: unknown[] };
-  w.json('minisearch:meta', miniSearchMeta);
-  // Per-document tables, cut up too: at 50,000 papers one of them takes 50 ms to parse.
-  for (const [name, table] of [['documentIds', documentIds], ['fieldLength', fieldLength]] as const) {
-    const entries = Object.entries(table);
-    for (let start = 0; start < entries.length; start += TERM_CHUNK) {
-      w.json(`minisearch:${name}:${start}`, entries.slice(start, start + TERM_CHUNK));
-      yield;
-    }
-  }
-  for (let start = 0; start < index.length; start += TERM_CHUNK) {
-    w.json(`minisearch:index:${start}`, index.slice(start, start + TERM_CHUNK));
-    yield;
-  }
+  w.json('paths', [...paths.keys()]);
   for (const name of TEXT_FIELDS) {
     const t = snapshot.index.fields[name];
     w.json(`${name}:terms`, t.terms);
@@ -140,8 +126,9 @@ export function* decodeSnapshot(input: Uint8Array): Steps<LibrarySnapshot | unde
   if (meta.format !== 3) return undefined;
   const papers: Paper[] = [];
   const derived: Derived[] = [];
+  const paths = json<string[]>('paths');
   for (let start = 0; start < meta.count; start += PAPER_CHUNK) {
-    const chunk = json<Paper[]>(`papers:${start}`);
+    const chunk = json<PackedPaper[]>(`papers:${start}`).map((packed) => unpackPaper(packed, paths));
     const abstracts = text(`abstracts:${start}`);
     const ends = u32(`abstractEnds:${start}`);
     let from = 0;
@@ -150,20 +137,7 @@ export function* decodeSnapshot(input: Uint8Array): Steps<LibrarySnapshot | unde
       from = ends[i]!;
     });
     papers.push(...chunk);
-    derived.push(...json<Derived[]>(`derived:${start}`));
-    yield;
-  }
-  const miniSearchMeta = json<Omit<AsPlainObject, 'index' | 'documentIds' | 'fieldLength'>>('minisearch:meta');
-  const tables: Record<'documentIds' | 'fieldLength', Record<string, unknown>> = { documentIds: {}, fieldLength: {} };
-  for (const name of ['documentIds', 'fieldLength'] as const) {
-    for (let start = 0; byName.has(`minisearch:${name}:${start}`); start += TERM_CHUNK) {
-      for (const [id, value] of json<Array<[string, unknown]>>(`minisearch:${name}:${start}`)) tables[name][id] = value;
-      yield;
-    }
-  }
-  const index: unknown[] = [];
-  for (let start = 0; byName.has(`minisearch:index:${start}`); start += TERM_CHUNK) {
-    index.push(...json<unknown[]>(`minisearch:index:${start}`));
+    for (const packed of json<PackedDerived[]>(`derived:${start}`)) derived.push(unpackDerived(packed));
     yield;
   }
   const termIndex = (name: string): SerializedTermIndex => ({
@@ -183,6 +157,76 @@ export function* decodeSnapshot(input: Uint8Array): Steps<LibrarySnapshot | unde
     papers,
     problems: meta.problems,
     derived,
-    index: { miniSearch: { ...miniSearchMeta, ...tables, index } as AsPlainObject, fields, slotIds: json<string[]>('slotIds') },
+    index: { fields, slotIds: json<string[]>('slotIds') },
   };
+}
+
+/**
+ * A paper as an array in a fixed order, empty fields as 0 and paths as numbers: at
+ * 50,000 papers, parsing objects with repeated keys was most of a warm start.
+ */
+type PackedPaper = [
+  id: string,
+  key: string,
+  title: string,
+  shortName: string | 0,
+  aliases: string[] | 0,
+  date: string | 0,
+  upvotes: number | null,
+  authorCount: number | 0,
+  authors: string[] | 0,
+  organization: string | 0,
+  techniques: string[] | 0,
+  links: string[] | 0,
+  url: string | 0,
+  arxivId: string | 0,
+  doi: string | 0,
+  sources: number[],
+];
+
+function packPaper(p: Paper, paths: Map<string, number>): PackedPaper {
+  const pathId = (path: string) => {
+    let id = paths.get(path);
+    if (id === undefined) paths.set(path, (id = paths.size));
+    return id;
+  };
+  const list = (items: string[]) => (items.length ? items : 0);
+  // Sources flattened: path, line, path, line, …; the first is the paper's own source.
+  const sources = p.sources.flatMap((s) => [pathId(s.path), s.line]);
+  return [p.id, p.key, p.title, p.shortName ?? 0, list(p.aliases), p.date ?? 0, p.upvotes, p.authorCount ?? 0, list(p.authors), p.organization ?? 0, list(p.techniques), list(p.links), p.url ?? 0, p.arxivId ?? 0, p.doi ?? 0, sources];
+}
+
+function unpackPaper(a: PackedPaper, paths: string[]): Paper {
+  const sources: Paper['sources'] = [];
+  for (let i = 0; i < a[15].length; i += 2) sources.push({ path: paths[a[15][i]!]!, line: a[15][i + 1]! });
+  return {
+    id: a[0],
+    key: a[1],
+    title: a[2],
+    abstract: '',
+    shortName: a[3] || null,
+    aliases: a[4] || [],
+    date: a[5] || null,
+    upvotes: a[6],
+    authorCount: a[7] || null,
+    authors: a[8] || [],
+    organization: a[9] || null,
+    techniques: a[10] || [],
+    links: a[11] || [],
+    url: a[12] || null,
+    arxivId: a[13] || null,
+    doi: a[14] || null,
+    source: sources[0] ?? { path: '', line: 0 },
+    sources,
+  };
+}
+
+type PackedDerived = [shortName: string | 0, aliases: string[] | 0, techniques: string[] | 0];
+
+function packDerived(d: Derived): PackedDerived {
+  return [d.names.shortName ?? 0, d.names.aliases.length ? d.names.aliases : 0, d.techniques.length ? d.techniques : 0];
+}
+
+function unpackDerived(a: PackedDerived): Derived {
+  return { names: { shortName: a[0] || null, aliases: a[1] || [] }, techniques: a[2] || [] };
 }
