@@ -23,7 +23,7 @@ async function session(folder, previous, outFile) {
     return { server, result: JSON.parse(fs.readFileSync(outFile, 'utf8')) };
   } finally {
     await context.close().catch(() => {});
-    server.stop();
+    await server.stop();
   }
 }
 

@@ -88,12 +88,15 @@ async function startCodeServer({ settings = {}, log = () => {}, dataDir: reuse, 
   child.stdout.on('data', (d) => log(`[code-server] ${d}`));
   child.stderr.on('data', (d) => log(`[code-server] ${d}`));
   const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  /** Stops the server's process group; resolves once it is gone (a restart may reuse the port). */
   const stop = () => {
     try {
       process.kill(-child.pid, 'SIGTERM');
     } catch {
       // already gone
     }
+    return Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
   };
   try {
     await waitForHealth(url, child);

@@ -42,7 +42,7 @@ async function runSession(folder, previous, env) {
     return result;
   } finally {
     await context?.close().catch(() => {});
-    server.stop();
+    await server.stop();
   }
 }
 
