@@ -20,6 +20,15 @@ const STOP_WORDS = new Set([
   'building', 'reducing', 'defense', 'beyond', 'let', 'make', 'making', 'is', 'are', 'you', 'need', 'just',
 ]);
 
+/** Pandoc's citation key: a letter, digit or `_`, then inner punctuation only before a word character. */
+export const PANDOC_KEY_SOURCE = String.raw`[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*`;
+const PANDOC_KEY = new RegExp(`^${PANDOC_KEY_SOURCE}$`, 'u');
+
+/** Whether pandoc can cite this key (and it cannot break the `[@…]` it is written into). */
+export function isPandocKey(key: string): boolean {
+  return PANDOC_KEY.test(key);
+}
+
 /** The readable stem of a paper's key, without year or suffix. */
 export function keyStem(paper: Pick<Paper, 'shortName' | 'title'>): string {
   if (paper.shortName && !paper.shortName.includes(' ')) {

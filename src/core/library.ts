@@ -117,8 +117,12 @@ export class Library {
     return this.byTechnique;
   }
 
-  /** Categories → techniques → papers (newest first), leaving out empty techniques. */
-  techniqueTree(): CategoryGroup[] {
+  /**
+   * Categories → techniques → papers, leaving out empty techniques; papers newest
+   * first, or in library order with `sorted: false` (the editor's tree sorts a
+   * technique only when it is expanded).
+   */
+  techniqueTree({ sorted = true }: { sorted?: boolean } = {}): CategoryGroup[] {
     const byTechnique = this.papersByTechnique();
     return this.taxonomy.categories
       .map((category) => ({
@@ -126,7 +130,10 @@ export class Library {
         label: category.label,
         techniques: this.taxonomy.techniques
           .filter((t) => t.category === category.id && byTechnique.has(t.id))
-          .map((t) => ({ id: t.id, label: t.label, category: t.category, papers: [...byTechnique.get(t.id)!].sort(newestFirst) })),
+          .map((t) => {
+            const papers = byTechnique.get(t.id) as Paper[];
+            return { id: t.id, label: t.label, category: t.category, papers: sorted ? [...papers].sort(newestFirst) : papers };
+          }),
       }))
       .filter((c) => c.techniques.length > 0);
   }

@@ -1,6 +1,7 @@
 import type { Root, RootContent } from 'mdast';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
+import { PANDOC_KEY_SOURCE } from './citationKeys';
 import { MentionKind, MentionMatcher } from './mentions';
 import { Range } from './model';
 import { LineIndex } from './positions';
@@ -43,11 +44,9 @@ export interface ScanOptions {
 
 const parser = unified().use(remarkParse);
 
-// Pandoc's citation key: starts with a letter, digit or `_`; inner punctuation must be followed by a word character.
-const KEY = String.raw`[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*`;
-const CITATION = new RegExp(String.raw`(?<![\p{L}\p{N}_@.\\])-?@(?:(${KEY})|\{([^{}\s]+)\})`, 'gu');
+const CITATION = new RegExp(String.raw`(?<![\p{L}\p{N}_@.\\])-?@(?:(${PANDOC_KEY_SOURCE})|\{([^{}\s]+)\})`, 'gu');
 const GROUP = /\[([^[\]]*)\]/g;
-const FOOTNOTE = new RegExp(String.raw`\[\^(${KEY})\]`, 'gu');
+const FOOTNOTE = new RegExp(String.raw`\[\^(${PANDOC_KEY_SOURCE})\]`, 'gu');
 const URL_LIKE = /\b(?:https?:\/\/|www\.)[^\s<>()[\]]+|[\w.+-]+@[\w-]+\.[\w.-]+/g;
 
 /** Node types whose text is not prose. */

@@ -58,19 +58,7 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   /** Categories and techniques with their papers unsorted; built on the first look. */
   private groups(): CategoryGroup[] {
-    if (!this.tree) {
-      const library = this.library;
-      const byTechnique = library.papersByTechnique();
-      this.tree = library.taxonomy.categories
-        .map((category) => ({
-          id: category.id,
-          label: category.label,
-          techniques: library.taxonomy.techniques
-            .filter((t) => t.category === category.id && byTechnique.has(t.id))
-            .map((t) => ({ id: t.id, label: t.label, category: t.category, papers: byTechnique.get(t.id) as Paper[] })),
-        }))
-        .filter((c) => c.techniques.length > 0);
-    }
+    this.tree ??= this.library.techniqueTree({ sorted: false });
     return this.tree;
   }
 

@@ -1,4 +1,5 @@
 import { Creator, Library as BibLibrary, parse, parseAsync } from '@retorquere/bibtex-parser';
+import { isPandocKey } from '../citationKeys';
 import { ParseResult, Paper, Problem, newPaper } from '../model';
 import { LineIndex } from '../positions';
 import { extractLinks } from '../text';
@@ -8,9 +9,6 @@ import { extractLinks } from '../text';
  * BibTeX's imports): LaTeX to Unicode, names split, recovery after a broken entry.
  * Citation keys are kept exactly as the user wrote them.
  */
-
-/** Pandoc's citation key syntax. */
-const PANDOC_KEY = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*$/u;
 
 const MONTHS: Record<string, string> = {
   jan: '01', feb: '02', mar: '03', apr: '04', may: '05', jun: '06', jul: '07', aug: '08', sep: '09', oct: '10', nov: '11', dec: '12',
@@ -74,7 +72,7 @@ function toPapers(library: BibLibrary, text: string, path: string): ParseResult 
       if (!errorLines.has(line)) problems.push({ path, line, severity: 'warning', message: `Entry "${entry.key}" (line ${line + 1}) has no title; skipped.` });
       continue;
     }
-    if (!PANDOC_KEY.test(entry.key)) {
+    if (!isPandocKey(entry.key)) {
       // A key pandoc cannot cite (or that would break the Markdown it is written into) gets a generated one.
       problems.push({ path, line, severity: 'warning', message: `Entry at line ${line + 1} has a citation key pandoc cannot use ("${entry.key.slice(0, 40)}"); a key was made for it.` });
       entry.key = '';

@@ -1,6 +1,7 @@
+import { isPandocKey } from '../citationKeys';
 import { ParseResult, Paper, Problem, newPaper } from '../model';
 import { extractLinks } from '../text';
-import { Steps, runSteps } from '../steps';
+import { Steps } from '../steps';
 import { readJsonElements } from './json';
 
 /** CSL-JSON (what Zotero, Better BibTeX and pandoc exchange): an array of items. */
@@ -11,8 +12,6 @@ interface CslName {
   literal?: unknown;
 }
 
-const PANDOC_KEY = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*$/u;
-
 export function isCslItem(value: unknown): boolean {
   if (!value || typeof value !== 'object') return false;
   const o = value as Record<string, unknown>;
@@ -20,10 +19,6 @@ export function isCslItem(value: unknown): boolean {
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-export function parseCslJson(text: string, path: string): ParseResult {
-  return runSteps(parseCslJsonSteps(text, path));
-}
 
 export function* parseCslJsonSteps(text: string, path: string): Steps<ParseResult> {
   const problems: Problem[] = [];
@@ -70,7 +65,7 @@ export function* parseCslJsonSteps(text: string, path: string): Steps<ParseResul
 
 function citationKey(item: Record<string, unknown>): string | null {
   for (const candidate of [item['citation-key'], item.id]) {
-    if (typeof candidate === 'string' && PANDOC_KEY.test(candidate)) return candidate;
+    if (typeof candidate === 'string' && isPandocKey(candidate)) return candidate;
   }
   return null;
 }

@@ -1,5 +1,5 @@
 import { ParseResult, Paper, Problem, newPaper } from '../model';
-import { Steps, runSteps } from '../steps';
+import { Steps } from '../steps';
 import { extractLinks } from '../text';
 
 /**
@@ -63,10 +63,6 @@ function looksLikeAbstract(text: string): boolean {
 function looksLikeTitle(text: string): boolean {
   const trimmed = text.trim();
   return trimmed.length > 0 && trimmed.length <= 400 && !isMetaLine(trimmed) && !isHeaderLine(trimmed);
-}
-
-export function parseDailyPapersPage(text: string, path: string): ParseResult {
-  return runSteps(parseDailyPapersPageSteps(text, path));
 }
 
 /** The non-blank lines, cleaned of control characters, read a slice at a time. */

@@ -1,6 +1,6 @@
 import { ParseResult, Paper, Problem, newPaper } from '../model';
 import { extractLinks } from '../text';
-import { Steps, runSteps } from '../steps';
+import { Steps } from '../steps';
 import { readJsonElements } from './json';
 
 /**
@@ -34,10 +34,6 @@ export function isHfPaperObject(value: unknown): boolean {
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 const ARXIV_ID = /^\d{4}\.\d{4,5}(v\d+)?$|^[a-z-]+(\.[A-Z]{2})?\/\d{7}$/;
-
-export function parseHfJson(text: string, path: string): ParseResult {
-  return runSteps(parseHfJsonSteps(text, path));
-}
 
 export function* parseHfJsonSteps(text: string, path: string): Steps<ParseResult> {
   const problems: Problem[] = [];
