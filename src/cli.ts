@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { BUNDLED_DIGEST } from './core/bundled';
 import { EXPORT_FORMATS, ExportFormat, formatPapers } from './core/citationFormat';
+import { CitationScope } from './core/citationScope';
+import { KEY_MEMORY_FILE, KeyMemory } from './core/keyMemory';
 import { Library } from './core/library';
 import { Paper, Problem } from './core/model';
+import { NoteBibliographies } from './core/noteBibliography';
 
 /**
  * paper-digest: the core library on the command line.
@@ -15,9 +19,13 @@ const USAGE = `Usage:
   paper-digest search     QUERY [--digest PATH]... [--limit N] [--json]
   paper-digest techniques [--digest PATH]... [--json]
   paper-digest cite       KEY... [--digest PATH]... [--style pandoc|footnote|link|bibtex|csl-json]
-  paper-digest check      NOTE.md... [--digest PATH]... [--json]
+  paper-digest check      NOTE... [--digest PATH]... [--json]
 
-Without --digest, the bundled Daily Papers digest is used.`;
+Every command also takes --workspace DIR (default: the current directory): the
+generated citation keys are remembered in DIR/${KEY_MEMORY_FILE}, so that they
+stay with their papers; commit that file beside your notes.
+Without --digest, the bundled Daily Papers digest is used. \`check\` also reads the
+bibliographies a note declares (front matter, _quarto.yml, bookdown's index.Rmd).`;
 
 class UsageError extends Error {}
 class InputError extends Error {}
@@ -29,12 +37,13 @@ interface Args {
   json: boolean;
   limit: number;
   style: ExportFormat;
+  workspace: string;
 }
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') throw new UsageError('');
-  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc' };
+  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc', workspace: '.' };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const value = (): string => {
@@ -43,6 +52,7 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     if (arg === '--digest') args.digests.push(value());
+    else if (arg === '--workspace') args.workspace = value();
     else if (arg === '--json') args.json = true;
     else if (arg === '--limit') {
       const n = Number(value());
@@ -68,9 +78,38 @@ function readText(path: string, what: string): string {
   }
 }
 
-function loadLibrary(digests: string[]): Library {
-  const paths = digests.length ? digests.map((d) => resolve(d)) : [join(__dirname, '..', ...BUNDLED_DIGEST)];
-  return Library.fromDigests(paths.map((path) => ({ path, text: readText(path, 'digest') })));
+/** The workspace's remembered keys; a missing file is an empty memory, a broken line a problem. */
+function readKeyMemory(path: string, err: (line: string) => void): KeyMemory {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new KeyMemory();
+    throw new InputError(`cannot read the key memory ${path}: ${(error as Error).message}`);
+  }
+  const { memory, problems } = KeyMemory.parse(text, path);
+  reportProblems(problems, err);
+  return memory;
+}
+
+function loadLibrary(args: Args, err: (line: string) => void): Library {
+  const paths = args.digests.length ? args.digests.map((d) => resolve(d)) : [join(__dirname, '..', ...BUNDLED_DIGEST)];
+  const memoryPath = resolve(args.workspace, KEY_MEMORY_FILE);
+  const memory = readKeyMemory(memoryPath, err);
+  const library = Library.fromDigests(
+    paths.map((path) => ({ path, text: readText(path, 'digest') })),
+    undefined,
+    memory,
+  );
+  if (memory.changed) {
+    try {
+      mkdirSync(dirname(memoryPath), { recursive: true });
+      writeFileSync(memoryPath, memory.serialize());
+    } catch (error) {
+      err(`paper-digest: warning: cannot remember the keys in ${memoryPath}: ${(error as Error).message}`);
+    }
+  }
+  return library;
 }
 
 function reportProblems(problems: readonly Problem[], err: (line: string) => void): void {
@@ -100,7 +139,7 @@ function paperLine(p: Paper): string {
   return `${p.key.padEnd(24)} ${(p.date ?? '----------').padEnd(10)}${votes.padEnd(5)}  ${p.title}`;
 }
 
-export function runCli(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
+export async function runCli(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -110,7 +149,7 @@ export function runCli(argv: string[], out: (line: string) => void, err: (line: 
     return message ? 2 : 0;
   }
   try {
-    const library = loadLibrary(args.digests);
+    const library = loadLibrary(args, err);
     reportProblems(library.problems, err);
     switch (args.command) {
       case 'papers':
@@ -143,13 +182,15 @@ export function runCli(argv: string[], out: (line: string) => void, err: (line: 
       }
       case 'cite': {
         if (!args.positional.length) throw new UsageError('cite needs at least one KEY');
-        const unknown = args.positional.filter((k) => !library.paper(k.replace(/^@/, '')));
+        // `@key`, `@{key}` or the bare key, as a note writes it.
+        const keys = args.positional.map((k) => k.replace(/^@/, '').replace(/^\{(.*)\}$/, '$1'));
+        const unknown = keys.filter((k) => !library.paper(k));
         if (unknown.length) throw new InputError(`unknown citation key${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
-        out(formatPapers(args.positional.map((k) => library.paper(k.replace(/^@/, ''))!), args.style));
+        out(formatPapers(keys.map((k) => library.paper(k)!), args.style));
         return 0;
       }
       case 'check':
-        return check(library, args, out);
+        return await check(library, args, out, err);
       default:
         throw new UsageError(`unknown command ${args.command}`);
     }
@@ -166,15 +207,30 @@ export function runCli(argv: string[], out: (line: string) => void, err: (line: 
   }
 }
 
-function check(library: Library, args: Args, out: (line: string) => void): number {
-  if (!args.positional.length) throw new UsageError('check needs at least one NOTE.md');
+async function check(library: Library, args: Args, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  if (!args.positional.length) throw new UsageError('check needs at least one NOTE');
   let unknownCount = 0;
-  const reports = args.positional.map((path) => {
-    const scan = library.scanNote(readText(path, 'note'));
-    const citations = scan.citations.map((c) => ({ key: c.key, known: !!library.paper(c.key), range: c.range }));
+  const bibliographies = new NoteBibliographies(
+    {
+      read: (path) =>
+        readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT' || error.code === 'EISDIR') return undefined;
+          throw error;
+        }),
+    },
+    resolve(args.workspace),
+  );
+  const reports = [];
+  for (const path of args.positional) {
+    const text = readText(path, 'note');
+    const bibliography = await bibliographies.resolve(resolve(path), text);
+    reportProblems(bibliography.problems, err);
+    const scope = new CitationScope(library, bibliography);
+    const scan = scope.scanNote(text);
+    const citations = scan.citations.map((c) => ({ key: c.key, known: scope.isKnown(c.key), range: c.range }));
     unknownCount += citations.filter((c) => !c.known).length;
-    return { path, citations, mentions: scan.mentions.map((m) => ({ key: m.key, text: m.text, range: m.range })) };
-  });
+    reports.push({ path, citations, mentions: scan.mentions.map((m) => ({ key: m.key, text: m.text, range: m.range })) });
+  }
   if (args.json) out(JSON.stringify(reports, null, 2));
   else {
     const lines: string[] = [];
@@ -195,9 +251,16 @@ function round(n: number): number {
 }
 
 if (require.main === module) {
-  process.exitCode = runCli(
+  void runCli(
     process.argv.slice(2),
     (line) => process.stdout.write(`${line}\n`),
     (line) => process.stderr.write(`${line}\n`),
+  ).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      // A crash is not a finding: exit 2, never 1 (which means "unknown keys").
+      process.stderr.write(`paper-digest: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 2;
+    },
   );
 }

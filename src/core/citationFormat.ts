@@ -1,4 +1,6 @@
-import { Paper } from './model';
+import { citationKeyText } from './citationKeys';
+import { Paper, PersonName } from './model';
+import { creatorsOf, familyWithParticle } from './personNames';
 
 /** How citations are written into a note. */
 export type CitationStyle = 'pandoc' | 'footnote' | 'link';
@@ -6,14 +8,39 @@ export type ExportFormat = CitationStyle | 'bibtex' | 'csl-json';
 export const CITATION_STYLES: readonly CitationStyle[] = ['pandoc', 'footnote', 'link'];
 export const EXPORT_FORMATS: readonly ExportFormat[] = [...CITATION_STYLES, 'bibtex', 'csl-json'];
 
-/** The page a link citation points at: the paper's own page, else its first link, else a Hugging Face search. */
-export function paperUrl(paper: Paper): string {
-  return paper.url ?? paper.links[0] ?? `https://huggingface.co/papers?q=${encodeURIComponent(paper.title)}`;
+/**
+ * The paper's own page: its arXiv abstract page (from an arXiv id, an eprint or an
+ * arXiv DOI), else its DOI, else the URL its entry gives; null when it has none. A
+ * code repository or project page is never taken for it.
+ */
+export function paperUrl(paper: Pick<Paper, 'arxivId' | 'doi' | 'url'>): string | null {
+  if (paper.arxivId) return `https://arxiv.org/abs/${paper.arxivId}`;
+  if (paper.doi) return `https://doi.org/${paper.doi}`;
+  return paper.url;
+}
+
+/** "Frankle, Carbin", "Vaswani, Shazeer, Parmar et al." or "12 authors" (a copied page gives only the count). */
+export function authorLine(paper: Pick<Paper, 'authors' | 'organization' | 'authorCount'>): string {
+  const { authors } = paper;
+  if (authors.length) return authors.length > 3 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');
+  if (paper.organization) return paper.organization;
+  if (paper.authorCount !== null) return `${paper.authorCount} author${paper.authorCount === 1 ? '' : 's'}`;
+  return '';
+}
+
+/** Where the paper appeared: journal or proceedings, with volume, issue and pages where known. */
+export function venueText(paper: Pick<Paper, 'publication'>): string {
+  const p = paper.publication;
+  if (!p) return '';
+  const container = p.journal ?? p.booktitle ?? '';
+  const volume = p.volume ? ` ${p.volume}${p.number ? `(${p.number})` : ''}` : '';
+  const pages = p.pages ? `, ${p.pages.replace(/--/g, '–')}` : '';
+  return container ? `${container}${volume}${pages}` : (p.publisher ?? '');
 }
 
 /** `[@a; @b]` */
 export function formatPandocCitation(keys: readonly string[]): string {
-  return `[${keys.map((k) => `@${k}`).join('; ')}]`;
+  return `[${keys.map((k) => `@${citationKeyText(k)}`).join('; ')}]`;
 }
 
 /** `[^a][^b]` in the text; definitions go with `formatFootnoteDefinition`. */
@@ -21,24 +48,20 @@ export function formatFootnoteReference(keys: readonly string[]): string {
   return keys.map((k) => `[^${k}]`).join('');
 }
 
-/** One line a person reads: "LD-Pruner: Efficient Pruning … (2024). https://…". */
+/** One line a person reads: "Frankle, Carbin. The Lottery Ticket Hypothesis… ICLR (2019). https://…". */
 export function formatReference(paper: Paper): string {
-  return `${referenceText(paper)} ${paperUrl(paper)}`;
+  const url = paperUrl(paper);
+  return url ? `${referenceText(paper)} ${url}` : referenceText(paper);
 }
 
-/** The reference without its URL: authors (or organization), title, year. */
+/** The reference without its URL: authors (or organization), title, venue, year. */
 function referenceText(paper: Paper): string {
-  const who = paper.authors.length
-    ? `${formatAuthorList(paper.authors)}. `
-    : paper.organization
-      ? `${paper.organization}. `
-      : '';
+  const sentence = (text: string) => (text ? (/[.!?]$/.test(text) ? `${text} ` : `${text}. `) : '');
+  const venue = venueText(paper);
   const year = paper.date ? ` (${paper.date.slice(0, 4)})` : '';
-  return `${who}${paper.title}${year}.`;
-}
-
-function formatAuthorList(authors: readonly string[]): string {
-  return authors.length > 3 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');
+  // "Authors. Title. Venue (2019)." or "Authors. Title (2024)."; "et al." and a title's own "?" end a sentence once.
+  const tail = venue ? `${sentence(paper.title)}${venue}${year}` : `${paper.title}${year}`;
+  return `${sentence(authorLine(paper))}${tail}`.replace(/([^.!?])$/, '$1.');
 }
 
 /** Backslash-escapes what Markdown would read as markup, so a digest's text stays text in a note. */
@@ -49,7 +72,7 @@ export function escapeMarkdownText(text: string): string {
 /** formatReference for a Markdown note: the digest's text escaped, the URL an autolink. */
 export function formatReferenceMarkdown(paper: Paper): string {
   const url = paperUrl(paper);
-  const link = /^https?:\/\/[^\s<>]+$/.test(url) ? ` <${url}>` : '';
+  const link = url && /^https?:\/\/[^\s<>]+$/.test(url) ? ` <${url}>` : '';
   return `${escapeMarkdownText(referenceText(paper))}${link}`;
 }
 
@@ -57,10 +80,11 @@ export function formatFootnoteDefinition(paper: Paper): string {
   return `[^${paper.key}]: ${formatReferenceMarkdown(paper)}`;
 }
 
-/** `[LD-Pruner](url)` */
+/** `[LD-Pruner](url)`; a paper with no link of its own is cited the pandoc way instead of linking to a guess. */
 export function formatLinkCitation(paper: Paper): string {
   const text = escapeMarkdownText(paper.shortName ?? paper.title);
-  return `[${text}](<${paperUrl(paper).replace(/[<>]/g, encodeURIComponent)}>)`;
+  const url = paperUrl(paper);
+  return url ? `[${text}](<${url.replace(/[<>]/g, encodeURIComponent)}>)` : `${text} ${formatPandocCitation([paper.key])}`;
 }
 
 /** The text inserted into a note for these papers, and footnote definitions to append. */
@@ -91,20 +115,52 @@ export function escapeBibtex(text: string): string {
   });
 }
 
+/**
+ * A field BibTeX and pandoc read verbatim (url, doi, eprint): written as it is, but
+ * for the characters that would end the field or the entry, percent-encoded.
+ */
+function verbatimField(value: string): string {
+  return value.replace(/[{}\\\s]/g, (c) => encodeURIComponent(c));
+}
+
+/** "van Hasselt, Hado", "Smith, Jr., John", "{OpenAI}", as BibTeX's name syntax writes them. */
+function bibtexName(name: PersonName): string {
+  if (name.literal) return name.literal === 'others' ? 'others' : `{${escapeBibtex(name.literal)}}`;
+  const family = escapeBibtex(familyWithParticle(name));
+  const parts = [family, name.suffix ? escapeBibtex(name.suffix) : '', name.given ? escapeBibtex(name.given) : ''];
+  return parts.filter((p, i) => p || i === 0).join(', ');
+}
+
+const VENUE_FIELDS = ['journal', 'booktitle', 'volume', 'number', 'pages', 'publisher'] as const;
+
 export function formatBibtex(paper: Paper): string {
   const fields: Array<[string, string]> = [['title', `{${escapeBibtex(paper.title)}}`]];
-  if (paper.authors.length) fields.push(['author', paper.authors.map(escapeBibtex).join(' and ')]);
+  const creators = creatorsOf(paper);
+  if (creators.length) fields.push(['author', creators.map(bibtexName).join(' and ')]);
   else if (paper.organization) fields.push(['author', `{${escapeBibtex(paper.organization)}}`]);
+  for (const name of VENUE_FIELDS) {
+    const value = paper.publication?.[name];
+    if (value) fields.push([name, escapeBibtex(value)]);
+  }
   if (paper.date) {
     fields.push(['year', paper.date.slice(0, 4)]);
-    fields.push(['date', paper.date]);
+    if (paper.date.length >= 7) fields.push(['month', String(Number(paper.date.slice(5, 7)))]);
   }
-  if (paper.doi) fields.push(['doi', escapeBibtex(paper.doi)]);
-  if (paper.arxivId) fields.push(['eprint', escapeBibtex(paper.arxivId)], ['archiveprefix', 'arXiv']);
-  fields.push(['url', escapeBibtex(paperUrl(paper))]);
+  if (paper.doi) fields.push(['doi', verbatimField(paper.doi)]);
+  if (paper.arxivId) fields.push(['eprint', verbatimField(paper.arxivId)], ['archiveprefix', 'arXiv']);
+  const url = paper.url ?? paperUrl(paper);
+  if (url) fields.push(['url', verbatimField(url)]);
   if (paper.abstract) fields.push(['abstract', escapeBibtex(paper.abstract)]);
   const body = fields.map(([name, value]) => `  ${name} = {${value}}`).join(',\n');
-  return `@misc{${paper.key},\n${body}\n}`;
+  return `@${paper.publication?.type ?? 'misc'}{${paper.key},\n${body}\n}`;
+}
+
+export interface CslName {
+  family?: string;
+  given?: string;
+  'non-dropping-particle'?: string;
+  suffix?: string;
+  literal?: string;
 }
 
 export interface CslItem {
@@ -112,19 +168,58 @@ export interface CslItem {
   'citation-key': string;
   type: string;
   title: string;
-  author?: Array<{ literal: string }>;
+  author?: CslName[];
   issued?: { 'date-parts': number[][] };
-  URL: string;
+  'container-title'?: string;
+  volume?: string;
+  issue?: string;
+  page?: string;
+  publisher?: string;
+  URL?: string;
   DOI?: string;
   abstract?: string;
 }
 
+/** BibTeX entry types as CSL types. */
+const CSL_TYPE: Record<string, string> = {
+  article: 'article-journal',
+  inproceedings: 'paper-conference',
+  conference: 'paper-conference',
+  incollection: 'chapter',
+  inbook: 'chapter',
+  book: 'book',
+  techreport: 'report',
+  phdthesis: 'thesis',
+  mastersthesis: 'thesis',
+  unpublished: 'manuscript',
+};
+
+function cslName(name: PersonName): CslName {
+  if (name.literal) return { literal: name.literal };
+  const out: CslName = { family: name.family };
+  if (name.given) out.given = name.given;
+  if (name.particle) out['non-dropping-particle'] = name.particle;
+  if (name.suffix) out.suffix = name.suffix;
+  return out;
+}
+
 export function toCslItem(paper: Paper): CslItem {
-  const item: CslItem = { id: paper.key, 'citation-key': paper.key, type: 'article', title: paper.title, URL: paperUrl(paper) };
-  const names = paper.authors.length ? paper.authors : paper.organization ? [paper.organization] : [];
-  if (names.length) item.author = names.map((literal) => ({ literal }));
+  const type = CSL_TYPE[paper.publication?.type ?? ''] ?? 'article';
+  const item: CslItem = { id: paper.key, 'citation-key': paper.key, type, title: paper.title };
+  const creators = creatorsOf(paper);
+  if (creators.length) item.author = creators.map(cslName);
+  else if (paper.organization) item.author = [{ literal: paper.organization }];
   if (paper.date) item.issued = { 'date-parts': [paper.date.split('-').map(Number)] };
+  const p = paper.publication;
+  const container = p?.journal ?? p?.booktitle;
+  if (container) item['container-title'] = container;
+  if (p?.volume) item.volume = p.volume;
+  if (p?.number) item.issue = p.number;
+  if (p?.pages) item.page = p.pages.replace(/--/g, '-');
+  if (p?.publisher) item.publisher = p.publisher;
   if (paper.doi) item.DOI = paper.doi;
+  const url = paper.url ?? paperUrl(paper);
+  if (url) item.URL = url;
   if (paper.abstract) item.abstract = paper.abstract;
   return item;
 }

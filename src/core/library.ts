@@ -1,4 +1,5 @@
 import { assignCitationKeySteps as assignCitationKeys } from './citationKeys';
+import { KeyMemory } from './keyMemory';
 import { parseDigest } from './digest';
 import { MentionMatcher } from './mentions';
 import { Paper, ParseResult, Problem } from './model';
@@ -44,17 +45,20 @@ export class Library {
     readonly taxonomy: Taxonomy,
     private readonly index: SearchIndex,
   ) {
-    for (const paper of papers) this.byKey.set(paper.key, paper);
+    for (const paper of papers) {
+      this.byKey.set(paper.key, paper);
+      for (const key of paper.extraKeys) if (!this.byKey.has(key)) this.byKey.set(key, paper);
+    }
   }
 
-  static fromResults(results: readonly ParseResult[], taxonomy: Taxonomy = defaultTaxonomy): Library {
-    const builder = new LibraryBuilder(taxonomy);
+  static fromResults(results: readonly ParseResult[], taxonomy: Taxonomy = defaultTaxonomy, memory?: KeyMemory): Library {
+    const builder = new LibraryBuilder(taxonomy, undefined, undefined, memory);
     results.forEach((result, i) => builder.setDigest(`#${i}`, result));
     return builder.build().library;
   }
 
-  static fromDigests(sources: readonly DigestSource[], taxonomy: Taxonomy = defaultTaxonomy): Library {
-    const builder = new LibraryBuilder(taxonomy);
+  static fromDigests(sources: readonly DigestSource[], taxonomy: Taxonomy = defaultTaxonomy, memory?: KeyMemory): Library {
+    const builder = new LibraryBuilder(taxonomy, undefined, undefined, memory);
     for (const s of sources) builder.setDigest(s.path, parseDigest(s.text, s.path));
     return builder.build().library;
   }
@@ -95,10 +99,10 @@ export class Library {
     this.mentionMatcher ??= yield* MentionMatcher.buildSteps(this.papers);
   }
 
-  /** Citations and paper mentions in a Markdown note. */
-  scanNote(markdown: string): NoteScan {
+  /** Citations and paper mentions in a Markdown note; `isKnownKey` widens what counts as a key (a note's own bibliography). */
+  scanNote(markdown: string, isKnownKey: (key: string) => boolean = (key) => this.byKey.has(key)): NoteScan {
     this.mentionMatcher ??= new MentionMatcher(this.papers);
-    return scanNote(markdown, { mentions: this.mentionMatcher, isKnownKey: (key) => this.byKey.has(key) });
+    return scanNote(markdown, { mentions: this.mentionMatcher, isKnownKey });
   }
 
   /** Papers by technique id, in library order (one pass, kept). */
@@ -195,6 +199,8 @@ export class LibraryBuilder {
     readonly taxonomy: Taxonomy = defaultTaxonomy,
     snapshot?: LibrarySnapshot,
     restoredIndex?: SearchIndex,
+    /** The workspace's remembered keys; builds read it and add the keys they hand out. */
+    readonly memory: KeyMemory = new KeyMemory(),
   ) {
     this.index = restoredIndex ?? new SearchIndex(techniqueLabeller(taxonomy), snapshot?.index);
     if (snapshot) {
@@ -204,8 +210,8 @@ export class LibraryBuilder {
   }
 
   /** A builder from a saved snapshot, its search index loaded without holding the event loop. */
-  static async restore(snapshot: LibrarySnapshot, taxonomy: Taxonomy = defaultTaxonomy): Promise<LibraryBuilder> {
-    return new LibraryBuilder(taxonomy, snapshot, await SearchIndex.restore(snapshot.index, snapshot.papers, techniqueLabeller(taxonomy)));
+  static async restore(snapshot: LibrarySnapshot, taxonomy: Taxonomy = defaultTaxonomy, memory?: KeyMemory): Promise<LibraryBuilder> {
+    return new LibraryBuilder(taxonomy, snapshot, await SearchIndex.restore(snapshot.index, snapshot.papers, techniqueLabeller(taxonomy)), memory);
   }
 
   get paths(): string[] {
@@ -248,9 +254,9 @@ export class LibraryBuilder {
       if (i % 20 === 0) yield;
     }
     yield* dropSharedNames(papers, names);
-    yield* assignCitationKeys(papers);
+    const keyProblems = yield* assignCitationKeys(papers, this.memory);
     const counts = yield* this.index.syncSteps(papers);
-    const problems = [...this.digests.values()].flatMap((r) => r.problems);
+    const problems = [...[...this.digests.values()].flatMap((r) => r.problems), ...keyProblems];
     this.last = { papers, problems };
     return { library: new Library(papers, problems, this.taxonomy, this.index), counts };
   }
@@ -289,40 +295,68 @@ export class LibraryBuilder {
 }
 
 /**
- * One paper per real paper: entries with the same arXiv id or DOI, else the same
- * normalised title, merge into one that keeps every source and the richest fields.
- * Returns new objects; the parsed digests are never changed.
+ * One paper per real paper. Entries with the same arXiv id or DOI are one paper, and
+ * every key they carry resolves to it. A title alone merges only an entry without a
+ * key of its own (a copied page, Hugging Face JSON) with another entry of the same year:
+ * two entries of a user's bibliography are never merged by title ("Deep learning" the
+ * review and "Deep Learning" the book are two works). Returns new objects; the parsed
+ * digests are never changed.
  */
 export function* mergePapers(raw: readonly Paper[]): Steps<Paper[]> {
   const merged: Paper[] = [];
   const byArxiv = new Map<string, Paper>();
   const byDoi = new Map<string, Paper>();
-  const byTitle = new Map<string, Paper>();
+  const byTitle = new Map<string, Paper[]>();
+  const ids = new Set<string>();
   for (const entry of raw) {
     const title = normalizeTitle(entry.title);
     const doi = entry.doi?.toLowerCase() ?? null;
-    const existing = (entry.arxivId && byArxiv.get(entry.arxivId)) || (doi && byDoi.get(doi)) || byTitle.get(title);
-    if (existing) absorb(existing, entry);
-    else {
-      const paper: Paper = { ...entry, aliases: [...entry.aliases], links: [...entry.links], sources: [...entry.sources], techniques: [...entry.techniques] };
-      paper.id = entry.arxivId ? `arxiv:${entry.arxivId}` : doi ? `doi:${doi}` : `title:${title}`;
-      merged.push(paper);
+    const existing =
+      (entry.arxivId && byArxiv.get(entry.arxivId)) ||
+      (doi && byDoi.get(doi)) ||
+      byTitle.get(title)?.find((candidate) => mergeableByTitle(candidate, entry));
+    let target: Paper;
+    if (existing) {
+      absorb(existing, entry);
+      target = existing;
+    } else {
+      target = { ...entry, aliases: [...entry.aliases], links: [...entry.links], sources: [...entry.sources], techniques: [...entry.techniques], extraKeys: [...entry.extraKeys] };
+      let id = entry.arxivId ? `arxiv:${entry.arxivId}` : doi ? `doi:${doi}` : entry.key ? `key:${entry.key}` : `title:${title}|${entry.date?.slice(0, 4) ?? ''}`;
+      // Unique even for two entries with one key in two files (reported when keys are assigned).
+      for (let n = 2; ids.has(id); n++) id = `${id.replace(/#\d+$/, '')}#${n}`;
+      ids.add(id);
+      target.id = id;
+      merged.push(target);
+      const list = byTitle.get(title);
+      if (list) list.push(target);
+      else byTitle.set(title, [target]);
     }
-    const target = existing || merged[merged.length - 1]!;
     if (target.arxivId) byArxiv.set(target.arxivId, target);
     if (target.doi) byDoi.set(target.doi.toLowerCase(), target);
-    byTitle.set(title, target);
     if (merged.length % 500 === 0) yield;
   }
   return merged;
 }
 
+function mergeableByTitle(into: Paper, entry: Paper): boolean {
+  if (into.key && entry.key) return false;
+  if (into.arxivId && entry.arxivId && into.arxivId !== entry.arxivId) return false;
+  if (into.doi && entry.doi && into.doi.toLowerCase() !== entry.doi.toLowerCase()) return false;
+  const a = into.date?.slice(0, 4);
+  const b = entry.date?.slice(0, 4);
+  return !a || !b || a === b;
+}
+
 function absorb(into: Paper, from: Paper): void {
-  into.key ||= from.key;
+  if (!into.key) into.key = from.key;
+  else if (from.key && from.key !== into.key && !into.extraKeys.includes(from.key)) into.extraKeys.push(from.key);
+  for (const key of from.extraKeys) if (key !== into.key && !into.extraKeys.includes(key)) into.extraKeys.push(key);
   if (from.abstract.length > into.abstract.length) into.abstract = from.abstract;
   if (!into.date || (from.date && from.date.length > into.date.length)) into.date = from.date ?? into.date;
   if (from.upvotes !== null && (into.upvotes === null || from.upvotes > into.upvotes)) into.upvotes = from.upvotes;
   if (!into.authors.length && from.authors.length) into.authors = from.authors;
+  if (!into.creators.length && from.creators.length) into.creators = from.creators;
+  into.publication ??= from.publication;
   into.authorCount ??= from.authorCount;
   into.organization ??= from.organization;
   into.url ??= from.url;

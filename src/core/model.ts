@@ -15,11 +15,35 @@ export interface SourceLocation {
   line: number;
 }
 
+/** A person's name split the way BibTeX and CSL split it; `literal` for an organisation. */
+export interface PersonName {
+  family: string;
+  given?: string;
+  /** "van", "de la": kept with the family name when written out. */
+  particle?: string;
+  suffix?: string;
+  literal?: string;
+}
+
+/** Where a paper appeared, as its bibliography entry says (kept so that exports lose nothing). */
+export interface Publication {
+  /** The BibTeX entry type as written, lowercase (`article`, `inproceedings`, `book`, …). */
+  type: string;
+  journal?: string;
+  booktitle?: string;
+  volume?: string;
+  number?: string;
+  pages?: string;
+  publisher?: string;
+}
+
 export interface Paper {
-  /** Stable identity in the library (arXiv id, DOI or normalised title), set when merging. */
+  /** Identity in the library (arXiv id, DOI, the entry's own key, or title and year), unique, set when merging. */
   id: string;
-  /** Citation key, unique in the library (assigned by `assignCitationKeys`). */
+  /** Citation key, unique in the library: the user's own where a bibliography gives one, else a generated one. */
   key: string;
+  /** Other keys that also mean this paper (a second entry with the same DOI, a key handed out earlier). */
+  extraKeys: string[];
   title: string;
   abstract: string;
   /** The name a note would use ("LD-Pruner"), or null when the paper has none. */
@@ -31,11 +55,16 @@ export interface Paper {
   /** Upvotes; 0 where the page shows none, null where the paper has no meta block. */
   upvotes: number | null;
   authorCount: number | null;
+  /** Display names ("Hado van Hasselt"). */
   authors: string[];
+  /** The same names split, where the digest gives them split or they can be split reliably. */
+  creators: PersonName[];
+  /** Venue fields of the source entry (BibTeX, CSL-JSON), or null. */
+  publication: Publication | null;
   organization: string | null;
   /** Technique ids (see `techniques.ts`), filled in by the library. */
   techniques: string[];
-  /** Links found in the abstract and given by the digest (code, project page). */
+  /** Links found in the abstract and given by the digest (code, project page): never the paper's own link. */
   links: string[];
   /** The paper's own page (arXiv, DOI, Hugging Face), or null when the digest gives none. */
   url: string | null;
@@ -52,6 +81,7 @@ export function newPaper(title: string, source: SourceLocation, fields: Partial<
   return {
     id: '',
     key: '',
+    extraKeys: [],
     title,
     abstract: '',
     shortName: null,
@@ -60,6 +90,8 @@ export function newPaper(title: string, source: SourceLocation, fields: Partial<
     upvotes: null,
     authorCount: null,
     authors: [],
+    creators: [],
+    publication: null,
     organization: null,
     techniques: [],
     links: [],

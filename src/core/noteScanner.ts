@@ -1,7 +1,7 @@
 import type { Root, RootContent } from 'mdast';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
-import { PANDOC_KEY_SOURCE } from './citationKeys';
+import { BRACED_KEY_SOURCE, PANDOC_KEY_SOURCE } from './citationKeys';
 import { MentionKind, MentionMatcher } from './mentions';
 import { Range } from './model';
 import { LineIndex } from './positions';
@@ -44,7 +44,9 @@ export interface ScanOptions {
 
 const parser = unified().use(remarkParse);
 
-const CITATION = new RegExp(String.raw`(?<![\p{L}\p{N}_@.\\])-?@(?:(${PANDOC_KEY_SOURCE})|\{([^{}\s]+)\})`, 'gu');
+const CITATION = new RegExp(String.raw`(?<![\p{L}\p{N}_@.\\])-?@(?:(${PANDOC_KEY_SOURCE})|\{(${BRACED_KEY_SOURCE})\})`, 'gu');
+/** Quarto's cross-reference prefixes: `@fig-x` is a figure, not a paper (unless a bibliography has that key). */
+const CROSS_REFERENCE = /^(?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem|alg|nte|tip|wrn|imp|cau|apx)-/;
 const GROUP = /\[([^[\]]*)\]/g;
 const FOOTNOTE = new RegExp(String.raw`\[\^(${PANDOC_KEY_SOURCE})\]`, 'gu');
 const URL_LIKE = /\b(?:https?:\/\/|www\.)[^\s<>()[\]]+|[\w.+-]+@[\w-]+\.[\w.-]+/g;
@@ -105,6 +107,7 @@ function findCitations(text: string, isKnownKey?: (key: string) => boolean): Fou
   }
   for (const m of text.matchAll(CITATION)) {
     const key = m[1] ?? m[2]!;
+    if (m[1] && CROSS_REFERENCE.test(key) && !isKnownKey?.(key)) continue;
     const at = m[0].indexOf('@');
     const keyStart = m.index + at + (m[1] ? 1 : 2);
     const group = groups.find(([s, e]) => s < m.index && m.index < e) ?? null;

@@ -1,3 +1,4 @@
+import { authorLine, paperUrl, venueText } from './citationFormat';
 import { Paper } from './model';
 import { Taxonomy } from './techniques';
 import { truncate } from './text';
@@ -28,9 +29,10 @@ export function paperMeta(paper: Paper): string {
   const parts: string[] = [];
   if (paper.shortName) parts.push(paper.shortName);
   if (paper.date) parts.push(paper.date);
-  if (paper.authors.length) parts.push(paper.authors.length > 3 ? `${paper.authors.slice(0, 3).join(', ')} et al.` : paper.authors.join(', '));
-  else if (paper.organization) parts.push(paper.organization);
-  else if (paper.authorCount !== null) parts.push(`${paper.authorCount} author${paper.authorCount === 1 ? '' : 's'}`);
+  const authors = authorLine(paper);
+  if (authors) parts.push(authors);
+  const venue = venueText(paper);
+  if (venue) parts.push(venue);
   if (paper.upvotes !== null) parts.push(`▲ ${paper.upvotes}`);
   return parts.join(' · ');
 }
@@ -48,7 +50,9 @@ export function paperCardMarkdown(paper: Paper, taxonomy: Taxonomy, commands: re
     lines.push('', paper.techniques.map((id) => `\`${(taxonomy.technique(id)?.label ?? id).replace(/`/g, '')}\``).join(' '));
   }
   if (paper.abstract) lines.push('', escapeMarkdown(abstractLead(paper.abstract)));
-  const links = paper.links.filter(isWebLink).slice(0, 3).map((url) => `[${escapeMarkdown(shortUrl(url))}](${encodeURI(decodeURISafe(url)).replace(/\(/g, '%28').replace(/\)/g, '%29')})`);
+  const own = paperUrl(paper);
+  const links = [...new Set([...(own ? [own] : []), ...paper.links])]
+    .filter(isWebLink).slice(0, 3).map((url) => `[${escapeMarkdown(shortUrl(url))}](${encodeURI(decodeURISafe(url)).replace(/\(/g, '%28').replace(/\)/g, '%29')})`);
   if (links.length) lines.push('', links.join(' · '));
   if (commands.length) {
     lines.push('', commands.map((c) => `[${escapeMarkdown(c.title)}](command:${c.command}?${encodeURIComponent(JSON.stringify(c.args))})`).join(' · '));

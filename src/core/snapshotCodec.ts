@@ -1,5 +1,5 @@
 import type { Derived, LibrarySnapshot } from './library';
-import type { Paper, Problem } from './model';
+import type { Paper, PersonName, Problem, Publication } from './model';
 import type { SerializedTermIndex } from './termIndex';
 import { SerializedSearchIndex } from './searchIndex';
 import { Steps } from './steps';
@@ -13,7 +13,7 @@ const TEXT_FIELDS = ['title', 'techniques', 'abstract', 'authors'] as const;
  * the term indexes are stored as typed arrays that load without copying.
  */
 
-const MAGIC = 'PDS7';
+const MAGIC = 'PDS8';
 const PAPER_CHUNK = 2000;
 
 type Kind = 'json' | 'text' | 'u32' | 'u16' | 'u8';
@@ -182,6 +182,9 @@ type PackedPaper = [
   arxivId: string | 0,
   doi: string | 0,
   sources: number[],
+  extraKeys: string[] | 0,
+  creators: PersonName[] | 0,
+  publication: Publication | 0,
 ];
 
 function packPaper(p: Paper, paths: Map<string, number>): PackedPaper {
@@ -193,7 +196,7 @@ function packPaper(p: Paper, paths: Map<string, number>): PackedPaper {
   const list = (items: string[]) => (items.length ? items : 0);
   // Sources flattened: path, line, path, line, …; the first is the paper's own source.
   const sources = p.sources.flatMap((s) => [pathId(s.path), s.line]);
-  return [p.id, p.key, p.title, p.shortName ?? 0, list(p.aliases), p.date ?? 0, p.upvotes, p.authorCount ?? 0, list(p.authors), p.organization ?? 0, list(p.techniques), list(p.links), p.url ?? 0, p.arxivId ?? 0, p.doi ?? 0, sources];
+  return [p.id, p.key, p.title, p.shortName ?? 0, list(p.aliases), p.date ?? 0, p.upvotes, p.authorCount ?? 0, list(p.authors), p.organization ?? 0, list(p.techniques), list(p.links), p.url ?? 0, p.arxivId ?? 0, p.doi ?? 0, sources, list(p.extraKeys), p.creators.length ? p.creators : 0, p.publication ?? 0];
 }
 
 function unpackPaper(a: PackedPaper, paths: string[]): Paper {
@@ -202,6 +205,7 @@ function unpackPaper(a: PackedPaper, paths: string[]): Paper {
   return {
     id: a[0],
     key: a[1],
+    extraKeys: a[16] || [],
     title: a[2],
     abstract: '',
     shortName: a[3] || null,
@@ -210,6 +214,8 @@ function unpackPaper(a: PackedPaper, paths: string[]): Paper {
     upvotes: a[6],
     authorCount: a[7] || null,
     authors: a[8] || [],
+    creators: a[17] || [],
+    publication: a[18] || null,
     organization: a[9] || null,
     techniques: a[10] || [],
     links: a[11] || [],

@@ -87,3 +87,13 @@ export function truncate(text: string, max: number): string {
   const space = cut.lastIndexOf(' ');
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
+
+/** An arXiv id from an arXiv abstract or PDF URL. */
+export function arxivFromUrl(url: string): string | null {
+  return /arxiv\.org\/(?:abs|pdf)\/(\d{4}\.\d{4,5})/i.exec(url)?.[1] ?? null;
+}
+
+/** arXiv's own DOIs: 10.48550/arXiv.2404.11936. */
+export function arxivFromDoi(doi: string | null): string | null {
+  return doi ? (/^10\.48550\/arxiv\.(\d{4}\.\d{4,5})/i.exec(doi)?.[1] ?? null) : null;
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { escapeBibtex, formatBibtex, formatCitation, formatCslJson, formatLinkCitation, formatPapers } from '../../src/core/citationFormat';
+import { escapeBibtex, formatBibtex, formatCitation, formatCslJson, formatLinkCitation, formatPapers, formatReference } from '../../src/core/citationFormat';
 import { Library } from '../../src/core/library';
 import { Paper } from '../../src/core/model';
 import { SEED_PATH, readSeed } from './fixtures';
@@ -18,13 +18,22 @@ describe('citation formats', () => {
     const { text, definitions } = formatCitation([ld, qat], 'footnote');
     assert.equal(text, '[^ldpruner2024][^efficientqat2024]');
     assert.equal(definitions.length, 2);
-    assert.match(definitions[1]!, /^\[\^efficientqat2024\]: EfficientQAT: Efficient Quantization-Aware Training for Large Language Models \(2024\)\. <https:\/\/github\.com\/OpenGVLab\/EfficientQAT>$/);
+    // A copied page gives the number of authors and no link of the paper's own: the code repository is not one.
+    assert.equal(definitions[1]!, '[^efficientqat2024]: 8 authors. EfficientQAT: Efficient Quantization-Aware Training for Large Language Models (2024).');
   });
 
-  it('writes a Markdown link with the short name, escaping brackets', () => {
-    assert.equal(formatLinkCitation(qat), '[EfficientQAT](<https://github.com/OpenGVLab/EfficientQAT>)');
-    const odd = { ...ld, shortName: 'A]B', links: [] } as Paper;
-    assert.match(formatLinkCitation(odd), /^\[A\\\]B\]\(<https:\/\/huggingface\.co\/papers\?q=/);
+  it('writes a Markdown link to the paper\'s own page, escaping brackets, and never to a guess', () => {
+    const withArxiv = { ...qat, arxivId: '2407.11062' } as Paper;
+    assert.equal(formatLinkCitation(withArxiv), '[EfficientQAT](<https://arxiv.org/abs/2407.11062>)');
+    const odd = { ...ld, shortName: 'A]B', arxivId: null, doi: '10.1/x', url: null } as Paper;
+    assert.equal(formatLinkCitation(odd), '[A\\]B](<https://doi.org/10.1/x>)');
+    // No link of its own (a code repository is not one): cited the pandoc way, not linked to a search.
+    assert.equal(formatLinkCitation(qat), 'EfficientQAT [@efficientqat2024]');
+  });
+
+  it('ends an author list with "et al." once', () => {
+    const many = { ...ld, authors: ['A One', 'B Two', 'C Three', 'D Four'], creators: [], authorCount: 4 } as Paper;
+    assert.match(formatReference(many), /^A One, B Two, C Three et al\. LD-Pruner/);
   });
 
   it('writes a BibTeX entry whose braces always balance', () => {

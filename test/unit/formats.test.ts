@@ -62,32 +62,35 @@ describe('Hugging Face API JSON', () => {
 describe('BibTeX', () => {
   const { papers, problems } = parse('digests/library.bib');
 
-  it('keeps the citation keys as written, with titles, authors, dates and ids', () => {
-    assert.deepEqual(papers.map((p) => p.key), ['deep2024della', 'hu2021lora', 'frankle2019lottery', 'muller2023pruning']);
-    const lora = papers[1]!;
-    assert.equal(lora.title, 'LoRA: Low-Rank Adaptation of Large Language Models');
-    assert.equal(lora.authors[0], 'Edward J. Hu');
-    assert.equal(lora.date, '2021');
-    assert.equal(lora.arxivId, '2106.09685');
-    assert.match(lora.abstract, /^We propose Low-Rank Adaptation/);
-    assert.equal(papers[0]!.arxivId, '2406.11617');
-    assert.equal(papers[0]!.date, '2024-06');
-    assert.equal(papers[2]!.date, '2019-05-06');
+  const byKey = (key: string) => papers.find((p) => p.key === key)!;
+
+  it('keeps the citation keys as written, with titles, authors, dates, venues and ids', () => {
+    // Of two entries with one key, pandoc uses the last: so do we.
+    assert.deepEqual(papers.map((p) => p.key), ['deep2024della', 'frankle2019lottery', 'muller2023pruning', 'hu2021lora']);
+    assert.equal(byKey('hu2021lora').title, 'A duplicate key');
+    const della = byKey('deep2024della');
+    assert.equal(della.authors[0], 'Pala Tej Deep');
+    assert.deepEqual(della.creators[0], { family: 'Deep', given: 'Pala Tej' });
+    assert.equal(della.arxivId, '2406.11617');
+    assert.equal(della.date, '2024-06');
+    const lottery = byKey('frankle2019lottery');
+    assert.equal(lottery.date, '2019-05-06');
+    assert.deepEqual(lottery.publication, { type: 'inproceedings', booktitle: 'International Conference on Learning Representations' });
   });
 
   it('turns LaTeX into text', () => {
-    const muller = papers[3]!;
+    const muller = byKey('muller2023pruning');
     assert.equal(muller.title, 'Pruning with Ümlauts and 50% Sparsity');
     assert.deepEqual(muller.authors, ['Jörg Müller']);
     assert.equal(muller.doi, '10.1000/example.2023');
-    assert.equal(muller.url, 'https://doi.org/10.1000/example.2023');
+    assert.equal(muller.url, null, 'no URL is invented: the paper\'s link comes from its DOI');
   });
 
-  it('reports a syntax error, an entry without title and a duplicate key at their lines', () => {
-    assert.deepEqual(problems.map((p) => [p.line + 1, p.severity]), [[28, 'error'], [40, 'warning'], [45, 'warning']]);
-    assert.match(problems[0]!.message, /syntax error/);
-    assert.match(problems[1]!.message, /"notitle2022" \(line 40\) has no title/);
-    assert.match(problems[2]!.message, /Duplicate citation key "hu2021lora" at line 45 \(first at line 12\)/);
+  it('reports a duplicate key, a syntax error and an entry without title at their lines', () => {
+    assert.deepEqual(problems.map((p) => [p.line + 1, p.severity]), [[12, 'warning'], [28, 'error'], [40, 'warning']]);
+    assert.match(problems[0]!.message, /Duplicate citation key "hu2021lora" at line 12: pandoc uses the entry with this key at line 45/);
+    assert.match(problems[1]!.message, /syntax error/);
+    assert.match(problems[2]!.message, /"notitle2022" \(line 40\) has no title/);
   });
 
   it('survives truncation at any point', () => {
@@ -100,16 +103,20 @@ describe('CSL-JSON', () => {
   const { papers, problems } = parse('digests/library.csl.json');
 
   it('reads items with citation-key or id as the key, names, dates and DOI', () => {
-    assert.deepEqual(papers.map((p) => p.key), ['frankle2019lottery', 'dettmers2023qlora']);
-    assert.deepEqual(papers[1]!.authors, ['Tim Dettmers', 'UW NLP']);
-    assert.equal(papers[1]!.date, '2023-05-23');
-    assert.equal(papers[0]!.date, '2019-05');
-    assert.equal(papers[1]!.doi, '10.48550/arXiv.2305.14314');
-    assert.equal(papers[0]!.arxivId, '1803.03635');
+    // The later of two items with one id wins, as in pandoc.
+    assert.deepEqual(papers.map((p) => p.key), ['dettmers2023qlora', 'frankle2019lottery']);
+    const qlora = papers[0]!;
+    assert.deepEqual(qlora.authors, ['Tim Dettmers', 'UW NLP']);
+    assert.deepEqual(qlora.creators, [{ family: 'Dettmers', given: 'Tim' }, { family: '', literal: 'UW NLP' }]);
+    assert.equal(qlora.date, '2023-05-23');
+    assert.equal(qlora.doi, '10.48550/arXiv.2305.14314');
+    assert.equal(qlora.arxivId, '2305.14314', 'from arXiv\'s own DOI');
+    assert.equal(papers[1]!.title, 'A duplicate id');
   });
 
-  it('reports an item without title and a duplicate id at their lines', () => {
-    assert.deepEqual(problems.map((p) => [p.line + 1, p.severity]), [[21, 'warning'], [22, 'warning']]);
+  it('reports a duplicate id and an item without title at their lines', () => {
+    assert.deepEqual(problems.map((p) => [p.line + 1, p.severity]), [[2, 'warning'], [21, 'warning']]);
+    assert.match(problems[0]!.message, /Duplicate citation key "frankle2019lottery" at line 2: pandoc uses the item with this id at line 22/);
   });
 });
 
@@ -121,28 +128,26 @@ describe('merging digests', () => {
     { path: 'library.csl.json', text: readFixture('digests/library.csl.json') },
   ]);
 
-  it('shows the same paper once, by arXiv id, DOI or title, keeping every source', () => {
+  it('shows the same paper once by arXiv id or DOI, keeping every source and the richest fields', () => {
     const della = library.papers.filter((p) => p.title.startsWith('DELLA-Merging'));
     assert.equal(della.length, 1);
     assert.deepEqual(della[0]!.sources.map((s) => s.path), ['hf.json', 'library.bib']);
-    const lottery = library.papers.filter((p) => p.title.startsWith('The Lottery Ticket Hypothesis'));
-    assert.equal(lottery.length, 1);
-    assert.deepEqual(lottery[0]!.sources.map((s) => s.path), [SEED_PATH, 'library.bib', 'library.csl.json']);
+    assert.equal(della[0]!.key, 'deep2024della', 'the user\'s key');
+    assert.equal(della[0]!.upvotes, 3);
+    assert.ok(della[0]!.abstract.length > 100);
   });
 
-  it('keeps the user\'s BibTeX key and the richest fields', () => {
-    const lottery = library.papers.find((p) => p.title.startsWith('The Lottery Ticket Hypothesis'))!;
-    assert.equal(lottery.key, 'frankle2019lottery');
-    assert.equal(lottery.upvotes, 2);
-    assert.equal(lottery.date, '2018-03-09');
-    assert.deepEqual(lottery.authors, ['Jonathan Frankle', 'Michael Carbin']);
-    assert.equal(library.paper('frankle2019lottery'), lottery);
-    const della = library.paper('deep2024della')!;
-    assert.equal(della.upvotes, 3);
-    assert.ok(della.abstract.length > 100);
+  it('does not merge a copied page\'s paper with a bibliography entry of another year by title alone', () => {
+    const lottery = library.papers.filter((p) => p.title.startsWith('The Lottery Ticket Hypothesis'));
+    assert.deepEqual(lottery.map((p) => [p.key, p.date]), [['lotteryticket2018', '2018-03-09'], ['frankle2019lottery', '2019-05-06']]);
+  });
+
+  it('reports a key two bibliographies give to different papers, and the first keeps it', () => {
+    assert.equal(library.paper('frankle2019lottery')!.source.path, 'library.bib');
+    assert.ok(library.problems.some((p) => p.path === 'library.csl.json' && /"frankle2019lottery" at library\.csl\.json:22 is also the key of/.test(p.message)));
   });
 
   it('counts 47 + 25 + 4 + 2 entries as the distinct papers they are', () => {
-    assert.equal(library.papers.length, 47 + 25 + 4 + 2 - 3);
+    assert.equal(library.papers.length, 47 + 25 + 4 + 2 - 1);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { assignCitationKeys, baseKey } from '../../src/core/citationKeys';
+import { KeyMemory } from '../../src/core/keyMemory';
 import { Library } from '../../src/core/library';
 import { Paper, newPaper } from '../../src/core/model';
 import { extractNames } from '../../src/core/names';
@@ -67,7 +68,7 @@ describe('citation keys', () => {
   });
 
   it('folds accents and symbols to ASCII', () => {
-    assert.equal(baseKey({ shortName: 'Ñandú-Net', title: 'x', date: '2020-01-01' }), 'nandunet2020');
+    assert.equal(baseKey({ shortName: 'Ñandú-Net', title: 'x', date: '2020-01-01', authors: [], creators: [] }), 'nandunet2020');
   });
 
   it('keeps every key when papers are added or removed', () => {
@@ -81,16 +82,20 @@ describe('citation keys', () => {
     for (const p of shrunk.papers) assert.equal(p.key, seedKeys.get(p.title), p.title);
   });
 
-  it('lets the older paper keep its key when a new one collides', () => {
-    const old = paper('Sparse Networks Revisited', '2019-05-01');
-    const papers = [old];
-    assignCitationKeys(papers);
-    assert.equal(old.key, 'sparsenetworks2019');
-    const newer = paper('Sparse Networks Again', '2019-09-01');
-    const both = [newer, { ...old, key: '' }];
-    assignCitationKeys(both);
+  it('leaves a handed-out key with its paper when an older paper that wants it arrives', () => {
+    const memory = new KeyMemory();
+    const first = paper('Sparse Networks Revisited', '2019-05-01');
+    assignCitationKeys([first], memory);
+    assert.equal(first.key, 'sparsenetworks2019');
+    const older = paper('Sparse Networks Again', '2019-01-01');
+    const both = [older, { ...first, key: '' }];
+    assignCitationKeys(both, memory);
     assert.equal(both[1]!.key, 'sparsenetworks2019');
     assert.equal(both[0]!.key, 'sparsenetworks2019a');
+    // Without the memory, the older paper would have taken it: the control.
+    const fresh = [paper('Sparse Networks Again', '2019-01-01'), paper('Sparse Networks Revisited', '2019-05-01')];
+    assignCitationKeys(fresh);
+    assert.equal(fresh[0]!.key, 'sparsenetworks2019');
   });
 
   it('keeps keys a digest already gives (BibTeX) and avoids them', () => {

@@ -85,8 +85,10 @@ describe('the pieces that make 50,000 papers fast', () => {
 
   it('completes keys by prefix first, then names and title words', () => {
     const library = Library.fromDigests([{ path: 'hf.json', text: JSON.stringify(hfSample()) }]);
-    const byKey = library.completions('della');
-    assert.equal(byKey[0]!.key, 'dellamerging2024');
+    // Hugging Face JSON names its authors: Scholar-style keys.
+    assert.ok(library.paper('deep2024della'));
+    assert.equal(library.completions('deep')[0]!.key, 'deep2024della');
+    assert.match(library.completions('della')[0]!.title, /^DELLA-Merging/);
     assert.ok(library.completions('quantization').some((p) => p.title.startsWith('An Empirical Study of Qwen3 Quantization')));
     assert.equal(library.completions('').length, 25);
   });

@@ -16,7 +16,7 @@ describe('writing with citations', () => {
   it('writes a References section in citation order, each paper once', () => {
     const note = '# Notes\n\nPruning [@ldpruner2024; @efficientqat2024] and again @ldpruner2024 and [@unknown2020].\n';
     const out = withReferencesSection(note, library.scanNote(note), library)!;
-    assert.match(out, /\n## References\n\n1\. LD-Pruner: Efficient Pruning .* <!-- @ldpruner2024 -->\n2\. EfficientQAT: .* <!-- @efficientqat2024 -->\n$/);
+    assert.match(out, /\n## References\n\n1\. 4 authors\. LD-Pruner: Efficient Pruning .* <!-- @ldpruner2024 -->\n2\. 8 authors\. EfficientQAT: .* <!-- @efficientqat2024 -->\n$/);
     assert.deepEqual(referenceLines(out), [6, 7]);
   });
 

@@ -1,8 +1,9 @@
 import { Creator, Library as BibLibrary, parse, parseAsync } from '@retorquere/bibtex-parser';
-import { isPandocKey } from '../citationKeys';
-import { ParseResult, Paper, Problem, newPaper } from '../model';
+import { isCitableKey } from '../citationKeys';
+import { ParseResult, Paper, PersonName, Problem, Publication, newPaper } from '../model';
+import { displayName } from '../personNames';
 import { LineIndex } from '../positions';
-import { extractLinks } from '../text';
+import { arxivFromDoi, arxivFromUrl, extractLinks } from '../text';
 
 /**
  * BibTeX / BibLaTeX through @retorquere/bibtex-parser (the parser behind Better
@@ -60,49 +61,59 @@ function toPapers(library: BibLibrary, text: string, path: string): ParseResult 
     errorLines.add(line);
     problems.push({ path, line, severity: 'error', message: `BibTeX syntax error in the entry at line ${line + 1}: ${error.error.replace(/\s+/g, ' ').slice(0, 200)}` });
   }
-  const seen = new Map<string, number>();
+  // Pandoc keeps the last of several entries with one key: so do we, and say so at the others.
+  const lastWithKey = new Map<string, number>();
+  library.entries.forEach((entry, i) => lastWithKey.set(entry.key, i));
   let searchFrom = 0;
-  for (const entry of library.entries) {
+  const entryLines = library.entries.map((entry) => {
     const line = entry.input ? lineOf(entry.input, searchFrom) : lineOf(`{${entry.key},`);
     if (entry.input) searchFrom = Math.max(searchFrom, text.indexOf(entry.input.trim().slice(0, 200), searchFrom));
+    return line;
+  });
+  library.entries.forEach((entry, i) => {
+    const line = entryLines[i]!;
     const fields = entry.fields as Record<string, unknown>;
     const title = text1(fields.title);
+    const used = lastWithKey.get(entry.key)!;
+    if (used !== i) {
+      problems.push({ path, line, severity: 'warning', message: `Duplicate citation key "${entry.key}" at line ${line + 1}: pandoc uses the entry with this key at line ${entryLines[used]! + 1}, so this one is ignored.` });
+      return;
+    }
     if (!title) {
       // A syntax error already reported here explains the missing title.
       if (!errorLines.has(line)) problems.push({ path, line, severity: 'warning', message: `Entry "${entry.key}" (line ${line + 1}) has no title; skipped.` });
-      continue;
+      return;
     }
-    if (!isPandocKey(entry.key)) {
-      // A key pandoc cannot cite (or that would break the Markdown it is written into) gets a generated one.
-      problems.push({ path, line, severity: 'warning', message: `Entry at line ${line + 1} has a citation key pandoc cannot use ("${entry.key.slice(0, 40)}"); a key was made for it.` });
-      entry.key = '';
-    } else if (seen.has(entry.key)) {
-      problems.push({ path, line, severity: 'warning', message: `Duplicate citation key "${entry.key}" at line ${line + 1} (first at line ${seen.get(entry.key)! + 1}); skipped.` });
-      continue;
+    let key = entry.key;
+    if (!isCitableKey(key)) {
+      // No citation syntax can name it (white space or brackets): the paper gets a generated key instead.
+      problems.push({ path, line, severity: 'warning', message: `Entry at line ${line + 1} has a citation key no note can cite ("${entry.key.slice(0, 40)}"); a key was made for it.` });
+      key = '';
     }
-    if (entry.key) seen.set(entry.key, line);
-    const authors = ((fields.author as Creator[] | undefined) ?? []).map(creatorName).filter(Boolean);
+    const creators = ((fields.author as Creator[] | undefined) ?? (fields.editor as Creator[] | undefined) ?? []).map(personName).filter((n) => n.family || n.literal);
+    const authors = creators.filter((n) => n.literal !== 'others').map(displayName);
     const abstract = text1(fields.abstract);
     const doi = text1(fields.doi) || null;
     const eprint = text1(fields.eprint);
     const isArxiv = /arxiv/i.test(text1(fields.archiveprefix) || text1(fields.eprinttype)) || /^\d{4}\.\d{4,5}(v\d+)?$/.test(eprint);
-    const arxivId = isArxiv && eprint ? eprint.replace(/^arXiv:/i, '').replace(/v\d+$/, '') : arxivFromUrl(text1(fields.url));
-    const url = text1(fields.url) || (doi ? `https://doi.org/${doi}` : arxivId ? `https://arxiv.org/abs/${arxivId}` : '') || null;
+    const arxivId = isArxiv && eprint ? eprint.replace(/^arXiv:/i, '').replace(/v\d+$/, '') : arxivFromUrl(text1(fields.url)) ?? arxivFromDoi(doi);
     papers.push(
       newPaper(title, { path, line }, {
-        key: entry.key,
+        key,
         abstract,
         authors,
+        creators,
         authorCount: authors.length || null,
         organization: authors.length ? null : text1(fields.institution) || text1(fields.organization) || null,
+        publication: publicationOf(entry.type, fields),
         date: dateOf(fields),
         doi,
         arxivId,
-        url,
+        url: text1(fields.url) || null,
         links: extractLinks(abstract),
       }),
     );
-  }
+  });
   return { papers, problems };
 }
 
@@ -114,9 +125,25 @@ function text1(value: unknown): string {
   return '';
 }
 
-function creatorName(c: Creator): string {
-  const name = c.name ?? [c.firstName, c.prefix, c.lastName, c.suffix].filter(Boolean).join(' ');
-  return name.trim().normalize('NFC');
+function personName(c: Creator): PersonName {
+  const clean = (x: string | undefined) => (x ? x.replace(/\s+/g, ' ').trim().normalize('NFC') : '');
+  if (c.name) return { family: '', literal: clean(c.name) };
+  const name: PersonName = { family: clean(c.lastName) };
+  if (c.firstName) name.given = clean(c.firstName);
+  if (c.prefix) name.particle = clean(c.prefix);
+  if (c.suffix) name.suffix = clean(c.suffix);
+  return name;
+}
+
+const VENUE_FIELDS = ['journal', 'booktitle', 'volume', 'number', 'pages', 'publisher'] as const;
+
+function publicationOf(type: string, fields: Record<string, unknown>): Publication {
+  const publication: Publication = { type: type.toLowerCase() };
+  for (const name of VENUE_FIELDS) {
+    const value = text1(name === 'journal' ? fields.journal ?? fields.journaltitle : fields[name]);
+    if (value) publication[name] = value;
+  }
+  return publication;
 }
 
 function dateOf(fields: Record<string, unknown>): string | null {
@@ -128,8 +155,4 @@ function dateOf(fields: Record<string, unknown>): string | null {
   const month = text1(fields.month).toLowerCase();
   const m = MONTHS[month.slice(0, 3)] ?? (/^\d{1,2}$/.test(month) ? month.padStart(2, '0') : undefined);
   return m ? `${year}-${m}` : year;
-}
-
-function arxivFromUrl(url: string): string | null {
-  return /arxiv\.org\/(?:abs|pdf)\/(\d{4}\.\d{4,5})/i.exec(url)?.[1] ?? null;
 }

@@ -1,0 +1,49 @@
+import { Library } from './library';
+import { Paper } from './model';
+import { NO_BIBLIOGRAPHY, NoteBibliography } from './noteBibliography';
+import { NoteScan } from './noteScanner';
+import { asciiFold } from './text';
+
+/**
+ * What one note can cite: the bibliographies it declares (resolved first, as pandoc
+ * resolves them) and the configured digests. Every feature that reads a key in a
+ * note (hover, completion, diagnostics, definition, export, `check`) asks this.
+ */
+export class CitationScope {
+  constructor(
+    readonly library: Library,
+    readonly bibliography: NoteBibliography = NO_BIBLIOGRAPHY,
+  ) {}
+
+  paper(key: string): Paper | undefined {
+    return this.bibliography.byKey.get(key) ?? this.library.paper(key);
+  }
+
+  isKnown(key: string): boolean {
+    return this.paper(key) !== undefined;
+  }
+
+  /** Whether the key is one of the note's own bibliography (not of the digests). */
+  isDeclared(key: string): boolean {
+    return this.bibliography.byKey.has(key);
+  }
+
+  scanNote(markdown: string): NoteScan {
+    return this.library.scanNote(markdown, (key) => this.isKnown(key));
+  }
+
+  /** The note's own entries matching what was typed (key, family names, title words), then the digests'. */
+  completions(prefix: string, limit = 100): Paper[] {
+    const folded = asciiFold(prefix);
+    const own = this.bibliography.papers.filter((p) => {
+      if (!prefix) return true;
+      if (p.key.toLowerCase().startsWith(prefix.toLowerCase())) return true;
+      return !!folded && `${p.title} ${p.authors.join(' ')}`.split(/[\s\-–:,.]+/).some((w) => asciiFold(w).startsWith(folded));
+    });
+    own.sort((a, b) => Number(!a.key.toLowerCase().startsWith(prefix.toLowerCase())) - Number(!b.key.toLowerCase().startsWith(prefix.toLowerCase())));
+    const found = new Map<string, Paper>();
+    for (const p of own) if (found.size < limit) found.set(p.key, p);
+    for (const p of this.library.completions(prefix, limit)) if (found.size < limit && !found.has(p.key)) found.set(p.key, p);
+    return [...found.values()];
+  }
+}
