@@ -133,26 +133,44 @@ function bibtexName(name: PersonName): string {
 
 const VENUE_FIELDS = ['journal', 'booktitle', 'volume', 'number', 'pages', 'publisher'] as const;
 
+/** Whether a field's value as written stands on its own (no `@string` macro from its file). */
+function selfContained(raw: string): boolean {
+  return /^(\{[\s\S]*\}|"[\s\S]*"|\d+|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)$/i.test(raw) && !/^[{"][\s\S]*[}"]\s*#/.test(raw);
+}
+
 export function formatBibtex(paper: Paper): string {
-  const fields: Array<[string, string]> = [['title', `{${escapeBibtex(paper.title)}}`]];
+  // Double braces: a title from a page or Hugging Face is shown as written, never re-cased by a style.
+  const fields: Array<[string, string]> = [['title', `{{${escapeBibtex(paper.title)}}}`]];
   const creators = creatorsOf(paper);
-  if (creators.length) fields.push(['author', creators.map(bibtexName).join(' and ')]);
-  else if (paper.organization) fields.push(['author', `{${escapeBibtex(paper.organization)}}`]);
+  if (creators.length) fields.push([paper.publication?.editors ? 'editor' : 'author', `{${creators.map(bibtexName).join(' and ')}}`]);
+  else if (paper.organization) fields.push(['author', `{{${escapeBibtex(paper.organization)}}}`]);
   for (const name of VENUE_FIELDS) {
     const value = paper.publication?.[name];
-    if (value) fields.push([name, escapeBibtex(value)]);
+    if (value) fields.push([name, `{${escapeBibtex(value)}}`]);
   }
   if (paper.date) {
-    fields.push(['year', paper.date.slice(0, 4)]);
-    if (paper.date.length >= 7) fields.push(['month', String(Number(paper.date.slice(5, 7)))]);
+    fields.push(['year', `{${paper.date.slice(0, 4)}}`]);
+    if (paper.date.length >= 7) fields.push(['month', `{${Number(paper.date.slice(5, 7))}}`]);
   }
-  if (paper.doi) fields.push(['doi', verbatimField(paper.doi)]);
-  if (paper.arxivId) fields.push(['eprint', verbatimField(paper.arxivId)], ['archiveprefix', 'arXiv']);
-  const url = paper.url ?? paperUrl(paper);
-  if (url) fields.push(['url', verbatimField(url)]);
-  if (paper.abstract) fields.push(['abstract', escapeBibtex(paper.abstract)]);
-  const body = fields.map(([name, value]) => `  ${name} = {${value}}`).join(',\n');
-  return `@${paper.publication?.type ?? 'misc'}{${paper.key},\n${body}\n}`;
+  if (paper.doi) fields.push(['doi', `{${verbatimField(paper.doi)}}`]);
+  if (paper.arxivId) fields.push(['eprint', `{${verbatimField(paper.arxivId)}}`], ['archiveprefix', '{arXiv}']);
+  const written = paper.publication?.bibtexFields?.filter(([, raw]) => selfContained(raw));
+  let body: Array<[string, string]>;
+  if (written?.length) {
+    // The entry as its author wrote it, with what other digests taught us added (an arXiv id, a DOI).
+    const has = new Set(written.map(([name]) => name));
+    // Editors stand where authors would (pandoc reads them as editors, so must the export).
+    if (has.has('editor')) has.add('author');
+    const dated = has.has('year') || has.has('date');
+    body = [...written, ...fields.filter(([name]) => !has.has(name) && !((name === 'year' || name === 'month') && dated))];
+  } else {
+    const url = paper.url ?? paperUrl(paper);
+    if (url) fields.push(['url', `{${verbatimField(url)}}`]);
+    if (paper.abstract) fields.push(['abstract', `{${escapeBibtex(paper.abstract)}}`]);
+    body = fields;
+  }
+  const type = /^[a-z]+$/i.test(paper.publication?.type ?? '') ? paper.publication!.type : 'misc';
+  return `@${type}{${paper.key},\n${body.map(([name, value]) => `  ${name} = ${value}`).join(',\n')}\n}`;
 }
 
 export interface CslName {
@@ -169,6 +187,7 @@ export interface CslItem {
   type: string;
   title: string;
   author?: CslName[];
+  editor?: CslName[];
   issued?: { 'date-parts': number[][] };
   'container-title'?: string;
   volume?: string;
@@ -207,7 +226,7 @@ export function toCslItem(paper: Paper): CslItem {
   const type = CSL_TYPE[paper.publication?.type ?? ''] ?? 'article';
   const item: CslItem = { id: paper.key, 'citation-key': paper.key, type, title: paper.title };
   const creators = creatorsOf(paper);
-  if (creators.length) item.author = creators.map(cslName);
+  if (creators.length) item[paper.publication?.editors ? 'editor' : 'author'] = creators.map(cslName);
   else if (paper.organization) item.author = [{ literal: paper.organization }];
   if (paper.date) item.issued = { 'date-parts': [paper.date.split('-').map(Number)] };
   const p = paper.publication;

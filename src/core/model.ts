@@ -35,6 +35,10 @@ export interface Publication {
   number?: string;
   pages?: string;
   publisher?: string;
+  /** The names are editors (an edited book), not authors. */
+  editors?: boolean;
+  /** The source entry's fields exactly as written (`title`, `{Tensor{F}low: …}`), so that a BibTeX export is the entry itself. */
+  bibtexFields?: Array<[name: string, raw: string]>;
 }
 
 export interface Paper {

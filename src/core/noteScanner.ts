@@ -49,7 +49,7 @@ const CITATION = new RegExp(String.raw`(?<![\p{L}\p{N}_@.\\])-?@(?:(${PANDOC_KEY
 const CROSS_REFERENCE = /^(?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem|alg|nte|tip|wrn|imp|cau|apx)-/;
 const GROUP = /\[([^[\]]*)\]/g;
 const FOOTNOTE = new RegExp(String.raw`\[\^(${PANDOC_KEY_SOURCE})\]`, 'gu');
-const URL_LIKE = /\b(?:https?:\/\/|www\.)[^\s<>()[\]]+|[\w.+-]+@[\w-]+\.[\w.-]+/g;
+const URL_LIKE = /\b(?:https?:\/\/|www\.)[^\s<>()[\]]+|[\w.+-]*\w@[\w-]+\.[\w.-]+/g;
 
 /** Node types whose text is not prose. */
 const SKIPPED = new Set(['code', 'inlineCode', 'html', 'definition', 'image', 'imageReference', 'yaml', 'toml']);

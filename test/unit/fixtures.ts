@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLED_DIGEST } from '../../src/core/bundled';
 
@@ -21,4 +21,15 @@ export interface HfPaperObject {
 
 export function hfSample(): HfPaperObject[] {
   return JSON.parse(readFixture('hf-daily-papers-sample.json')) as HfPaperObject[];
+}
+
+/** Real material written by others (../shared/corpus), read in place; tests that need it skip where it is absent. */
+export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+
+export function corpusPath(name: string): string {
+  return join(CORPUS, name);
+}
+
+export function hasCorpus(name: string): boolean {
+  return existsSync(corpusPath(name));
 }

@@ -75,7 +75,11 @@ describe('BibTeX', () => {
     assert.equal(della.date, '2024-06');
     const lottery = byKey('frankle2019lottery');
     assert.equal(lottery.date, '2019-05-06');
-    assert.deepEqual(lottery.publication, { type: 'inproceedings', booktitle: 'International Conference on Learning Representations' });
+    const { bibtexFields, ...venue } = lottery.publication!;
+    assert.deepEqual(venue, { type: 'inproceedings', booktitle: 'International Conference on Learning Representations' });
+    // The fields as written, for an export that is the entry itself.
+    assert.deepEqual(bibtexFields?.map(([name]) => name), ['title', 'author', 'booktitle', 'date']);
+    assert.equal(byKey('muller2023pruning').publication?.bibtexFields?.[0]?.[1], '{Pruning with {\\"U}mlauts and 50\\% Sparsity}');
   });
 
   it('turns LaTeX into text', () => {

@@ -8,15 +8,13 @@ import { Library } from '../../src/core/library';
 import { newPaper } from '../../src/core/model';
 import { citedKeys } from '../../src/core/writing';
 import { SEED_PATH, readSeed } from './fixtures';
+import { needPandoc } from './pandocTool';
 
 /** Debian's real pandoc reads what Export Bibliography writes: every citation resolves. */
-const hasPandoc = spawnSync('pandoc', ['--version']).status === 0;
-
 describe('bibliographies pandoc can use', function () {
   this.timeout(30000);
   before(function () {
-    // CI installs pandoc (.ci/run); elsewhere the round trip needs it installed to run.
-    if (!hasPandoc && !process.env.CI) this.skip();
+    needPandoc(this);
   });
 
   const library = Library.fromDigests([{ path: SEED_PATH, text: readSeed() }]);

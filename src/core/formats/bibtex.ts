@@ -1,7 +1,7 @@
 import { Creator, Library as BibLibrary, parse, parseAsync } from '@retorquere/bibtex-parser';
 import { isCitableKey } from '../citationKeys';
 import { ParseResult, Paper, PersonName, Problem, Publication, newPaper } from '../model';
-import { displayName } from '../personNames';
+import { displayName, splitName } from '../personNames';
 import { LineIndex } from '../positions';
 import { arxivFromDoi, arxivFromUrl, extractLinks } from '../text';
 
@@ -105,7 +105,11 @@ function toPapers(library: BibLibrary, text: string, path: string): ParseResult 
         creators,
         authorCount: authors.length || null,
         organization: authors.length ? null : text1(fields.institution) || text1(fields.organization) || null,
-        publication: publicationOf(entry.type, fields),
+        publication: {
+          ...publicationOf(entry.type, fields),
+          ...(!fields.author && fields.editor ? { editors: true } : {}),
+          ...(entry.input ? { bibtexFields: rawFields(entry.input) } : {}),
+        },
         date: dateOf(fields),
         doi,
         arxivId,
@@ -119,15 +123,19 @@ function toPapers(library: BibLibrary, text: string, path: string): ParseResult 
 
 /** A field as one line of text (array fields such as `institution` joined). */
 function text1(value: unknown): string {
-  // NFC: the parser writes accents as combining marks ("U" + "̈"), which would not match "Ü" typed in a note.
-  if (typeof value === 'string') return value.replace(/\s+/g, ' ').trim().normalize('NFC');
-  if (Array.isArray(value)) return value.filter((v) => typeof v === 'string').join(', ').trim().normalize('NFC');
-  return '';
+  const text = typeof value === 'string' ? value : Array.isArray(value) ? value.filter((v) => typeof v === 'string').join(', ') : '';
+  // The parser marks up \emph and \textsc as <i>, <span …>: plain text here (a literal "<" in BibTeX never comes through as one).
+  // NFC: it writes accents as combining marks ("U" + "̈"), which would not match "Ü" typed in a note.
+  return text.replace(/<\/?(?:i|b|em|strong|sup|sub|span|sc|tt)(?:\s[^>]*)?>/g, '').replace(/\s+/g, ' ').trim().normalize('NFC');
 }
 
 function personName(c: Creator): PersonName {
-  const clean = (x: string | undefined) => (x ? x.replace(/\s+/g, ' ').trim().normalize('NFC') : '');
+  const clean = (x: string | undefined) => (x ? x.replace(/\s+/g, ' ').replace(/,+$/, '').trim().normalize('NFC') : '');
   if (c.name) return { family: '', literal: clean(c.name) };
+  // "and et al." says what "and others" says.
+  if (/^others$/i.test(clean(c.lastName)) || (/^al\.?$/.test(c.lastName ?? '') && /^et$/.test(c.firstName ?? c.prefix ?? ''))) return { family: '', literal: 'others' };
+  // `G.~S.~Kimeldorf`: ties kept the name in one piece; BibTeX reads the last word as the family name.
+  if (!c.firstName && !c.prefix && /\s/.test(clean(c.lastName))) return splitName(clean(c.lastName));
   const name: PersonName = { family: clean(c.lastName) };
   if (c.firstName) name.given = clean(c.firstName);
   if (c.prefix) name.particle = clean(c.prefix);
@@ -155,4 +163,60 @@ function dateOf(fields: Record<string, unknown>): string | null {
   const month = text1(fields.month).toLowerCase();
   const m = MONTHS[month.slice(0, 3)] ?? (/^\d{1,2}$/.test(month) ? month.padStart(2, '0') : undefined);
   return m ? `${year}-${m}` : year;
+}
+
+/**
+ * An entry's fields exactly as written, delimiters included (`{…}`, `"…"`, `2016`,
+ * `"a" # jan`), read from the entry's own text by brace depth: what a BibTeX export
+ * writes back, so that pandoc reads the exported entry as it read the original.
+ */
+export function rawFields(input: string): Array<[string, string]> {
+  const fields: Array<[string, string]> = [];
+  const open = input.search(/[{(]/);
+  if (open < 0) return fields;
+  // Past the key.
+  let i = input.indexOf(',', open);
+  if (i < 0) return fields;
+  const n = input.length;
+  while (i < n) {
+    while (i < n && /[\s,]/.test(input[i]!)) i++;
+    const name = /^[^\s=,{}()"#]+/.exec(input.slice(i, i + 200))?.[0];
+    if (!name) break;
+    i += name.length;
+    while (i < n && /\s/.test(input[i]!)) i++;
+    if (input[i] !== '=') break;
+    i++;
+    const start = i;
+    // A value: pieces joined by `#`, each braced, quoted or bare.
+    for (;;) {
+      while (i < n && /\s/.test(input[i]!)) i++;
+      if (input[i] === '{' || input[i] === '"') {
+        const close = input[i] === '{' ? '}' : '"';
+        let depth = 0;
+        const quoted = close === '"';
+        if (!quoted) depth = 1;
+        i++;
+        while (i < n) {
+          const c = input[i]!;
+          if (c === '\\') i++;
+          else if (c === '{') depth++;
+          else if (c === '}') {
+            if (!quoted && depth === 1) break;
+            depth--;
+          } else if (quoted && c === '"' && depth === 0) break;
+          i++;
+        }
+        i++;
+      } else {
+        while (i < n && !/[\s,#})]/.test(input[i]!)) i++;
+      }
+      let j = i;
+      while (j < n && /\s/.test(input[j]!)) j++;
+      if (input[j] !== '#') break;
+      i = j + 1;
+    }
+    const raw = input.slice(start, i).trim();
+    if (raw) fields.push([name.toLowerCase(), raw.replace(/\s*\n\s*/g, ' ')]);
+  }
+  return fields;
 }

@@ -72,7 +72,7 @@ export function cslPapers(elements: readonly JsonElement[], path: string, proble
         authors,
         creators,
         authorCount: authors.length || null,
-        publication: publicationOf(item),
+        publication: { ...publicationOf(item), ...(!Array.isArray(item.author) && Array.isArray(item.editor) ? { editors: true } : {}) },
         date: issuedDate(item.issued),
         doi,
         url,

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { citationKeyText } from '../../src/core/citationKeys';
+import { formatPapers } from '../../src/core/citationFormat';
+import { CitationScope } from '../../src/core/citationScope';
+import { Library } from '../../src/core/library';
+import { NoteBibliographies } from '../../src/core/noteBibliography';
+import { corpusPath, hasCorpus } from './fixtures';
+import { PandocCslItem, needPandoc, pandoc, pandocCitationKeys, pandocCsl } from './pandocTool';
+
+/**
+ * Real material written by other people (../shared/corpus), compared with what pandoc,
+ * the tool our users would otherwise trust, makes of the same files in the same run.
+ */
+
+const BIB = 'd2l.bib';
+const BOOK = 'tmwr';
+
+/**
+ * What a reader compares between two readings of one entry: title, year, authors, URL.
+ * `looseTitle` for CSL-JSON: pandoc re-cases a BibTeX title as it reads it (sentence
+ * case, a capital after a colon) and leaves TeX math raw, which a CSL item, taken as
+ * written, does not undergo; the words and their order must still be the same.
+ */
+function essentials(item: PandocCslItem, looseTitle = false) {
+  const text = (s: string | undefined) => (s ?? '').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+  const title = looseTitle ? text(item.title).replace(/\\[a-z]+/g, '').replace(/[’']/g, "'").replace(/[^\p{L}\p{N}']+/gu, '').toLowerCase() : text(item.title);
+  const names = (item.author ?? []).map((a) => {
+    if (a.literal) return a.literal === 'others' ? 'others' : a.literal;
+    const family = [a['dropping-particle'], a['non-dropping-particle'], a.family].filter(Boolean).join(' ');
+    // "and et al." and "and others" both say the list goes on.
+    // Given names and a "Jr" part together: pandoc reads a stray comma (`Cajal, Santiago,`) as BibTeX does, the name is the same.
+    return family === 'et al.' ? 'others' : `${family}, ${[a.given, a.suffix].filter(Boolean).join(' ')}`.trim();
+  });
+  return { title, year: String(item.issued?.['date-parts']?.[0]?.[0] ?? ''), authors: names, url: item.URL ?? '' };
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'pd-real-'));
+}
+
+describe(`a real BibTeX library, exactly as written (${BIB})`, function () {
+  this.timeout(120000);
+  before(function () {
+    if (!hasCorpus(BIB)) {
+      console.log(`    (skipped: ../shared/corpus/${BIB} is not here)`);
+      this.skip();
+    }
+  });
+  const read = () => readFileSync(corpusPath(BIB), 'utf8');
+  const keysOf = (text: string) => [...text.matchAll(/^@\w+\{\s*([^,\s]+),/gm)].map((m) => m[1]!);
+
+  it('gives every entry its own paper under the key it was written with', () => {
+    const text = read();
+    const library = Library.fromDigests([{ path: BIB, text }]);
+    const keys = keysOf(text);
+    assert.equal(keys.length, new Set(keys).size);
+    assert.equal(library.papers.length, keys.length);
+    assert.deepEqual(library.problems, []);
+    for (const key of keys) assert.equal(library.paper(key)?.key, key, key);
+    // Keys pandoc reads only braced (`He.Zhang.Ren.ea.2016*1`) are kept too.
+    assert.ok(keys.some((k) => citationKeyText(k).startsWith('{')));
+  });
+
+  it('reads a note citing every key (braced where pandoc needs it) exactly as pandoc does, and knows them all', function () {
+    needPandoc(this);
+    const text = read();
+    const library = Library.fromDigests([{ path: BIB, text }]);
+    const keys = keysOf(text);
+    const note = keys.map((k, i) => (i % 3 === 0 ? `See [@${citationKeyText(k)}, p. ${i}].` : i % 3 === 1 ? `@${citationKeyText(k)} says so.` : `[-@${citationKeyText(k)}; @${citationKeyText(keys[0]!)}]`)).join('\n\n');
+    const ours = library.scanNote(note).citations.map((c) => c.key);
+    assert.deepEqual(ours, pandocCitationKeys(note));
+    assert.ok(ours.every((k) => library.paper(k)));
+    const dir = tempDir();
+    writeFileSync(join(dir, 'note.md'), note);
+    const result = pandoc(['--citeproc', '--bibliography', corpusPath(BIB), '-t', 'plain', join(dir, 'note.md')]);
+    assert.doesNotMatch(result.stderr, /not found/, 'pandoc resolves them all too');
+  });
+
+  for (const format of ['bibtex', 'csl-json'] as const) {
+    it(`exports ${format} that pandoc reads back with the same titles, years, authors and URLs`, function () {
+      needPandoc(this);
+      const text = read();
+      const library = Library.fromDigests([{ path: BIB, text }]);
+      const dir = tempDir();
+      const exported = join(dir, format === 'bibtex' ? 'refs.bib' : 'refs.json');
+      writeFileSync(exported, formatPapers(library.papers, format));
+      const loose = format === 'csl-json';
+      const original = new Map(pandocCsl(corpusPath(BIB), 'bibtex').map((item) => [item.id, essentials(item, loose)]));
+      const back = pandocCsl(exported, format === 'bibtex' ? 'bibtex' : 'csljson');
+      assert.equal(back.length, original.size);
+      const differences: string[] = [];
+      for (const item of back) {
+        const was = original.get(item.id);
+        if (!was) differences.push(`${item.id}: not in the original`);
+        else if (JSON.stringify(essentials(item, loose)) !== JSON.stringify(was)) differences.push(`${item.id}:\n  was ${JSON.stringify(was)}\n  now ${JSON.stringify(essentials(item, loose))}`);
+      }
+      assert.deepEqual(differences, []);
+    });
+  }
+});
+
+describe(`a real R Markdown book opened with no setting (${BOOK})`, function () {
+  this.timeout(120000);
+  before(function () {
+    if (!hasCorpus(BOOK)) {
+      console.log(`    (skipped: ../shared/corpus/${BOOK} is not here)`);
+      this.skip();
+    }
+    needPandoc(this);
+  });
+
+  it('reports exactly the citations pandoc finds, all known from index.Rmd\'s bibliography, and no cross-reference', async () => {
+    const dir = corpusPath(BOOK);
+    const bibliographies = new NoteBibliographies({ read: (path) => readFile(path, 'utf8').catch(() => undefined) }, dir);
+    const library = Library.fromDigests([]);
+    let citations = 0;
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.Rmd')).sort()) {
+      const path = join(dir, name);
+      const text = readFileSync(path, 'utf8');
+      const bibliography = await bibliographies.resolve(path, text);
+      assert.deepEqual(bibliography.problems, [], name);
+      const scope = new CitationScope(library, bibliography);
+      const ours = scope.scanNote(text).citations.map((c) => c.key);
+      // knitr turns `{r …}` chunks into ordinary code blocks before pandoc reads the chapter.
+      const knitted = text.replace(/^```\{r[^}\n]*\}[ \t]*$/gm, '```r');
+      assert.deepEqual(ours, pandocCitationKeys(knitted), name);
+      assert.deepEqual(ours.filter((k) => !scope.isKnown(k)), [], name);
+      assert.ok(!ours.some((k) => k === 'ref'), `${name}: \\@ref() is a cross-reference`);
+      citations += ours.length;
+    }
+    assert.ok(citations > 100, `${citations} citations`);
+  });
+});
