@@ -6,15 +6,15 @@ import { DigestFiles } from './vscode/digestFiles';
 import { DigestProblems } from './vscode/digestProblems';
 import { PaperHoverProvider } from './vscode/hover';
 import { IndexStore } from './vscode/indexStore';
+import { KeyMemoryFile } from './vscode/keyMemoryFile';
 import { LibraryService } from './vscode/libraryService';
 import { PaperDefinitionProvider, PaperReferenceProvider } from './vscode/navigation';
 import { CitedInView, NoteIndex } from './vscode/noteIndex';
+import { NOTE_SELECTOR, NoteScopes } from './vscode/noteScopes';
 import { PaperPanel } from './vscode/paperPanel';
 import { ReferenceLinkDiagnostics } from './vscode/referenceLinks';
 import { PaperCountStatus } from './vscode/statusBar';
 import { TechniqueTreeProvider } from './vscode/techniqueTree';
-
-const MARKDOWN: vscode.DocumentSelector = [{ language: 'markdown' }];
 
 /** Wires the features together; each lives in its own file under src/vscode/. */
 export function activate(context: vscode.ExtensionContext) {
@@ -23,19 +23,23 @@ export function activate(context: vscode.ExtensionContext) {
   const files = new DigestFiles(context.extensionUri);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
   const store = new IndexStore(context.storageUri ?? context.globalStorageUri, version);
-  const service = new LibraryService(files, store, log);
+  const keys = new KeyMemoryFile();
+  const service = new LibraryService(files, store, log, keys);
+  const scopes = new NoteScopes(service, log);
   const tree = new TechniqueTreeProvider(service);
   const treeView = vscode.window.createTreeView('paperDigest.techniques', { treeDataProvider: tree, showCollapseAll: true });
-  const notes = new NoteIndex(service);
+  const notes = new NoteIndex(service, scopes);
   const citedIn = new CitedInView(notes);
   const citedInView = vscode.window.createTreeView('paperDigest.citedIn', { treeDataProvider: citedIn });
   const panel = new PaperPanel(service, (paper) => commands.insertPapers([paper]));
-  const commands = new PaperCommands(service, tree, treeView, panel, notes);
+  const commands = new PaperCommands(service, tree, treeView, panel, notes, scopes);
 
   context.subscriptions.push(
     log,
     files,
+    keys,
     service,
+    scopes,
     new DigestProblems(service, log),
     new PaperCountStatus(service),
     tree,
@@ -50,18 +54,17 @@ export function activate(context: vscode.ExtensionContext) {
       citedIn.show(node?.kind === 'paper' ? node.paper.key : undefined);
       citedInView.description = node?.kind === 'paper' ? (node.paper.shortName ?? node.paper.title) : undefined;
     }),
-    new CitationDiagnostics(service),
+    new CitationDiagnostics(service, scopes),
     new ReferenceLinkDiagnostics(),
-    vscode.languages.registerCodeActionsProvider(MARKDOWN, new CitationQuickFixes(service), CitationQuickFixes.metadata),
-    vscode.languages.registerDefinitionProvider(MARKDOWN, new PaperDefinitionProvider(service)),
-    vscode.languages.registerReferenceProvider(MARKDOWN, new PaperReferenceProvider(service, notes)),
-    vscode.languages.registerHoverProvider(MARKDOWN, new PaperHoverProvider(service, notes)),
-    vscode.languages.registerCompletionItemProvider(MARKDOWN, new CitationCompletionProvider(service), '@'),
-    vscode.workspace.onDidCloseTextDocument((document) => service.forget(document)),
+    vscode.languages.registerCodeActionsProvider(NOTE_SELECTOR, new CitationQuickFixes(service), CitationQuickFixes.metadata),
+    vscode.languages.registerDefinitionProvider(NOTE_SELECTOR, new PaperDefinitionProvider(scopes)),
+    vscode.languages.registerReferenceProvider(NOTE_SELECTOR, new PaperReferenceProvider(scopes, notes)),
+    vscode.languages.registerHoverProvider(NOTE_SELECTOR, new PaperHoverProvider(scopes, notes)),
+    vscode.languages.registerCompletionItemProvider(NOTE_SELECTOR, new CitationCompletionProvider(scopes), '@', '{'),
   );
   // Tests and other extensions wait on this rather than on timing.
   // Tests and the benchmark read these; the library loads after activate() returns.
-  return { ready: service.current().then(() => undefined), tree, service, notes, citedIn, activateMs: performance.now() - started };
+  return { ready: service.current().then(() => undefined), tree, service, notes, scopes, citedIn, activateMs: performance.now() - started };
 }
 
 export function deactivate(): void {}

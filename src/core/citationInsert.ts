@@ -1,4 +1,5 @@
 import { CitationStyle, formatCitation } from './citationFormat';
+import { citationKeyText } from './citationKeys';
 import { Paper, Position, Range } from './model';
 import { NoteScan } from './noteScanner';
 import { LineIndex, comparePositions, rangeContains } from './positions';
@@ -28,7 +29,7 @@ export function citationEdits(
     const fresh = papers.filter((p) => !already.has(p.key));
     if (fresh.length === 0) return [];
     const beforeClose = { line: group.end.line, character: group.end.character - 1 };
-    return [{ range: { start: beforeClose, end: beforeClose }, newText: fresh.map((p) => `; @${p.key}`).join('') }];
+    return [{ range: { start: beforeClose, end: beforeClose }, newText: fresh.map((p) => `; @${citationKeyText(p.key)}`).join('') }];
   }
   const { text, definitions } = formatCitation(papers, style);
   const lines = new LineIndex(markdown);
@@ -56,13 +57,15 @@ function hasLine(text: string, prefix: string): boolean {
 
 /**
  * Where a citation key is being typed: `@` after `[`, `;`, whitespace, `-` or the
- * line start, then the key so far. Returns the typed prefix and where it starts
- * (after the `@`), or null when the cursor is not in a key.
+ * line start, then the key so far, bare or braced (`@{zhou2018unet+`). Returns the
+ * typed key, where the replacement starts (after the `@`, at the `{` of a braced
+ * key) and whether it is braced, or null when the cursor is not in a key.
  */
-export function citationKeyAt(lineText: string, character: number): { prefix: string; start: number } | null {
+export function citationKeyAt(lineText: string, character: number): { prefix: string; start: number; braced: boolean } | null {
   const before = lineText.slice(0, character);
-  const match = /(?:^|[\s[;-])@([\p{L}\p{N}_:.#$%&+?<>~/-]*)$/u.exec(before);
+  const match = /(?:^|[\s[;-])@(\{[^{}\s[\]]*|[\p{L}\p{N}_:.#$%&+?<>~/-]*)$/u.exec(before);
   if (!match) return null;
-  const prefix = match[1]!;
-  return { prefix, start: character - prefix.length };
+  const typed = match[1]!;
+  const braced = typed.startsWith('{');
+  return { prefix: braced ? typed.slice(1) : typed, start: character - typed.length, braced };
 }

@@ -108,6 +108,15 @@ export class KeyMemory {
     this.changed = true;
   }
 
+  /** Takes in keys another writer remembered that this memory does not have (theirs are handed out too). */
+  absorb(other: KeyMemory): void {
+    for (const entry of other.byKey.values()) {
+      if (this.byKey.has(entry.key)) continue;
+      this.add(entry);
+      this.changed = true;
+    }
+  }
+
   /** Forgets a key (a user's own bibliography now gives it to another paper). */
   forget(key: string): void {
     const entry = this.byKey.get(key);

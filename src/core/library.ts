@@ -189,6 +189,7 @@ export class LibraryBuilder {
   /** Names and techniques by title, then abstract: a paper whose text did not change is not re-read. */
   private readonly derived = new Map<string, Map<string, Derived>>();
   private readonly index: SearchIndex;
+  private memoryProblems: readonly Problem[] = [];
   private last: Built | undefined;
   /** A restored library, handed out by the next build without merging or indexing. */
   private restored: Built | undefined;
@@ -200,7 +201,7 @@ export class LibraryBuilder {
     snapshot?: LibrarySnapshot,
     restoredIndex?: SearchIndex,
     /** The workspace's remembered keys; builds read it and add the keys they hand out. */
-    readonly memory: KeyMemory = new KeyMemory(),
+    private memory: KeyMemory = new KeyMemory(),
   ) {
     this.index = restoredIndex ?? new SearchIndex(techniqueLabeller(taxonomy), snapshot?.index);
     if (snapshot) {
@@ -216,6 +217,16 @@ export class LibraryBuilder {
 
   get paths(): string[] {
     return [...this.digests.keys()];
+  }
+
+  /** The key memory the next build uses (the workspace's file was read again), and the problems reading it found. */
+  setMemory(memory: KeyMemory, problems: readonly Problem[] = []): void {
+    this.memory = memory;
+    this.memoryProblems = problems;
+  }
+
+  get keyMemory(): KeyMemory {
+    return this.memory;
   }
 
   digest(path: string): ParseResult | undefined {
@@ -256,7 +267,7 @@ export class LibraryBuilder {
     yield* dropSharedNames(papers, names);
     const keyProblems = yield* assignCitationKeys(papers, this.memory);
     const counts = yield* this.index.syncSteps(papers);
-    const problems = [...[...this.digests.values()].flatMap((r) => r.problems), ...keyProblems];
+    const problems = [...[...this.digests.values()].flatMap((r) => r.problems), ...this.memoryProblems, ...keyProblems];
     this.last = { papers, problems };
     return { library: new Library(papers, problems, this.taxonomy, this.index), counts };
   }

@@ -28,10 +28,10 @@ const REFERENCES_HEADING = /^##\s+References\s*$/m;
 
 /**
  * The note with a `## References` section at its end listing every cited paper the
- * library knows, in citation order. Running it again on its own output changes nothing.
+ * library (or the note's scope) knows, in citation order. Running it again on its own output changes nothing.
  * Returns null when there is nothing to list and no section to update.
  */
-export function withReferencesSection(markdown: string, scan: NoteScan, library: Library): string | null {
+export function withReferencesSection(markdown: string, scan: NoteScan, library: Pick<Library, 'paper'>): string | null {
   const eol = markdown.includes('\r\n') ? '\r\n' : '\n';
   const papers = citedKeys(scan)
     .map((k) => library.paper(k))

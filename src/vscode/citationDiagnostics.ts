@@ -1,24 +1,31 @@
 import * as vscode from 'vscode';
-import { DocumentDebouncer } from './debounce';
+import { citationKeyText } from '../core/citationKeys';
 import { closestPapers } from '../core/writing';
 import { toVsRange } from './convert';
+import { DocumentDebouncer } from './debounce';
 import { LibraryService } from './libraryService';
+import { NoteScopes, isNote } from './noteScopes';
 
 export const UNKNOWN_CITATION = 'unknown-citation';
 
-/** Warns, while typing, about `@key`s no digest has; debounced, Markdown only. */
+/** Warns, while typing, about `@key`s neither the note's bibliography nor a digest has; debounced, notes only. */
 export class CitationDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('paper-digest-citations');
-  private readonly debouncer = new DocumentDebouncer((document) => this.update(document));
+  private readonly debouncer = new DocumentDebouncer((document) => void this.update(document), isNote);
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly service: LibraryService) {
+  constructor(
+    private readonly service: LibraryService,
+    private readonly scopes: NoteScopes,
+  ) {
     this.subscriptions = [
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, 300)),
       vscode.workspace.onDidCloseTextDocument((d) => this.collection.delete(d.uri)),
       // A digest that changed can make a key known, or unknown.
       service.onDidChange(() => vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 0))),
+      // A bibliography a note declares was read, changed or went missing.
+      scopes.onDidChange(() => vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 0))),
     ];
     vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 0));
   }
@@ -27,14 +34,16 @@ export class CitationDiagnostics implements vscode.Disposable {
     this.debouncer.schedule(document, delay);
   }
 
-  private update(document: vscode.TextDocument): void {
-    const library = this.service.snapshot;
-    if (library.papers.length === 0) return; // not loaded yet: every key would look unknown
-    const diagnostics = this.service
+  private async update(document: vscode.TextDocument): Promise<void> {
+    // Not before the digests and the note's bibliography are read: every key would look unknown.
+    const scope = await this.scopes.scopeFor(document);
+    if (document.isClosed || scope.library.papers.length + scope.bibliography.papers.length === 0) return;
+    const declared = scope.bibliography.declaration ? ' or the note\'s bibliography' : '';
+    const diagnostics = this.scopes
       .scan(document)
-      .citations.filter((c) => !library.paper(c.key))
+      .citations.filter((c) => !scope.isKnown(c.key))
       .map((c) => {
-        const d = new vscode.Diagnostic(toVsRange(c.keyRange), `Unknown citation key "@${c.key}": no paper in the digests has it.`, vscode.DiagnosticSeverity.Warning);
+        const d = new vscode.Diagnostic(toVsRange(c.keyRange), `Unknown citation key "@${c.key}": no paper in the digests${declared} has it.`, vscode.DiagnosticSeverity.Warning);
         d.source = 'Paper Digest';
         d.code = UNKNOWN_CITATION;
         return d;
@@ -64,7 +73,9 @@ export class CitationQuickFixes implements vscode.CodeActionProvider {
         const fixes = closestPapers(library, key).map((paper, i) => {
           const action = new vscode.CodeAction(`Replace with @${paper.key} — ${paper.title.slice(0, 60)}`, vscode.CodeActionKind.QuickFix);
           action.edit = new vscode.WorkspaceEdit();
-          action.edit.replace(document.uri, d.range, paper.key);
+          // Inside `@{…}` any key stands as it is; a bare one gets braces where pandoc needs them.
+          const braced = d.range.start.character > 0 && document.getText(new vscode.Range(d.range.start.translate(0, -1), d.range.start)) === '{';
+          action.edit.replace(document.uri, d.range, braced ? paper.key : citationKeyText(paper.key));
           action.diagnostics = [d];
           action.isPreferred = i === 0;
           return action;

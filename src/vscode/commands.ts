@@ -8,6 +8,7 @@ import { fromVsPosition, toVsRange } from './convert';
 import { LibraryService } from './libraryService';
 import { keyAt } from './navigation';
 import { NoteIndex } from './noteIndex';
+import { NoteScopes, isNote } from './noteScopes';
 import { PaperPanel } from './paperPanel';
 import { pickPapers } from './searchPicker';
 import { PaperSort, TechniqueTreeProvider, TreeNode } from './techniqueTree';
@@ -34,6 +35,7 @@ export class PaperCommands {
     private readonly treeView: vscode.TreeView<TreeNode>,
     private readonly panel: PaperPanel,
     private readonly notes: NoteIndex,
+    private readonly scopes: NoteScopes,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -60,10 +62,13 @@ export class PaperCommands {
     const library = await this.service.current();
     if (typeof arg === 'string') return library.paper(arg.replace(/^@/, ''));
     if (arg && arg.kind === 'paper') return library.paper(arg.paper.key);
-    // From the palette: the paper under the cursor, if any.
+    // From the palette: the paper under the cursor, if any (the note's own entry included).
     const editor = markdownEditor();
-    const key = editor && keyAt(this.service, editor.document, editor.selection.active);
-    if (key && library.paper(key)) return library.paper(key);
+    if (editor) {
+      const scope = await this.scopes.scopeFor(editor.document);
+      const key = keyAt(this.scopes, editor.document, editor.selection.active);
+      if (key && scope.paper(key)) return scope.paper(key);
+    }
     const [picked] = await pickPapers(this.service, { title: 'Paper Digest: Choose a Paper', many: false });
     return picked;
   }
@@ -105,7 +110,7 @@ export class PaperCommands {
       return false;
     }
     const document = editor.document;
-    const edits = citationEdits(document.getText(), this.service.scan(document), fromVsPosition(editor.selection.active), papers, citationStyle());
+    const edits = citationEdits(document.getText(), this.scopes.scan(document), fromVsPosition(editor.selection.active), papers, citationStyle());
     return editor.edit((builder) => {
       for (const edit of edits) builder.replace(toVsRange(edit.range), edit.newText);
     });
@@ -124,10 +129,10 @@ export class PaperCommands {
   private async updateReferences(): Promise<void> {
     const editor = markdownEditor();
     if (!editor) return void vscode.window.showInformationMessage('Open a Markdown note to update its References section.');
-    const library = await this.service.current();
     const document = editor.document;
+    const scope = await this.scopes.scopeFor(document);
     const text = document.getText();
-    const updated = withReferencesSection(text, this.service.scan(document), library);
+    const updated = withReferencesSection(text, this.scopes.scan(document), scope);
     if (updated === null) return void vscode.window.showInformationMessage('This note cites no paper of the digests.');
     if (updated === text) return;
     await editor.edit((b) => b.replace(new vscode.Range(document.positionAt(0), document.positionAt(text.length)), updated));
@@ -135,7 +140,7 @@ export class PaperCommands {
 
   /** The papers cited in this note (or every note of the workspace) as BibTeX or CSL-JSON. */
   private async exportBibliography(options?: ExportOptions): Promise<void> {
-    const library = await this.service.current();
+    await this.service.current();
     const editor = markdownEditor();
     const scope = options ? { scope: options.scope } : await vscode.window.showQuickPick(
       [
@@ -151,13 +156,17 @@ export class PaperCommands {
     ];
     const format = options ? formats.find((f) => f.format === options.format) : await vscode.window.showQuickPick(formats, { title: 'Export Bibliography: format' });
     if (!format) return;
-    let keys: string[];
-    if (scope.scope === 'note' && editor) keys = citedKeys(this.service.scan(editor.document));
-    else {
+    let papers: Paper[];
+    if (scope.scope === 'note' && editor) {
+      // As pandoc resolves them: the note's own bibliography first, then the digests.
+      const noteScope = await this.scopes.scopeFor(editor.document);
+      papers = citedKeys(this.scopes.scan(editor.document))
+        .map((k) => noteScope.paper(k))
+        .filter((p): p is Paper => !!p);
+    } else {
       await this.notes.ready();
-      keys = this.notes.citedKeys();
+      papers = this.notes.citedPapers();
     }
-    const papers = keys.map((k) => library.paper(k)).filter((p): p is Paper => !!p);
     if (!papers.length) return void vscode.window.showInformationMessage('No cited paper of the digests to export.');
     const folder = editor ? vscode.Uri.joinPath(editor.document.uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = options?.target ?? await vscode.window.showSaveDialog({
@@ -236,9 +245,10 @@ async function addDigest(): Promise<void> {
   vscode.window.setStatusBarMessage(`Paper Digest: added ${added.join(', ')}`, 4000);
 }
 
+/** The active editor when it holds a note (Markdown, Quarto, R Markdown). */
 function markdownEditor(): vscode.TextEditor | undefined {
   const editor = vscode.window.activeTextEditor;
-  return editor && editor.document.languageId === 'markdown' ? editor : undefined;
+  return editor && isNote(editor.document) ? editor : undefined;
 }
 
 async function copy(text: string, message: string): Promise<void> {

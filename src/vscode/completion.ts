@@ -1,31 +1,34 @@
 import * as vscode from 'vscode';
 import { citationKeyAt } from '../core/citationInsert';
+import { citationKeyText } from '../core/citationKeys';
 import { paperMeta } from '../core/paperCard';
 import { truncate } from '../core/text';
 import { paperCard } from './cards';
-import { LibraryService } from './libraryService';
+import { NoteScopes } from './noteScopes';
 
 const MAX_ITEMS = 100;
 
-/** `@` completion of citation keys in Markdown, matching key, name and title words. */
+/** `@` completion of citation keys in notes: the note's own bibliography first, then the digests; braced where pandoc needs it. */
 export class CitationCompletionProvider implements vscode.CompletionItemProvider {
-  constructor(private readonly service: LibraryService) {}
+  constructor(private readonly scopes: NoteScopes) {}
 
-  provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
+  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.CompletionList | undefined> {
     const at = citationKeyAt(document.lineAt(position.line).text, position.character);
     if (!at) return undefined;
-    const library = this.service.snapshot;
-    const papers = library.completions(at.prefix, MAX_ITEMS);
+    const scope = await this.scopes.scopeFor(document);
+    if (token.isCancellationRequested) return undefined;
+    const papers = scope.completions(at.prefix, MAX_ITEMS);
     const range = new vscode.Range(position.line, at.start, position.line, position.character);
     const items = papers.map((paper, rank) => {
       const item = new vscode.CompletionItem({ label: paper.key, description: paper.shortName ?? undefined, detail: ` ${truncate(paper.title, 120)}` }, vscode.CompletionItemKind.Reference);
       item.range = range;
-      item.insertText = paper.key;
+      const text = citationKeyText(paper.key);
+      item.insertText = text;
       // VS Code filters on this text, so words of the name and title keep an item while typing.
-      item.filterText = `${paper.key} ${paper.shortName ?? ''} ${at.prefix} ${truncate(paper.title, 300)}`;
+      item.filterText = `${at.braced ? `{${paper.key}` : text} ${paper.shortName ?? ''} ${at.prefix} ${truncate(paper.title, 300)}`;
       item.sortText = String(rank).padStart(4, '0');
       item.detail = paperMeta(paper);
-      item.documentation = paperCard(paper, library.taxonomy, false);
+      item.documentation = paperCard(paper, scope.library.taxonomy, false);
       return item;
     });
     // Ask again as the user types: the search narrows better than VS Code's filter.

@@ -13,3 +13,8 @@ export function toVsRange(r: Range): vscode.Range {
 export function fromVsPosition(p: vscode.Position): Position {
   return { line: p.line, character: p.character };
 }
+
+/** The path papers and problems carry: the file system path where there is one. */
+export function pathOf(uri: vscode.Uri): string {
+  return uri.scheme === 'file' ? uri.fsPath : uri.toString();
+}

@@ -4,10 +4,14 @@ import * as vscode from 'vscode';
 export class DocumentDebouncer implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor(private readonly task: (document: vscode.TextDocument) => void) {}
+  constructor(
+    private readonly task: (document: vscode.TextDocument) => void,
+    /** Which documents the task is for (Markdown alone by default). */
+    private readonly accepts: (document: vscode.TextDocument) => boolean = (d) => d.languageId === 'markdown',
+  ) {}
 
   schedule(document: vscode.TextDocument, delay: number): void {
-    if (document.languageId !== 'markdown') return;
+    if (!this.accepts(document)) return;
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.set(

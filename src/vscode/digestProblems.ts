@@ -23,11 +23,7 @@ export class DigestProblems implements vscode.Disposable {
     for (const [path, problems] of byPath) {
       this.diagnostics.set(
         this.service.uriOf(path),
-        problems.map((p) => {
-          const d = new vscode.Diagnostic(new vscode.Range(p.line, 0, p.line, Number.MAX_SAFE_INTEGER), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
-          d.source = 'Paper Digest';
-          return d;
-        }),
+        problems.map(problemDiagnostic),
       );
     }
     // The log says each problem once, not again on every reload.
@@ -40,4 +36,11 @@ export class DigestProblems implements vscode.Disposable {
     this.subscription.dispose();
     this.diagnostics.dispose();
   }
+}
+
+/** A problem as a diagnostic on its whole line. */
+export function problemDiagnostic(p: Problem): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(new vscode.Range(p.line, 0, p.line, Number.MAX_SAFE_INTEGER), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+  d.source = 'Paper Digest';
+  return d;
 }

@@ -1,23 +1,26 @@
 import * as vscode from 'vscode';
 import { toVsRange } from './convert';
 import { paperCard } from './cards';
-import { LibraryService } from './libraryService';
 import { itemAt } from './navigation';
 import { NoteIndex } from './noteIndex';
+import { NoteScopes } from './noteScopes';
 
-/** Hover cards on citation keys and on papers named in prose. */
+/** Hover cards on citation keys (the note's own bibliography first, as pandoc reads it) and on papers named in prose. */
 export class PaperHoverProvider implements vscode.HoverProvider {
   constructor(
-    private readonly service: LibraryService,
+    private readonly scopes: NoteScopes,
     private readonly notes: NoteIndex,
   ) {}
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    const library = this.service.snapshot;
-    const target = itemAt(this.service, document, position);
+  async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    const scope = await this.scopes.scopeFor(document);
+    if (token.isCancellationRequested) return undefined;
+    const target = itemAt(this.scopes, document, position);
     if (!target) return undefined;
-    const paper = library.paper(target.key);
+    const paper = scope.paper(target.key);
     if (!paper) return undefined;
-    return new vscode.Hover(paperCard(paper, library.taxonomy, true, this.notes.notesFor(paper.key).length), toVsRange(target.range));
+    // "Cited in" counts notes citing the digests' paper; a note's own entry is its own.
+    const citedIn = scope.isDeclared(paper.key) ? undefined : this.notes.notesFor(paper.key).length;
+    return new vscode.Hover(paperCard(paper, scope.library.taxonomy, !scope.isDeclared(paper.key), citedIn), toVsRange(target.range));
   }
 }

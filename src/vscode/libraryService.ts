@@ -2,10 +2,14 @@ import * as vscode from 'vscode';
 import { parseDigestAsync } from '../core/digest';
 import { Library, LibraryBuilder } from '../core/library';
 import { ParseResult } from '../core/model';
-import { NoteScan } from '../core/noteScanner';
 import { Pacer } from '../core/steps';
+import { pathOf } from './convert';
 import { DigestFiles } from './digestFiles';
 import { IndexStore, sha256 } from './indexStore';
+import { KeyMemoryFile } from './keyMemoryFile';
+
+/** The key file's hash stands beside the digests' in the saved index's key: other keys, another index. */
+const KEY_FILE_HASH = '\u0000keys';
 
 export interface LoadInfo {
   papers: number;
@@ -19,14 +23,13 @@ export interface LoadInfo {
  * Owns the library: reads the digest files (through `vscode.workspace.fs`, so it
  * works on the web too), keeps it fresh as they change — re-reading only the
  * changed file, re-indexing only its papers — and saves the index for the next
- * start. Also caches each open note's scan per document version.
+ * start, with the workspace's key file (keys handed out stay with their papers).
  */
 export class LibraryService implements vscode.Disposable {
   private library: Library = Library.fromResults([]);
   private builder = new LibraryBuilder();
   private readonly uris = new Map<string, vscode.Uri>();
   private readonly fileHashes = new Map<string, string>();
-  private readonly scans = new Map<string, { version: number; scan: NoteScan }>();
   private readonly changed = new vscode.EventEmitter<Library>();
   readonly onDidChange = this.changed.event;
   private ready: Promise<void>;
@@ -41,6 +44,7 @@ export class LibraryService implements vscode.Disposable {
     private readonly files: DigestFiles,
     private readonly store: IndexStore | undefined,
     private readonly log: vscode.LogOutputChannel,
+    private readonly keys: KeyMemoryFile = new KeyMemoryFile(undefined),
   ) {
     this.ready = this.enqueue(() =>
       Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Paper Digest: indexing digests' }, () => this.loadAll())),
@@ -48,6 +52,7 @@ export class LibraryService implements vscode.Disposable {
     this.subscriptions = [
       files.onDidChangeSettings(() => void this.enqueue(() => this.syncFiles())),
       files.onDidChangeFile(({ uri, kind }) => void this.enqueue(() => (kind === 'deleted' ? this.removeFile(uri) : this.readFiles([uri])))),
+      keys.onDidChange(() => void this.enqueue(() => this.reloadKeys())),
     ];
   }
 
@@ -82,15 +87,18 @@ export class LibraryService implements vscode.Disposable {
     const uris = await this.files.resolve();
     const texts = await Promise.all(uris.map((uri) => this.read(uri)));
     uris.forEach((uri, i) => this.remember(uri, texts[i]!.hash));
+    const memory = await this.readKeys();
     const key = this.store ? await this.store.key(this.fileHashes) : undefined;
     const saved = key ? await this.store!.load(key, this.pacer) : undefined;
     if (saved) {
-      this.builder = await LibraryBuilder.restore(saved);
+      this.builder = await LibraryBuilder.restore(saved, undefined, memory.memory);
+      this.builder.setMemory(memory.memory, memory.problems);
       await this.publish();
       // Search is ready; the parsed digests are needed only for the next change: read them back after.
       void this.enqueue(() => this.restoreDigests(uris, texts));
     } else {
-      this.builder = new LibraryBuilder();
+      this.builder = new LibraryBuilder(undefined, undefined, undefined, memory.memory);
+      this.builder.setMemory(memory.memory, memory.problems);
       for (let i = 0; i < uris.length; i++) {
         const path = pathOf(uris[i]!);
         this.builder.setDigest(path, texts[i]!.result ?? (await parseDigestAsync(texts[i]!.text, path, this.pacer)));
@@ -106,6 +114,35 @@ export class LibraryService implements vscode.Disposable {
     };
     this.log.info(`Loaded ${this.lastLoad.papers} papers from ${uris.length} digest(s) in ${this.lastLoad.milliseconds} ms${saved ? ' (saved index)' : ''}.`);
     if (!saved) this.scheduleSave(0);
+  }
+
+  /** The workspace's key file, its hash kept for the saved index's key. */
+  private async readKeys() {
+    const read = await this.keys.read();
+    this.fileHashes.set(KEY_FILE_HASH, await sha256(read.text));
+    if (this.keys.uri) this.uris.set(pathOf(this.keys.uri), this.keys.uri);
+    return read;
+  }
+
+  /** Someone else changed the key file (a pull, the CLI): rebuild with it, so that keys mean what it says. */
+  private async reloadKeys(): Promise<void> {
+    const { memory, problems } = await this.readKeys();
+    this.builder.setMemory(memory, problems);
+    await this.publish();
+    this.log.info('The key file changed; keys updated from it.');
+    this.scheduleSave();
+  }
+
+  /** Writes keys the last build handed out, before anything can cite them. */
+  private async writeKeys(): Promise<void> {
+    const memory = this.builder.keyMemory;
+    if (!memory.changed) return;
+    try {
+      await this.keys.write(memory);
+      this.fileHashes.set(KEY_FILE_HASH, await sha256(memory.serialize()));
+    } catch (error) {
+      this.log.error(`Cannot write the key file ${this.keys.uri?.toString() ?? ''}: ${String(error)}`);
+    }
   }
 
   /** After a start from the saved index: the builder gets the parsed digests back, without publishing. */
@@ -179,8 +216,8 @@ export class LibraryService implements vscode.Disposable {
 
   private async publish() {
     const { library, counts } = await this.pacer.run(this.builder.buildSteps());
+    await this.writeKeys();
     this.library = library;
-    this.scans.clear();
     this.changed.fire(library);
     // Hover and the Cited-in scan need the names matcher: build it now, in slices, not on the first hover.
     void this.enqueue(() => this.pacer.run(library.prepareSteps()));
@@ -205,25 +242,10 @@ export class LibraryService implements vscode.Disposable {
     });
   }
 
-  /** Citations and mentions in a document, scanned once per document version. */
-  scan(document: vscode.TextDocument): NoteScan {
-    const key = document.uri.toString();
-    const cached = this.scans.get(key);
-    if (cached && cached.version === document.version) return cached.scan;
-    const scan = this.library.scanNote(document.getText());
-    this.scans.set(key, { version: document.version, scan });
-    return scan;
-  }
-
-  forget(document: vscode.TextDocument): void {
-    this.scans.delete(document.uri.toString());
-  }
-
   dispose(): void {
     clearTimeout(this.saveTimer);
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
-    this.scans.clear();
   }
 }
 
@@ -237,10 +259,5 @@ async function decodeInSlices(bytes: Uint8Array, pacer: Pacer): Promise<string> 
     await pacer.pace();
   }
   return parts.join('');
-}
-
-/** The path papers and problems carry: the file system path where there is one. */
-export function pathOf(uri: vscode.Uri): string {
-  return uri.scheme === 'file' ? uri.fsPath : uri.toString();
 }
 

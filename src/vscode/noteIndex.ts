@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import { Paper } from '../core/model';
 import { Pacer } from '../core/steps';
 import { toVsRange } from './convert';
 import { LibraryService } from './libraryService';
+import { NOTE_GLOB, NoteScopes, isNote } from './noteScopes';
 
-const NOTES = '**/*.{md,markdown}';
+const NOTES = NOTE_GLOB;
 const SKIPPED = '{**/node_modules/**,**/.git/**,**/.vscode-test/**}';
 
 /**
@@ -13,15 +15,18 @@ const SKIPPED = '{**/node_modules/**,**/.git/**,**/.vscode-test/**}';
  */
 export class NoteIndex implements vscode.Disposable {
   private readonly byNote = new Map<string, Map<string, vscode.Range[]>>();
-  /** Keys each note cites (mentions in prose excluded), for bibliographies. */
-  private readonly citedByNote = new Map<string, Set<string>>();
+  /** Papers each note cites (mentions in prose excluded), resolved in the note's own scope, for bibliographies. */
+  private readonly citedByNote = new Map<string, Paper[]>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private scanning: Promise<void> = Promise.resolve();
   private readonly subscriptions: vscode.Disposable[];
   private readonly pacer = new Pacer(10);
 
-  constructor(private readonly service: LibraryService) {
+  constructor(
+    private readonly service: LibraryService,
+    private readonly scopes: NoteScopes,
+  ) {
     const watcher = vscode.workspace.createFileSystemWatcher(NOTES);
     this.subscriptions = [
       watcher,
@@ -32,8 +37,9 @@ export class NoteIndex implements vscode.Disposable {
           this.citedByNote.delete(uri.toString());
         }),
       ),
-      vscode.workspace.onDidSaveTextDocument((d) => d.languageId === 'markdown' && this.queue(() => this.scanFile(d.uri))),
+      vscode.workspace.onDidSaveTextDocument((d) => isNote(d) && this.queue(() => this.scanFile(d.uri))),
       service.onDidChange(() => this.queue(() => this.scanAll())),
+      scopes.onDidChange(() => this.queue(() => this.scanAll())),
     ];
   }
 
@@ -70,26 +76,36 @@ export class NoteIndex implements vscode.Disposable {
     try {
       text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {
+      // A note that cannot be read leaves no trace.
       this.byNote.delete(uri.toString());
+      this.citedByNote.delete(uri.toString());
       return;
     }
-    const scan = this.service.snapshot.scanNote(text);
+    const scope = await this.scopes.scopeForText(uri, text);
+    const scan = scope.scanNote(text);
     const keys = new Map<string, vscode.Range[]>();
     for (const item of [...scan.citations, ...scan.mentions]) {
-      if (!this.service.snapshot.paper(item.key)) continue;
-      const list = keys.get(item.key) ?? [];
+      // "Cited in" is about the digests' papers: a note's own entry with the same key is another work.
+      const paper = scope.library.paper(item.key);
+      if (!paper || scope.paper(item.key) !== paper) continue;
+      const list = keys.get(paper.key) ?? [];
       list.push(toVsRange(item.range));
-      keys.set(item.key, list);
+      keys.set(paper.key, list);
     }
     this.byNote.set(uri.toString(), keys);
-    this.citedByNote.set(uri.toString(), new Set(scan.citations.map((c) => c.key)));
+    const cited = new Map<string, Paper>();
+    for (const c of scan.citations) {
+      const paper = scope.paper(c.key);
+      if (paper && !cited.has(paper.key)) cited.set(paper.key, paper);
+    }
+    this.citedByNote.set(uri.toString(), [...cited.values()]);
   }
 
-  /** Every key cited somewhere in the workspace, in first-seen order. */
-  citedKeys(): string[] {
-    const keys = new Set<string>();
-    for (const cited of this.citedByNote.values()) for (const k of cited) keys.add(k);
-    return [...keys];
+  /** Every paper cited somewhere in the workspace, each once, in first-seen order. */
+  citedPapers(): Paper[] {
+    const papers = new Map<string, Paper>();
+    for (const cited of this.citedByNote.values()) for (const p of cited) if (!papers.has(p.key)) papers.set(p.key, p);
+    return [...papers.values()];
   }
 
   /** Every place a paper is cited or named. */

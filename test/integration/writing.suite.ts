@@ -63,7 +63,7 @@ describe('Writing with citations', function () {
     const editor = await openNote('# Notes\n\nPruning [@ldpruner2024; @efficientqat2024].\n');
     await vscode.commands.executeCommand('paperDigest.updateReferences');
     const once = editor.document.getText();
-    assert.match(once, /\n## References\n\n1\. LD-Pruner: .*\n2\. EfficientQAT: .*\n$/);
+    assert.match(once, /\n## References\n\n1\. 4 authors\. LD-Pruner: .*\n2\. 8 authors\. EfficientQAT: .*\n$/);
     await vscode.commands.executeCommand('paperDigest.updateReferences');
     assert.equal(editor.document.getText(), once);
   });

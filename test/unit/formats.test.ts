@@ -66,8 +66,12 @@ describe('BibTeX', () => {
 
   it('keeps the citation keys as written, with titles, authors, dates, venues and ids', () => {
     // Of two entries with one key, pandoc uses the last: so do we.
-    assert.deepEqual(papers.map((p) => p.key), ['deep2024della', 'frankle2019lottery', 'muller2023pruning', 'hu2021lora']);
-    assert.equal(byKey('hu2021lora').title, 'A duplicate key');
+    assert.deepEqual(papers.map((p) => p.key), ['deep2024della', 'hu2021lora', 'frankle2019lottery', 'muller2023pruning', 'dup2021']);
+    assert.equal(byKey('dup2021').title, 'The entry pandoc uses');
+    const lora = byKey('hu2021lora');
+    assert.equal(lora.title, 'LoRA: Low-Rank Adaptation of Large Language Models');
+    assert.equal(lora.arxivId, '2106.09685');
+    assert.deepEqual(lora.publication?.journal, 'arXiv preprint arXiv:2106.09685');
     const della = byKey('deep2024della');
     assert.equal(della.authors[0], 'Pala Tej Deep');
     assert.deepEqual(della.creators[0], { family: 'Deep', given: 'Pala Tej' });
@@ -90,11 +94,11 @@ describe('BibTeX', () => {
     assert.equal(muller.url, null, 'no URL is invented: the paper\'s link comes from its DOI');
   });
 
-  it('reports a duplicate key, a syntax error and an entry without title at their lines', () => {
-    assert.deepEqual(problems.map((p) => [p.line + 1, p.severity]), [[12, 'warning'], [28, 'error'], [40, 'warning']]);
-    assert.match(problems[0]!.message, /Duplicate citation key "hu2021lora" at line 12: pandoc uses the entry with this key at line 45/);
-    assert.match(problems[1]!.message, /syntax error/);
-    assert.match(problems[2]!.message, /"notitle2022" \(line 40\) has no title/);
+  it('reports a syntax error, an entry without title and a duplicate key at their lines', () => {
+    assert.deepEqual(problems.map((p) => [p.line + 1, p.severity]), [[28, 'error'], [40, 'warning'], [45, 'warning']]);
+    assert.match(problems[0]!.message, /syntax error/);
+    assert.match(problems[1]!.message, /"notitle2022" \(line 40\) has no title/);
+    assert.match(problems[2]!.message, /Duplicate citation key "dup2021" at line 45: pandoc uses the entry with this key at line 50/);
   });
 
   it('survives truncation at any point', () => {
@@ -151,7 +155,7 @@ describe('merging digests', () => {
     assert.ok(library.problems.some((p) => p.path === 'library.csl.json' && /"frankle2019lottery" at library\.csl\.json:22 is also the key of/.test(p.message)));
   });
 
-  it('counts 47 + 25 + 4 + 2 entries as the distinct papers they are', () => {
-    assert.equal(library.papers.length, 47 + 25 + 4 + 2 - 1);
+  it('counts 47 + 25 + 5 + 2 entries as the distinct papers they are', () => {
+    assert.equal(library.papers.length, 47 + 25 + 5 + 2 - 1);
   });
 });

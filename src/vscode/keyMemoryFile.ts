@@ -1,0 +1,74 @@
+import * as vscode from 'vscode';
+import { KEY_MEMORY_FILE, KeyMemory } from '../core/keyMemory';
+import { Problem } from '../core/model';
+import { pathOf } from './convert';
+
+/**
+ * The workspace's key file (`.paper-digest/keys.tsv` in the first folder), read and
+ * written through `vscode.workspace.fs`; says when someone else changed it (a `git
+ * pull`, the CLI). Without a folder, keys are remembered for the session only.
+ */
+export class KeyMemoryFile implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** The file changed, and not by us. */
+  readonly onDidChange = this.changed.event;
+  private lastText: string | undefined;
+  private readonly watcher: vscode.FileSystemWatcher | undefined;
+
+  constructor(readonly uri: vscode.Uri | undefined = defaultUri()) {
+    if (uri) {
+      const folder = vscode.Uri.joinPath(uri, '..', '..');
+      this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, KEY_MEMORY_FILE));
+      const onEvent = () => void this.readText().then((text) => text !== this.lastText && this.changed.fire());
+      this.watcher.onDidChange(onEvent);
+      this.watcher.onDidCreate(onEvent);
+      this.watcher.onDidDelete(onEvent);
+    }
+  }
+
+  private async readText(): Promise<string | undefined> {
+    if (!this.uri) return undefined;
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(this.uri));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The remembered keys (an empty memory where there is no file yet) and the lines that could not be used. */
+  async read(): Promise<{ memory: KeyMemory; problems: Problem[]; text: string }> {
+    const text = (await this.readText()) ?? '';
+    this.lastText = text;
+    const { memory, problems } = KeyMemory.parse(text, this.uri ? pathOf(this.uri) : KEY_MEMORY_FILE);
+    return { memory, problems, text };
+  }
+
+  /**
+   * Writes the memory, keeping any key another writer added since we read it (the CLI
+   * in a terminal, a collaborator's pull): both sets of keys are handed out already.
+   */
+  async write(memory: KeyMemory): Promise<void> {
+    if (!this.uri) return;
+    const onDisk = await this.readText();
+    if (onDisk !== undefined && onDisk !== this.lastText) {
+      const theirs = KeyMemory.parse(onDisk, pathOf(this.uri)).memory;
+      memory.absorb(theirs);
+    }
+    const text = memory.serialize();
+    memory.changed = false;
+    if (text === onDisk) return;
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(this.uri, '..'));
+    this.lastText = text;
+    await vscode.workspace.fs.writeFile(this.uri, new TextEncoder().encode(text));
+  }
+
+  dispose(): void {
+    this.watcher?.dispose();
+    this.changed.dispose();
+  }
+}
+
+function defaultUri(): vscode.Uri | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder ? vscode.Uri.joinPath(folder.uri, KEY_MEMORY_FILE) : undefined;
+}

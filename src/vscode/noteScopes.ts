@@ -1,0 +1,183 @@
+import * as vscode from 'vscode';
+import { CitationScope } from '../core/citationScope';
+import { Paper, Problem } from '../core/model';
+import { NO_BIBLIOGRAPHY, NoteBibliographies, NoteBibliography, ProjectFiles } from '../core/noteBibliography';
+import { NoteScan } from '../core/noteScanner';
+import { pathOf } from './convert';
+import { problemDiagnostic } from './digestProblems';
+import { LibraryService } from './libraryService';
+
+/** The languages Paper Digest reads as notes: Markdown, Quarto and R Markdown. */
+export const NOTE_LANGUAGES = ['markdown', 'quarto', 'rmd'];
+export const NOTE_SELECTOR: vscode.DocumentSelector = NOTE_LANGUAGES.map((language) => ({ language }));
+/** Notes on disk, for the workspace scan. */
+export const NOTE_GLOB = '**/*.{md,markdown,qmd,Rmd,rmd}';
+
+export function isNote(document: vscode.TextDocument): boolean {
+  return NOTE_LANGUAGES.includes(document.languageId) || /\.(md|markdown|qmd|rmd)$/i.test(document.uri.path);
+}
+
+/** Files whose change can change a note's bibliography. */
+const PROJECT_FILES = '**/{*.bib,*.bibtex,*.json,*.yml,*.yaml,index.Rmd}';
+
+/**
+ * What each note can cite: its declared bibliographies (front matter, `_quarto.yml`,
+ * `_metadata.yml`, bookdown's `index.Rmd`) over the library, through the core's
+ * NoteBibliographies reading files with `vscode.workspace.fs`. Bibliography files are
+ * parsed once and again when they change; problems go to the Problems panel.
+ */
+export class NoteScopes implements vscode.Disposable {
+  /** One resolver per file system (scheme and authority): core paths are URI paths. */
+  private readonly resolvers = new Map<string, NoteBibliographies>();
+  private readonly bibliographies = new Map<string, { frontMatter: string; pending: Promise<NoteBibliography>; resolved?: NoteBibliography }>();
+  private readonly scans = new Map<string, { version: number; scope: CitationScope; scan: NoteScan }>();
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('paper-digest-bibliographies');
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Some note's bibliography changed (a .bib file was edited, a front matter changed). */
+  readonly onDidChange = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+  private logged = new Set<string>();
+
+  constructor(
+    private readonly service: LibraryService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const watcher = vscode.workspace.createFileSystemWatcher(PROJECT_FILES);
+    const onFile = (uri: vscode.Uri) => this.fileChanged(uri);
+    this.subscriptions = [
+      watcher,
+      watcher.onDidChange(onFile),
+      watcher.onDidCreate(onFile),
+      watcher.onDidDelete(onFile),
+      vscode.workspace.onDidSaveTextDocument((d) => NoteBibliographies.isProjectFile(d.uri.path) && this.fileChanged(d.uri)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      service.onDidChange(() => this.scans.clear()),
+    ];
+  }
+
+  private resolver(uri: vscode.Uri): NoteBibliographies {
+    const id = `${uri.scheme}://${uri.authority}`;
+    let resolver = this.resolvers.get(id);
+    if (!resolver) {
+      const files: ProjectFiles = {
+        read: async (path) => {
+          try {
+            return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri.with({ path })));
+          } catch {
+            return undefined;
+          }
+        },
+      };
+      resolver = new NoteBibliographies(files, vscode.workspace.getWorkspaceFolder(uri)?.uri.path);
+      this.resolvers.set(id, resolver);
+    }
+    return resolver;
+  }
+
+  private fileChanged(uri: vscode.Uri): void {
+    if (!NoteBibliographies.isProjectFile(uri.path)) return;
+    this.resolver(uri).invalidate(uri.path);
+    // Which notes use the file is known only after resolving: resolve them all again (each file is read once).
+    this.bibliographies.clear();
+    this.scans.clear();
+    this.changed.fire();
+  }
+
+  /** The note's bibliography, resolved again only when its front matter changed or a project file did. */
+  private bibliography(uri: vscode.Uri, text: string): Promise<NoteBibliography> {
+    const key = uri.toString();
+    const frontMatter = /^(?:\uFEFF)?---[ \t]*\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(text)?.[0] ?? '';
+    const known = this.bibliographies.get(key);
+    if (known && known.frontMatter === frontMatter) return known.pending;
+    const entry: { frontMatter: string; pending: Promise<NoteBibliography>; resolved?: NoteBibliography } = {
+      frontMatter,
+      pending: this.resolver(uri)
+        .resolve(uri.path, text)
+        .catch((error: unknown) => {
+          this.log.error(`Cannot resolve the bibliography of ${uri.toString()}: ${String(error)}`);
+          return NO_BIBLIOGRAPHY;
+        }),
+    };
+    this.bibliographies.set(key, entry);
+    void entry.pending.then((resolved) => {
+      if (this.bibliographies.get(key) !== entry) return;
+      const changed = entry.resolved !== resolved;
+      entry.resolved = resolved;
+      this.showProblems();
+      if (changed && resolved !== NO_BIBLIOGRAPHY) {
+        this.scans.delete(key);
+        this.changed.fire();
+      }
+    });
+    return entry.pending;
+  }
+
+  /** The scope of an open note, once its bibliography is read. */
+  async scopeFor(document: vscode.TextDocument): Promise<CitationScope> {
+    const library = await this.service.current();
+    if (!isNote(document)) return new CitationScope(library);
+    return new CitationScope(library, await this.bibliography(document.uri, document.getText()));
+  }
+
+  /** The scope of a note on disk (the workspace scan), from its text. */
+  async scopeForText(uri: vscode.Uri, text: string): Promise<CitationScope> {
+    return new CitationScope(this.service.snapshot, await this.bibliography(uri, text));
+  }
+
+  /** The scope as known right now (the digests alone until the note's bibliography is read). */
+  scope(document: vscode.TextDocument): CitationScope {
+    const known = isNote(document) ? this.bibliographies.get(document.uri.toString()) : undefined;
+    if (isNote(document) && !known) void this.bibliography(document.uri, document.getText());
+    return new CitationScope(this.service.snapshot, known?.resolved ?? NO_BIBLIOGRAPHY);
+  }
+
+  /** Citations and mentions in a document, scanned once per version and scope. */
+  scan(document: vscode.TextDocument): NoteScan {
+    const key = document.uri.toString();
+    const scope = this.scope(document);
+    const cached = this.scans.get(key);
+    if (cached && cached.version === document.version && cached.scope.library === scope.library && cached.scope.bibliography === scope.bibliography) return cached.scan;
+    const scan = scope.scanNote(document.getText());
+    this.scans.set(key, { version: document.version, scope, scan });
+    return scan;
+  }
+
+  /** Where a paper's entry is: a note's own bibliography lives beside the note. */
+  uriOf(paper: Paper, scope: CitationScope, near: vscode.Uri, path = paper.source.path): vscode.Uri {
+    return scope.isDeclared(paper.key) ? near.with({ path }) : this.service.uriOf(path);
+  }
+
+  private forget(uri: vscode.Uri): void {
+    this.scans.delete(uri.toString());
+    if (this.bibliographies.delete(uri.toString())) this.showProblems();
+  }
+
+  /** Bibliography problems of open notes: on the note (a missing file at its declaration) or on the file at fault. */
+  private showProblems(): void {
+    const byUri = new Map<string, { uri: vscode.Uri; problems: Map<string, Problem> }>();
+    for (const [note, entry] of this.bibliographies) {
+      const noteUri = vscode.Uri.parse(note);
+      for (const problem of entry.resolved?.problems ?? []) {
+        const uri = problem.path.startsWith('/') || /^[A-Za-z]:/.test(problem.path) ? noteUri.with({ path: problem.path }) : vscode.Uri.file(problem.path);
+        const slot = byUri.get(uri.toString()) ?? { uri, problems: new Map() };
+        slot.problems.set(`${problem.line}:${problem.message}`, problem);
+        byUri.set(uri.toString(), slot);
+      }
+    }
+    this.diagnostics.clear();
+    const now = new Set<string>();
+    for (const { uri, problems } of byUri.values()) {
+      this.diagnostics.set(uri, [...problems.values()].map(problemDiagnostic));
+      for (const p of problems.values()) now.add(`${pathOf(uri)}:${p.line + 1}: ${p.message}`);
+    }
+    // The log says each problem once, not again on every edit.
+    for (const line of now) if (!this.logged.has(line)) this.log.warn(line);
+    this.logged = now;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.diagnostics.dispose();
+    this.changed.dispose();
+  }
+}
