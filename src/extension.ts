@@ -23,7 +23,7 @@ export function activate(context: vscode.ExtensionContext) {
   const files = new DigestFiles(context.extensionUri);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
   const store = new IndexStore(context.storageUri ?? context.globalStorageUri, version);
-  const keys = new KeyMemoryFile();
+  const keys = new KeyMemoryFile(undefined, () => files.hasOwnDigests);
   const service = new LibraryService(files, store, log, keys);
   const scopes = new NoteScopes(service, log);
   const tree = new TechniqueTreeProvider(service);

@@ -36,6 +36,11 @@ export class DigestFiles implements vscode.Disposable {
     return vscode.Uri.joinPath(this.extensionUri, ...BUNDLED_DIGEST);
   }
 
+  /** Whether the settings name digests of the user's own (beyond the bundled one). */
+  get hasOwnDigests(): boolean {
+    return this.patterns().length > 0;
+  }
+
   private patterns(): string[] {
     const value = vscode.workspace.getConfiguration('paperDigest').get<unknown>('digests', []);
     return Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.trim()) : [];

@@ -6,7 +6,8 @@ import { pathOf } from './convert';
 /**
  * The workspace's key file (`.paper-digest/keys.tsv` in the first folder), read and
  * written through `vscode.workspace.fs`; says when someone else changed it (a `git
- * pull`, the CLI). Without a folder, keys are remembered for the session only.
+ * pull`, the CLI). Without a folder, or in a folder with no digest of its own and no
+ * key file yet (any folder of Markdown files), keys are remembered for the session only.
  */
 export class KeyMemoryFile implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -15,7 +16,11 @@ export class KeyMemoryFile implements vscode.Disposable {
   private lastText: string | undefined;
   private readonly watcher: vscode.FileSystemWatcher | undefined;
 
-  constructor(readonly uri: vscode.Uri | undefined = defaultUri()) {
+  constructor(
+    readonly uri: vscode.Uri | undefined = defaultUri(),
+    /** Whether to create the file where there is none: not in a folder that only reads the bundled digest. */
+    private readonly mayCreate: () => boolean = () => true,
+  ) {
     if (uri) {
       const folder = vscode.Uri.joinPath(uri, '..', '..');
       this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, KEY_MEMORY_FILE));
@@ -50,6 +55,7 @@ export class KeyMemoryFile implements vscode.Disposable {
   async write(memory: KeyMemory): Promise<void> {
     if (!this.uri) return;
     const onDisk = await this.readText();
+    if (onDisk === undefined && !this.mayCreate()) return;
     if (onDisk !== undefined && onDisk !== this.lastText) {
       const theirs = KeyMemory.parse(onDisk, pathOf(this.uri)).memory;
       memory.absorb(theirs);

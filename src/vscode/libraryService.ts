@@ -44,7 +44,7 @@ export class LibraryService implements vscode.Disposable {
     private readonly files: DigestFiles,
     private readonly store: IndexStore | undefined,
     private readonly log: vscode.LogOutputChannel,
-    private readonly keys: KeyMemoryFile = new KeyMemoryFile(undefined),
+    private readonly keys: KeyMemoryFile,
   ) {
     this.ready = this.enqueue(() =>
       Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Paper Digest: indexing digests' }, () => this.loadAll())),

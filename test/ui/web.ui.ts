@@ -34,11 +34,11 @@ describe('Paper Digest on the web (web worker extension host)', function () {
 
   after(() => workbench?.close());
 
-  it('indexes the bundled digest and a workspace BibTeX file (47 + 4 entries, one paper in both)', async () => {
+  it('indexes the bundled digest and a workspace BibTeX file (47 + 5 entries, each its own paper)', async () => {
     await workbench.openNote('pruning.md');
     const status = workbench.page.locator('.statusbar-item', { hasText: /\d+ papers/ });
     await status.waitFor({ state: 'visible', timeout: 30000 });
-    await workbench.page.waitForFunction(() => Array.from(document.querySelectorAll('.statusbar-item')).some((e) => /50 papers/.test(e.textContent ?? '')), undefined, { timeout: 15000 });
+    await workbench.page.waitForFunction(() => Array.from(document.querySelectorAll('.statusbar-item')).some((e) => /52 papers/.test(e.textContent ?? '')), undefined, { timeout: 15000 });
   });
 
   it('shows hover cards', async () => {
