@@ -8,10 +8,12 @@ import { KEY_MEMORY_FILE, KeyMemory } from './core/keyMemory';
 import { Library } from './core/library';
 import { Paper, Problem } from './core/model';
 import { NoteBibliographies } from './core/noteBibliography';
+import { withReferencesSection } from './core/writing';
 
 /**
  * paper-digest: the core library on the command line.
- * Exit codes: 0 success, 1 `check` found unknown keys, 2 usage error or unreadable input.
+ * Exit codes: 0 success, 1 a finding (`check`: unknown keys; `references --check`: a note
+ * out of date), 2 usage error, unreadable input or a crash.
  */
 
 const USAGE = `Usage:
@@ -20,12 +22,16 @@ const USAGE = `Usage:
   paper-digest techniques [--digest PATH]... [--json]
   paper-digest cite       KEY... [--digest PATH]... [--style pandoc|footnote|link|bibtex|csl-json]
   paper-digest check      NOTE... [--digest PATH]... [--json]
+  paper-digest references NOTE... [--digest PATH]... [--check]
 
 Every command also takes --workspace DIR (default: the current directory): the
 generated citation keys are remembered in DIR/${KEY_MEMORY_FILE}, so that they
 stay with their papers; commit that file beside your notes.
-Without --digest, the bundled Daily Papers digest is used. \`check\` also reads the
-bibliographies a note declares (front matter, _quarto.yml, bookdown's index.Rmd).`;
+Without --digest, the bundled Daily Papers digest is used. \`check\` and \`references\`
+also read the bibliographies a note declares (front matter, _quarto.yml, bookdown's
+index.Rmd). \`references\` updates each note's References section in place, as the
+editor's command does (only the block it owns changes); with --check it changes nothing
+and exits 1 when a note is out of date.`;
 
 class UsageError extends Error {}
 class InputError extends Error {}
@@ -38,12 +44,13 @@ interface Args {
   limit: number;
   style: ExportFormat;
   workspace: string;
+  check: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') throw new UsageError('');
-  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc', workspace: '.' };
+  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc', workspace: '.', check: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const value = (): string => {
@@ -54,6 +61,7 @@ function parseArgs(argv: string[]): Args {
     if (arg === '--digest') args.digests.push(value());
     else if (arg === '--workspace') args.workspace = value();
     else if (arg === '--json') args.json = true;
+    else if (arg === '--check') args.check = true;
     else if (arg === '--limit') {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new UsageError('--limit takes a whole number of at least 1');
@@ -191,6 +199,8 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
       }
       case 'check':
         return await check(library, args, out, err);
+      case 'references':
+        return await references(library, args, out, err);
       default:
         throw new UsageError(`unknown command ${args.command}`);
     }
@@ -207,9 +217,8 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
   }
 }
 
-async function check(library: Library, args: Args, out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  if (!args.positional.length) throw new UsageError('check needs at least one NOTE');
-  let unknownCount = 0;
+/** Each note's scope: the bibliographies it declares, read from disk, over the library. */
+function noteScopes(library: Library, args: Args, err: (line: string) => void): (path: string, text: string) => Promise<CitationScope> {
   const bibliographies = new NoteBibliographies(
     {
       read: (path) =>
@@ -220,12 +229,44 @@ async function check(library: Library, args: Args, out: (line: string) => void, 
     },
     resolve(args.workspace),
   );
+  return async (path, text) => {
+    const bibliography = await bibliographies.resolve(resolve(path), text);
+    reportProblems(bibliography.problems, err);
+    return new CitationScope(library, bibliography);
+  };
+}
+
+async function references(library: Library, args: Args, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  if (!args.positional.length) throw new UsageError('references needs at least one NOTE');
+  const scopeOf = noteScopes(library, args, err);
+  let outdated = 0;
+  for (const path of args.positional) {
+    const text = readText(path, 'note');
+    const scope = await scopeOf(path, text);
+    const updated = withReferencesSection(text, scope.scanNote(text), scope);
+    if (updated === null) continue;
+    outdated++;
+    if (args.check) out(`${path}: References section out of date`);
+    else {
+      try {
+        writeFileSync(path, updated);
+      } catch (error) {
+        throw new InputError(`cannot write note ${path}: ${(error as Error).message}`);
+      }
+      out(`${path}: References section updated`);
+    }
+  }
+  return args.check && outdated > 0 ? 1 : 0;
+}
+
+async function check(library: Library, args: Args, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  if (!args.positional.length) throw new UsageError('check needs at least one NOTE');
+  let unknownCount = 0;
+  const scopeOf = noteScopes(library, args, err);
   const reports = [];
   for (const path of args.positional) {
     const text = readText(path, 'note');
-    const bibliography = await bibliographies.resolve(resolve(path), text);
-    reportProblems(bibliography.problems, err);
-    const scope = new CitationScope(library, bibliography);
+    const scope = await scopeOf(path, text);
     const scan = scope.scanNote(text);
     const citations = scan.citations.map((c) => ({ key: c.key, known: scope.isKnown(c.key), range: c.range }));
     unknownCount += citations.filter((c) => !c.known).length;

@@ -64,9 +64,13 @@ function referenceText(paper: Paper): string {
   return `${sentence(authorLine(paper))}${tail}`.replace(/([^.!?])$/, '$1.');
 }
 
-/** Backslash-escapes what Markdown would read as markup, so a digest's text stays text in a note. */
+/**
+ * Backslash-escapes what Markdown or pandoc would read as markup, so a digest's text
+ * stays text in a note: emphasis, code, links, HTML, tables, and pandoc's citations
+ * (`@`), sub- and superscripts (`~x~`, `^x^`), math (`$`), attributes (`{}`), entities (`&`).
+ */
 export function escapeMarkdownText(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/[\\`*_[\]<>!|]/g, (c) => `\\${c}`);
+  return text.replace(/\s+/g, ' ').replace(/[\\`*_[\]<>!|@~^$&{}#]/g, (c) => `\\${c}`);
 }
 
 /** formatReference for a Markdown note: the digest's text escaped, the URL an autolink. */

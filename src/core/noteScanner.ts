@@ -44,6 +44,30 @@ export interface ScanOptions {
 
 const parser = unified().use(remarkParse);
 
+/** A note's Markdown syntax tree; `base` is added to the tree's offsets (1 after a byte-order mark, which the parser drops). */
+export interface ParsedNote {
+  tree: Root;
+  base: number;
+  /** Length of the leading YAML front matter block (`---` … `---`), or 0: nothing in it is Markdown. */
+  frontMatterEnd: number;
+}
+
+export function parseNote(markdown: string): ParsedNote | undefined {
+  const base = markdown.charCodeAt(0) === 0xfeff ? 1 : 0;
+  try {
+    return { tree: parser.parse(markdown), base, frontMatterEnd: base + frontMatterLength(markdown.slice(base)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The start and end offsets of a node in the note's text. */
+export function nodeSpan(node: RootContent, parsed: ParsedNote): { start: number; end: number } | undefined {
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  return start === undefined || end === undefined ? undefined : { start: start + parsed.base, end: end + parsed.base };
+}
+
 const CITATION = new RegExp(String.raw`(?<![\p{L}\p{N}_@.\\])-?@(?:(${PANDOC_KEY_SOURCE})|\{(${BRACED_KEY_SOURCE})\})`, 'gu');
 /** Quarto's cross-reference prefixes: `@fig-x` is a figure, not a paper (unless a bibliography has that key). */
 const CROSS_REFERENCE = /^(?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem|alg|nte|tip|wrn|imp|cau|apx)-/;
@@ -58,14 +82,10 @@ export function scanNote(markdown: string, options: ScanOptions = {}): NoteScan 
   const lines = new LineIndex(markdown);
   const citations: Citation[] = [];
   const mentions: Mention[] = [];
-  const frontMatterEnd = frontMatterLength(markdown);
-  let tree: Root;
-  try {
-    tree = parser.parse(markdown);
-  } catch {
-    return { citations, mentions };
-  }
-  for (const { start, end } of proseSpans(tree)) {
+  const parsed = parseNote(markdown);
+  if (!parsed) return { citations, mentions };
+  const { frontMatterEnd } = parsed;
+  for (const { start, end } of proseSpans(parsed)) {
     if (end <= frontMatterEnd) continue;
     const from = Math.max(start, frontMatterEnd);
     const raw = maskUrls(markdown.slice(from, end));
@@ -131,25 +151,28 @@ function maskUrls(text: string): string {
   return text.replace(URL_LIKE, (url) => ' '.repeat(url.length));
 }
 
-/** Offsets of the prose text in the tree: text nodes outside code, HTML and link targets. */
-function proseSpans(tree: Root): Array<{ start: number; end: number }> {
+/**
+ * Offsets of the prose text in the tree: text nodes outside code, HTML and link
+ * targets, in document order. Iterative: 6,000 nested blockquotes must not overflow the stack.
+ */
+function proseSpans(parsed: ParsedNote): Array<{ start: number; end: number }> {
   const spans: Array<{ start: number; end: number }> = [];
-  const walk = (node: Root | RootContent): void => {
-    if (SKIPPED.has(node.type)) return;
+  const stack: Array<Root | RootContent> = [parsed.tree];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (SKIPPED.has(node.type)) continue;
     if (node.type === 'text') {
-      const start = node.position?.start.offset;
-      const end = node.position?.end.offset;
-      if (start !== undefined && end !== undefined) {
+      const span = nodeSpan(node, parsed);
+      if (span) {
         const last = spans[spans.length - 1];
         // Adjacent text nodes (split by escapes or references) read as one run.
-        if (last && last.end === start) last.end = end;
-        else spans.push({ start, end });
+        if (last && last.end === span.start) last.end = span.end;
+        else spans.push(span);
       }
-      return;
+      continue;
     }
-    if ('children' in node) for (const child of node.children) walk(child);
-  };
-  walk(tree);
+    if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
   return spans;
 }
 
@@ -177,22 +200,19 @@ function normalizeLabel(label: string): string {
  * `[see @a; @b]`), footnotes (`[^1]`) and task-list boxes, which are not links.
  */
 export function undefinedReferences(markdown: string): UndefinedReference[] {
-  let tree: Root;
-  try {
-    tree = parser.parse(markdown);
-  } catch {
-    return [];
-  }
+  const parsed = parseNote(markdown);
+  if (!parsed) return [];
   const defined = new Set<string>();
-  const collect = (node: Root | RootContent): void => {
+  const stack: Array<Root | RootContent> = [parsed.tree];
+  while (stack.length) {
+    const node = stack.pop()!;
     if (node.type === 'definition') defined.add(normalizeLabel(node.label ?? node.identifier));
-    if ('children' in node) for (const child of node.children) collect(child);
-  };
-  collect(tree);
+    if ('children' in node) for (const child of node.children) stack.push(child);
+  }
   const lines = new LineIndex(markdown);
-  const frontMatterEnd = frontMatterLength(markdown);
+  const { frontMatterEnd } = parsed;
   const found: UndefinedReference[] = [];
-  for (const { start, end } of proseSpans(tree)) {
+  for (const { start, end } of proseSpans(parsed)) {
     if (end <= frontMatterEnd) continue;
     const text = maskUrls(markdown.slice(start, end));
     for (const m of text.matchAll(REFERENCE_LINK)) {

@@ -1,7 +1,9 @@
+import type { RootContent } from 'mdast';
+import { TextEdit } from './citationInsert';
 import { formatReferenceMarkdown } from './citationFormat';
 import { Library } from './library';
 import { Paper } from './model';
-import { NoteScan } from './noteScanner';
+import { NoteScan, nodeSpan, parseNote } from './noteScanner';
 import { LineIndex } from './positions';
 import { tokenize } from './searchIndex';
 import { editDistance } from './termIndex';
@@ -24,35 +26,95 @@ export function citedKeys(scan: NoteScan): string[] {
   return [...new Set(scan.citations.map((c) => c.key))];
 }
 
-const REFERENCES_HEADING = /^##\s+References\s*$/m;
+/** The block Update References Section owns: everything between these two comments, and nothing else. */
+export const REFERENCES_START = '<!-- paper-digest:references (written by Paper Digest: Update References Section; edits inside are replaced) -->';
+export const REFERENCES_END = '<!-- /paper-digest:references -->';
+const START_MARK = /^<!--\s*paper-digest:references\b[^]*?-->$/;
+const END_MARK = /^<!--\s*\/paper-digest:references\s*-->$/;
+/** A line the first versions wrote, before the block was marked: `1. … <!-- @key -->`. */
+const OLD_LINE = /^\d+\. .*<!-- @[^>]*-->$/;
+const HUMAN_HEADING = /^(references|bibliography|works cited|literature)$/i;
+
+/** Something that knows papers by key: the library, or a note's scope. */
+export interface PaperLookup {
+  paper(key: string): Paper | undefined;
+}
 
 /**
- * The note with a `## References` section at its end listing every cited paper the
- * library (or the note's scope) knows, in citation order. Running it again on its own output changes nothing.
- * Returns null when there is nothing to list and no section to update.
+ * The one edit that brings a note's References section up to date, or null when there
+ * is nothing to do. The section is found in the Markdown syntax tree (never inside code,
+ * front matter, HTML or a list), and only the block between Paper Digest's two marker
+ * comments is ever replaced: prose, subsections, footnote definitions and anything
+ * else a person wrote, line endings and byte-order mark included, stay byte for byte.
+ * Where there is no block yet it is inserted under a References heading a person wrote,
+ * or in a new `## References` section at the end. Running it twice changes nothing.
  */
-export function withReferencesSection(markdown: string, scan: NoteScan, library: Pick<Library, 'paper'>): string | null {
+export function referencesEdit(markdown: string, scan: NoteScan, lookup: PaperLookup): TextEdit | null {
+  const parsed = parseNote(markdown);
+  if (!parsed) return null;
   const eol = markdown.includes('\r\n') ? '\r\n' : '\n';
-  const papers = citedKeys(scan)
-    .map((k) => library.paper(k))
-    .filter((p): p is Paper => !!p);
-  const heading = REFERENCES_HEADING.exec(markdown);
-  if (!heading && papers.length === 0) return null;
-  // The section runs from its heading to the next heading of the same or a higher level.
-  let before = markdown;
-  let after = '';
-  if (heading) {
-    before = markdown.slice(0, heading.index);
-    const rest = markdown.slice(heading.index + heading[0].length);
-    const next = /^#{1,2}\s/m.exec(rest);
-    after = next ? rest.slice(next.index) : '';
+  const roots = parsed.tree.children
+    .map((node) => ({ node, span: nodeSpan(node, parsed) }))
+    .filter((r): r is { node: RootContent; span: { start: number; end: number } } => !!r.span && r.span.start >= parsed.frontMatterEnd);
+  const owned = ownedBlock(roots, markdown);
+  const lines = new LineIndex(markdown);
+  const inside = (offset: number) => !!owned && owned.start <= offset && offset < owned.end;
+  const keys = [...new Set(scan.citations.filter((c) => !inside(lines.offset(c.range.start))).map((c) => c.key))];
+  const papers = [...new Map(keys.map((k) => lookup.paper(k)).filter((p): p is Paper => !!p).map((p) => [p.key, p])).values()];
+  const block = [REFERENCES_START, ...papers.map((p, i) => `${i + 1}. ${formatReferenceMarkdown(p)}${keyComment(p.key)}`), REFERENCES_END].join(eol);
+  const at = (offset: number, text: string): TextEdit => ({ range: lines.range(offset, offset), newText: text });
+  if (owned) {
+    if (markdown.slice(owned.start, owned.end) === block) return null;
+    return { range: lines.range(owned.start, owned.end), newText: block };
   }
-  // The comment names the key without citing it again.
-  const lines = papers.map((p, i) => `${i + 1}. ${formatReferenceMarkdown(p)} <!-- @${p.key} -->`);
-  const section = ['## References', '', ...lines].join(eol);
-  const head = before.replace(/\s+$/, '');
-  const tail = after ? `${eol}${eol}${after.replace(/^\s+/, '')}` : eol;
-  return `${head}${head ? `${eol}${eol}` : ''}${section}${tail}`;
+  if (papers.length === 0) return null;
+  const heading = roots.find((r) => r.node.type === 'heading' && HUMAN_HEADING.test(headingText(r.node).trim()));
+  if (heading) return at(heading.span.end, `${eol}${eol}${block}`);
+  const ending = markdown.length === 0 ? '' : /\r?\n$/.test(markdown) ? (/(\r?\n){2}$/.test(markdown) ? '' : eol) : `${eol}${eol}`;
+  return at(markdown.length, `${ending}## References${eol}${eol}${block}${eol}`);
+}
+
+/** The note with its References section brought up to date (see referencesEdit), or null when nothing changes. */
+export function withReferencesSection(markdown: string, scan: NoteScan, lookup: PaperLookup): string | null {
+  const edit = referencesEdit(markdown, scan, lookup);
+  if (!edit) return null;
+  const lines = new LineIndex(markdown);
+  return markdown.slice(0, lines.offset(edit.range.start)) + edit.newText + markdown.slice(lines.offset(edit.range.end));
+}
+
+/** The key, for a reader of the source, in a comment that cannot end early. */
+function keyComment(key: string): string {
+  return /--|>/.test(key) ? '' : ` <!-- @${key} -->`;
+}
+
+/** Where the owned block is: between the marker comments at the top level, or an unmarked list the first versions wrote. */
+function ownedBlock(roots: Array<{ node: RootContent; span: { start: number; end: number } }>, markdown: string): { start: number; end: number } | undefined {
+  const startIndex = roots.findIndex((r) => r.node.type === 'html' && START_MARK.test(r.node.value.trim()));
+  if (startIndex >= 0) {
+    // The block starts at its first comment; the end comment may share its HTML node (no blank line between) or stand later.
+    const first = roots[startIndex]!;
+    const value = markdown.slice(first.span.start, first.span.end);
+    const inner = value.search(/<!--\s*\/paper-digest:references\s*-->/);
+    if (inner >= 0) return { start: first.span.start, end: first.span.start + value.indexOf('-->', inner) + 3 };
+    const end = roots.slice(startIndex + 1).find((r) => r.node.type === 'html' && END_MARK.test(r.node.value.trim()));
+    if (end) return { start: first.span.start, end: end.span.end };
+    return undefined;
+  }
+  // A section the first versions wrote: a References heading followed only by their numbered lines.
+  for (let i = 0; i < roots.length; i++) {
+    const r = roots[i]!;
+    if (r.node.type !== 'heading' || !/^references$/i.test(headingText(r.node).trim())) continue;
+    const next = roots[i + 1];
+    if (!next || next.node.type !== 'list') continue;
+    const text = markdown.slice(next.span.start, next.span.end);
+    if (text.split(/\r?\n/).every((line) => OLD_LINE.test(line.trim()))) return next.span;
+  }
+  return undefined;
+}
+
+function headingText(node: RootContent): string {
+  if ('value' in node && typeof node.value === 'string') return node.value;
+  return 'children' in node ? node.children.map(headingText).join('') : '';
 }
 
 export interface SimilarPaper {
@@ -95,6 +157,6 @@ export function similarPapers(library: Library, paper: Paper, limit = 10): Simil
 export function referenceLines(markdown: string): number[] {
   const lines = new LineIndex(markdown);
   const found: number[] = [];
-  for (const m of markdown.matchAll(/^\d+\. .*<!-- @[^>]+ -->$/gm)) found.push(lines.position(m.index).line);
+  for (const m of markdown.matchAll(/^\d+\. .*<!-- @[^>]+ -->\r?$/gm)) found.push(lines.position(m.index).line);
   return found;
 }

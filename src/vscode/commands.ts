@@ -3,7 +3,7 @@ import { CITATION_STYLES, CitationStyle, formatBibtex, formatPapers } from '../c
 import { citationEdits } from '../core/citationInsert';
 import { Paper } from '../core/model';
 import { paperMeta } from '../core/paperCard';
-import { citedKeys, similarPapers, withReferencesSection } from '../core/writing';
+import { citedKeys, referencesEdit, similarPapers } from '../core/writing';
 import { fromVsPosition, toVsRange } from './convert';
 import { LibraryService } from './libraryService';
 import { keyAt } from './navigation';
@@ -131,11 +131,14 @@ export class PaperCommands {
     if (!editor) return void vscode.window.showInformationMessage('Open a Markdown note to update its References section.');
     const document = editor.document;
     const scope = await this.scopes.scopeFor(document);
-    const text = document.getText();
-    const updated = withReferencesSection(text, this.scopes.scan(document), scope);
-    if (updated === null) return void vscode.window.showInformationMessage('This note cites no paper of the digests.');
-    if (updated === text) return;
-    await editor.edit((b) => b.replace(new vscode.Range(document.positionAt(0), document.positionAt(text.length)), updated));
+    const scan = this.scopes.scan(document);
+    const edit = referencesEdit(document.getText(), scan, scope);
+    if (edit === null) {
+      if (!scan.citations.some((c) => scope.isKnown(c.key))) void vscode.window.showInformationMessage('This note cites no paper of the digests or of its bibliography.');
+      return;
+    }
+    // Only the block Paper Digest owns changes: the rest of the note stays as it is.
+    await editor.edit((b) => b.replace(toVsRange(edit.range), edit.newText));
   }
 
   /** The papers cited in this note (or every note of the workspace) as BibTeX or CSL-JSON. */

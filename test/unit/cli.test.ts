@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, ROOT } from './fixtures';
@@ -69,6 +69,23 @@ describe('the paper-digest CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pd-'));
     writeFileSync(join(dir, 'ok.md'), 'Fine [@ldpruner2024].\n');
     assert.equal(run('check', join(dir, 'ok.md')).code, 0);
+  });
+
+  it('updates References sections in place like a formatter, and --check only reports', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pd-'));
+    const note = join(dir, 'note.md');
+    const original = '---\nbibliography: own.bib\n---\nSee [@ldpruner2024] and [@own2020].\r\n\r\n## References\r\n\r\nMy own words.\r\n';
+    writeFileSync(note, original);
+    writeFileSync(join(dir, 'own.bib'), '@misc{own2020, title = {My Own Work}, year = {2020}}\n');
+    const checked = run('references', note, '--check');
+    assert.equal(checked.code, 1);
+    assert.match(checked.out, /note\.md: References section out of date/);
+    assert.equal(readFileSync(note, 'utf8'), original, '--check changes nothing');
+    assert.equal(run('references', note).code, 0);
+    const updated = readFileSync(note, 'utf8');
+    assert.match(updated, /## References\r\n\r\n<!-- paper-digest:references [^\n]*-->\r\n1\. 4 authors\. LD-Pruner[^\n]*\r\n2\. My Own Work \(2020\)\.[^\n]*\r\n<!-- \/paper-digest:references -->\r\n\r\nMy own words\.\r\n$/);
+    assert.equal(run('references', note, '--check').code, 0, 'up to date now');
+    assert.equal(readFileSync(note, 'utf8'), updated);
   });
 
   it('exits 2 with a one-line message naming the file for unreadable input', () => {

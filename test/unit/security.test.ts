@@ -6,7 +6,7 @@ import { Library } from '../../src/core/library';
 import { Paper } from '../../src/core/model';
 import { paperCardMarkdown } from '../../src/core/paperCard';
 import { renderPaperCardHtml } from '../../src/core/paperCardHtml';
-import { withReferencesSection } from '../../src/core/writing';
+import { REFERENCES_END, REFERENCES_START, withReferencesSection } from '../../src/core/writing';
 import { readFixture } from './fixtures';
 
 
@@ -64,7 +64,10 @@ describe('untrusted digests', () => {
     const note = library.papers.map((p) => `[@${p.key}]`).join(' ');
     const withReferences = withReferencesSection(note, library.scanNote(note), library)!;
     const { links, html } = markup(withReferences);
-    assert.deepEqual(html.filter((h) => !/^<!-- @[a-z0-9]+ -->$/.test(h)), []);
+    // Only Paper Digest's own comments: the block's two markers and each line's key.
+    assert.deepEqual(html.filter((h) => !/^<!-- @[a-z0-9]+ -->$/.test(h) && h !== REFERENCES_START && h !== REFERENCES_END), []);
+    // Our own scanner reads no citation in what the References block says about the papers.
+    assert.equal(library.scanNote(withReferences).citations.length, library.papers.length);
     for (const url of links) assert.match(url, /^https:\/\//);
   });
 

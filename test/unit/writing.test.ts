@@ -16,17 +16,26 @@ describe('writing with citations', () => {
   it('writes a References section in citation order, each paper once', () => {
     const note = '# Notes\n\nPruning [@ldpruner2024; @efficientqat2024] and again @ldpruner2024 and [@unknown2020].\n';
     const out = withReferencesSection(note, library.scanNote(note), library)!;
-    assert.match(out, /\n## References\n\n1\. 4 authors\. LD-Pruner: Efficient Pruning .* <!-- @ldpruner2024 -->\n2\. 8 authors\. EfficientQAT: .* <!-- @efficientqat2024 -->\n$/);
-    assert.deepEqual(referenceLines(out), [6, 7]);
+    assert.match(out, /\n## References\n\n<!-- paper-digest:references .*-->\n1\. 4 authors\. LD-Pruner: Efficient Pruning .* <!-- @ldpruner2024 -->\n2\. 8 authors\. EfficientQAT: .* <!-- @efficientqat2024 -->\n<!-- \/paper-digest:references -->\n$/);
+    assert.ok(out.startsWith(note), 'the note before it is untouched');
+    assert.deepEqual(referenceLines(out), [7, 8]);
   });
 
-  it('changes nothing when run twice, and replaces an old section in place', () => {
-    const note = 'See [@mixlora].\n\n## References\n\n1. stale entry\n\n## Appendix\n\nMore.\n';
+  it('changes nothing when run twice, and keeps what a person wrote under their own References heading', () => {
+    const note = 'See [@mixlora].\n\n## References\n\n1. My own entry, kept.\n\n## Appendix\n\nMore.\n';
     const once = withReferencesSection(note, library.scanNote(note), library)!;
-    const twice = withReferencesSection(once, library.scanNote(once), library)!;
-    assert.equal(twice, once);
-    assert.ok(!once.includes('stale entry'));
-    assert.match(once, /## References\n\n1\. MixLoRA: .*<!-- @mixlora -->\n\n## Appendix\n\nMore\.\n$/);
+    assert.equal(withReferencesSection(once, library.scanNote(once), library), null);
+    assert.match(once, /^See \[@mixlora\]\.\n\n## References\n\n<!-- paper-digest:references .*-->\n1\. MixLoRA: .*<!-- @mixlora -->\n<!-- \/paper-digest:references -->\n\n1\. My own entry, kept\.\n\n## Appendix\n\nMore\.\n$/);
+  });
+
+  it('takes over a section the first versions wrote, and replaces only its block later', () => {
+    const old = 'See [@mixlora].\n\n## References\n\n1. Stale. <!-- @mixlora -->\n2. Gone. <!-- @ldpruner2024 -->\n\n## Appendix\n';
+    const once = withReferencesSection(old, library.scanNote(old), library)!;
+    assert.match(once, /^See \[@mixlora\]\.\n\n## References\n\n<!-- paper-digest:references .*-->\n1\. MixLoRA: [^\n]*\n<!-- \/paper-digest:references -->\n\n## Appendix\n$/);
+    const cited = once.replace('See [@mixlora].', 'See [@mixlora] and [@ldpruner2024].');
+    const twice = withReferencesSection(cited, library.scanNote(cited), library)!;
+    assert.match(twice, /1\. MixLoRA: .*\n2\. 4 authors\. LD-Pruner/);
+    assert.ok(twice.endsWith('<!-- /paper-digest:references -->\n\n## Appendix\n'));
   });
 
   it('does nothing for a note without citations or a section', () => {
