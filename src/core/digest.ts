@@ -1,5 +1,5 @@
 import { ParseResult } from './model';
-import { looksLikeBibtex, parseBibtex, parseBibtexAsync } from './formats/bibtex';
+import { looksLikeBibtex, parseBibtexSteps } from './formats/bibtex';
 import { isCslItem, parseCslJsonSteps } from './formats/cslJson';
 import { parseDailyPapersPageSteps } from './formats/dailyPapersPage';
 import { isHfPaperObject, parseHfJsonSteps } from './formats/hfJson';
@@ -25,10 +25,7 @@ const PARSERS: Record<DigestFormat, (text: string, path: string) => Steps<ParseR
   'daily-papers-page': parseDailyPapersPageSteps,
   'hf-json': parseHfJsonSteps,
   'csl-json': parseCslJsonSteps,
-  // eslint-disable-next-line require-yield
-  bibtex: function* (text, path) {
-    return parseBibtex(text, path);
-  },
+  bibtex: parseBibtexSteps,
 };
 
 /**
@@ -39,16 +36,8 @@ export function parseDigest(text: string, path: string): ParseResult {
   return runSteps(parseDigestSteps(text, path));
 }
 
-/** parseDigest, a slice at a time (BibTeX through the parser's own async mode). */
+/** parseDigest, a slice at a time. */
 export async function parseDigestAsync(text: string, path: string, pacer: Pacer): Promise<ParseResult> {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (!looksBinary(body) && body.trim() && detectFormat(body) === 'bibtex') {
-    try {
-      return sortProblems(await parseBibtexAsync(body, path));
-    } catch (error) {
-      return failed(path, error);
-    }
-  }
   return pacer.run(parseDigestSteps(text, path));
 }
 

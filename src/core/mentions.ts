@@ -69,9 +69,9 @@ export class MentionMatcher {
 
   private add(name: string, caseSensitive: boolean, key: string, kind: MentionKind): void {
     const tokens = tokenize(name).map((t) => (caseSensitive ? t.text : t.text.toLowerCase()));
-    const first = tokens[0];
-    if (!first) return;
-    const bucket = first.toLowerCase();
+    if (!tokens[0]) return;
+    // Names of several words are filed under their first two: thousands of titles start "A …" or "On the …".
+    const bucket = bucketOf(tokens[0], tokens[1]);
     const entries = this.byFirstWord.get(bucket) ?? [];
     entries.push({ tokens, caseSensitive, key, kind });
     this.byFirstWord.set(bucket, entries);
@@ -82,8 +82,9 @@ export class MentionMatcher {
     const tokens = tokenize(text);
     const found: MentionMatch[] = [];
     for (let i = 0; i < tokens.length; ) {
-      const entries = this.byFirstWord.get(tokens[i]!.text.toLowerCase());
-      const entry = entries?.find((e) => matchesAt(tokens, i, e));
+      // The longest name wins: those of two or more words first, then one-word names.
+      const two = tokens[i + 1] ? this.byFirstWord.get(bucketOf(tokens[i]!.text, tokens[i + 1]!.text)) : undefined;
+      const entry = two?.find((e) => matchesAt(tokens, i, e)) ?? this.byFirstWord.get(bucketOf(tokens[i]!.text))?.find((e) => matchesAt(tokens, i, e));
       if (!entry) {
         i++;
         continue;
@@ -95,6 +96,10 @@ export class MentionMatcher {
     }
     return found;
   }
+}
+
+function bucketOf(first: string, second?: string): string {
+  return second === undefined ? first.toLowerCase() : `${first.toLowerCase()} ${second.toLowerCase()}`;
 }
 
 function matchesAt(tokens: Token[], i: number, entry: NameEntry): boolean {

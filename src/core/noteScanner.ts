@@ -1,10 +1,9 @@
 import type { Root, RootContent } from 'mdast';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
 import { BRACED_KEY_SOURCE, PANDOC_KEY_SOURCE } from './citationKeys';
 import { MentionKind, MentionMatcher } from './mentions';
 import { Range } from './model';
 import { LineIndex } from './positions';
+import { ParsedNote, nodeSpan, parseNote } from './markdownParse';
 
 /**
  * Reads a Markdown note for citations (`[@key]`, `[see @a, p. 3; @b]`, `@key`,
@@ -42,38 +41,12 @@ export interface ScanOptions {
   isKnownKey?: (key: string) => boolean;
 }
 
-const parser = unified().use(remarkParse);
-
-/** A note's Markdown syntax tree; `base` is added to the tree's offsets (1 after a byte-order mark, which the parser drops). */
-export interface ParsedNote {
-  tree: Root;
-  base: number;
-  /** Length of the leading YAML front matter block (`---` … `---`), or 0: nothing in it is Markdown. */
-  frontMatterEnd: number;
-}
-
-export function parseNote(markdown: string): ParsedNote | undefined {
-  const base = markdown.charCodeAt(0) === 0xfeff ? 1 : 0;
-  try {
-    return { tree: parser.parse(markdown), base, frontMatterEnd: base + frontMatterLength(markdown.slice(base)) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The start and end offsets of a node in the note's text. */
-export function nodeSpan(node: RootContent, parsed: ParsedNote): { start: number; end: number } | undefined {
-  const start = node.position?.start.offset;
-  const end = node.position?.end.offset;
-  return start === undefined || end === undefined ? undefined : { start: start + parsed.base, end: end + parsed.base };
-}
-
 const CITATION = new RegExp(String.raw`(?<![\p{L}\p{N}_@.\\])-?@(?:(${PANDOC_KEY_SOURCE})|\{(${BRACED_KEY_SOURCE})\})`, 'gu');
 /** Quarto's cross-reference prefixes: `@fig-x` is a figure, not a paper (unless a bibliography has that key). */
 const CROSS_REFERENCE = /^(?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem|alg|nte|tip|wrn|imp|cau|apx)-/;
 const GROUP = /\[([^[\]]*)\]/g;
 const FOOTNOTE = new RegExp(String.raw`\[\^(${PANDOC_KEY_SOURCE})\]`, 'gu');
-const URL_LIKE = /\b(?:https?:\/\/|www\.)[^\s<>()[\]]+|[\w.+-]*\w@[\w-]+\.[\w.-]+/g;
+const URL_LIKE = /\b(?:https?:\/\/|www\.)[^\s<>()[\]]+/g;
 
 /** Node types whose text is not prose. */
 const SKIPPED = new Set(['code', 'inlineCode', 'html', 'definition', 'image', 'imageReference', 'yaml', 'toml']);
@@ -101,8 +74,11 @@ export function scanNote(markdown: string, options: ScanOptions = {}): NoteScan 
       });
     }
     if (!options.mentions) continue;
+    // Both lists are sorted by start and citations never overlap each other: a sweep, not a search per mention.
+    let t = 0;
     for (const m of options.mentions.find(raw)) {
-      if (taken.some(([s, e]) => m.start < e && s < m.end)) continue;
+      while (t < taken.length && taken[t]![1] <= m.start) t++;
+      if (t < taken.length && taken[t]![0] < m.end) continue;
       mentions.push({ key: m.key, text: m.text, kind: m.kind, range: lines.range(from + m.start, from + m.end) });
     }
   }
@@ -125,12 +101,16 @@ function findCitations(text: string, isKnownKey?: (key: string) => boolean): Fou
   for (const g of text.matchAll(GROUP)) {
     if (g[1]!.includes('@')) groups.push([g.index, g.index + g[0].length]);
   }
+  // Groups and citations both come left to right: one pointer finds each citation's group.
+  let g = 0;
   for (const m of text.matchAll(CITATION)) {
     const key = m[1] ?? m[2]!;
     if (m[1] && CROSS_REFERENCE.test(key) && !isKnownKey?.(key)) continue;
     const at = m[0].indexOf('@');
     const keyStart = m.index + at + (m[1] ? 1 : 2);
-    const group = groups.find(([s, e]) => s < m.index && m.index < e) ?? null;
+    while (g < groups.length && groups[g]![1] <= m.index) g++;
+    const candidate = groups[g];
+    const group = candidate && candidate[0] < m.index && m.index < candidate[1] ? candidate : null;
     found.push({ key, start: m.index + at, end: m.index + m[0].length, keyStart, keyLength: key.length, group, kind: 'pandoc' });
   }
   if (isKnownKey) {
@@ -146,9 +126,34 @@ function findCitations(text: string, isKnownKey?: (key: string) => boolean): Fou
   return found;
 }
 
-/** Replaces URLs and e-mail addresses with spaces, keeping offsets. */
+/**
+ * Replaces URLs and e-mail addresses with spaces, keeping offsets. E-mail addresses
+ * are found from their `@` outwards: a pattern that starts anywhere in a word
+ * (`[\w.+-]*\w@…`) is quadratic on one 160k-character word.
+ */
 function maskUrls(text: string): string {
-  return text.replace(URL_LIKE, (url) => ' '.repeat(url.length));
+  const masked = text.replace(URL_LIKE, (url) => ' '.repeat(url.length));
+  let out = '';
+  let from = 0;
+  for (let at = masked.indexOf('@'); at >= 0; at = masked.indexOf('@', at + 1)) {
+    if (at < from || !isLocalChar(masked.charCodeAt(at - 1)) || masked[at - 1] === '.' || masked[at - 1] === '-' || masked[at - 1] === '+') continue;
+    const domain = EMAIL_DOMAIN.exec(masked.slice(at + 1, at + 256));
+    if (!domain) continue;
+    let start = at;
+    while (start > from && isLocalChar(masked.charCodeAt(start - 1))) start--;
+    const end = at + 1 + domain[0].length;
+    out += masked.slice(from, start) + ' '.repeat(end - start);
+    from = end;
+    at = end - 1;
+  }
+  return from === 0 ? masked : out + masked.slice(from);
+}
+
+const EMAIL_DOMAIN = /^[\w-]+\.[\w.-]+/;
+
+/** Letters, digits, `_`, `.`, `+`, `-`: what the local part of an address is made of. */
+function isLocalChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 46 || code === 43 || code === 45;
 }
 
 /**
@@ -157,30 +162,27 @@ function maskUrls(text: string): string {
  */
 function proseSpans(parsed: ParsedNote): Array<{ start: number; end: number }> {
   const spans: Array<{ start: number; end: number }> = [];
-  const stack: Array<Root | RootContent> = [parsed.tree];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (SKIPPED.has(node.type)) continue;
-    if (node.type === 'text') {
-      const span = nodeSpan(node, parsed);
-      if (span) {
-        const last = spans[spans.length - 1];
-        // Adjacent text nodes (split by escapes or references) read as one run.
-        if (last && last.end === span.start) last.end = span.end;
-        else spans.push(span);
+  for (const { tree, base } of parsed.blocks) {
+    const stack: Array<Root | RootContent> = [tree];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (SKIPPED.has(node.type)) continue;
+      if (node.type === 'text') {
+        const span = nodeSpan(node, base);
+        if (span) {
+          const last = spans[spans.length - 1];
+          // Adjacent text nodes (split by escapes or references) read as one run.
+          if (last && last.end === span.start) last.end = span.end;
+          else spans.push(span);
+        }
+        continue;
       }
-      continue;
+      if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
     }
-    if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
   }
   return spans;
 }
 
-/** Length of a leading YAML front matter block (`---` … `---`), or 0. */
-function frontMatterLength(markdown: string): number {
-  const match = /^---\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(markdown);
-  return match ? match[0].length : 0;
-}
 
 export interface UndefinedReference {
   label: string;
@@ -203,7 +205,7 @@ export function undefinedReferences(markdown: string): UndefinedReference[] {
   const parsed = parseNote(markdown);
   if (!parsed) return [];
   const defined = new Set<string>();
-  const stack: Array<Root | RootContent> = [parsed.tree];
+  const stack: Array<Root | RootContent> = parsed.blocks.map((b) => b.tree);
   while (stack.length) {
     const node = stack.pop()!;
     if (node.type === 'definition') defined.add(normalizeLabel(node.label ?? node.identifier));

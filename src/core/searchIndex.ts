@@ -58,6 +58,12 @@ const ID_BOOST: Record<IdField, number> = { name: 6 };
 const KEY_BOOST = 8;
 /** How many keys one unfinished key may stand for. */
 const MAX_KEY_COMPLETIONS = 200;
+const MAX_QUERY_LENGTH = 500;
+const MAX_WORD_LENGTH = 64;
+const LONG_WORD = /\S{65,}/g;
+/** Typos are forgiven in words of up to this length; a longer one is no word a person mistypes. */
+const MAX_FUZZY_LENGTH = 24;
+
 const TEXT_BOOST: Record<TextField, number> = { title: 3, techniques: 1.5, abstract: 1, authors: 2 };
 const PREFIX_WEIGHT = 0.6;
 const FUZZY_WEIGHT = 0.45;
@@ -366,7 +372,9 @@ export class SearchIndex {
   }
 
   search(query: string, options: SearchOptions = {}): SearchHit[] {
-    const trimmed = query.trim();
+    // What a person types, not a document: long queries and long words are cut before any matching
+    // (MiniSearch's fuzzy matching allocates a matrix by the square of a word's length).
+    const trimmed = query.trim().slice(0, MAX_QUERY_LENGTH).replace(LONG_WORD, (w) => w.slice(0, MAX_WORD_LENGTH));
     const words = tokenize(trimmed);
     if (!words.length) return [];
     const typing = options.prefix ?? true;
@@ -402,7 +410,7 @@ export class SearchIndex {
     const idResults = this.miniSearch.search(trimmed, {
       boost: ID_BOOST,
       prefix: (_term, i, terms) => typing && i === terms.length - 1,
-      fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+      fuzzy: (term) => (term.length >= 5 && term.length <= MAX_FUZZY_LENGTH ? 0.2 : false),
       maxFuzzy: 2,
       weights: { fuzzy: FUZZY_WEIGHT, prefix: PREFIX_WEIGHT },
       combineWith: 'OR',

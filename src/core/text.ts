@@ -44,7 +44,7 @@ const URL_PATTERN = /https?:\/\/[^\s<>"'`]+/g;
  * the URL did not open, and of the `{https://…}` duplication copied pages have.
  */
 export function extractLinks(text: string): string[] {
-  const links: string[] = [];
+  const links = new Set<string>();
   for (const match of text.matchAll(URL_PATTERN)) {
     let url = match[0];
     const brace = url.indexOf('{');
@@ -52,32 +52,29 @@ export function extractLinks(text: string): string[] {
     // Markdown pasted after a URL ("…/)[b](command:…") is not part of it.
     url = url.split(/\)\[|\]\(|\)\]/)[0]!;
     url = trimUrlEnd(url);
-    if (/^https?:\/\/[^/]+\.[^/]+/.test(url) && !links.includes(url)) links.push(url);
+    if (/^https?:\/\/[^/]+\.[^/]+/.test(url)) links.add(url);
   }
-  return links;
+  return [...links];
 }
 
+/** Drops trailing punctuation and closing brackets the URL did not open, counting each bracket once (linear, whatever the URL). */
 function trimUrlEnd(url: string): string {
-  for (;;) {
-    const last = url[url.length - 1];
-    if (last === undefined) return url;
-    if ('.,;:!?\'"*'.includes(last)) {
-      url = url.slice(0, -1);
-      continue;
-    }
-    const open = { ')': '(', ']': '[', '}': '{' }[last as ')' | ']' | '}'];
-    if (open !== undefined && count(url, open) < count(url, last)) {
-      url = url.slice(0, -1);
-      continue;
-    }
-    return url;
+  const balance: Record<string, number> = { ')': 0, ']': 0, '}': 0 };
+  const closes: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+  for (const c of url) {
+    if (c in balance) balance[c]!++;
+    else if (c in closes) balance[closes[c]!]!--;
   }
-}
-
-function count(text: string, char: string): number {
-  let n = 0;
-  for (const c of text) if (c === char) n++;
-  return n;
+  let end = url.length;
+  while (end > 0) {
+    const last = url[end - 1]!;
+    if ('.,;:!?\'"*'.includes(last)) end--;
+    else if (last in balance && balance[last]! > 0) {
+      balance[last]!--;
+      end--;
+    } else break;
+  }
+  return url.slice(0, end);
 }
 
 /** Cuts text to at most `max` characters on a word boundary, adding an ellipsis. */

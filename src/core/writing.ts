@@ -3,7 +3,8 @@ import { TextEdit } from './citationInsert';
 import { formatReferenceMarkdown } from './citationFormat';
 import { Library } from './library';
 import { Paper } from './model';
-import { NoteScan, nodeSpan, parseNote } from './noteScanner';
+import { parseNote, topLevel } from './markdownParse';
+import { NoteScan } from './noteScanner';
 import { LineIndex } from './positions';
 import { tokenize } from './searchIndex';
 import { editDistance } from './termIndex';
@@ -53,9 +54,7 @@ export function referencesEdit(markdown: string, scan: NoteScan, lookup: PaperLo
   const parsed = parseNote(markdown);
   if (!parsed) return null;
   const eol = markdown.includes('\r\n') ? '\r\n' : '\n';
-  const roots = parsed.tree.children
-    .map((node) => ({ node, span: nodeSpan(node, parsed) }))
-    .filter((r): r is { node: RootContent; span: { start: number; end: number } } => !!r.span && r.span.start >= parsed.frontMatterEnd);
+  const roots = topLevel(parsed).filter((r) => r.span.start >= parsed.frontMatterEnd);
   const owned = ownedBlock(roots, markdown);
   const lines = new LineIndex(markdown);
   const inside = (offset: number) => !!owned && owned.start <= offset && offset < owned.end;

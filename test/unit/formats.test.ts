@@ -96,7 +96,7 @@ describe('BibTeX', () => {
 
   it('reports a syntax error, an entry without title and a duplicate key at their lines', () => {
     assert.deepEqual(problems.map((p) => [p.line + 1, p.severity]), [[28, 'error'], [40, 'warning'], [45, 'warning']]);
-    assert.match(problems[0]!.message, /syntax error/);
+    assert.match(problems[0]!.message, /The entry at line 28 has a brace that never closes before the next entry \(line 33\)/);
     assert.match(problems[1]!.message, /"notitle2022" \(line 40\) has no title/);
     assert.match(problems[2]!.message, /Duplicate citation key "dup2021" at line 45: pandoc uses the entry with this key at line 50/);
   });

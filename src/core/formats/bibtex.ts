@@ -1,13 +1,14 @@
-import { Creator, Library as BibLibrary, parse, parseAsync } from '@retorquere/bibtex-parser';
+import { Creator, Library as BibLibrary, parse } from '@retorquere/bibtex-parser';
 import { isCitableKey } from '../citationKeys';
 import { ParseResult, Paper, PersonName, Problem, Publication, newPaper } from '../model';
 import { displayName, splitName } from '../personNames';
 import { LineIndex } from '../positions';
+import { Steps, runSteps } from '../steps';
 import { arxivFromDoi, arxivFromUrl, extractLinks } from '../text';
 
 /**
  * BibTeX / BibLaTeX through @retorquere/bibtex-parser (the parser behind Better
- * BibTeX's imports): LaTeX to Unicode, names split, recovery after a broken entry.
+ * BibTeX's imports: LaTeX to Unicode, names split), one entry at a time.
  * Citation keys are kept exactly as the user wrote them.
  */
 
@@ -20,63 +21,125 @@ export function looksLikeBibtex(text: string): boolean {
 }
 
 const OPTIONS = { english: false, sentenceCase: false, caseProtection: false, unsupported: 'ignore' } as const;
+/** A field longer than this (a real abstract is a few kilobytes) is read in part: the parser is quadratic on one huge field. */
+const MAX_FIELD = 16 * 1024;
+
+/**
+ * One entry of the file, as its own text. The file is cut at each `@type{` that starts a
+ * line, by our own linear scan, and every entry is parsed on its own: one entry's broken
+ * brace can never swallow the next, and each problem is at its line.
+ */
+interface EntryText {
+  text: string;
+  start: number;
+  /** Whether its braces close; an entry that never closes before the next one is reported, not read. */
+  balanced: boolean;
+  kind: string;
+}
+
+const ENTRY_START = /^[ \t]*@([A-Za-z]+)[ \t]*[{(]/gm;
+
+function splitEntries(text: string): EntryText[] {
+  const starts: Array<{ at: number; kind: string }> = [];
+  ENTRY_START.lastIndex = 0;
+  for (let m = ENTRY_START.exec(text); m; m = ENTRY_START.exec(text)) starts.push({ at: m.index + m[0].indexOf('@'), kind: m[1]!.toLowerCase() });
+  return starts.map(({ at, kind }, i) => {
+    const next = starts[i + 1]?.at ?? text.length;
+    let depth = 0;
+    let end = -1;
+    const open = text.indexOf(text.slice(at).match(/[{(]/)![0], at);
+    const paren = text[open] === '(';
+    for (let j = open; j < next; j++) {
+      const c = text[j];
+      if (c === '{' || (paren && c === '(' && j === open)) depth++;
+      else if (c === '}' || (paren && c === ')' && depth === 1)) {
+        depth--;
+        if (depth === 0) {
+          end = j + 1;
+          break;
+        }
+      }
+    }
+    return { text: text.slice(at, end > 0 ? end : next), start: at, balanced: end > 0, kind };
+  });
+}
+
+export function* parseBibtexSteps(input: string, path: string): Steps<ParseResult> {
+  // A lone CR ends a line, as everywhere else (a `%` comment must not run to the end of the file); lengths stay.
+  const text = input.includes('\r') ? input.replace(/\r(?!\n)/g, '\n') : input;
+  const lines = new LineIndex(text);
+  const problems: Problem[] = [];
+  const entries = splitEntries(text);
+  let strings: Record<string, string> = {};
+  const definitions = entries.filter((e) => e.kind === 'string' && e.balanced).map((e) => e.text);
+  if (definitions.length) {
+    try {
+      strings = parse(definitions.join('\n'), OPTIONS).strings;
+    } catch {
+      // Each @string is reported with its entry below, if at all.
+    }
+  }
+  const parsed: Array<{ entry: BibEntry; line: number; raw: string }> = [];
+  let n = 0;
+  for (const chunk of entries) {
+    if (++n % 100 === 0) yield;
+    if (chunk.kind === 'string' || chunk.kind === 'comment' || chunk.kind === 'preamble') continue;
+    const line = lines.position(chunk.start).line;
+    if (!chunk.balanced) {
+      const next = lines.position(chunk.start + chunk.text.length).line;
+      problems.push({ path, line, severity: 'error', message: `The entry at line ${line + 1} has a brace that never closes before the next entry (line ${next + 1}); it is skipped, the next one is read.` });
+      continue;
+    }
+    const { text: readable, cut } = cutHugeFields(chunk.text);
+    for (const name of cut) problems.push({ path, line, severity: 'warning', message: `The "${name}" field of the entry at line ${line + 1} is over ${MAX_FIELD / 1024} KB; only its start was read (an export writes it whole).` });
+    let library: BibLibrary;
+    try {
+      library = parse(readable, { ...OPTIONS, strings });
+    } catch (error) {
+      problems.push({ path, line, severity: 'error', message: `BibTeX syntax error in the entry at line ${line + 1}: ${String((error as Error).message ?? error).replace(/\s+/g, ' ').slice(0, 200)}` });
+      continue;
+    }
+    for (const error of library.errors) {
+      problems.push({ path, line, severity: 'error', message: `BibTeX syntax error in the entry at line ${line + 1}: ${error.error.replace(/\s+/g, ' ').slice(0, 200)}` });
+    }
+    for (const entry of library.entries) parsed.push({ entry, line, raw: chunk.text });
+  }
+  const errorLines = new Set(problems.map((p) => p.line));
+  return { papers: toPapers(parsed, path, problems, errorLines), problems };
+}
 
 export function parseBibtex(text: string, path: string): ParseResult {
-  let library: BibLibrary;
-  try {
-    library = parse(text, OPTIONS);
-  } catch (error) {
-    return unreadable(path, error);
+  return runSteps(parseBibtexSteps(text, path));
+}
+
+type BibEntry = BibLibrary['entries'][number];
+
+/** The entry with each field over MAX_FIELD cut to its start (braces kept balanced), and the names of the fields cut. */
+function cutHugeFields(entry: string): { text: string; cut: string[] } {
+  if (entry.length <= MAX_FIELD) return { text: entry, cut: [] };
+  const cut: string[] = [];
+  let text = entry;
+  for (const [name, raw] of rawFields(entry)) {
+    if (raw.length <= MAX_FIELD || !raw.startsWith('{')) continue;
+    // Keep the start, dropping braces and backslashes so that what is left is balanced plain text.
+    const start = raw.slice(1, MAX_FIELD).replace(/[{}\\]/g, ' ');
+    text = text.replace(raw, `{${start}}`);
+    cut.push(name);
   }
-  return toPapers(library, text, path);
+  return { text, cut };
 }
 
-/** The same, through the parser's async mode, which gives the event loop back every 1,000 entries. */
-export async function parseBibtexAsync(text: string, path: string): Promise<ParseResult> {
-  let library: BibLibrary;
-  try {
-    library = await parseAsync(text, OPTIONS);
-  } catch (error) {
-    return unreadable(path, error);
-  }
-  return toPapers(library, text, path);
-}
-
-function unreadable(path: string, error: unknown): ParseResult {
-  return { papers: [], problems: [{ path, line: 0, severity: 'error', message: `Could not read ${path} as BibTeX: ${(error as Error).message}` }] };
-}
-
-function toPapers(library: BibLibrary, text: string, path: string): ParseResult {
-  const problems: Problem[] = [];
+function toPapers(parsed: Array<{ entry: BibEntry; line: number; raw: string }>, path: string, problems: Problem[], errorLines: Set<number>): Paper[] {
   const papers: Paper[] = [];
-  const lines = new LineIndex(text);
-  const lineOf = (input: string | undefined, from = 0): number => {
-    const at = input ? text.indexOf(input.trim().slice(0, 200), from) : -1;
-    return at >= 0 ? lines.position(at).line : 0;
-  };
-  const errorLines = new Set<number>();
-  for (const error of library.errors) {
-    const at = /at line (\d+)/.exec(error.error);
-    const line = error.input ? lineOf(error.input) : at ? Number(at[1]) - 1 : 0;
-    errorLines.add(line);
-    problems.push({ path, line, severity: 'error', message: `BibTeX syntax error in the entry at line ${line + 1}: ${error.error.replace(/\s+/g, ' ').slice(0, 200)}` });
-  }
   // Pandoc keeps the last of several entries with one key: so do we, and say so at the others.
   const lastWithKey = new Map<string, number>();
-  library.entries.forEach((entry, i) => lastWithKey.set(entry.key, i));
-  let searchFrom = 0;
-  const entryLines = library.entries.map((entry) => {
-    const line = entry.input ? lineOf(entry.input, searchFrom) : lineOf(`{${entry.key},`);
-    if (entry.input) searchFrom = Math.max(searchFrom, text.indexOf(entry.input.trim().slice(0, 200), searchFrom));
-    return line;
-  });
-  library.entries.forEach((entry, i) => {
-    const line = entryLines[i]!;
+  parsed.forEach(({ entry }, i) => lastWithKey.set(entry.key, i));
+  parsed.forEach(({ entry, line, raw }, i) => {
     const fields = entry.fields as Record<string, unknown>;
     const title = text1(fields.title);
     const used = lastWithKey.get(entry.key)!;
     if (used !== i) {
-      problems.push({ path, line, severity: 'warning', message: `Duplicate citation key "${entry.key}" at line ${line + 1}: pandoc uses the entry with this key at line ${entryLines[used]! + 1}, so this one is ignored.` });
+      problems.push({ path, line, severity: 'warning', message: `Duplicate citation key "${entry.key}" at line ${line + 1}: pandoc uses the entry with this key at line ${parsed[used]!.line + 1}, so this one is ignored.` });
       return;
     }
     if (!title) {
@@ -108,7 +171,7 @@ function toPapers(library: BibLibrary, text: string, path: string): ParseResult 
         publication: {
           ...publicationOf(entry.type, fields),
           ...(!fields.author && fields.editor ? { editors: true } : {}),
-          ...(entry.input ? { bibtexFields: rawFields(entry.input) } : {}),
+          bibtexFields: rawFields(raw),
         },
         date: dateOf(fields),
         doi,
@@ -118,7 +181,7 @@ function toPapers(library: BibLibrary, text: string, path: string): ParseResult 
       }),
     );
   });
-  return { papers, problems };
+  return papers;
 }
 
 /** A field as one line of text (array fields such as `institution` joined). */

@@ -10,10 +10,15 @@ import { extractLinks } from '../text';
  * several pages were pasted one after another, are skipped.
  */
 
-const AUTHORS_LINE = /^\s*[•·*-]?\s*(\d+)\s+authors?\s*$/i;
-const SEPARATOR_LINE = /^\s*[·•]\s*$/;
-const DATE_LINE = /^\s*([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?:\s+(\d+))?\s*$/;
-const PAGE_DATE_LINE = /^\s*[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*$/;
+// Matched against trimmed lines only: a `^\s*…\s*` pair backtracks quadratically on a line of 256k spaces.
+const AUTHORS = /^[•·*-]?\s*(\d+)\s+authors?$/i;
+const SEPARATOR = /^[·•]$/;
+const DATE = /^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?:\s+(\d+))?$/;
+const PAGE_DATE = /^[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?$/;
+const AUTHORS_LINE = { test: (text: string) => AUTHORS.test(text.trim()), exec: (text: string) => AUTHORS.exec(text.trim()) };
+const SEPARATOR_LINE = { test: (text: string) => SEPARATOR.test(text.trim()) };
+const DATE_LINE = { test: (text: string) => DATE.test(text.trim()), exec: (text: string) => DATE.exec(text.trim()) };
+const PAGE_DATE_LINE = { test: (text: string) => PAGE_DATE.test(text.trim()) };
 const HEADER_LINES = new Set([
   'new',
   'get trending papers in your email inbox!',
@@ -57,7 +62,7 @@ function isMetaLine(text: string): boolean {
 function looksLikeAbstract(text: string): boolean {
   if (isMetaLine(text) || isHeaderLine(text)) return false;
   const words = text.trim().split(/\s+/).length;
-  return text.length >= 200 || (words >= 12 && /[.!?)]\s*$/.test(text.trim()));
+  return text.length >= 200 || (words >= 12 && /[.!?)]$/.test(text.trim()));
 }
 
 function looksLikeTitle(text: string): boolean {
