@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { BUNDLED_DIGEST } from './core/bundled';
@@ -8,6 +8,7 @@ import { KEY_MEMORY_FILE, KeyMemory } from './core/keyMemory';
 import { Library } from './core/library';
 import { Paper, Problem } from './core/model';
 import { NoteBibliographies } from './core/noteBibliography';
+import { decodeText, escapeControls } from './core/text';
 import { withReferencesSection } from './core/writing';
 
 /**
@@ -15,6 +16,9 @@ import { withReferencesSection } from './core/writing';
  * Exit codes: 0 success, 1 a finding (`check`: unknown keys; `references --check`: a note
  * out of date), 2 usage error, unreadable input or a crash.
  */
+
+/** Digests larger than this many MB are refused by name (the extension's paperDigest.maxDigestSizeMB). */
+const DEFAULT_MAX_DIGEST_MB = 256;
 
 const USAGE = `Usage:
   paper-digest papers     [--digest PATH]... [--json]
@@ -24,7 +28,8 @@ const USAGE = `Usage:
   paper-digest check      NOTE... [--digest PATH]... [--json]
   paper-digest references NOTE... [--digest PATH]... [--check]
 
-Every command also takes --workspace DIR (default: the current directory): the
+Every command also takes --max-digest-mb N (default ${DEFAULT_MAX_DIGEST_MB}: a larger digest is
+refused by name) and --workspace DIR (default: the current directory): the
 generated citation keys are remembered in DIR/${KEY_MEMORY_FILE}, so that they
 stay with their papers; commit that file beside your notes.
 Without --digest, the bundled Daily Papers digest is used. \`check\` and \`references\`
@@ -45,12 +50,13 @@ interface Args {
   style: ExportFormat;
   workspace: string;
   check: boolean;
+  maxDigestMb: number;
 }
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') throw new UsageError('');
-  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc', workspace: '.', check: false };
+  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc', workspace: '.', check: false, maxDigestMb: DEFAULT_MAX_DIGEST_MB };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const value = (): string => {
@@ -62,6 +68,11 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--workspace') args.workspace = value();
     else if (arg === '--json') args.json = true;
     else if (arg === '--check') args.check = true;
+    else if (arg === '--max-digest-mb') {
+      const n = Number(value());
+      if (!(n > 0)) throw new UsageError('--max-digest-mb takes a number of megabytes above 0');
+      args.maxDigestMb = n;
+    }
     else if (arg === '--limit') {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new UsageError('--limit takes a whole number of at least 1');
@@ -77,10 +88,14 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-function readText(path: string, what: string): string {
+function readText(path: string, what: string, maxMb = Infinity): string {
   try {
-    return readFileSync(path, 'utf8');
+    const size = statSync(path).size;
+    if (size > maxMb * 1024 * 1024) throw new InputError(`${what} ${path} is ${Math.round(size / 1024 / 1024)} MB, over the ${maxMb} MB limit (--max-digest-mb)`);
+    // UTF-8 or UTF-16, as the file's bytes say.
+    return decodeText(readFileSync(path));
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new InputError(`cannot read ${what} ${path}: ${reason}`);
   }
@@ -90,7 +105,7 @@ function readText(path: string, what: string): string {
 function readKeyMemory(path: string, err: (line: string) => void): KeyMemory {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = decodeText(readFileSync(path));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new KeyMemory();
     throw new InputError(`cannot read the key memory ${path}: ${(error as Error).message}`);
@@ -105,7 +120,7 @@ function loadLibrary(args: Args, err: (line: string) => void): Library {
   const memoryPath = resolve(args.workspace, KEY_MEMORY_FILE);
   const memory = readKeyMemory(memoryPath, err);
   const library = Library.fromDigests(
-    paths.map((path) => ({ path, text: readText(path, 'digest') })),
+    paths.map((path) => ({ path, text: readText(path, 'digest', args.maxDigestMb) })),
     undefined,
     memory,
   );
@@ -147,7 +162,10 @@ function paperLine(p: Paper): string {
   return `${p.key.padEnd(24)} ${(p.date ?? '----------').padEnd(10)}${votes.padEnd(5)}  ${p.title}`;
 }
 
-export async function runCli(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function runCli(argv: string[], write: (line: string) => void, writeError: (line: string) => void): Promise<number> {
+  // Digest text reaches the terminal only with its control characters escaped; --json keeps it exact.
+  const err = (line: string) => writeError(escapeControls(line));
+  let out = (line: string) => write(escapeControls(line));
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -156,6 +174,7 @@ export async function runCli(argv: string[], out: (line: string) => void, err: (
     err(message ? `paper-digest: ${message}\n\n${USAGE}` : USAGE);
     return message ? 2 : 0;
   }
+  if (args.json) out = write;
   try {
     const library = loadLibrary(args, err);
     reportProblems(library.problems, err);
@@ -222,7 +241,7 @@ function noteScopes(library: Library, args: Args, err: (line: string) => void): 
   const bibliographies = new NoteBibliographies(
     {
       read: (path) =>
-        readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        readFile(path).then(decodeText, (error: NodeJS.ErrnoException) => {
           if (error.code === 'ENOENT' || error.code === 'EISDIR') return undefined;
           throw error;
         }),

@@ -94,3 +94,42 @@ export function arxivFromUrl(url: string): string | null {
 export function arxivFromDoi(doi: string | null): string | null {
   return doi ? (/^10\.48550\/arxiv\.(\d{4}\.\d{4,5})/i.exec(doi)?.[1] ?? null) : null;
 }
+
+/**
+ * The encoding of a file's bytes: a byte-order mark says it (UTF-8, UTF-16 LE or BE);
+ * without one, text in UTF-16 shows as a zero byte beside every ASCII character.
+ */
+export function detectEncoding(bytes: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+  const n = Math.min(bytes.length, 4096) & ~1;
+  if (n < 4) return 'utf-8';
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZeros++;
+    if (bytes[i + 1] === 0) oddZeros++;
+  }
+  const pairs = n / 2;
+  if (oddZeros > pairs * 0.4 && evenZeros < pairs * 0.05) return 'utf-16le';
+  if (evenZeros > pairs * 0.4 && oddZeros < pairs * 0.05) return 'utf-16be';
+  return 'utf-8';
+}
+
+/** A file's bytes as text, in whichever of UTF-8 and UTF-16 they are (without the byte-order mark). */
+export function decodeText(bytes: Uint8Array): string {
+  return new TextDecoder(detectEncoding(bytes)).decode(bytes);
+}
+
+/**
+ * Control characters shown as escapes (`\x1b`, `\u009b`), so that a title from a digest
+ * cannot clear a terminal, retitle its window or plant a link in it. Line breaks and
+ * tabs stay.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LibrarySnapshot } from '../core/library';
-import { decodeSnapshot, encodeSnapshot } from '../core/snapshotCodec';
+import { SnapshotError, decodeSnapshot, encodeSnapshot } from '../core/snapshotCodec';
 import { Pacer } from '../core/steps';
 
 /**
@@ -24,7 +24,8 @@ export class IndexStore {
     return vscode.Uri.joinPath(this.folder, `index-${key.slice(0, 32)}.bin`);
   }
 
-  async load(key: string, pacer: Pacer): Promise<LibrarySnapshot | undefined> {
+  /** The saved index for this key; undefined (build afresh) where there is none, or it is of another format or damaged — said through `discarded`. */
+  async load(key: string, pacer: Pacer, discarded: (reason: string) => void = () => undefined): Promise<LibrarySnapshot | undefined> {
     let bytes: Uint8Array;
     try {
       bytes = await vscode.workspace.fs.readFile(this.uri(key));
@@ -32,9 +33,13 @@ export class IndexStore {
       return undefined; // no saved index yet: build afresh
     }
     try {
-      return await pacer.run(decodeSnapshot(bytes));
-    } catch {
-      return undefined; // an unreadable one (an older format, a cut file): build afresh
+      const snapshot = await pacer.run(decodeSnapshot(bytes));
+      if (!snapshot) discarded('it was written by another version');
+      return snapshot;
+    } catch (error) {
+      discarded(error instanceof SnapshotError ? error.message : `it cannot be read (${String(error)})`);
+      await vscode.workspace.fs.delete(this.uri(key)).then(undefined, () => undefined);
+      return undefined;
     }
   }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { decodeText } from '../core/text';
 import { KEY_MEMORY_FILE, KeyMemory } from '../core/keyMemory';
 import { Problem } from '../core/model';
 import { pathOf } from './convert';
@@ -34,7 +35,7 @@ export class KeyMemoryFile implements vscode.Disposable {
   private async readText(): Promise<string | undefined> {
     if (!this.uri) return undefined;
     try {
-      return new TextDecoder().decode(await vscode.workspace.fs.readFile(this.uri));
+      return decodeText(await vscode.workspace.fs.readFile(this.uri));
     } catch {
       return undefined;
     }

@@ -3,6 +3,7 @@ import { parseDigestAsync } from '../core/digest';
 import { Library, LibraryBuilder } from '../core/library';
 import { ParseResult } from '../core/model';
 import { Pacer } from '../core/steps';
+import { detectEncoding } from '../core/text';
 import { pathOf } from './convert';
 import { DigestFiles } from './digestFiles';
 import { IndexStore, sha256 } from './indexStore';
@@ -89,7 +90,7 @@ export class LibraryService implements vscode.Disposable {
     uris.forEach((uri, i) => this.remember(uri, texts[i]!.hash));
     const memory = await this.readKeys();
     const key = this.store ? await this.store.key(this.fileHashes) : undefined;
-    const saved = key ? await this.store!.load(key, this.pacer) : undefined;
+    const saved = key ? await this.store!.load(key, this.pacer, (reason) => this.log.warn(`The saved index was discarded and the library is rebuilt: ${reason}.`)) : undefined;
     if (saved) {
       this.builder = await LibraryBuilder.restore(saved, undefined, memory.memory);
       this.builder.setMemory(memory.memory, memory.problems);
@@ -204,6 +205,12 @@ export class LibraryService implements vscode.Disposable {
   private async read(uri: vscode.Uri): Promise<{ text: string; hash: string; result?: ParseResult }> {
     const path = pathOf(uri);
     try {
+      const limitMb = maxDigestMegabytes();
+      const { size } = await vscode.workspace.fs.stat(uri);
+      if (size > limitMb * 1024 * 1024) {
+        const message = `${path} is ${Math.round(size / 1024 / 1024)} MB, over the ${limitMb} MB limit (paperDigest.maxDigestSizeMB); it is not read.`;
+        return { text: '', hash: `too-large:${size}`, result: { papers: [], problems: [{ path, line: 0, severity: 'error', message }] } };
+      }
       const bytes = await vscode.workspace.fs.readFile(uri);
       // Hash the bytes (off the main thread), then decode a few megabytes at a time.
       const hash = await sha256(bytes);
@@ -249,9 +256,15 @@ export class LibraryService implements vscode.Disposable {
   }
 }
 
-/** UTF-8 to text without holding the event loop for a large digest. */
+/** The largest digest read, in MB (a setting; a 500 MB file would take the editor's memory). */
+function maxDigestMegabytes(): number {
+  const value = vscode.workspace.getConfiguration('paperDigest').get<unknown>('maxDigestSizeMB', 256);
+  return typeof value === 'number' && value > 0 ? value : 256;
+}
+
+/** Bytes (UTF-8 or UTF-16) to text without holding the event loop for a large digest. */
 async function decodeInSlices(bytes: Uint8Array, pacer: Pacer): Promise<string> {
-  const decoder = new TextDecoder();
+  const decoder = new TextDecoder(detectEncoding(bytes));
   const parts: string[] = [];
   const chunk = 4 << 20;
   for (let at = 0; at < bytes.byteLength; at += chunk) {

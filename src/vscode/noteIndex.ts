@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { decodeText } from '../core/text';
 import { Paper } from '../core/model';
 import { Pacer } from '../core/steps';
 import { toVsRange } from './convert';
@@ -74,7 +75,7 @@ export class NoteIndex implements vscode.Disposable {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     let text: string;
     try {
-      text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      text = open ? open.getText() : decodeText(await vscode.workspace.fs.readFile(uri));
     } catch {
       // A note that cannot be read leaves no trace.
       this.byNote.delete(uri.toString());

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { decodeText } from '../core/text';
 import { CitationScope } from '../core/citationScope';
 import { Paper, Problem } from '../core/model';
 import { NO_BIBLIOGRAPHY, NoteBibliographies, NoteBibliography, ProjectFiles } from '../core/noteBibliography';
@@ -62,7 +63,7 @@ export class NoteScopes implements vscode.Disposable {
       const files: ProjectFiles = {
         read: async (path) => {
           try {
-            return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri.with({ path })));
+            return decodeText(await vscode.workspace.fs.readFile(uri.with({ path })));
           } catch {
             return undefined;
           }

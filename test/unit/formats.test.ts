@@ -48,14 +48,18 @@ describe('Hugging Face API JSON', () => {
     const { papers, problems } = parse('digests/broken-daily-papers.json');
     assert.equal(papers.length, 3);
     assert.deepEqual(problems.map((p) => [p.line, p.severity]), [[3, 'warning'], [4, 'error']]);
-    assert.match(problems[0]!.message, /line 4 has no title/);
-    assert.match(problems[1]!.message, /line 5 is not valid JSON/);
+    assert.match(problems[0]!.message, /^Entry 3 \(line 4\) has no title/);
+    assert.match(problems[1]!.message, /^Entry 4 \(line 5\) is not valid JSON/);
   });
 
-  it('reports a file that is not JSON at all by name', () => {
-    const { papers, problems } = parseDigest('[{"paper": ', 'cut.json');
-    assert.equal(papers.length, 0);
-    assert.match(problems[0]!.message, /cut\.json is not valid JSON/);
+  it('reports a file that is not JSON at all by name, and an entry a cut file ends inside of', () => {
+    const broken = parseDigest('{"paper": oops', 'bad.json');
+    assert.equal(broken.papers.length, 0);
+    assert.match(broken.problems[0]!.message, /bad\.json is not valid JSON/);
+    const { papers, problems } = parseDigest('[{"paper": {"id": "2401.00001", "title": "Kept", "summary": "x"}},\n {"paper": {"id": "2401.0', 'cut.json');
+    assert.deepEqual(papers.map((p) => p.title), ['Kept']);
+    assert.deepEqual(problems.map((p) => [p.path, p.line]), [['cut.json', 1]]);
+    assert.match(problems[0]!.message, /^Entry 2 \(line 2\) is cut off: the file ends inside it/);
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseDigest } from '../../src/core/digest';
 import { LibraryBuilder, LibrarySnapshot } from '../../src/core/library';
-import { decodeSnapshot, encodeSnapshot } from '../../src/core/snapshotCodec';
+import { SnapshotError, decodeSnapshot, encodeSnapshot } from '../../src/core/snapshotCodec';
 import { runSteps } from '../../src/core/steps';
 import { SEED_PATH, readFixture, readSeed } from './fixtures';
 
@@ -77,5 +77,35 @@ describe('LibraryBuilder', () => {
     assert.equal(counts.removed, 25);
     assert.deepEqual(library.search('SageAttention'), []);
     assert.equal(library.search('lottery')[0]?.paper.key, 'lotteryticket2018');
+  });
+});
+
+describe('a saved index that proves itself', () => {
+  it('refuses every single flipped bit and every cut, instead of decoding a different library', () => {
+    const builder = seededBuilder();
+    builder.build();
+    const bytes = runSteps(encodeSnapshot(builder.toSnapshot()));
+    // Positive control: the untouched bytes decode.
+    assert.equal(runSteps(decodeSnapshot(bytes))?.papers.length, 72);
+    let seed = 12345;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let n = 0; n < 400; n++) {
+      const flipped = bytes.slice();
+      const at = Math.floor(random() * bytes.length);
+      flipped[at]! ^= 1 << Math.floor(random() * 8);
+      let decoded: LibrarySnapshot | undefined;
+      try {
+        decoded = runSteps(decodeSnapshot(flipped));
+      } catch (error) {
+        assert.ok(error instanceof SnapshotError, `byte ${at}: ${String(error)}`);
+        continue;
+      }
+      // Only a flip in the format's magic word may say "another format" (undefined): never a library.
+      assert.equal(decoded, undefined, `byte ${at} decoded into a library`);
+      assert.ok(at < 4, `byte ${at}`);
+    }
+    for (const length of [bytes.length - 1, bytes.length - 4, Math.floor(bytes.length / 2), 13]) {
+      assert.throws(() => runSteps(decodeSnapshot(bytes.subarray(0, length))), SnapshotError);
+    }
   });
 });

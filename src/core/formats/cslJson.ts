@@ -3,7 +3,7 @@ import { ParseResult, Paper, PersonName, Problem, Publication, newPaper } from '
 import { displayName } from '../personNames';
 import { arxivFromDoi, extractLinks } from '../text';
 import { Steps } from '../steps';
-import { JsonElement, readJsonElements } from './json';
+import { JsonElement, elementName, readJsonElements } from './json';
 
 /** CSL-JSON (what Zotero, Better BibTeX and pandoc exchange): an array of items. */
 
@@ -43,7 +43,7 @@ export function cslPapers(elements: readonly JsonElement[], path: string, proble
   for (let i = 0; i < elements.length; i++) {
     const { value, line } = elements[i]!;
     if (!value || typeof value !== 'object') {
-      problems.push({ path, line, severity: 'warning', message: `Entry at line ${line + 1} is not a CSL item; skipped.` });
+      problems.push({ path, line, severity: 'warning', message: `${elementName(i, line)} is not a CSL item; skipped.` });
       continue;
     }
     const item = value as Record<string, unknown>;
@@ -55,7 +55,7 @@ export function cslPapers(elements: readonly JsonElement[], path: string, proble
     }
     const title = typeof item.title === 'string' ? oneLine(item.title) : '';
     if (!title) {
-      problems.push({ path, line, severity: 'warning', message: `Item at line ${line + 1} has no title; skipped.` });
+      problems.push({ path, line, severity: 'warning', message: `${elementName(i, line)} has no title; skipped.` });
       continue;
     }
     const creators = (Array.isArray(item.author) ? item.author : Array.isArray(item.editor) ? item.editor : [])

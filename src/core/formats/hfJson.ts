@@ -1,7 +1,7 @@
 import { ParseResult, Paper, Problem, newPaper } from '../model';
 import { extractLinks } from '../text';
 import { Steps } from '../steps';
-import { readJsonElements } from './json';
+import { elementName, readJsonElements } from './json';
 
 /**
  * Hugging Face API JSON: an array of `daily_papers` objects (`{paper: {...}, ...}`),
@@ -39,24 +39,24 @@ export function* parseHfJsonSteps(text: string, path: string): Steps<ParseResult
   const problems: Problem[] = [];
   const papers: Paper[] = [];
   const elements = (yield* readJsonElements(text, path, problems));
-  for (const { value, line } of elements) {
-    const paper = toPaper(value, path, line, problems);
+  for (const [index, { value, line }] of elements.entries()) {
+    const paper = toPaper(value, path, line, index, problems);
     if (paper) papers.push(paper);
     if (papers.length % 200 === 0) yield;
   }
   return { papers, problems };
 }
 
-function toPaper(value: unknown, path: string, line: number, problems: Problem[]): Paper | null {
+function toPaper(value: unknown, path: string, line: number, index: number, problems: Problem[]): Paper | null {
   if (!value || typeof value !== 'object') {
-    problems.push({ path, line, severity: 'warning', message: `Entry at line ${line + 1} is not a paper object; skipped.` });
+    problems.push({ path, line, severity: 'warning', message: `${elementName(index, line)} is not a paper object; skipped.` });
     return null;
   }
   const outer = value as Record<string, unknown>;
   const p = (outer.paper && typeof outer.paper === 'object' ? outer.paper : outer) as HfPaper;
   const title = typeof p.title === 'string' ? oneLine(p.title) : typeof outer.title === 'string' ? oneLine(outer.title) : '';
   if (!title) {
-    problems.push({ path, line, severity: 'warning', message: `Paper at line ${line + 1} has no title; skipped.` });
+    problems.push({ path, line, severity: 'warning', message: `${elementName(index, line)} has no title; skipped.` });
     return null;
   }
   const abstract = typeof p.summary === 'string' ? oneLine(p.summary) : typeof outer.summary === 'string' ? oneLine(outer.summary) : '';

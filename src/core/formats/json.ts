@@ -8,6 +8,11 @@ export interface JsonElement {
   line: number;
 }
 
+/** How a problem names an element: its number too, since a minified file has everything on line 1. */
+export function elementName(index: number, line: number): string {
+  return `Entry ${index + 1} (line ${line + 1})`;
+}
+
 /**
  * Reads a JSON array element by element, so that one broken element costs only
  * itself: each element is found by bracket depth (outside strings) and parsed alone.
@@ -20,7 +25,7 @@ const WHOLE_PARSE_LIMIT = 2_000_000;
 export function* readJsonElements(text: string, path: string, problems: Problem[]): Steps<JsonElement[]> {
   if (text.length > WHOLE_PARSE_LIMIT && text.trimStart().startsWith('[')) {
     const elements: JsonElement[] = [];
-    const spans = yield* elementSpanSteps(text);
+    const { spans, unfinished } = yield* elementSpanSteps(text);
     // Lines counted as we go: the spans come in order.
     let line = 0;
     let nextNewline = text.indexOf('\n');
@@ -36,6 +41,7 @@ export function* readJsonElements(text: string, path: string, problems: Problem[
       }
       if (elements.length % 200 === 0) yield;
     }
+    if (unfinished !== undefined) cutOff(text, unfinished, spans.length, problems, path);
     return elements;
   }
   const lines = new LineIndex(text);
@@ -45,22 +51,29 @@ export function* readJsonElements(text: string, path: string, problems: Problem[
     const starts = elementStarts(text);
     return whole.map((value, i) => ({ value, line: lines.position(starts[i] ?? 0).line }));
   } catch (error) {
-    const spans = elementSpans(text);
-    if (spans.length === 0) {
+    const { spans, unfinished } = runSteps(elementSpanSteps(text));
+    if (spans.length === 0 && unfinished === undefined) {
       problems.push({ path, line: errorLine(error, lines), severity: 'error', message: `${path} is not valid JSON: ${(error as Error).message}` });
       return [];
     }
     const elements: JsonElement[] = [];
-    for (const [start, end] of spans) {
+    spans.forEach(([start, end], index) => {
       const line = lines.position(start).line;
       try {
         elements.push({ value: JSON.parse(text.slice(start, end)), line });
       } catch (inner) {
-        problems.push({ path, line, severity: 'error', message: `Entry at line ${line + 1} is not valid JSON (${(inner as Error).message}); skipped.` });
+        problems.push({ path, line, severity: 'error', message: `${elementName(index, line)} is not valid JSON (${(inner as Error).message}); skipped.` });
       }
-    }
+    });
+    if (unfinished !== undefined) cutOff(text, unfinished, spans.length, problems, path);
     return elements;
   }
+}
+
+/** The file ends inside an element (a download or a copy cut short): say so at its line. */
+function cutOff(text: string, start: number, index: number, problems: Problem[], path: string): void {
+  const line = new LineIndex(text.slice(0, start + 1)).position(start).line;
+  problems.push({ path, line, severity: 'error', message: `${elementName(index, line)} is cut off: the file ends inside it; skipped.` });
 }
 
 function errorLine(error: unknown, lines: LineIndex): number {
@@ -93,17 +106,20 @@ export function firstJsonElement(text: string): unknown {
 }
 
 function elementSpans(text: string, limit = Infinity): Array<[number, number]> {
-  return runSteps(elementSpanSteps(text, limit));
+  return runSteps(elementSpanSteps(text, limit)).spans;
 }
 
-/** [start, end) of each top-level array element; tolerant of a broken element in the middle. */
-function* elementSpanSteps(text: string, limit = Infinity): Steps<Array<[number, number]>> {
+/**
+ * [start, end) of each top-level array element, tolerant of a broken element in the
+ * middle; and where an element starts that the text ends inside of, if one does.
+ */
+function* elementSpanSteps(text: string, limit = Infinity): Steps<{ spans: Array<[number, number]>; unfinished: number | undefined }> {
   const scanner = new ElementScanner(text, limit);
   while (!scanner.done) {
     scanner.scan(1 << 20);
     yield;
   }
-  return scanner.spans;
+  return { spans: scanner.spans, unfinished: scanner.unfinished };
 }
 
 const QUOTE = 34;
@@ -172,6 +188,11 @@ class ElementScanner {
       if (backslashes % 2 === 0) return q + 1;
     }
     return this.text.length;
+  }
+
+  /** Where an element starts that the text ends inside of (a cut file), if one does. */
+  get unfinished(): number | undefined {
+    return this.depth > 0 && this.start >= 0 && this.spans.length < this.limit ? this.start : undefined;
   }
 
   private push(start: number, end: number): void {
