@@ -18,6 +18,8 @@ import { SearchIndex, tokenize } from '../src/core/searchIndex';
 import { decodeSnapshot, encodeSnapshot } from '../src/core/snapshotCodec';
 import { Pacer, runSteps } from '../src/core/steps';
 import { TextModel, generatePapers, toDailyPapersPage, toHfJson } from './generate';
+import { hostileCases } from './hostile';
+import { Library } from '../src/core/library';
 
 const ROOT = join(__dirname, '..', '..');
 const DATA = join(ROOT, 'bench', 'data');
@@ -200,6 +202,34 @@ async function measure(model: TextModel, size: number) {
   };
 }
 
+/**
+ * Every hostile input of the adversarial tests at 5 MB, beside reading a normal 5 MB
+ * digest (a generated Daily Papers page) in the same run: the slowest case is the one
+ * to watch.
+ */
+function hostile(model: TextModel) {
+  const SIZE = 5_000_000;
+  const seed = readFileSync(join(ROOT, 'media', 'digests', 'daily-papers-parameter-count.txt'), 'utf8');
+  const library = Library.fromDigests([{ path: 'seed', text: seed }]);
+  let page = '';
+  for (let n = 1000; page.length < SIZE; n *= 2) page = toDailyPapersPage(generatePapers(model, n, 7));
+  page = page.slice(0, page.lastIndexOf('\n\n', SIZE));
+  const [normal, normalMs] = time(() => parseDigest(page, 'normal.txt'));
+  const cases: Record<string, number> = {};
+  for (const [name, make] of Object.entries(hostileCases(library))) {
+    process.stderr.write(`hostile input at 5 MB: ${name}…\n`);
+    const work = make(SIZE);
+    cases[name] = time(work)[1];
+  }
+  const [slowest, slowestMs] = Object.entries(cases).sort((a, b) => b[1] - a[1])[0]!;
+  return {
+    sizeMb: SIZE / 1e6,
+    normalDigest: { mb: round(page.length / 1e6), papers: normal.papers.length, parseMs: normalMs },
+    slowest: { name: slowest, ms: slowestMs, vsNormalDigest: round(slowestMs / normalMs, 1) },
+    casesMs: cases,
+  };
+}
+
 async function main() {
   const cpu = cpus();
   const report: Record<string, unknown> = {
@@ -213,6 +243,8 @@ async function main() {
     process.stderr.write(`measuring ${size} papers…\n`);
     (report.sizes as Record<string, unknown>)[size] = await measure(model, size);
   }
+  process.stderr.write('measuring hostile input at 5 MB…\n');
+  report.hostileInputAt5Mb = hostile(model);
   writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

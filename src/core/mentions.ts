@@ -4,7 +4,7 @@ import { Steps, runSteps } from './steps';
 /**
  * Finds papers named in prose: short names and aliases case-sensitively on word
  * boundaries, full titles case-insensitively. Built once per library; each call
- * is linear in the text's words (names are looked up by their first word).
+ * is linear in the text's words times the longest name's (a trie over words).
  */
 
 export type MentionKind = 'name' | 'title';
@@ -38,8 +38,17 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** A trie over lowercased words: each position of a note is matched in time bounded by the longest name. */
+interface TrieNode {
+  next: Map<string, TrieNode>;
+  /** Names whose words, lowercased, end here (several: case variants, or papers sharing a name). */
+  names: NameEntry[];
+}
+
+const newNode = (): TrieNode => ({ next: new Map(), names: [] });
+
 export class MentionMatcher {
-  private readonly byFirstWord = new Map<string, NameEntry[]>();
+  private readonly root = newNode();
 
   constructor(papers: readonly Paper[]) {
     runSteps(this.addSteps(papers));
@@ -64,42 +73,46 @@ export class MentionMatcher {
       // Short titles read like ordinary phrases; only long ones match regardless of case.
       if (titleTokens.length >= 3) this.add(paper.title, false, paper.key, 'title');
     }
-    for (const entries of this.byFirstWord.values()) entries.sort((a, b) => b.tokens.length - a.tokens.length);
   }
 
   private add(name: string, caseSensitive: boolean, key: string, kind: MentionKind): void {
     const tokens = tokenize(name).map((t) => (caseSensitive ? t.text : t.text.toLowerCase()));
     if (!tokens[0]) return;
-    // Names of several words are filed under their first two: thousands of titles start "A …" or "On the …".
-    const bucket = bucketOf(tokens[0], tokens[1]);
-    const entries = this.byFirstWord.get(bucket) ?? [];
-    entries.push({ tokens, caseSensitive, key, kind });
-    this.byFirstWord.set(bucket, entries);
+    let node = this.root;
+    for (const token of tokens) {
+      const lower = token.toLowerCase();
+      let child = node.next.get(lower);
+      if (!child) node.next.set(lower, (child = newNode()));
+      node = child;
+    }
+    node.names.push({ tokens, caseSensitive, key, kind });
   }
 
-  /** Mentions in `text`, with offsets relative to it, left to right, never overlapping. */
+  /** Mentions in `text`, with offsets relative to it, left to right, never overlapping; the longest name wins. */
   find(text: string): MentionMatch[] {
     const tokens = tokenize(text);
+    const lower = tokens.map((t) => t.text.toLowerCase());
     const found: MentionMatch[] = [];
     for (let i = 0; i < tokens.length; ) {
-      // The longest name wins: those of two or more words first, then one-word names.
-      const two = tokens[i + 1] ? this.byFirstWord.get(bucketOf(tokens[i]!.text, tokens[i + 1]!.text)) : undefined;
-      const entry = two?.find((e) => matchesAt(tokens, i, e)) ?? this.byFirstWord.get(bucketOf(tokens[i]!.text))?.find((e) => matchesAt(tokens, i, e));
-      if (!entry) {
+      let node: TrieNode | undefined = this.root;
+      let best: { entry: NameEntry; length: number } | undefined;
+      for (let j = i; j < tokens.length; j++) {
+        node = node.next.get(lower[j]!);
+        if (!node) break;
+        const entry = node.names.find((e) => matchesAt(tokens, i, e));
+        if (entry) best = { entry, length: j - i + 1 };
+      }
+      if (!best) {
         i++;
         continue;
       }
       const start = tokens[i]!.start;
-      const end = tokens[i + entry.tokens.length - 1]!.end;
-      found.push({ start, end, key: entry.key, text: text.slice(start, end), kind: entry.kind });
-      i += entry.tokens.length;
+      const end = tokens[i + best.length - 1]!.end;
+      found.push({ start, end, key: best.entry.key, text: text.slice(start, end), kind: best.entry.kind });
+      i += best.length;
     }
     return found;
   }
-}
-
-function bucketOf(first: string, second?: string): string {
-  return second === undefined ? first.toLowerCase() : `${first.toLowerCase()} ${second.toLowerCase()}`;
 }
 
 function matchesAt(tokens: Token[], i: number, entry: NameEntry): boolean {
