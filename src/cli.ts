@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { BUNDLED_DIGEST } from './core/bundled';
@@ -124,7 +124,8 @@ function loadLibrary(args: Args, err: (line: string) => void): Library {
     undefined,
     memory,
   );
-  if (memory.changed) {
+  // As in the editor: a key file is created for a workspace with digests of its own, and kept wherever it exists.
+  if (memory.changed && (args.digests.length > 0 || existsSync(memoryPath))) {
     try {
       mkdirSync(dirname(memoryPath), { recursive: true });
       writeFileSync(memoryPath, memory.serialize());

@@ -127,7 +127,7 @@ describe('nothing lost without a word', () => {
   });
 
   it('exits 2, not 1, when it breaks, naming what broke', () => {
-    const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', ROOT], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', ROOT], { encoding: 'utf8', cwd: mkdtempSync(join(tmpdir(), 'pd-crash-')) });
     assert.equal(result.status, 2);
     assert.match(result.stderr, /paper-digest: cannot read note/);
   });
