@@ -34,13 +34,20 @@ const parser = unified().use(remarkParse);
 const parserWithoutLinks = unified().use(remarkParse);
 parserWithoutLinks.data('micromarkExtensions', [{ disable: { null: ['labelStartLink', 'labelStartImage', 'labelEnd'] } }]);
 
-const FRONT_MATTER = /^---\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+const FRONT_MATTER = /^(\uFEFF?)---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+
+/** A note's YAML front matter (`---` … `---` at the very start): its text, and where the block ends. */
+export function frontMatter(text: string): { yaml: string; end: number } | undefined {
+  // No front matter is longer than a megabyte; a note that never closes one is not read to its end for it.
+  const match = FRONT_MATTER.exec(text.slice(0, 1_000_000));
+  return match ? { yaml: match[2]!, end: match[0].length } : undefined;
+}
 /** A container prefix (blockquote markers, list markers, indentation) of more than MAX_CONTAINER_PREFIX characters. */
 const DEEP_PREFIX = new RegExp(String.raw`^(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])){${MAX_CONTAINER_PREFIX + 1},}`, 'gm');
 
 export function parseNote(markdown: string): ParsedNote | undefined {
   const bom = markdown.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const frontMatterEnd = bom + (FRONT_MATTER.exec(markdown.slice(bom, bom + 1_000_000))?.[0].length ?? 0);
+  const frontMatterEnd = frontMatter(markdown)?.end ?? 0;
   const blocks: ParsedBlock[] = [];
   try {
     let start = bom;

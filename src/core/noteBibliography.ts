@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { parseDigest } from './digest';
 import { cslPapers } from './formats/cslJson';
+import { frontMatter } from './markdownParse';
 import { Paper, Problem } from './model';
 
 /**
@@ -27,12 +28,10 @@ export interface FrontMatter {
   problems: Problem[];
 }
 
-const FRONT_MATTER = /^(?:\uFEFF)?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
-
 /** A note's front matter (`---` … `---` at the very start), parsed. A YAML error is a problem at its line. */
 export function readFrontMatter(text: string, path: string): FrontMatter {
-  const match = FRONT_MATTER.exec(text);
-  return match ? parseYaml(match[1]!, path, 1) : parseYaml('', path, 0);
+  const found = frontMatter(text);
+  return found ? parseYaml(found.yaml, path, 1) : parseYaml('', path, 0);
 }
 
 /** A YAML file (or front matter starting at `firstLine`), parsed without ever throwing. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { decodeText } from '../core/text';
 import { CitationScope } from '../core/citationScope';
+import { frontMatter } from '../core/markdownParse';
 import { Paper, Problem } from '../core/model';
 import { NO_BIBLIOGRAPHY, NoteBibliographies, NoteBibliography, ProjectFiles } from '../core/noteBibliography';
 import { NoteScan } from '../core/noteScanner';
@@ -87,11 +88,11 @@ export class NoteScopes implements vscode.Disposable {
   /** The note's bibliography, resolved again only when its front matter changed or a project file did. */
   private bibliography(uri: vscode.Uri, text: string): Promise<NoteBibliography> {
     const key = uri.toString();
-    const frontMatter = /^(?:\uFEFF)?---[ \t]*\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(text)?.[0] ?? '';
+    const yaml = frontMatter(text)?.yaml ?? '';
     const known = this.bibliographies.get(key);
-    if (known && known.frontMatter === frontMatter) return known.pending;
+    if (known && known.frontMatter === yaml) return known.pending;
     const entry: { frontMatter: string; pending: Promise<NoteBibliography>; resolved?: NoteBibliography } = {
-      frontMatter,
+      frontMatter: yaml,
       pending: this.resolver(uri)
         .resolve(uri.path, text)
         .catch((error: unknown) => {

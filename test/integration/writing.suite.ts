@@ -60,10 +60,13 @@ describe('Writing with citations', function () {
   });
 
   it('writes a References section, and running it again changes nothing', async () => {
-    const editor = await openNote('# Notes\n\nPruning [@ldpruner2024; @efficientqat2024].\n');
+    const note = '# Notes\r\n\r\nPruning [@ldpruner2024; @efficientqat2024].\r\n\r\n## References\r\n\r\nMy own words.';
+    const editor = await openNote(note);
     await vscode.commands.executeCommand('paperDigest.updateReferences');
     const once = editor.document.getText();
-    assert.match(once, /\n## References\n\n1\. 4 authors\. LD-Pruner: .*\n2\. 8 authors\. EfficientQAT: .*\n$/);
+    // Only the marked block is new: the heading and the words a person wrote stay, line endings too.
+    assert.match(once, /\r\n## References\r\n\r\n<!-- paper-digest:references .*-->\r\n1\. 4 authors\. LD-Pruner: .*\r\n2\. 8 authors\. EfficientQAT: .*\r\n<!-- \/paper-digest:references -->\r\n\r\nMy own words\.$/);
+    assert.equal(once.replace(/\r\n\r\n<!-- paper-digest:references[\s\S]*\/paper-digest:references -->/, ''), note);
     await vscode.commands.executeCommand('paperDigest.updateReferences');
     assert.equal(editor.document.getText(), once);
   });
