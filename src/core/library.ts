@@ -107,18 +107,43 @@ export class Library {
 
   /** Papers by technique id, in library order (one pass, kept). */
   papersByTechnique(): ReadonlyMap<string, readonly Paper[]> {
-    if (!this.byTechnique) {
-      const byTechnique = new Map<string, Paper[]>();
-      for (const paper of this.papers) {
-        for (const id of paper.techniques) {
-          const list = byTechnique.get(id);
-          if (list) list.push(paper);
-          else byTechnique.set(id, [paper]);
-        }
-      }
-      this.byTechnique = byTechnique;
-    }
+    this.byTechnique ??= new Map(groupBy(this.papers, (p) => p.techniques));
     return this.byTechnique;
+  }
+
+  /**
+   * Every paper in a two-level grouping, for the tree: by technique (papers with none
+   * under "Other", by year), by digest file (then year), or by year (then technique).
+   * Papers newest first, or in library order with `sorted: false`.
+   */
+  paperTree(grouping: PaperGrouping, { sorted = true }: { sorted?: boolean } = {}): CategoryGroup[] {
+    const order = (papers: Paper[]) => (sorted ? papers.sort(newestFirst) : papers);
+    const yearOf = (p: Paper) => p.date?.slice(0, 4) ?? '';
+    const byYear = (papers: readonly Paper[], prefix: string, category: string): TechniqueGroup[] =>
+      groupBy(papers, (p) => [yearOf(p)])
+        .sort((a, b) => (a[0] === '' ? 1 : b[0] === '' ? -1 : a[0] < b[0] ? 1 : -1))
+        .map(([year, papers]) => ({ id: `${prefix}:${year}`, label: year || 'No date', category, papers: order(papers) }));
+    if (grouping === 'technique') {
+      const untagged = this.papers.filter((p) => p.techniques.length === 0);
+      const other = untagged.length ? [{ id: OTHER, label: 'Other (no technique)', techniques: byYear(untagged, OTHER, OTHER) }] : [];
+      return [...this.techniqueTree({ sorted }), ...other];
+    }
+    if (grouping === 'digest') {
+      return groupBy(this.papers, (p) => [...new Set(p.sources.map((s) => s.path))]).map(([path, papers]) => {
+        const id = `digest:${path}`;
+        return { id, label: path.split(/[\\/]/).pop() || path, techniques: byYear(papers, id, id) };
+      });
+    }
+    const labels = new Map(this.taxonomy.techniques.map((t, i) => [t.id, { label: t.label, rank: i }]));
+    return groupBy(this.papers, (p) => [yearOf(p)])
+      .sort((a, b) => (a[0] === '' ? 1 : b[0] === '' ? -1 : a[0] < b[0] ? 1 : -1))
+      .map(([year, papers]) => {
+        const id = `year:${year}`;
+        const techniques = groupBy(papers, (p) => (p.techniques.length ? p.techniques : [OTHER]))
+          .sort((a, b) => (labels.get(a[0])?.rank ?? Infinity) - (labels.get(b[0])?.rank ?? Infinity))
+          .map(([technique, members]) => ({ id: `${id}:${technique}`, label: labels.get(technique)?.label ?? 'Other', category: id, papers: order(members) }));
+        return { id, label: year || 'No date', techniques };
+      });
   }
 
   /**
@@ -141,6 +166,23 @@ export class Library {
       }))
       .filter((c) => c.techniques.length > 0);
   }
+}
+
+export type PaperGrouping = 'technique' | 'digest' | 'year';
+export const PAPER_GROUPINGS: readonly PaperGrouping[] = ['technique', 'digest', 'year'];
+const OTHER = 'other';
+
+/** Items grouped by keys (an item under each of its keys), groups in order of first appearance. */
+function groupBy<T>(items: readonly T[], keys: (item: T) => string[]): Array<[string, T[]]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    for (const key of keys(item)) {
+      const list = groups.get(key);
+      if (list) list.push(item);
+      else groups.set(key, [item]);
+    }
+  }
+  return [...groups];
 }
 
 function techniqueLabeller(taxonomy: Taxonomy): (id: string) => string {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CITATION_STYLES, CitationStyle, formatBibtex, formatPapers } from '../core/citationFormat';
 import { citationEdits } from '../core/citationInsert';
+import { PAPER_GROUPINGS, PaperGrouping } from '../core/library';
 import { Paper } from '../core/model';
 import { paperMeta } from '../core/paperCard';
 import { citedKeys, referencesEdit, similarPapers } from '../core/writing';
@@ -50,6 +51,7 @@ export class PaperCommands {
       r('paperDigest.openPaper', (arg: PaperArg) => this.withPaper(arg, (p) => this.panel.show(p))),
       r('paperDigest.showInTree', (arg: PaperArg) => this.withPaper(arg, (p) => this.showInTree(p))),
       r('paperDigest.sortPapers', () => this.chooseSort()),
+      r('paperDigest.groupPapers', (grouping?: PaperGrouping) => this.chooseGrouping(grouping)),
       r('paperDigest.addDigest', () => addDigest()),
       r('paperDigest.replaceCitationKey', (uri: vscode.Uri, range: vscode.Range) => this.replaceCitationKey(uri, range)),
       r('paperDigest.updateReferences', () => this.updateReferences()),
@@ -212,10 +214,22 @@ export class PaperCommands {
   private async showInTree(paper: Paper): Promise<void> {
     const node = this.tree.findPaper(paper.key);
     if (!node) {
-      void vscode.window.showInformationMessage(`${paper.shortName ?? paper.title} has no technique in the tree.`);
+      void vscode.window.showInformationMessage(`${paper.shortName ?? paper.title} is not in the library.`);
       return;
     }
     await this.treeView.reveal(node, { select: true, focus: true, expand: true });
+  }
+
+  /** Technique (the default), digest file or year: the tree's first level. */
+  private async chooseGrouping(grouping?: PaperGrouping): Promise<void> {
+    const options: Array<vscode.QuickPickItem & { grouping: PaperGrouping }> = [
+      { label: 'Technique', description: 'papers with no technique under Other, by year', grouping: 'technique' },
+      { label: 'Digest file', description: 'then year', grouping: 'digest' },
+      { label: 'Year', description: 'then technique', grouping: 'year' },
+    ];
+    for (const o of options) if (o.grouping === this.tree.groupingOrder) o.label = `$(check) ${o.label}`;
+    const choice = grouping && PAPER_GROUPINGS.includes(grouping) ? grouping : (await vscode.window.showQuickPick(options, { title: 'Group papers by' }))?.grouping;
+    if (choice) this.tree.setGrouping(choice);
   }
 
   private async chooseSort(): Promise<void> {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CategoryGroup, Library, TechniqueGroup, newestFirst } from '../core/library';
+import { CategoryGroup, Library, PaperGrouping, TechniqueGroup, newestFirst } from '../core/library';
 import { Paper } from '../core/model';
 import { truncate } from '../core/text';
 import { paperCard } from './cards';
@@ -20,7 +20,9 @@ const SORTERS: Record<PaperSort, (a: Paper, b: Paper) => number> = {
 };
 
 /**
- * The "Techniques" view: category → technique (with its paper count) → papers.
+ * The "Techniques" view: category → technique (with its paper count) → papers, every
+ * paper somewhere (those with no technique under "Other", by year); or by digest file,
+ * or by year.
  * Nothing is computed until the view asks, and a technique's papers are sorted only
  * when it is expanded: at 50,000 papers, sorting them all on every change held the
  * extension host for hundreds of milliseconds.
@@ -32,6 +34,7 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private tree: CategoryGroup[] | undefined;
   private readonly sorted = new Map<string, Paper[]>();
   private sort: PaperSort = 'date';
+  private grouping: PaperGrouping = 'technique';
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly service: LibraryService) {
@@ -41,6 +44,17 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   get sortOrder(): PaperSort {
     return this.sort;
+  }
+
+  get groupingOrder(): PaperGrouping {
+    return this.grouping;
+  }
+
+  setGrouping(grouping: PaperGrouping): void {
+    this.grouping = grouping;
+    this.tree = undefined;
+    this.sorted.clear();
+    this.changed.fire(undefined);
   }
 
   setSort(sort: PaperSort): void {
@@ -58,7 +72,7 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   /** Categories and techniques with their papers unsorted; built on the first look. */
   private groups(): CategoryGroup[] {
-    this.tree ??= this.library.techniqueTree({ sorted: false });
+    this.tree ??= this.library.paperTree(this.grouping, { sorted: false });
     return this.tree;
   }
 

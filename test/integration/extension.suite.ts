@@ -149,6 +149,34 @@ describe('Paper Digest in VS Code', function () {
       assert.ok(ld.tooltip instanceof vscode.MarkdownString);
     });
 
+    it('has a place for every paper, and groups by digest file or year on request', async () => {
+      const everyPaper = () => {
+        const keys = new Set<string>();
+        for (const c of api.tree.getChildren()) for (const t of api.tree.getChildren(c)) for (const p of api.tree.getChildren(t)) if (p.kind === 'paper') keys.add(p.paper.key);
+        return keys;
+      };
+      const library = api.service.snapshot;
+      assert.equal(everyPaper().size, library.papers.length);
+      const untagged = library.papers.find((p) => p.techniques.length === 0);
+      if (untagged) {
+        const node = api.tree.findPaper(untagged.key)!;
+        assert.equal(node.kind === 'paper' && node.category.id, 'other');
+        await vscode.commands.executeCommand('paperDigest.showInTree', untagged.key);
+      }
+      try {
+        await vscode.commands.executeCommand('paperDigest.groupPapers', 'digest');
+        const digests = api.tree.getChildren().map((c) => api.tree.getTreeItem(c).label);
+        assert.ok(digests.includes('daily-papers-parameter-count.txt'), digests.join());
+        assert.equal(everyPaper().size, library.papers.length);
+        await vscode.commands.executeCommand('paperDigest.groupPapers', 'year');
+        const years = api.tree.getChildren().map((c) => String(api.tree.getTreeItem(c).label));
+        assert.deepEqual(years.filter((y) => /^\d{4}$/.test(y)), [...years.filter((y) => /^\d{4}$/.test(y))].sort().reverse());
+        assert.equal(everyPaper().size, library.papers.length);
+      } finally {
+        await vscode.commands.executeCommand('paperDigest.groupPapers', 'technique');
+      }
+    });
+
     it('sorts papers by upvotes when asked', async () => {
       api.tree.setSort('upvotes');
       try {

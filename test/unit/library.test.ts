@@ -4,7 +4,7 @@ import { KeyMemory } from '../../src/core/keyMemory';
 import { Library } from '../../src/core/library';
 import { Paper, newPaper } from '../../src/core/model';
 import { extractNames } from '../../src/core/names';
-import { SEED_PATH, readSeed } from './fixtures';
+import { SEED_PATH, hfSample, readSeed } from './fixtures';
 
 const seedLibrary = () => Library.fromDigests([{ path: SEED_PATH, text: readSeed() }]);
 const byTitle = (library: Library, prefix: string) => library.papers.find((p) => p.title.startsWith(prefix))!;
@@ -116,6 +116,19 @@ describe('library', () => {
   it('looks papers up by key', () => {
     assert.equal(library.paper('ldpruner2024')?.shortName, 'LD-Pruner');
     assert.equal(library.paper('nope'), undefined);
+  });
+
+  it('gives every paper a place in the tree, whatever the grouping', () => {
+    const hf = Library.fromDigests([{ path: SEED_PATH, text: readSeed() }, { path: '/x/hf.json', text: JSON.stringify(hfSample()) }]);
+    for (const grouping of ['technique', 'digest', 'year'] as const) {
+      const keys = new Set(hf.paperTree(grouping).flatMap((c) => c.techniques.flatMap((t) => t.papers.map((p) => p.key))));
+      assert.equal(keys.size, hf.papers.length, grouping);
+      const ids = hf.paperTree(grouping).flatMap((c) => [c.id, ...c.techniques.map((t) => t.id)]);
+      assert.equal(new Set(ids).size, ids.length, `${grouping}: unique ids`);
+    }
+    const other = hf.paperTree('technique').find((c) => c.id === 'other');
+    assert.ok(other && other.techniques.every((t) => t.papers.every((p) => p.techniques.length === 0)));
+    assert.deepEqual(hf.paperTree('digest').map((c) => c.label), ['daily-papers-parameter-count.txt', 'hf.json']);
   });
 
   it('groups papers by category and technique, newest first, without empty techniques', () => {
