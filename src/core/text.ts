@@ -22,7 +22,53 @@ export function normalizeTitle(title: string): string {
 
 /** Removes LaTeX markup copied pages keep (`\textit{X}` → `X`). */
 export function stripLatex(text: string): string {
-  return text.replace(/\\(?:textit|textbf|emph|texttt|textsc|mathrm|text)\{([^{}]*)\}/g, '$1');
+  return text.replace(/\\(?:textit|textbf|emph|texttt|textsc|textsf|textrm|mathrm|mathbf|mathit|mathcal|text)\{([^{}]*)\}/g, '$1');
+}
+
+/** Math symbols as a reader writes them. */
+const SYMBOLS: Record<string, string> = {
+  times: '×', cdot: '·', pm: '±', mp: '∓', div: '÷', leq: '≤', le: '≤', geq: '≥', ge: '≥', neq: '≠', ne: '≠', approx: '≈',
+  sim: '∼', simeq: '≃', equiv: '≡', propto: '∝', infty: '∞', rightarrow: '→', to: '→', leftarrow: '←', Rightarrow: '⇒',
+  leftrightarrow: '↔', uparrow: '↑', downarrow: '↓', in: '∈', notin: '∉', subset: '⊂', cup: '∪', cap: '∩', sum: '∑',
+  prod: '∏', int: '∫', partial: '∂', nabla: '∇', sqrt: '√', circ: '∘', deg: '°', ell: 'ℓ', dots: '…', ldots: '…', cdots: '⋯',
+  alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', zeta: 'ζ', eta: 'η', theta: 'θ', iota: 'ι',
+  kappa: 'κ', lambda: 'λ', mu: 'μ', nu: 'ν', xi: 'ξ', pi: 'π', rho: 'ρ', sigma: 'σ', tau: 'τ', upsilon: 'υ', phi: 'φ',
+  varphi: 'φ', chi: 'χ', psi: 'ψ', omega: 'ω', Gamma: 'Γ', Delta: 'Δ', Theta: 'Θ', Lambda: 'Λ', Xi: 'Ξ', Pi: 'Π',
+  Sigma: 'Σ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω', '%': '%', '&': '&', _: '_', '#': '#', $: '$', ' ': ' ', ',': ' ', ';': ' ',
+};
+const SUPERSCRIPT: Record<string, string> = { 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹', '+': '⁺', '-': '⁻', n: 'ⁿ', i: 'ⁱ' };
+const SUBSCRIPT: Record<string, string> = { 0: '₀', 1: '₁', 2: '₂', 3: '₃', 4: '₄', 5: '₅', 6: '₆', 7: '₇', 8: '₈', 9: '₉', '+': '₊', '-': '₋' };
+/** Abbreviation macros authors define and Hugging Face shows raw. */
+const ABBREVIATIONS: Record<string, string> = { eg: 'e.g.', ie: 'i.e.', etc: 'etc.', etal: 'et al.', vs: 'vs.', wrt: 'w.r.t.' };
+
+/** `^2`, `^{10}`, `_2` as Unicode super- and subscripts where every character has one, else as written without the markup. */
+function scripts(text: string): string {
+  return text.replace(/([\^_])(?:\{([^{}]{1,12})\}|([0-9a-zA-Z+-]))/g, (_m, mark: string, braced: string | undefined, single: string | undefined) => {
+    const body = braced ?? single ?? '';
+    const table = mark === '^' ? SUPERSCRIPT : SUBSCRIPT;
+    return [...body].every((c) => table[c]) ? [...body].map((c) => table[c]).join('') : body;
+  });
+}
+
+/**
+ * LaTeX in titles and abstracts as a reader would write it: `LLM$\times$MapReduce` →
+ * `LLM×MapReduce`, `$O(n^2)$` → `O(n²)`, `$\mu$P` → `μP`, `\textsc{Bert}` → `Bert`,
+ * `\eg` → `e.g.`. Text without a backslash or a dollar sign is returned as it is; a
+ * macro it does not know stays as written.
+ */
+export function latexToText(text: string): string {
+  if (!/[\\$]/.test(text)) return text;
+  const symbol = (name: string) => SYMBOLS[name] ?? ABBREVIATIONS[name];
+  const commands = (part: string) =>
+    stripLatex(part)
+      .replace(/\{\\(?:it|em|bf|sc|tt|rm)\s+([^{}]*)\}/g, '$1')
+      .replace(/\\([A-Za-z]+|[%&_#$ ,;])(?:\{\})?/g, (whole, name: string) => symbol(name) ?? whole);
+  // Math between single dollars (short, on one line of thought): symbols, scripts, no braces.
+  // Math between dollars: it has TeX in it, or is a short formula (`$n$`, `$O(n)$`), never "$5 and $10".
+  const isMath = (math: string) => /[\\^_{}]/.test(math) || /^[A-Za-z][A-Za-z0-9()+\-=.,\s]{0,11}$/.test(math.trim());
+  return commands(
+    text.replace(/\$([^$]{1,200})\$/g, (whole, math: string) => (isMath(math) ? scripts(commands(math)).replace(/[{}]/g, '').replace(/\s+/g, ' ').trim() : whole)),
+  );
 }
 
 /** True when the text looks binary: NUL bytes or many control characters. */

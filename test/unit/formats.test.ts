@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { detectFormat, parseDigest } from '../../src/core/digest';
 import { Library } from '../../src/core/library';
+import { latexToText } from '../../src/core/text';
 import { SEED_PATH, readFixture, readSeed } from './fixtures';
 
 const parse = (name: string) => parseDigest(readFixture(name), name);
@@ -161,5 +162,22 @@ describe('merging digests', () => {
 
   it('counts 47 + 25 + 5 + 2 entries as the distinct papers they are', () => {
     assert.equal(library.papers.length, 47 + 25 + 5 + 2 - 1);
+  });
+});
+
+describe('LaTeX in titles and abstracts', () => {
+  it('reads as a reader would write it', () => {
+    assert.equal(latexToText('LLM$\\times$MapReduce: Simplified Long-Sequence Processing'), 'LLM×MapReduce: Simplified Long-Sequence Processing');
+    assert.equal(latexToText('Scaling as $O(n^2)$ with $\\mu$P and H$_2$O'), 'Scaling as O(n²) with μP and H₂O');
+    assert.equal(latexToText('\\textsc{Bert} and {\\it ViT}, \\eg{} both'), 'Bert and ViT, e.g. both');
+    assert.equal(latexToText('It costs $5 and $10 to run'), 'It costs $5 and $10 to run', 'dollars are not math');
+    assert.equal(latexToText('Our \\method beats $k$ baselines'), 'Our \\method beats k baselines', 'an unknown macro stays as written');
+  });
+
+  it('applies to Hugging Face JSON and copied pages', () => {
+    const json = JSON.stringify([{ paper: { id: '2410.09342', title: 'LLM$\\times$MapReduce', summary: 'We reach $10^{3}\\times$ speed.', authors: [] } }]);
+    const [paper] = parseDigest(json, 'hf.json').papers;
+    assert.equal(paper!.title, 'LLM×MapReduce');
+    assert.equal(paper!.abstract, 'We reach 10³× speed.');
   });
 });

@@ -1,6 +1,6 @@
 import { ParseResult, Paper, Problem, newPaper } from '../model';
 import { Steps } from '../steps';
-import { extractLinks } from '../text';
+import { extractLinks, latexToText } from '../text';
 
 /**
  * Parser for a Hugging Face Daily Papers page copied from the browser. Per paper:
@@ -118,11 +118,11 @@ export function* parseDailyPapersPageSteps(text: string, path: string): Steps<Pa
       continue;
     }
     seenPaper = true;
-    const title = current.text.trim().replace(/\s+/g, ' ');
+    const title = latexToText(current.text.trim().replace(/\s+/g, ' '));
     let abstract = '';
     i++;
     if (titleFollowedByAbstract) {
-      abstract = next!.text.trim();
+      abstract = latexToText(next!.text.trim());
       i++;
     } else {
       warn(current.line, `Paper "${preview(title)}" (line ${current.line + 1}) has no abstract.`);

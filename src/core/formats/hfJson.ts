@@ -1,5 +1,5 @@
 import { ParseResult, Paper, Problem, newPaper } from '../model';
-import { extractLinks } from '../text';
+import { extractLinks, latexToText } from '../text';
 import { Steps } from '../steps';
 import { elementName, readJsonElements } from './json';
 
@@ -32,7 +32,8 @@ export function isHfPaperObject(value: unknown): boolean {
   return 'summary' in o && 'title' in o;
 }
 
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+/** One line, LaTeX as a reader writes it (Hugging Face shows titles and summaries as authors typed them). */
+const oneLine = (text: string) => latexToText(text.replace(/\s+/g, ' ').trim());
 const ARXIV_ID = /^\d{4}\.\d{4,5}(v\d+)?$|^[a-z-]+(\.[A-Z]{2})?\/\d{7}$/;
 
 export function* parseHfJsonSteps(text: string, path: string): Steps<ParseResult> {
