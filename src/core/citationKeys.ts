@@ -124,7 +124,9 @@ export function* assignCitationKeySteps(papers: Paper[], memory = new KeyMemory(
   const problems: Problem[] = [];
   // The user's own keys first: the first entry (in digest order) with a key keeps it.
   const owner = new Map<string, Paper>();
+  let n = 0;
   for (const paper of papers) {
+    if (++n % 2000 === 0) yield;
     paper.extraKeys = paper.extraKeys.filter((k) => {
       const other = owner.get(k);
       if (other && other !== paper) return false;
@@ -146,7 +148,6 @@ export function* assignCitationKeySteps(papers: Paper[], memory = new KeyMemory(
     owner.set(paper.key, paper);
   }
   // Remembered keys come back to their papers; one a bibliography now uses for another paper is given up.
-  let n = 0;
   const claims = new Map<string, Paper[]>();
   for (const paper of papers) {
     if (++n % 500 === 0) yield;
@@ -187,8 +188,11 @@ export function* assignCitationKeySteps(papers: Paper[], memory = new KeyMemory(
     if (group) group.push(p);
     else groups.set(base, [p]);
   }
-  // Colliding groups share out suffixes oldest first, so that the result does not depend on the order of the digests.
-  for (const [base, group] of [...groups].sort((a, b) => compareStrings(a[0], b[0]))) {
+  // Papers alone with their key take it; colliding groups then share out suffixes oldest first, in key order,
+  // so that the result does not depend on the order of the digests.
+  const singles = [...groups].filter(([, g]) => g.length === 1);
+  const shared = [...groups].filter(([, g]) => g.length > 1).sort((a, b) => compareStrings(a[0], b[0]));
+  for (const [base, group] of [...singles, ...shared]) {
     if (group.length > 1) group.sort(olderFirst);
     let i = 0;
     for (const paper of group) {
@@ -201,6 +205,9 @@ export function* assignCitationKeySteps(papers: Paper[], memory = new KeyMemory(
     }
     if (++n % 500 === 0) yield;
   }
-  for (const paper of papers) paper.extraKeys.sort();
+  for (const paper of papers) {
+    if (paper.extraKeys.length > 1) paper.extraKeys.sort();
+    if (++n % 2000 === 0) yield;
+  }
   return problems;
 }
