@@ -1,4 +1,4 @@
-import { Library } from './library';
+import { Library, MentionOptions } from './library';
 import { Paper } from './model';
 import { NO_BIBLIOGRAPHY, NoteBibliography } from './noteBibliography';
 import { NoteScan } from './noteScanner';
@@ -13,6 +13,7 @@ export class CitationScope {
   constructor(
     readonly library: Library,
     readonly bibliography: NoteBibliography = NO_BIBLIOGRAPHY,
+    readonly mentions: MentionOptions = {},
   ) {}
 
   paper(key: string): Paper | undefined {
@@ -29,7 +30,7 @@ export class CitationScope {
   }
 
   scanNote(markdown: string): NoteScan {
-    return this.library.scanNote(markdown, (key) => this.isKnown(key));
+    return this.library.scanNote(markdown, (key) => this.isKnown(key), this.mentions);
   }
 
   /** The note's own entries matching what was typed (key, family names, title words), then the digests'. */

@@ -15,6 +15,12 @@ export interface DigestSource {
   text: string;
 }
 
+/** Whether papers named in prose count, and names a user said are not papers here (lowercase). */
+export interface MentionOptions {
+  enabled?: boolean;
+  ignoredNames?: ReadonlySet<string>;
+}
+
 export interface TechniqueGroup {
   id: string;
   label: string;
@@ -99,10 +105,17 @@ export class Library {
     this.mentionMatcher ??= yield* MentionMatcher.buildSteps(this.papers);
   }
 
-  /** Citations and paper mentions in a Markdown note; `isKnownKey` widens what counts as a key (a note's own bibliography). */
-  scanNote(markdown: string, isKnownKey: (key: string) => boolean = (key) => this.byKey.has(key)): NoteScan {
+  /**
+   * Citations and paper mentions in a Markdown note; `isKnownKey` widens what counts as
+   * a key (a note's own bibliography); `mentions` says whether, and which, names in prose count.
+   */
+  scanNote(markdown: string, isKnownKey: (key: string) => boolean = (key) => this.byKey.has(key), mentions: MentionOptions = {}): NoteScan {
+    if (mentions.enabled === false) return scanNote(markdown, { isKnownKey });
     this.mentionMatcher ??= new MentionMatcher(this.papers);
-    return scanNote(markdown, { mentions: this.mentionMatcher, isKnownKey });
+    const scan = scanNote(markdown, { mentions: this.mentionMatcher, isKnownKey });
+    const ignored = mentions.ignoredNames;
+    if (ignored?.size) scan.mentions = scan.mentions.filter((m) => !ignored.has(m.text.toLowerCase()));
+    return scan;
   }
 
   /** Papers by technique id, in library order (one pass, kept). */

@@ -4,7 +4,7 @@ import { Steps, runSteps } from './steps';
 /**
  * Finds papers named in prose: short names and aliases case-sensitively on word
  * boundaries, full titles case-insensitively. Built once per library; each call
- * is linear in the text's words times the longest name's (a trie over words).
+ * is linear in the text's words (names are looked up by their first words, see NameGroup).
  */
 
 export type MentionKind = 'name' | 'title';
@@ -38,17 +38,26 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-/** A trie over lowercased words: each position of a note is matched in time bounded by the longest name. */
-interface TrieNode {
-  next: Map<string, TrieNode>;
-  /** Names whose words, lowercased, end here (several: case variants, or papers sharing a name). */
-  names: NameEntry[];
+/**
+ * Names filed under their first word (lowercased). A group that grows past a few dozen
+ * names (thousands of titles start "A …", "Towards …", "On the …") is split by the next
+ * word, and so on: each position of a note is matched against a few dozen names at the
+ * most, whatever the library holds, while the many small groups stay plain lists.
+ */
+interface NameGroup {
+  /** Names of exactly `depth` words (they end at this group). */
+  ending: NameEntry[];
+  /** Longer names, while the group is small. */
+  longer: NameEntry[];
+  /** Longer names by their next word, once the group is large. */
+  split?: Map<string, NameGroup>;
 }
 
-const newNode = (): TrieNode => ({ next: new Map(), names: [] });
+const SPLIT_AT = 32;
+const newGroup = (): NameGroup => ({ ending: [], longer: [] });
 
 export class MentionMatcher {
-  private readonly root = newNode();
+  private readonly byFirstWord = new Map<string, NameGroup>();
 
   constructor(papers: readonly Paper[]) {
     runSteps(this.addSteps(papers));
@@ -78,14 +87,10 @@ export class MentionMatcher {
   private add(name: string, caseSensitive: boolean, key: string, kind: MentionKind): void {
     const tokens = tokenize(name).map((t) => (caseSensitive ? t.text : t.text.toLowerCase()));
     if (!tokens[0]) return;
-    let node = this.root;
-    for (const token of tokens) {
-      const lower = token.toLowerCase();
-      let child = node.next.get(lower);
-      if (!child) node.next.set(lower, (child = newNode()));
-      node = child;
-    }
-    node.names.push({ tokens, caseSensitive, key, kind });
+    const first = tokens[0].toLowerCase();
+    let group = this.byFirstWord.get(first);
+    if (!group) this.byFirstWord.set(first, (group = newGroup()));
+    place(group, { tokens, caseSensitive, key, kind }, 1);
   }
 
   /** Mentions in `text`, with offsets relative to it, left to right, never overlapping; the longest name wins. */
@@ -94,13 +99,15 @@ export class MentionMatcher {
     const lower = tokens.map((t) => t.text.toLowerCase());
     const found: MentionMatch[] = [];
     for (let i = 0; i < tokens.length; ) {
-      let node: TrieNode | undefined = this.root;
       let best: { entry: NameEntry; length: number } | undefined;
-      for (let j = i; j < tokens.length; j++) {
-        node = node.next.get(lower[j]!);
-        if (!node) break;
-        const entry = node.names.find((e) => matchesAt(tokens, i, e));
-        if (entry) best = { entry, length: j - i + 1 };
+      const consider = (entry: NameEntry) => {
+        if ((!best || entry.tokens.length > best.length) && matchesAt(tokens, i, entry)) best = { entry, length: entry.tokens.length };
+      };
+      let group = this.byFirstWord.get(lower[i]!);
+      for (let depth = 1; group; depth++) {
+        for (const entry of group.ending) consider(entry);
+        for (const entry of group.longer) consider(entry);
+        group = group.split && i + depth < tokens.length ? group.split.get(lower[i + depth]!) : undefined;
       }
       if (!best) {
         i++;
@@ -112,6 +119,28 @@ export class MentionMatcher {
       i += best.length;
     }
     return found;
+  }
+}
+
+/** Files a name in a group `depth` words deep, splitting the group by the next word once it is large. */
+function place(group: NameGroup, entry: NameEntry, depth: number): void {
+  if (entry.tokens.length === depth) {
+    group.ending.push(entry);
+    return;
+  }
+  if (group.split) {
+    const word = entry.tokens[depth]!.toLowerCase();
+    let next = group.split.get(word);
+    if (!next) group.split.set(word, (next = newGroup()));
+    place(next, entry, depth + 1);
+    return;
+  }
+  group.longer.push(entry);
+  if (group.longer.length > SPLIT_AT) {
+    const longer = group.longer;
+    group.longer = [];
+    group.split = new Map();
+    for (const e of longer) place(group, e, depth);
   }
 }
 

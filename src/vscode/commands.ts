@@ -52,6 +52,7 @@ export class PaperCommands {
       r('paperDigest.showInTree', (arg: PaperArg) => this.withPaper(arg, (p) => this.showInTree(p))),
       r('paperDigest.sortPapers', () => this.chooseSort()),
       r('paperDigest.groupPapers', (grouping?: PaperGrouping) => this.chooseGrouping(grouping)),
+      r('paperDigest.ignoreName', (name: string) => ignoreName(name)),
       r('paperDigest.addDigest', () => addDigest()),
       r('paperDigest.replaceCitationKey', (uri: vscode.Uri, range: vscode.Range) => this.replaceCitationKey(uri, range)),
       r('paperDigest.updateReferences', () => this.updateReferences()),
@@ -242,6 +243,18 @@ export class PaperCommands {
     const choice = await vscode.window.showQuickPick(options, { title: 'Sort papers by' });
     if (choice) this.tree.setSort(choice.sort);
   }
+}
+
+/** Adds a name to `paperDigest.ignoredNames` for this workspace: prose using it no longer points at a paper. */
+async function ignoreName(name: unknown): Promise<void> {
+  if (typeof name !== 'string' || !name.trim()) return;
+  const config = vscode.workspace.getConfiguration('paperDigest');
+  const current = config.get<unknown>('ignoredNames', []);
+  const names = Array.isArray(current) ? current.filter((n): n is string => typeof n === 'string') : [];
+  if (names.some((n) => n.toLowerCase() === name.toLowerCase())) return;
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update('ignoredNames', [...names, name.trim()], target);
+  vscode.window.setStatusBarMessage(`Paper Digest: "${name.trim()}" is no longer read as a paper's name here`, 4000);
 }
 
 /** Picks digest files and adds them to `paperDigest.digests` (workspace-relative inside a folder). */

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { Range } from '../core/model';
+import { Citation, Mention } from '../core/noteScanner';
 import { rangeContains } from '../core/positions';
 import { fromVsPosition } from './convert';
 import { NoteIndex } from './noteIndex';
 import { NoteScopes } from './noteScopes';
 
 /** The citation or paper mention under the cursor. */
-export function itemAt(scopes: NoteScopes, document: vscode.TextDocument, position: vscode.Position): { key: string; range: Range } | undefined {
+export function itemAt(scopes: NoteScopes, document: vscode.TextDocument, position: vscode.Position): Citation | Mention | undefined {
   const scan = scopes.scan(document);
   const at = fromVsPosition(position);
   return scan.citations.find((c) => rangeContains(c.range, at)) ?? scan.mentions.find((m) => rangeContains(m.range, at));

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { decodeText } from '../core/text';
 import { CitationScope } from '../core/citationScope';
+import { MentionOptions } from '../core/library';
 import { frontMatter } from '../core/markdownParse';
 import { Paper, Problem } from '../core/model';
 import { NO_BIBLIOGRAPHY, NoteBibliographies, NoteBibliography, ProjectFiles } from '../core/noteBibliography';
@@ -39,6 +40,8 @@ export class NoteScopes implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
   private logged = new Set<string>();
+  /** Mention settings by workspace folder, read once until the configuration changes. */
+  private readonly mentionOptions = new Map<string, MentionOptions>();
 
   constructor(
     private readonly service: LibraryService,
@@ -54,6 +57,12 @@ export class NoteScopes implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument((d) => NoteBibliographies.isProjectFile(d.uri.path) && this.fileChanged(d.uri)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       service.onDidChange(() => this.scans.clear()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('paperDigest.mentions') && !e.affectsConfiguration('paperDigest.ignoredNames')) return;
+        this.mentionOptions.clear();
+        this.scans.clear();
+        this.changed.fire();
+      }),
     ];
   }
 
@@ -114,23 +123,43 @@ export class NoteScopes implements vscode.Disposable {
     return entry.pending;
   }
 
+  /**
+   * `paperDigest.mentions` and `paperDigest.ignoredNames` where the note lives. A setting
+   * of the wrong type is named in the log and its default kept.
+   */
+  private mentionsFor(uri: vscode.Uri): MentionOptions {
+    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
+    let options = this.mentionOptions.get(folder);
+    if (!options) {
+      const config = vscode.workspace.getConfiguration('paperDigest', uri);
+      const enabled = config.get<unknown>('mentions', true);
+      const names = config.get<unknown>('ignoredNames', []);
+      if (typeof enabled !== 'boolean') this.log.warn('The setting paperDigest.mentions must be true or false; papers named in prose are found as by default.');
+      const valid = Array.isArray(names) && names.every((n) => typeof n === 'string');
+      if (!valid) this.log.warn('The setting paperDigest.ignoredNames must be a list of names (strings); it is ignored until fixed.');
+      options = { enabled: enabled !== false, ignoredNames: new Set(valid ? (names as string[]).map((n) => n.trim().toLowerCase()).filter(Boolean) : []) };
+      this.mentionOptions.set(folder, options);
+    }
+    return options;
+  }
+
   /** The scope of an open note, once its bibliography is read. */
   async scopeFor(document: vscode.TextDocument): Promise<CitationScope> {
     const library = await this.service.current();
-    if (!isNote(document)) return new CitationScope(library);
-    return new CitationScope(library, await this.bibliography(document.uri, document.getText()));
+    if (!isNote(document)) return new CitationScope(library, NO_BIBLIOGRAPHY, this.mentionsFor(document.uri));
+    return new CitationScope(library, await this.bibliography(document.uri, document.getText()), this.mentionsFor(document.uri));
   }
 
   /** The scope of a note on disk (the workspace scan), from its text. */
   async scopeForText(uri: vscode.Uri, text: string): Promise<CitationScope> {
-    return new CitationScope(this.service.snapshot, await this.bibliography(uri, text));
+    return new CitationScope(this.service.snapshot, await this.bibliography(uri, text), this.mentionsFor(uri));
   }
 
   /** The scope as known right now (the digests alone until the note's bibliography is read). */
   scope(document: vscode.TextDocument): CitationScope {
     const known = isNote(document) ? this.bibliographies.get(document.uri.toString()) : undefined;
     if (isNote(document) && !known) void this.bibliography(document.uri, document.getText());
-    return new CitationScope(this.service.snapshot, known?.resolved ?? NO_BIBLIOGRAPHY);
+    return new CitationScope(this.service.snapshot, known?.resolved ?? NO_BIBLIOGRAPHY, this.mentionsFor(document.uri));
   }
 
   /** Citations and mentions in a document, scanned once per version and scope. */
@@ -138,7 +167,15 @@ export class NoteScopes implements vscode.Disposable {
     const key = document.uri.toString();
     const scope = this.scope(document);
     const cached = this.scans.get(key);
-    if (cached && cached.version === document.version && cached.scope.library === scope.library && cached.scope.bibliography === scope.bibliography) return cached.scan;
+    if (
+      cached &&
+      cached.version === document.version &&
+      cached.scope.library === scope.library &&
+      cached.scope.bibliography === scope.bibliography &&
+      cached.scope.mentions === scope.mentions
+    ) {
+      return cached.scan;
+    }
     const scan = scope.scanNote(document.getText());
     this.scans.set(key, { version: document.version, scope, scan });
     return scan;

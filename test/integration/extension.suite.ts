@@ -39,6 +39,23 @@ describe('Paper Digest in VS Code', function () {
       assert.match(text, /Insert citation/);
     });
 
+    it('silences a name from its hover, for this workspace only, and brings it back when the setting goes', async () => {
+      const at = positionOf(document, 'LD-Pruner prunes', 3);
+      const before = await hover(at);
+      assert.match(before, /Don't treat "LD-Pruner" as a paper here/);
+      const config = () => vscode.workspace.getConfiguration('paperDigest');
+      try {
+        await vscode.commands.executeCommand('paperDigest.ignoreName', 'LD-Pruner');
+        assert.deepEqual(config().inspect('ignoredNames')?.workspaceValue, ['LD-Pruner']);
+        assert.equal(await until('the name to go quiet', async () => ((await hover(at)) === '' ? 'quiet' : undefined)), 'quiet');
+        // The citation of the same paper still counts.
+        assert.match(await hover(positionOf(document, '@ldpruner2024', 3)), /LD-Pruner: Efficient Pruning/);
+      } finally {
+        await config().update('ignoredNames', undefined, vscode.ConfigurationTarget.Workspace);
+      }
+      assert.match(await until('the name back', async () => ((await hover(at)) || undefined)), /LD-Pruner: Efficient Pruning/);
+    });
+
     it('shows the card on a citation key', async () => {
       const text = await hover(positionOf(document, '@efficientqat2024', 4));
       assert.match(text, /EfficientQAT: Efficient Quantization-Aware Training/);

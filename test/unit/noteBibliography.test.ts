@@ -113,3 +113,15 @@ describe('bibliographies a note declares', () => {
     assert.equal(joinPath('/w/notes', '/abs/a.bib'), '/abs/a.bib');
   });
 });
+
+describe('names in prose, as the writer wants them read', () => {
+  const note = 'MixLoRA and LD-Pruner both prune; see [@ldpruner2024].\n';
+
+  it('finds names by default, none with mentions off, and not the names a user silenced', () => {
+    assert.deepEqual(new CitationScope(seed).scanNote(note).mentions.map((m) => m.text), ['MixLoRA', 'LD-Pruner']);
+    assert.deepEqual(new CitationScope(seed, undefined, { enabled: false }).scanNote(note).mentions, []);
+    const silenced = new CitationScope(seed, undefined, { ignoredNames: new Set(['mixlora']) }).scanNote(note);
+    assert.deepEqual(silenced.mentions.map((m) => m.text), ['LD-Pruner']);
+    assert.deepEqual(silenced.citations.map((c) => c.key), ['ldpruner2024'], 'citations are never silenced');
+  });
+});
