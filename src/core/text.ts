@@ -34,8 +34,10 @@ const SYMBOLS: Record<string, string> = {
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', zeta: 'ζ', eta: 'η', theta: 'θ', iota: 'ι',
   kappa: 'κ', lambda: 'λ', mu: 'μ', nu: 'ν', xi: 'ξ', pi: 'π', rho: 'ρ', sigma: 'σ', tau: 'τ', upsilon: 'υ', phi: 'φ',
   varphi: 'φ', chi: 'χ', psi: 'ψ', omega: 'ω', Gamma: 'Γ', Delta: 'Δ', Theta: 'Θ', Lambda: 'Λ', Xi: 'Ξ', Pi: 'Π',
-  Sigma: 'Σ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω', '%': '%', '&': '&', _: '_', '#': '#', $: '$', ' ': ' ', ',': ' ', ';': ' ',
+  Sigma: 'Σ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω', '%': '%', '&': '&', _: '_', '#': '#', $: '$',
 };
+/** Spacing commands, read only inside math: outside, a backslash before a space is more likely text. */
+const MATH_SPACES: Record<string, string> = { ' ': ' ', ',': ' ', ';': ' ', quad: ' ', qquad: ' ' };
 const SUPERSCRIPT: Record<string, string> = { 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹', '+': '⁺', '-': '⁻', n: 'ⁿ', i: 'ⁱ' };
 const SUBSCRIPT: Record<string, string> = { 0: '₀', 1: '₁', 2: '₂', 3: '₃', 4: '₄', 5: '₅', 6: '₆', 7: '₇', 8: '₈', 9: '₉', '+': '₊', '-': '₋' };
 /** Abbreviation macros authors define and Hugging Face shows raw. */
@@ -58,16 +60,15 @@ function scripts(text: string): string {
  */
 export function latexToText(text: string): string {
   if (!/[\\$]/.test(text)) return text;
-  const symbol = (name: string) => SYMBOLS[name] ?? ABBREVIATIONS[name];
-  const commands = (part: string) =>
+  const commands = (part: string, math = false) =>
     stripLatex(part)
       .replace(/\{\\(?:it|em|bf|sc|tt|rm)\s+([^{}]*)\}/g, '$1')
-      .replace(/\\([A-Za-z]+|[%&_#$ ,;])(?:\{\})?/g, (whole, name: string) => symbol(name) ?? whole);
+      .replace(/\\([A-Za-z]+|[%&_#$ ,;])(?:\{\})?/g, (whole, name: string) => SYMBOLS[name] ?? ABBREVIATIONS[name] ?? (math ? MATH_SPACES[name] : undefined) ?? whole);
   // Math between single dollars (short, on one line of thought): symbols, scripts, no braces.
   // Math between dollars: it has TeX in it, or is a short formula (`$n$`, `$O(n)$`), never "$5 and $10".
   const isMath = (math: string) => /[\\^_{}]/.test(math) || /^[A-Za-z][A-Za-z0-9()+\-=.,\s]{0,11}$/.test(math.trim());
   return commands(
-    text.replace(/\$([^$]{1,200})\$/g, (whole, math: string) => (isMath(math) ? scripts(commands(math)).replace(/[{}]/g, '').replace(/\s+/g, ' ').trim() : whole)),
+    text.replace(/\$([^$]{1,200})\$/g, (whole, math: string) => (isMath(math) ? scripts(commands(math, true)).replace(/[{}]/g, '').replace(/\s+/g, ' ').trim() : whole)),
   );
 }
 

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { PaperDigestApi, activateExtension, extensionFile, openNote, readText, until, workspaceFile, writeText } from './helpers';
 
 
-const OURS = ['paperDigest.insertCitation', 'paperDigest.showInTree', 'paperDigest.openPaper', 'paperDigest.findSimilar'];
+const OURS = ['paperDigest.insertCitation', 'paperDigest.showInTree', 'paperDigest.openPaper', 'paperDigest.findSimilar', 'paperDigest.ignoreName'];
 const HOSTILE_KEY = 'clickcommandworkbenc2024';
 
 function assertInert(markdown: vscode.MarkdownString): void {

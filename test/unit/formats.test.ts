@@ -172,6 +172,7 @@ describe('LaTeX in titles and abstracts', () => {
     assert.equal(latexToText('\\textsc{Bert} and {\\it ViT}, \\eg{} both'), 'Bert and ViT, e.g. both');
     assert.equal(latexToText('It costs $5 and $10 to run'), 'It costs $5 and $10 to run', 'dollars are not math');
     assert.equal(latexToText('Our \\method beats $k$ baselines'), 'Our \\method beats k baselines', 'an unknown macro stays as written');
+    assert.equal(latexToText('50\\% of a path C:\\ dir and $a\\,b$'), '50% of a path C:\\ dir and a b', 'spacing commands only in math');
   });
 
   it('applies to Hugging Face JSON and copied pages', () => {
