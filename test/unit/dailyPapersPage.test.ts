@@ -182,3 +182,15 @@ describe('parseDigest fuzzing', () => {
     }
   });
 });
+
+describe('titles that look like metadata', () => {
+  const abstract = 'We introduce a latent diffusion model that generates high quality images from text prompts, and we describe our quality and responsibility evaluations in detail.';
+  for (const title of ['Imagen 3', 'Ministral 3', 'Nov 11', '2025', 'Subscribe']) {
+    it(`reads "${title}" as a title when an abstract follows it, and skips the page's own date heading`, () => {
+      const page = `Daily Papers\n\nFeb 3\n\n${title}\n\n${abstract}\n\n  • 3 authors\n·\nNov 11, 2024 5\n`;
+      const { papers, problems } = parseDigest(page, 'p.txt');
+      assert.deepEqual(papers.map((p) => [p.title, p.date, p.upvotes]), [[title, '2024-11-11', 5]]);
+      assert.deepEqual(problems, []);
+    });
+  }
+});

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { citationKeyText } from '../../src/core/citationKeys';
+import { parseDigest } from '../../src/core/digest';
 import { formatPapers } from '../../src/core/citationFormat';
 import { CitationScope } from '../../src/core/citationScope';
 import { Library } from '../../src/core/library';
@@ -133,5 +134,39 @@ describe(`a real R Markdown book opened with no setting (${BOOK})`, function () 
       citations += ours.length;
     }
     assert.ok(citations > 100, `${citations} citations`);
+  });
+});
+
+describe('real Hugging Face papers in the Daily Papers page layout, read back', function () {
+  this.timeout(120000);
+  before(function () {
+    if (!hasCorpus('hf-daily-papers-dev.json')) this.skip();
+  });
+
+  it('parses every field back exactly for at least 99.9% of 3,071 papers', () => {
+    const objects = readFileSync(corpusPath('hf-daily-papers-dev.json'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l.replace(/,\s*$/, '')) as { paper: Record<string, unknown> });
+    const { papers: expected } = parseDigest(JSON.stringify(objects), 'hf.json');
+    const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    // As the page shows a paper: title, abstract, "• N authors" (or the organization), "·", date and upvotes.
+    const page = ['Daily Papers', '', 'byAK and the research community', '', 'Feb 3', ''];
+    for (const p of expected) {
+      const [y, m, d] = p.date!.split('-').map(Number);
+      const who = p.authors.length ? `  • ${p.authors.length} author${p.authors.length === 1 ? '' : 's'}` : (p.organization ?? '  • 1 author');
+      page.push(p.title, '', p.abstract, '', who, '·', `${MONTHS[m! - 1]} ${d}, ${y}${p.upvotes ? ` ${p.upvotes}` : ''}`, '');
+    }
+    const { papers: read } = parseDigest(page.join('\n'), 'page.txt');
+    const byTitle = new Map(read.map((p) => [p.title, p]));
+    const wrong: string[] = [];
+    for (const p of expected) {
+      const back = byTitle.get(p.title);
+      const want = { title: p.title, abstract: p.abstract, authorCount: p.authors.length || null, date: p.date, upvotes: p.upvotes };
+      const got = back && { title: back.title, abstract: back.abstract, authorCount: back.authorCount, date: back.date, upvotes: back.upvotes };
+      if (JSON.stringify(want) !== JSON.stringify(got)) wrong.push(`${p.title.slice(0, 60)}: ${JSON.stringify(got)?.slice(0, 120)}`);
+    }
+    console.log(`      (${expected.length - wrong.length} of ${expected.length} read back exactly)`);
+    assert.ok(wrong.length <= expected.length * 0.001, `${wrong.length} of ${expected.length} read back wrong:\n${wrong.slice(0, 20).join('\n')}`);
   });
 });

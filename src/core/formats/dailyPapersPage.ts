@@ -14,7 +14,8 @@ import { extractLinks, latexToText } from '../text';
 const AUTHORS = /^[•·*-]?\s*(\d+)\s+authors?$/i;
 const SEPARATOR = /^[·•]$/;
 const DATE = /^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?:\s+(\d+))?$/;
-const PAGE_DATE = /^[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?$/;
+/** The page's own date heading ("Feb 3"): a real month name, so that a title such as "Imagen 3" is not taken for one. */
+const PAGE_DATE = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,\s*\d{4})?$/i;
 const AUTHORS_LINE = { test: (text: string) => AUTHORS.test(text.trim()), exec: (text: string) => AUTHORS.exec(text.trim()) };
 const SEPARATOR_LINE = { test: (text: string) => SEPARATOR.test(text.trim()) };
 const DATE_LINE = { test: (text: string) => DATE.test(text.trim()), exec: (text: string) => DATE.exec(text.trim()) };
@@ -51,7 +52,7 @@ export function isoDate(month: string, day: number, year: number): string | null
 
 function isHeaderLine(text: string): boolean {
   const lower = text.trim().toLowerCase();
-  return HEADER_LINES.has(lower) || (PAGE_DATE_LINE.test(text) && !DATE_LINE.test(text));
+  return HEADER_LINES.has(lower) || (PAGE_DATE_LINE.test(text) && !DATE_LINE.test(text) && MONTHS[lower.slice(0, 3)] !== undefined);
 }
 
 function isMetaLine(text: string): boolean {
@@ -103,11 +104,13 @@ export function* parseDailyPapersPageSteps(text: string, path: string): Steps<Pa
   while (i < lines.length) {
     const current = lines[i]!;
     const next = lines[i + 1];
-    if (isHeaderLine(current.text)) {
+    // A header line is skipped, unless an abstract follows it: then it is a title ("Nov 11", "Subscribe").
+    const abstractFollows = next !== undefined && looksLikeAbstract(next.text);
+    if (isHeaderLine(current.text) && !abstractFollows) {
       i++;
       continue;
     }
-    const titleFollowedByAbstract = looksLikeTitle(current.text) && next !== undefined && looksLikeAbstract(next.text);
+    const titleFollowedByAbstract = (looksLikeTitle(current.text) || isHeaderLine(current.text)) && abstractFollows;
     const titleFollowedByMeta =
       looksLikeTitle(current.text) && next !== undefined && startsMetaBlock(lines, i + 1) && !looksLikeAbstract(current.text);
     if (!titleFollowedByAbstract && !titleFollowedByMeta) {
