@@ -183,3 +183,49 @@ function splitSentences(text: string): string[] {
 }
 
 export const defaultTaxonomy = new Taxonomy(defaultTaxonomyData as TaxonomyData);
+
+/**
+ * The default taxonomy extended or overridden by a user's techniques (the
+ * `paperDigest.techniques` setting): `{ id, label, category, words?, patterns? }`. Words are
+ * matched as whole words in any case ("token merging"); patterns are regular expressions.
+ * A technique with a built-in id replaces it; a new category id becomes a category
+ * (`categoryLabel` names it). Anything malformed is named in a problem and left out; the
+ * defaults always stay.
+ */
+export function taxonomyWithUserTechniques(setting: unknown, base: TaxonomyData = defaultTaxonomyData as TaxonomyData): { taxonomy: Taxonomy; problems: string[] } {
+  const problems: string[] = [];
+  if (setting === undefined || setting === null || (Array.isArray(setting) && setting.length === 0)) return { taxonomy: defaultTaxonomy, problems };
+  if (!Array.isArray(setting)) return { taxonomy: defaultTaxonomy, problems: ['paperDigest.techniques must be a list of techniques ({ "id", "label", "category", "words" }); the built-in techniques are used.'] };
+  const categories = [...base.categories];
+  const techniques = [...base.techniques];
+  setting.forEach((raw: unknown, i) => {
+    const where = `paperDigest.techniques[${i}]`;
+    if (!raw || typeof raw !== 'object') return void problems.push(`${where} is not an object; left out.`);
+    const entry = raw as Record<string, unknown>;
+    const text = (name: string) => (typeof entry[name] === 'string' && (entry[name] as string).trim() ? (entry[name] as string).trim() : undefined);
+    const list = (name: string) => (Array.isArray(entry[name]) && (entry[name] as unknown[]).every((w) => typeof w === 'string') ? (entry[name] as string[]) : undefined);
+    const id = text('id');
+    const label = text('label');
+    const category = text('category');
+    if (!id || !label || !category) return void problems.push(`${where} needs "id", "label" and "category" (strings); left out.`);
+    if ((entry.words !== undefined && !list('words')) || (entry.patterns !== undefined && !list('patterns'))) {
+      return void problems.push(`${where} ("${id}"): "words" and "patterns" must be lists of strings; left out.`);
+    }
+    const patterns: string[] = (list('words') ?? []).filter((w) => w.trim()).map((w) => `\\b${w.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '[\\s-]+')}\\b`);
+    for (const pattern of list('patterns') ?? []) {
+      try {
+        new RegExp(pattern, 'i');
+        patterns.push(pattern);
+      } catch (error) {
+        problems.push(`${where} ("${id}"): the pattern ${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message}); it is left out.`);
+      }
+    }
+    if (!patterns.length) return void problems.push(`${where} ("${id}") has no words or patterns to recognise it by; left out.`);
+    if (!categories.some((c) => c.id === category)) categories.push({ id: category, label: text('categoryLabel') ?? category });
+    const technique: TechniqueDefinition = { id, label, category, patterns };
+    const at = techniques.findIndex((t) => t.id === id);
+    if (at >= 0) techniques[at] = technique;
+    else techniques.push(technique);
+  });
+  return { taxonomy: new Taxonomy({ categories, techniques }), problems };
+}

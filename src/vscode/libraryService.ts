@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { parseDigestAsync } from '../core/digest';
 import { Library, LibraryBuilder } from '../core/library';
+import { Taxonomy, taxonomyWithUserTechniques } from '../core/techniques';
 import { ParseResult } from '../core/model';
 import { Pacer } from '../core/steps';
 import { detectEncoding } from '../core/text';
@@ -11,6 +12,8 @@ import { KeyMemoryFile } from './keyMemoryFile';
 
 /** The key file's hash stands beside the digests' in the saved index's key: other keys, another index. */
 const KEY_FILE_HASH = '\u0000keys';
+/** So does the user's taxonomy: other techniques, another index. */
+const TAXONOMY_HASH = '\u0000taxonomy';
 
 export interface LoadInfo {
   papers: number;
@@ -54,6 +57,7 @@ export class LibraryService implements vscode.Disposable {
       files.onDidChangeSettings(() => void this.enqueue(() => this.syncFiles())),
       files.onDidChangeFile(({ uri, kind }) => void this.enqueue(() => (kind === 'deleted' ? this.removeFile(uri) : this.readFiles([uri])))),
       keys.onDidChange(() => void this.enqueue(() => this.reloadKeys())),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('paperDigest.techniques') && void this.enqueue(() => this.reclassify())),
     ];
   }
 
@@ -89,16 +93,17 @@ export class LibraryService implements vscode.Disposable {
     const texts = await Promise.all(uris.map((uri) => this.read(uri)));
     uris.forEach((uri, i) => this.remember(uri, texts[i]!.hash));
     const memory = await this.readKeys();
+    const taxonomy = await this.readTaxonomy();
     const key = this.store ? await this.store.key(this.fileHashes) : undefined;
     const saved = key ? await this.store!.load(key, this.pacer, (reason) => this.log.warn(`The saved index was discarded and the library is rebuilt: ${reason}.`)) : undefined;
     if (saved) {
-      this.builder = await LibraryBuilder.restore(saved, undefined, memory.memory);
+      this.builder = await LibraryBuilder.restore(saved, taxonomy, memory.memory);
       this.builder.setMemory(memory.memory, memory.problems);
       await this.publish();
       // Search is ready; the parsed digests are needed only for the next change: read them back after.
       void this.enqueue(() => this.restoreDigests(uris, texts));
     } else {
-      this.builder = new LibraryBuilder(undefined, undefined, undefined, memory.memory);
+      this.builder = new LibraryBuilder(taxonomy, undefined, undefined, memory.memory);
       this.builder.setMemory(memory.memory, memory.problems);
       for (let i = 0; i < uris.length; i++) {
         const path = pathOf(uris[i]!);
@@ -123,6 +128,26 @@ export class LibraryService implements vscode.Disposable {
     this.fileHashes.set(KEY_FILE_HASH, await sha256(read.text));
     if (this.keys.uri) this.uris.set(pathOf(this.keys.uri), this.keys.uri);
     return read;
+  }
+
+  /** The taxonomy with the user's techniques (`paperDigest.techniques`); a malformed entry is named in the log. */
+  private async readTaxonomy(): Promise<Taxonomy> {
+    const setting = vscode.workspace.getConfiguration('paperDigest').get<unknown>('techniques', []);
+    const { taxonomy, problems } = taxonomyWithUserTechniques(setting);
+    for (const problem of problems) this.log.warn(problem);
+    this.fileHashes.set(TAXONOMY_HASH, await sha256(JSON.stringify(setting ?? [])));
+    return taxonomy;
+  }
+
+  /** The techniques setting changed: every paper is classified again, keys and parsed digests kept. */
+  private async reclassify(): Promise<void> {
+    const taxonomy = await this.readTaxonomy();
+    const next = new LibraryBuilder(taxonomy, undefined, undefined, this.builder.keyMemory);
+    for (const path of this.builder.paths) next.setDigest(path, this.builder.digest(path)!);
+    this.builder = next;
+    await this.publish();
+    this.log.info('Techniques changed; papers classified again.');
+    this.scheduleSave();
   }
 
   /** Someone else changed the key file (a pull, the CLI): rebuild with it, so that keys mean what it says. */

@@ -194,6 +194,22 @@ describe('Paper Digest in VS Code', function () {
       }
     });
 
+    it('classifies papers with techniques of your own from the settings, and drops them when the setting goes', async () => {
+      const config = () => vscode.workspace.getConfiguration('paperDigest');
+      const has = () => api.service.snapshot.paper('ldpruner2024')?.techniques.includes('latent-diffusion');
+      assert.ok(!has(), 'control: not a built-in technique');
+      try {
+        await config().update('techniques', [{ id: 'latent-diffusion', label: 'Latent Diffusion', category: 'generative', categoryLabel: 'Generative Models', words: ['latent diffusion'] }], vscode.ConfigurationTarget.Workspace);
+        await until('the new technique', () => has());
+        const categories = api.tree.getChildren().map((c) => String(api.tree.getTreeItem(c).label));
+        assert.ok(categories.includes('Generative Models'), categories.join());
+        assert.equal(api.service.snapshot.paper('ldpruner2024')?.key, 'ldpruner2024', 'keys stay');
+      } finally {
+        await config().update('techniques', undefined, vscode.ConfigurationTarget.Workspace);
+      }
+      await until('the technique to go', () => !has());
+    });
+
     it('sorts papers by upvotes when asked', async () => {
       api.tree.setSort('upvotes');
       try {

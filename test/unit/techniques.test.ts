@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseDigest } from '../../src/core/digest';
-import { Taxonomy, defaultTaxonomy } from '../../src/core/techniques';
+import { Taxonomy, defaultTaxonomy, taxonomyWithUserTechniques } from '../../src/core/techniques';
 import { SEED_PATH, hfSample, readFixture, readSeed } from './fixtures';
 
 interface Labelled {
@@ -95,5 +95,42 @@ describe('techniques', () => {
       techniques: [{ id: 'x', label: 'X', category: 'c', patterns: ['(unclosed', '\\bwidget\\b'] }],
     });
     assert.deepEqual(taxonomy.classify('Widget networks', ''), ['x']);
+  });
+});
+
+describe('techniques of your own (paperDigest.techniques)', () => {
+  it('adds a technique by its words, in a new category, and classifies papers with it', () => {
+    const { taxonomy, problems } = taxonomyWithUserTechniques([
+      { id: 'token-merging', label: 'Token Merging', category: 'tokens', categoryLabel: 'Token Reduction', words: ['token merging', 'ToMe'] },
+    ]);
+    assert.deepEqual(problems, []);
+    assert.equal(taxonomy.technique('token-merging')?.label, 'Token Merging');
+    assert.ok(taxonomy.categories.some((c) => c.id === 'tokens' && c.label === 'Token Reduction'));
+    assert.deepEqual(taxonomy.classify('Token Merging for Fast Stable Diffusion', 'We propose ToMe, which merges redundant tokens.').filter((t) => t === 'token-merging'), ['token-merging']);
+    assert.ok(taxonomy.technique('pruning'), 'the built-in techniques stay');
+  });
+
+  it('replaces a built-in technique with the same id', () => {
+    const { taxonomy } = taxonomyWithUserTechniques([{ id: 'pruning', label: 'Weight Pruning', category: 'compression', words: ['weight pruning'] }]);
+    assert.equal(taxonomy.technique('pruning')?.label, 'Weight Pruning');
+    assert.equal(taxonomy.techniques.filter((t) => t.id === 'pruning').length, 1);
+  });
+
+  it('names a malformed setting and keeps the rest and the defaults', () => {
+    const { taxonomy, problems } = taxonomyWithUserTechniques([
+      { id: 'x', label: 'X', category: 'compression', patterns: ['(unclosed'] },
+      'not an object',
+      { id: 'y', label: 'Y' },
+      { id: 'z', label: 'Z', category: 'compression', words: ['zeta method'] },
+    ]);
+    assert.equal(problems.length, 4, problems.join('\n'));
+    assert.match(problems[0]!, /paperDigest\.techniques\[0\] \("x"\): the pattern "\(unclosed" is not a valid regular expression/);
+    assert.match(problems[1]!, /paperDigest\.techniques\[0\] \("x"\) has no words or patterns/);
+    assert.match(problems[2]!, /paperDigest\.techniques\[1\] is not an object/);
+    assert.match(problems[3]!, /paperDigest\.techniques\[2\] needs "id", "label" and "category"/);
+    assert.ok(taxonomy.technique('z') && !taxonomy.technique('x') && taxonomy.technique('pruning'));
+    const wrongType = taxonomyWithUserTechniques({ id: 'a' });
+    assert.match(wrongType.problems[0]!, /paperDigest\.techniques must be a list/);
+    assert.ok(wrongType.taxonomy.technique('pruning'));
   });
 });
