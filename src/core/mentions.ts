@@ -1,4 +1,5 @@
 import { Paper } from './model';
+import { isCommonWord, isOrdinaryWord } from './ordinaryWords';
 import { Steps, runSteps } from './steps';
 
 /**
@@ -22,6 +23,8 @@ interface NameEntry {
   caseSensitive: boolean;
   key: string;
   kind: MentionKind;
+  /** For a name that is also an ordinary word ("Wolf", "Adam"): the paper's subject words, which prose must share. */
+  weak?: ReadonlySet<string>;
 }
 
 const WORD = /[\p{L}\p{N}]+(?:[-‐–][\p{L}\p{N}]+)*/gu;
@@ -74,9 +77,13 @@ export class MentionMatcher {
     let n = 0;
     for (const paper of papers) {
       if (++n % 500 === 0) yield;
+      let topic: ReadonlySet<string> | undefined;
       for (const name of new Set([paper.shortName, ...paper.aliases].filter((n): n is string => !!n))) {
         // Two-letter names ("AI") would match everywhere.
-        if (name.replace(/[^\p{L}\p{N}]/gu, '').length >= 3) this.add(name, true, paper.key, 'name');
+        if (name.replace(/[^\p{L}\p{N}]/gu, '').length < 3) continue;
+        const weak = tokenize(name).length === 1 && isOrdinaryWord(name);
+        if (weak) topic ??= subjectWords(`${paper.title} ${paper.abstract}`);
+        this.add(name, true, paper.key, 'name', weak ? topic : undefined);
       }
       const titleTokens = tokenize(paper.title);
       // Short titles read like ordinary phrases; only long ones match regardless of case.
@@ -84,13 +91,13 @@ export class MentionMatcher {
     }
   }
 
-  private add(name: string, caseSensitive: boolean, key: string, kind: MentionKind): void {
+  private add(name: string, caseSensitive: boolean, key: string, kind: MentionKind, weak?: ReadonlySet<string>): void {
     const tokens = tokenize(name).map((t) => (caseSensitive ? t.text : t.text.toLowerCase()));
     if (!tokens[0]) return;
     const first = tokens[0].toLowerCase();
     let group = this.byFirstWord.get(first);
     if (!group) this.byFirstWord.set(first, (group = newGroup()));
-    place(group, { tokens, caseSensitive, key, kind }, 1);
+    place(group, { tokens, caseSensitive, key, kind, ...(weak ? { weak } : {}) }, 1);
   }
 
   /** Mentions in `text`, with offsets relative to it, left to right, never overlapping; the longest name wins. */
@@ -101,7 +108,9 @@ export class MentionMatcher {
     for (let i = 0; i < tokens.length; ) {
       let best: { entry: NameEntry; length: number } | undefined;
       const consider = (entry: NameEntry) => {
-        if ((!best || entry.tokens.length > best.length) && matchesAt(tokens, i, entry)) best = { entry, length: entry.tokens.length };
+        if ((!best || entry.tokens.length > best.length) && matchesAt(tokens, i, entry) && (!entry.weak || meansPaper(text, tokens, i, entry.weak))) {
+          best = { entry, length: entry.tokens.length };
+        }
       };
       let group = this.byFirstWord.get(lower[i]!);
       for (let depth = 1; group; depth++) {
@@ -120,6 +129,38 @@ export class MentionMatcher {
     }
     return found;
   }
+}
+
+/** The words that say what a paper is about: from its title and abstract, leaving out the commonest English words. */
+function subjectWords(text: string): Set<string> {
+  const words = new Set<string>();
+  for (const m of text.matchAll(/\p{L}{4,}/gu)) if (!isCommonWord(m[0])) words.add(stem(m[0]));
+  return words;
+}
+
+const stem = (word: string) => word.toLowerCase().replace(/(?:es|s)$/, '');
+
+/**
+ * Whether a weak name ("Adam", "Puzzle") at tokens[i] means the paper. Never when a
+ * capitalised word follows ("Adam Smith"). Mid-sentence its capital, where the ordinary
+ * word would be lowercase, is the writer's sign ("All runs use Adam with …"). At the
+ * start of a sentence the capital proves nothing: the sentence must then share a word of
+ * the paper's subject ("Puzzle searches architectures with distillation"), which "Magma
+ * flows down the volcano" does not.
+ */
+function meansPaper(text: string, tokens: Token[], i: number, subject: ReadonlySet<string>): boolean {
+  const token = tokens[i]!;
+  const next = tokens[i + 1];
+  if (next && /^[ \t]+$/.test(text.slice(token.end, next.start)) && /^\p{Lu}\p{Ll}/u.test(next.text)) return false;
+  const before = text.slice(Math.max(0, token.start - 80), token.start).trimEnd();
+  const sentenceStart = before === '' || /[.!?:]["”')\]]*$/.test(before);
+  if (!sentenceStart) return true;
+  // The rest of the sentence, looked at no further than a long sentence goes (linear, however long the paragraph).
+  const rest = text.slice(token.end, token.end + 400);
+  const end = rest.search(/[.!?](?:\s|$)/);
+  const sentence = end < 0 ? rest : rest.slice(0, end);
+  for (const m of sentence.matchAll(/\p{L}{4,}/gu)) if (!isCommonWord(m[0]) && subject.has(stem(m[0]))) return true;
+  return false;
 }
 
 /** Files a name in a group `depth` words deep, splitting the group by the next word once it is large. */

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { Library } from '../../src/core/library';
+
+/**
+ * Names that are also ordinary words ("Adam", "Puzzle", "Magma", "Dropout", "Wolf"):
+ * they count only where the writing shows it means the paper. Sentences from the issue
+ * that found this, and more of the same kinds.
+ */
+
+const json = (papers: Array<{ id: string; title: string; summary: string }>) => JSON.stringify(papers.map((p) => ({ paper: { ...p, authors: [{ name: 'A Person' }], publishedAt: '2024-05-01T00:00:00.000Z' } })));
+
+const library = Library.fromDigests([
+  {
+    path: 'hf.json',
+    text: json([
+      { id: '1412.06980', title: 'Adam: A Method for Stochastic Optimization', summary: 'We introduce Adam, an algorithm for first-order gradient-based optimization of stochastic objective functions, based on adaptive estimates of lower-order moments and learning rate schedules.' },
+      { id: '2411.19146', title: 'Puzzle: Distillation-Based NAS for Inference-Optimized LLMs', summary: 'We present Puzzle, a framework that searches neural architectures with blockwise local distillation and mixed-integer programming to accelerate inference of large language models.' },
+      { id: '2402.09090', title: 'Magma: A Foundation Model for Multimodal AI Agents', summary: 'We present Magma, a foundation model for multimodal agentic tasks in digital and physical worlds, with spatial grounding and planning for robot manipulation.' },
+      { id: '1207.05800', title: 'Dropout: A Simple Way to Prevent Neural Networks from Overfitting', summary: 'We propose Dropout, a technique for addressing overfitting in deep neural networks by randomly dropping units during training.' },
+      { id: '2406.01234', title: 'Wolf: Captioning Everything with a World Summarization Framework', summary: 'We propose Wolf, a summarization framework for accurate video captioning with a mixture of vision language models.' },
+      { id: '2404.11936', title: 'MixLoRA: Enhancing Fine-Tuning with LoRA-based Mixture of Experts', summary: 'We propose MixLoRA, a parameter-efficient mixture of experts built from LoRA adapters.' },
+    ]),
+  },
+]);
+
+const named = (sentence: string) => library.scanNote(sentence).mentions.map((m) => m.text);
+
+describe('names that are also ordinary words', () => {
+  const meant: Array<[string, string]> = [
+    ['All runs use Adam with a cosine schedule.', 'Adam'],
+    ['We train with Adam and weight decay.', 'Adam'],
+    ['Puzzle searches architectures with distillation.', 'Puzzle'],
+    ['Magma grounds robot manipulation in spatial planning.', 'Magma'],
+    ['Dropout reduces overfitting in neural networks.', 'Dropout'],
+    ['For captions we compare against Wolf on video benchmarks.', 'Wolf'],
+    ['Wolf improves video captioning with vision language models.', 'Wolf'],
+    ['MixLoRA adds experts.', 'MixLoRA'],
+    ['Compared with MixLoRA, ours is smaller.', 'MixLoRA'],
+    ['The optimizer is Adam, as in most work.', 'Adam'],
+  ];
+  const ordinary = [
+    'Adam Smith wrote about markets.',
+    'Magma flows down the volcano.',
+    'Dropout rates among students rose.',
+    'Wolf and Zebra populations declined.',
+    'Puzzle games are fun on weekends.',
+    'Think about the cost before you start.',
+    'Skip the warm-up if you are short on time.',
+    'Bench results were noisy.',
+    'Adam Jones joined the lab in May.',
+    'Wolf Blitzer reported the story.',
+    'Magma chambers feed the eruption.',
+    'Dropout is common in rural schools.',
+    'Puzzle pieces were missing from the box.',
+    'Re: the meeting notes.',
+    'Palette knives are used in painting.',
+  ];
+
+  for (const [sentence, name] of meant) it(`reads "${sentence}" as naming ${name}`, () => assert.deepEqual(named(sentence), [name]));
+  for (const sentence of ordinary) it(`reads "${sentence}" as naming no paper`, () => assert.deepEqual(named(sentence), []));
+});
