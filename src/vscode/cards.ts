@@ -7,7 +7,14 @@ import { Taxonomy } from '../core/techniques';
 export const CARD_COMMANDS = ['paperDigest.insertCitation', 'paperDigest.showInTree', 'paperDigest.openPaper', 'paperDigest.findSimilar', 'paperDigest.ignoreName'];
 
 /** A hover or tooltip card; digest text is escaped by the core, and only our commands are trusted. */
-export function paperCard(paper: Paper, taxonomy: Taxonomy, withCommands = true, citedIn?: number, extra: readonly CardCommand[] = []): vscode.MarkdownString {
+export function paperCard(
+  paper: Paper,
+  taxonomy: Taxonomy,
+  withCommands = true,
+  /** Notes that cite the paper, and notes that only name it in prose. */
+  citedIn?: { cited: number; named: number },
+  extra: readonly CardCommand[] = [],
+): vscode.MarkdownString {
   const commands: CardCommand[] = withCommands
     ? [
         { title: 'Insert citation', command: 'paperDigest.insertCitation', args: [paper.key] },
@@ -18,7 +25,10 @@ export function paperCard(paper: Paper, taxonomy: Taxonomy, withCommands = true,
       ]
     : [...extra];
   let text = paperCardMarkdown(paper, taxonomy, commands);
-  if (citedIn !== undefined) text += `\n\ncited in ${citedIn} note${citedIn === 1 ? '' : 's'}`;
+  if (citedIn !== undefined) {
+    const notes = (n: number) => `${n} note${n === 1 ? '' : 's'}`;
+    text += `\n\ncited in ${notes(citedIn.cited)}${citedIn.named ? `, named in ${citedIn.named} more` : ''}`;
+  }
   const markdown = new vscode.MarkdownString(text);
   markdown.isTrusted = { enabledCommands: CARD_COMMANDS };
   markdown.supportHtml = false;

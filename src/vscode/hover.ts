@@ -20,7 +20,8 @@ export class PaperHoverProvider implements vscode.HoverProvider {
     const paper = scope.paper(target.key);
     if (!paper) return undefined;
     // "Cited in" counts notes citing the digests' paper; a note's own entry is its own.
-    const citedIn = scope.isDeclared(paper.key) ? undefined : this.notes.notesFor(paper.key).length;
+    const uses = scope.isDeclared(paper.key) ? undefined : this.notes.notesFor(paper.key);
+    const citedIn = uses && { cited: uses.filter((u) => u.cited > 0).length, named: uses.filter((u) => u.cited === 0).length };
     // A name in prose that is not meant as the paper: silence it for this workspace in one click.
     const silence = 'text' in target ? [{ title: `Don't treat "${target.text}" as a paper here`, command: 'paperDigest.ignoreName', args: [target.text] }] : [];
     return new vscode.Hover(paperCard(paper, scope.library.taxonomy, !scope.isDeclared(paper.key), citedIn, silence), toVsRange(target.range));

@@ -15,7 +15,7 @@ const SKIPPED = '{**/node_modules/**,**/.git/**,**/.vscode-test/**}';
  * it is saved, created or deleted, and for all when the library changes.
  */
 export class NoteIndex implements vscode.Disposable {
-  private readonly byNote = new Map<string, Map<string, vscode.Range[]>>();
+  private readonly byNote = new Map<string, Map<string, Uses>>();
   /** Papers each note cites (mentions in prose excluded), resolved in the note's own scope, for bibliographies. */
   private readonly citedByNote = new Map<string, Paper[]>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -84,14 +84,15 @@ export class NoteIndex implements vscode.Disposable {
     }
     const scope = await this.scopes.scopeForText(uri, text);
     const scan = scope.scanNote(text);
-    const keys = new Map<string, vscode.Range[]>();
+    const keys = new Map<string, Uses>();
     for (const item of [...scan.citations, ...scan.mentions]) {
       // "Cited in" is about the digests' papers: a note's own entry with the same key is another work.
       const paper = scope.library.paper(item.key);
       if (!paper || scope.paper(item.key) !== paper) continue;
-      const list = keys.get(paper.key) ?? [];
-      list.push(toVsRange(item.range));
-      keys.set(paper.key, list);
+      let uses = keys.get(paper.key);
+      if (!uses) keys.set(paper.key, (uses = { ranges: [], cited: 0 }));
+      uses.ranges.push(toVsRange(item.range));
+      if (!('text' in item)) uses.cited++;
     }
     this.byNote.set(uri.toString(), keys);
     const cited = new Map<string, Paper>();
@@ -112,18 +113,18 @@ export class NoteIndex implements vscode.Disposable {
   /** Every place a paper is cited or named. */
   locations(key: string): vscode.Location[] {
     const found: vscode.Location[] = [];
-    for (const [note, keys] of this.byNote) for (const range of keys.get(key) ?? []) found.push(new vscode.Location(vscode.Uri.parse(note), range));
+    for (const [note, keys] of this.byNote) for (const range of keys.get(key)?.ranges ?? []) found.push(new vscode.Location(vscode.Uri.parse(note), range));
     return found;
   }
 
-  /** The notes that cite or name a paper, with how often. */
-  notesFor(key: string): Array<{ uri: vscode.Uri; count: number; first: vscode.Range }> {
-    const found: Array<{ uri: vscode.Uri; count: number; first: vscode.Range }> = [];
+  /** The notes that cite or name a paper, with how often each (citations and names in prose told apart), citing notes first. */
+  notesFor(key: string): NoteUse[] {
+    const found: NoteUse[] = [];
     for (const [note, keys] of this.byNote) {
-      const ranges = keys.get(key);
-      if (ranges?.length) found.push({ uri: vscode.Uri.parse(note), count: ranges.length, first: ranges[0]! });
+      const uses = keys.get(key);
+      if (uses?.ranges.length) found.push({ uri: vscode.Uri.parse(note), count: uses.ranges.length, cited: uses.cited, first: uses.ranges[0]! });
     }
-    return found.sort((a, b) => b.count - a.count || a.uri.path.localeCompare(b.uri.path));
+    return found.sort((a, b) => Number(b.cited > 0) - Number(a.cited > 0) || b.count - a.count || a.uri.path.localeCompare(b.uri.path));
   }
 
   dispose(): void {
@@ -132,8 +133,22 @@ export class NoteIndex implements vscode.Disposable {
   }
 }
 
+/** Where a note uses a paper, and how many of those are citations (the rest name it in prose). */
+interface Uses {
+  ranges: vscode.Range[];
+  cited: number;
+}
+
+export interface NoteUse {
+  uri: vscode.Uri;
+  count: number;
+  /** How many of the uses are citations; the others name the paper in prose. */
+  cited: number;
+  first: vscode.Range;
+}
+
 /** The "Cited In" view: the notes citing the paper selected in the Techniques view. */
-export class CitedInView implements vscode.TreeDataProvider<{ uri: vscode.Uri; count: number; first: vscode.Range }>, vscode.Disposable {
+export class CitedInView implements vscode.TreeDataProvider<NoteUse>, vscode.Disposable {
   private key: string | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -148,13 +163,14 @@ export class CitedInView implements vscode.TreeDataProvider<{ uri: vscode.Uri; c
     this.changed.fire();
   }
 
-  getChildren(): Array<{ uri: vscode.Uri; count: number; first: vscode.Range }> {
+  getChildren(): NoteUse[] {
     return this.key ? this.notes.notesFor(this.key) : [];
   }
 
-  getTreeItem(note: { uri: vscode.Uri; count: number; first: vscode.Range }): vscode.TreeItem {
+  getTreeItem(note: NoteUse): vscode.TreeItem {
     const item = new vscode.TreeItem(vscode.workspace.asRelativePath(note.uri), vscode.TreeItemCollapsibleState.None);
-    item.description = `${note.count}×`;
+    const named = note.count - note.cited;
+    item.description = [note.cited ? `cited ${note.cited}×` : '', named ? `named ${named}×` : ''].filter(Boolean).join(', ');
     item.resourceUri = note.uri;
     item.command = { command: 'vscode.open', title: 'Open Note', arguments: [note.uri, { selection: note.first }] };
     return item;

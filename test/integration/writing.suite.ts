@@ -43,20 +43,24 @@ describe('Writing with citations', function () {
   it('finds every note citing or naming a paper, and says so in the hover', async () => {
     await writeText(workspaceFile('cites-qat-a.md'), 'EfficientQAT is cheap [@efficientqat2024].\n');
     await writeText(workspaceFile('cites-qat-b.md'), 'Also see @efficientqat2024.\n');
+    await writeText(workspaceFile('names-qat.md'), 'We liked how EfficientQAT trains.\n');
     const editor = await openNote('Quantization [@efficientqat2024].');
     const position = positionOf(editor.document, '@efficientqat2024', 3);
     const references = await until('references in both notes', async () => {
       const found = (await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', editor.document.uri, position)) ?? [];
       const files = new Set(found.map((l) => l.uri.path.split('/').pop()));
-      return files.has('cites-qat-a.md') && files.has('cites-qat-b.md') ? found : undefined;
+      return files.has('cites-qat-a.md') && files.has('cites-qat-b.md') && files.has('names-qat.md') ? found : undefined;
     });
     assert.ok(references.length >= 3, `${references.length}: the workspace notes, plus pruning.md naming EfficientQAT`);
     const hover = hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position)) ?? []);
-    assert.match(hover, /cited in [3-9] notes/);
+    // Citations and names in prose are told apart.
+    assert.match(hover, /cited in [2-9] notes, named in [1-9] more/);
     // The Cited In view, for the paper selected in the tree.
     api.citedIn.show('efficientqat2024');
-    const rows = api.citedIn.getChildren().map((n) => api.citedIn.getTreeItem(n).label);
-    assert.ok(rows.includes('cites-qat-a.md') && rows.includes('cites-qat-b.md'), rows.join());
+    const rows = new Map(api.citedIn.getChildren().map((n) => [api.citedIn.getTreeItem(n).label, api.citedIn.getTreeItem(n).description]));
+    assert.equal(rows.get('cites-qat-b.md'), 'cited 1×');
+    assert.equal(rows.get('names-qat.md'), 'named 1×');
+    assert.ok(rows.has('cites-qat-a.md'), [...rows.keys()].join());
   });
 
   it('writes a References section, and running it again changes nothing', async () => {
