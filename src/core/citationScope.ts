@@ -36,12 +36,10 @@ export class CitationScope {
   /** The note's own entries matching what was typed (key, family names, title words), then the digests'. */
   completions(prefix: string, limit = 100): Paper[] {
     const folded = asciiFold(prefix);
-    const own = this.bibliography.papers.filter((p) => {
-      if (!prefix) return true;
-      if (p.key.toLowerCase().startsWith(prefix.toLowerCase())) return true;
-      return !!folded && `${p.title} ${p.authors.join(' ')}`.split(/[\s\-–:,.]+/).some((w) => asciiFold(w).startsWith(folded));
-    });
-    own.sort((a, b) => Number(!a.key.toLowerCase().startsWith(prefix.toLowerCase())) - Number(!b.key.toLowerCase().startsWith(prefix.toLowerCase())));
+    const byKey = (p: Paper) => p.key.toLowerCase().startsWith(prefix.toLowerCase());
+    const byWords = (p: Paper) => !!folded && `${p.title} ${p.authors.join(' ')}`.split(/[\s\-–:,.]+/).some((w) => asciiFold(w).startsWith(folded));
+    // Keys that start with what was typed first, then entries whose title or authors do.
+    const own = [...this.bibliography.papers.filter(byKey), ...this.bibliography.papers.filter((p) => !byKey(p) && byWords(p))];
     const found = new Map<string, Paper>();
     for (const p of own) if (found.size < limit) found.set(p.key, p);
     for (const p of this.library.completions(prefix, limit)) if (found.size < limit && !found.has(p.key)) found.set(p.key, p);
