@@ -134,3 +134,24 @@ describe('techniques of your own (paperDigest.techniques)', () => {
     assert.ok(wrongType.taxonomy.technique('pruning'));
   });
 });
+
+describe('techniques an expert tells apart', () => {
+  const classify = (title: string, abstract: string) => defaultTaxonomy.classify(title, abstract);
+
+  it('files token pruning and merging as their own technique, not weight pruning', () => {
+    const ids = classify('FastV: Pruning Visual Tokens for Efficient VLM Inference', 'We propose to prune redundant visual tokens after the second layer, reducing FLOPs by half without retraining.');
+    assert.ok(ids.includes('token-reduction') && !ids.includes('pruning'), ids.join());
+    assert.ok(classify('Token Merging: Your ViT But Faster', 'We introduce ToMe, which merges similar tokens.').includes('token-reduction'));
+  });
+
+  it('files sparse and linear attention as efficient attention, and KV-cache eviction as KV cache', () => {
+    const attention = classify('Radial Attention: Sparse Attention for Long Video Generation', 'We propose a sparse attention mechanism with energy decay.');
+    assert.ok(attention.includes('efficient-attention') && !attention.includes('pruning'), attention.join());
+    const kv = classify('H2O: Heavy-Hitter Oracle for KV Cache Eviction', 'We propose a cache eviction policy that keeps heavy-hitter tokens in the KV cache.');
+    assert.ok(kv.includes('kv-cache') && !kv.includes('pruning'), kv.join());
+  });
+
+  it('still files weight pruning as pruning', () => {
+    assert.ok(classify('SparseGPT: Massive Language Models Can Be Accurately Pruned in One-Shot', 'We show that large language models can be pruned to 50% sparsity in one shot, without retraining.').includes('pruning'));
+  });
+});
