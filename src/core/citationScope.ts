@@ -36,13 +36,31 @@ export class CitationScope {
   /** The note's own entries matching what was typed (key, family names, title words), then the digests'. */
   completions(prefix: string, limit = 100): Paper[] {
     const folded = asciiFold(prefix);
-    const byKey = (p: Paper) => p.key.toLowerCase().startsWith(prefix.toLowerCase());
-    const byWords = (p: Paper) => !!folded && `${p.title} ${p.authors.join(' ')}`.split(/[\s\-–:,.]+/).some((w) => asciiFold(w).startsWith(folded));
+    const lower = prefix.toLowerCase();
+    const entries = completionWords(this.bibliography);
+    const byKey = entries.filter((e) => e.key.startsWith(lower));
+    const byWords = folded ? entries.filter((e) => !e.key.startsWith(lower) && e.words.some((w) => w.startsWith(folded))) : [];
     // Keys that start with what was typed first, then entries whose title or authors do.
-    const own = [...this.bibliography.papers.filter(byKey), ...this.bibliography.papers.filter((p) => !byKey(p) && byWords(p))];
+    const own = [...byKey, ...byWords].map((e) => e.paper);
     const found = new Map<string, Paper>();
     for (const p of own) if (found.size < limit) found.set(p.key, p);
     for (const p of this.library.completions(prefix, limit)) if (found.size < limit && !found.has(p.key)) found.set(p.key, p);
     return [...found.values()];
   }
+}
+
+/** Each entry's key and folded title and author words, worked out once per bibliography (completion runs on every keystroke). */
+const prepared = new WeakMap<NoteBibliography, Array<{ paper: Paper; key: string; words: string[] }>>();
+
+function completionWords(bibliography: NoteBibliography): Array<{ paper: Paper; key: string; words: string[] }> {
+  let entries = prepared.get(bibliography);
+  if (!entries) {
+    entries = bibliography.papers.map((paper) => ({
+      paper,
+      key: paper.key.toLowerCase(),
+      words: `${paper.title} ${paper.authors.join(' ')}`.split(/[\s\-–:,.]+/).map(asciiFold).filter(Boolean),
+    }));
+    prepared.set(bibliography, entries);
+  }
+  return entries;
 }
