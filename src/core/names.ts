@@ -1,3 +1,4 @@
+import { isOrdinaryWord } from './ordinaryWords';
 import { stripLatex } from './text';
 
 /**
@@ -64,11 +65,14 @@ export function extractNames(title: string, abstract: string): PaperNames {
   for (const match of text.matchAll(PROPOSAL)) {
     const after = text.slice(match.index + match[0].length, match.index + match[0].length + 200);
     const clause = after.split(/(?<=[.;])\s|$/)[0] ?? '';
-    const first = /^["“']?([A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])["”']?(?=$|[\s,.;:)(—–-])/.exec(clause);
+    // A name ends at a space or punctuation that ends it: "Re:Form" is one name, not "Re".
+    const first = /^["“']?([A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])["”']?(?=$|[\s,.;)(—–-]|:(?:\s|$))/.exec(clause);
     const rest = first ? clause.slice(first[0].length) : '';
-    // "we propose MixLoRA, …": a coined name, or a capitalised single word standing alone.
+    // "we propose MixLoRA, …": a coined name, or a capitalised single word standing alone that is
+    // no ordinary word ("we propose Skip and Re-use layers (Skrr)" starts a phrase, not a name).
     const name = first?.[1];
-    if (name && (isCoinedName(name) || /^[A-Z][a-z]+$/.test(name)) && AFTER_NAME.test(rest) && !/^\s*\(/.test(rest) && !isGeneric(name)) {
+    const standsAlone = !!name && /^[A-Z][a-z]+$/.test(name) && !isOrdinaryWord(name);
+    if (name && (isCoinedName(name) || standsAlone) && AFTER_NAME.test(rest) && !/^\s*\(/.test(rest) && !isGeneric(name)) {
       add(name);
       continue;
     }
@@ -90,9 +94,9 @@ export function extractNames(title: string, abstract: string): PaperNames {
   return { shortName, aliases: candidates.filter((c) => c !== shortName) };
 }
 
-/** The title before its colon when that reads as a name (at most five words). */
+/** The title before its colon when that reads as a name (at most five words); a colon inside a word ("Re:Form") is part of it. */
 function titlePrefix(title: string): string | null {
-  const colon = title.indexOf(':');
+  const colon = title.search(/:(?:\s|$)/);
   if (colon <= 0) return null;
   const prefix = title.slice(0, colon).trim();
   const words = prefix.split(/\s+/);

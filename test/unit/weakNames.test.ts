@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { Library } from '../../src/core/library';
+import { extractNames } from '../../src/core/names';
 
 /**
  * Names that are also ordinary words ("Adam", "Puzzle", "Magma", "Dropout", "Wolf"):
@@ -58,4 +59,18 @@ describe('names that are also ordinary words', () => {
 
   for (const [sentence, name] of meant) it(`reads "${sentence}" as naming ${name}`, () => assert.deepEqual(named(sentence), [name]));
   for (const sentence of ordinary) it(`reads "${sentence}" as naming no paper`, () => assert.deepEqual(named(sentence), []));
+});
+
+describe('fragments of a title are never names', () => {
+  it('keeps "Re:Form", "Skrr" and "BigCodeBench" whole, without "Re", "Skip" or "Bench"', () => {
+    const names = (title: string, abstract: string) => {
+      const n = extractNames(title, abstract);
+      return [n.shortName, ...n.aliases].filter(Boolean);
+    };
+    assert.deepEqual(names('Re:Form -- Reducing Human Priors in Scalable Formal Software Verification', 'We present Re:Form, a framework for formal verification.'), []);
+    assert.deepEqual(names('Skrr: Skip and Re-use Text Encoder Layers for Memory Efficient Text-to-Image Generation', 'We propose Skip and Re-use layers (Skrr), a simple pruning strategy.'), ['Skrr']);
+    assert.deepEqual(names('BigCodeBench: Benchmarking Code Generation with Diverse Function Calls', 'We introduce Bench, a part of BigCodeBench, to test LLMs.'), ['BigCodeBench']);
+    // A coined name standing alone still counts: the control.
+    assert.deepEqual(names('Efficient Training of Tiny Models', 'We propose Hymba, a hybrid-head architecture for small language models.'), ['Hymba']);
+  });
 });
