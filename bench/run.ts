@@ -10,7 +10,7 @@ import { cpus, totalmem, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import MiniSearch from 'minisearch';
-import { parseDigest, parseDigestAsync } from '../src/core/digest';
+import { parseDigest, parseDigestSteps } from '../src/core/digest';
 import { LibraryBuilder } from '../src/core/library';
 import { Paper } from '../src/core/model';
 import { rangeContains } from '../src/core/positions';
@@ -115,7 +115,7 @@ async function measure(model: TextModel, size: number) {
   const pacer = new Pacer(10);
   const [cold, coldReadyMs] = await timeAsync(async () => {
     const b = new LibraryBuilder();
-    b.setDigest(pagePath, await parseDigestAsync(readFileSync(pagePath, 'utf8'), pagePath, pacer));
+    b.setDigest(pagePath, await pacer.run(parseDigestSteps(readFileSync(pagePath, 'utf8'), pagePath)));
     const built = await pacer.run(b.buildSteps());
     return { builder: b, library: built.library };
   });

@@ -4,7 +4,7 @@ import { isCslItem, parseCslJsonSteps } from './formats/cslJson';
 import { parseDailyPapersPageSteps } from './formats/dailyPapersPage';
 import { isHfPaperObject, parseHfJsonSteps } from './formats/hfJson';
 import { firstJsonElement } from './formats/json';
-import { Pacer, Steps, runSteps } from './steps';
+import { Steps, runSteps } from './steps';
 import { looksBinary } from './text';
 
 export type DigestFormat = 'daily-papers-page' | 'hf-json' | 'csl-json' | 'bibtex';
@@ -34,11 +34,6 @@ const PARSERS: Record<DigestFormat, (text: string, path: string) => Steps<ParseR
  */
 export function parseDigest(text: string, path: string): ParseResult {
   return runSteps(parseDigestSteps(text, path));
-}
-
-/** parseDigest, a slice at a time. */
-export async function parseDigestAsync(text: string, path: string, pacer: Pacer): Promise<ParseResult> {
-  return pacer.run(parseDigestSteps(text, path));
 }
 
 export function* parseDigestSteps(text: string, path: string): Steps<ParseResult> {

@@ -132,9 +132,11 @@ export class Library {
   paperTree(grouping: PaperGrouping, { sorted = true }: { sorted?: boolean } = {}): CategoryGroup[] {
     const order = (papers: Paper[]) => (sorted ? papers.sort(newestFirst) : papers);
     const yearOf = (p: Paper) => p.date?.slice(0, 4) ?? '';
+    // Newest year first, undated last.
+    const byYearDesc = (a: [string, unknown], b: [string, unknown]) => (a[0] === '' ? 1 : b[0] === '' ? -1 : a[0] < b[0] ? 1 : -1);
     const byYear = (papers: readonly Paper[], prefix: string, category: string): TechniqueGroup[] =>
       groupBy(papers, (p) => [yearOf(p)])
-        .sort((a, b) => (a[0] === '' ? 1 : b[0] === '' ? -1 : a[0] < b[0] ? 1 : -1))
+        .sort(byYearDesc)
         .map(([year, papers]) => ({ id: `${prefix}:${year}`, label: year || 'No date', category, papers: order(papers) }));
     if (grouping === 'technique') {
       const untagged = this.papers.filter((p) => p.techniques.length === 0);
@@ -149,7 +151,7 @@ export class Library {
     }
     const labels = new Map(this.taxonomy.techniques.map((t, i) => [t.id, { label: t.label, rank: i }]));
     return groupBy(this.papers, (p) => [yearOf(p)])
-      .sort((a, b) => (a[0] === '' ? 1 : b[0] === '' ? -1 : a[0] < b[0] ? 1 : -1))
+      .sort(byYearDesc)
       .map(([year, papers]) => {
         const id = `year:${year}`;
         const techniques = groupBy(papers, (p) => (p.techniques.length ? p.techniques : [OTHER]))

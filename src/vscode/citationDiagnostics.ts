@@ -15,7 +15,7 @@ export class CitationDiagnostics implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
-    private readonly service: LibraryService,
+    service: LibraryService,
     private readonly scopes: NoteScopes,
   ) {
     this.subscriptions = [

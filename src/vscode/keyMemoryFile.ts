@@ -52,21 +52,23 @@ export class KeyMemoryFile implements vscode.Disposable {
   /**
    * Writes the memory, keeping any key another writer added since we read it (the CLI
    * in a terminal, a collaborator's pull): both sets of keys are handed out already.
+   * Returns the text the file now holds (or would hold), for the saved index's key.
    */
-  async write(memory: KeyMemory): Promise<void> {
-    if (!this.uri) return;
+  async write(memory: KeyMemory): Promise<string> {
+    if (!this.uri) return memory.serialize();
     const onDisk = await this.readText();
-    if (onDisk === undefined && !this.mayCreate()) return;
+    if (onDisk === undefined && !this.mayCreate()) return memory.serialize();
     if (onDisk !== undefined && onDisk !== this.lastText) {
       const theirs = KeyMemory.parse(onDisk, pathOf(this.uri)).memory;
       memory.absorb(theirs);
     }
     const text = memory.serialize();
     memory.changed = false;
-    if (text === onDisk) return;
+    if (text === onDisk) return text;
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(this.uri, '..'));
     this.lastText = text;
     await vscode.workspace.fs.writeFile(this.uri, new TextEncoder().encode(text));
+    return text;
   }
 
   dispose(): void {

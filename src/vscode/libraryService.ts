@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseDigestAsync } from '../core/digest';
+import { parseDigestSteps } from '../core/digest';
 import { Library, LibraryBuilder } from '../core/library';
 import { Taxonomy, taxonomyWithUserTechniques } from '../core/techniques';
 import { ParseResult } from '../core/model';
@@ -97,17 +97,17 @@ export class LibraryService implements vscode.Disposable {
     const key = this.store ? await this.store.key(this.fileHashes) : undefined;
     const saved = key ? await this.store!.load(key, this.pacer, (reason) => this.log.warn(`The saved index was discarded and the library is rebuilt: ${reason}.`)) : undefined;
     if (saved) {
-      this.builder = await LibraryBuilder.restore(saved, taxonomy, memory.memory);
+      this.builder = await LibraryBuilder.restore(saved, taxonomy);
       this.builder.setMemory(memory.memory, memory.problems);
       await this.publish();
       // Search is ready; the parsed digests are needed only for the next change: read them back after.
       void this.enqueue(() => this.restoreDigests(uris, texts));
     } else {
-      this.builder = new LibraryBuilder(taxonomy, undefined, undefined, memory.memory);
+      this.builder = new LibraryBuilder(taxonomy);
       this.builder.setMemory(memory.memory, memory.problems);
       for (let i = 0; i < uris.length; i++) {
         const path = pathOf(uris[i]!);
-        this.builder.setDigest(path, texts[i]!.result ?? (await parseDigestAsync(texts[i]!.text, path, this.pacer)));
+        this.builder.setDigest(path, texts[i]!.result ?? (await this.pacer.run(parseDigestSteps(texts[i]!.text, path))));
       }
       await this.publish();
     }
@@ -164,8 +164,7 @@ export class LibraryService implements vscode.Disposable {
     const memory = this.builder.keyMemory;
     if (!memory.changed) return;
     try {
-      await this.keys.write(memory);
-      this.fileHashes.set(KEY_FILE_HASH, await sha256(memory.serialize()));
+      this.fileHashes.set(KEY_FILE_HASH, await sha256(await this.keys.write(memory)));
     } catch (error) {
       this.log.error(`Cannot write the key file ${this.keys.uri?.toString() ?? ''}: ${String(error)}`);
     }
@@ -175,7 +174,7 @@ export class LibraryService implements vscode.Disposable {
   private async restoreDigests(uris: vscode.Uri[], texts: Array<{ text: string; result?: ParseResult }>): Promise<void> {
     for (let i = 0; i < uris.length; i++) {
       const path = pathOf(uris[i]!);
-      if (!this.builder.digest(path)) this.builder.setDigest(path, texts[i]!.result ?? (await parseDigestAsync(texts[i]!.text, path, this.pacer)));
+      if (!this.builder.digest(path)) this.builder.setDigest(path, texts[i]!.result ?? (await this.pacer.run(parseDigestSteps(texts[i]!.text, path))));
     }
     await this.pacer.run(this.builder.absorbDerivedSteps());
   }
@@ -202,7 +201,7 @@ export class LibraryService implements vscode.Disposable {
       const { text, hash, result } = await this.read(uri);
       if (this.fileHashes.get(path) === hash && this.builder.digest(path)) continue;
       this.remember(uri, hash);
-      this.builder.setDigest(path, result ?? (await parseDigestAsync(text, path, this.pacer)));
+      this.builder.setDigest(path, result ?? (await this.pacer.run(parseDigestSteps(text, path))));
     }
     if (publish) {
       const counts = await this.publish();

@@ -7,7 +7,6 @@ import { PaperDigestApi, activateExtension, hoverText, positionOf, readText, unt
  * project's `_quarto.yml`; and keys that stay with their papers when digests change.
  */
 describe('Bibliographies notes declare', function () {
-  let api: PaperDigestApi;
   const unknown = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'unknown-citation');
   const labels = (list: vscode.CompletionList) => list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
   const hoverAt = async (uri: vscode.Uri, position: vscode.Position) =>
@@ -15,7 +14,7 @@ describe('Bibliographies notes declare', function () {
   const open = async (uri: vscode.Uri) => vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
 
   before(async () => {
-    api = await activateExtension();
+    await activateExtension();
     await writeText(
       workspaceFile('project/refs/own.bib'),
       '@article{smith2020own,\n  title = {Cheap Models for Everyone},\n  author = {Smith, Ann},\n  year = {2020}\n}\n\n@misc{zhou2018unet++,\n  title = {UNet++: A Nested U-Net Architecture},\n  year = {2018}\n}\n',

@@ -40,14 +40,15 @@ interface EntryText {
 const ENTRY_START = /^[ \t]*@([A-Za-z]+)[ \t]*[{(]/gm;
 
 function splitEntries(text: string): EntryText[] {
-  const starts: Array<{ at: number; kind: string }> = [];
+  const starts: Array<{ at: number; open: number; kind: string }> = [];
   ENTRY_START.lastIndex = 0;
-  for (let m = ENTRY_START.exec(text); m; m = ENTRY_START.exec(text)) starts.push({ at: m.index + m[0].indexOf('@'), kind: m[1]!.toLowerCase() });
-  return starts.map(({ at, kind }, i) => {
+  for (let m = ENTRY_START.exec(text); m; m = ENTRY_START.exec(text)) {
+    starts.push({ at: m.index + m[0].indexOf('@'), open: m.index + m[0].length - 1, kind: m[1]!.toLowerCase() });
+  }
+  return starts.map(({ at, open, kind }, i) => {
     const next = starts[i + 1]?.at ?? text.length;
     let depth = 0;
     let end = -1;
-    const open = text.indexOf(text.slice(at).match(/[{(]/)![0], at);
     const paren = text[open] === '(';
     for (let j = open; j < next; j++) {
       const c = text[j];
