@@ -8,7 +8,7 @@ import { NoteScan, scanNote } from './noteScanner';
 import { SearchHit, SearchIndex, SearchOptions, SerializedSearchIndex, SyncCounts } from './searchIndex';
 import { Taxonomy, defaultTaxonomy } from './techniques';
 import { Steps, runSteps } from './steps';
-import { normalizeTitle } from './text';
+import { keywordList, normalizeTitle } from './text';
 
 export interface DigestSource {
   path: string;
@@ -336,7 +336,7 @@ export class LibraryBuilder {
     this.pendingDerived = undefined;
     pending.papers.forEach((paper, i) => {
       const d = pending.derived[i];
-      if (d) this.remember(paper.title, paper.abstract, d);
+      if (d) this.remember(paper, d);
     });
     yield;
   }
@@ -348,18 +348,25 @@ export class LibraryBuilder {
   }
 
   private derive(paper: Paper): Derived {
-    const known = this.derived.get(paper.title)?.get(paper.abstract);
+    const known = this.derived.get(paper.title)?.get(describedBy(paper));
     if (known) return known;
-    const derived: Derived = { names: extractNames(paper.title, paper.abstract), techniques: this.taxonomy.classify(paper.title, paper.abstract) };
-    this.remember(paper.title, paper.abstract, derived);
+    const names = extractNames(paper.title, paper.abstract);
+    const ownNames = names.shortName ? [names.shortName, ...names.aliases] : names.aliases;
+    const derived: Derived = { names, techniques: this.taxonomy.classify(paper.title, paper.abstract, paper.keywords, ownNames) };
+    this.remember(paper, derived);
     return derived;
   }
 
-  private remember(title: string, abstract: string, derived: Derived): void {
-    let byAbstract = this.derived.get(title);
-    if (!byAbstract) this.derived.set(title, (byAbstract = new Map()));
-    byAbstract.set(abstract, derived);
+  private remember(paper: Paper, derived: Derived): void {
+    let byText = this.derived.get(paper.title);
+    if (!byText) this.derived.set(paper.title, (byText = new Map()));
+    byText.set(describedBy(paper), derived);
   }
+}
+
+/** What names and techniques are read from besides the title: the abstract, and the keywords where there are any. */
+function describedBy(paper: Paper): string {
+  return paper.keywords.length ? `${paper.abstract}\u0000${paper.keywords.join('\u0000')}` : paper.abstract;
 }
 
 /**
@@ -431,6 +438,7 @@ function absorb(into: Paper, from: Paper): void {
   into.arxivId ??= from.arxivId;
   into.doi ??= from.doi;
   for (const link of from.links) if (!into.links.includes(link)) into.links.push(link);
+  if (from.keywords.length) into.keywords = keywordList([...into.keywords, ...from.keywords]);
   into.sources.push(...from.sources);
 }
 

@@ -66,6 +66,8 @@ export interface Paper {
   /** Venue fields of the source entry (BibTeX, CSL-JSON), or null. */
   publication: Publication | null;
   organization: string | null;
+  /** Subject keywords the digest gives (Hugging Face `ai_keywords`, BibTeX `keywords`, CSL `keyword`): evidence for techniques and search. */
+  keywords: string[];
   /** Technique ids (see `techniques.ts`), filled in by the library. */
   techniques: string[];
   /** Links found in the abstract and given by the digest (code, project page): never the paper's own link. */
@@ -97,6 +99,7 @@ export function newPaper(title: string, source: SourceLocation, fields: Partial<
     creators: [],
     publication: null,
     organization: null,
+    keywords: [],
     techniques: [],
     links: [],
     url: null,

@@ -94,11 +94,15 @@ export function extractNames(title: string, abstract: string): PaperNames {
   return { shortName, aliases: candidates.filter((c) => c !== shortName) };
 }
 
+/** Words that head a title to say what kind of paper it is ("Position: …", "Survey: …"), never the paper's name. */
+const GENRE_LABEL = /^(?:position|survey|review|tutorial|perspective|opinion|commentary|editorial|erratum|corrigendum|correction|comment|reply|response|technical report|white paper|extended abstract|short paper|preprint|book review)$/i;
+
 /** The title before its colon when that reads as a name (at most five words); a colon inside a word ("Re:Form") is part of it. */
 function titlePrefix(title: string): string | null {
   const colon = title.search(/:(?:\s|$)/);
   if (colon <= 0) return null;
   const prefix = title.slice(0, colon).trim();
+  if (GENRE_LABEL.test(prefix)) return null;
   const words = prefix.split(/\s+/);
   if (words.length > 5 || prefix.length > 60 || !/^[A-Z0-9]/.test(prefix)) return null;
   return prefix;

@@ -13,7 +13,7 @@ const TEXT_FIELDS = ['title', 'techniques', 'abstract', 'authors'] as const;
  * the term indexes are stored as typed arrays that load without copying.
  */
 
-const MAGIC = 'PDS9';
+const MAGIC = 'PDSA';
 /** Magic, header length, checksum: the checksum covers everything after these 12 bytes. */
 const PREFIX = 12;
 const PAPER_CHUNK = 2000;
@@ -224,6 +224,7 @@ type PackedPaper = [
   extraKeys: string[] | 0,
   creators: PersonName[] | 0,
   publication: Publication | 0,
+  keywords: string[] | 0,
 ];
 
 function packPaper(p: Paper, paths: Map<string, number>): PackedPaper {
@@ -235,7 +236,7 @@ function packPaper(p: Paper, paths: Map<string, number>): PackedPaper {
   const list = (items: string[]) => (items.length ? items : 0);
   // Sources flattened: path, line, path, line, …; the first is the paper's own source.
   const sources = p.sources.flatMap((s) => [pathId(s.path), s.line]);
-  return [p.id, p.key, p.title, p.shortName ?? 0, list(p.aliases), p.date ?? 0, p.upvotes, p.authorCount ?? 0, list(p.authors), p.organization ?? 0, list(p.techniques), list(p.links), p.url ?? 0, p.arxivId ?? 0, p.doi ?? 0, sources, list(p.extraKeys), p.creators.length ? p.creators : 0, p.publication ?? 0];
+  return [p.id, p.key, p.title, p.shortName ?? 0, list(p.aliases), p.date ?? 0, p.upvotes, p.authorCount ?? 0, list(p.authors), p.organization ?? 0, list(p.techniques), list(p.links), p.url ?? 0, p.arxivId ?? 0, p.doi ?? 0, sources, list(p.extraKeys), p.creators.length ? p.creators : 0, p.publication ?? 0, list(p.keywords)];
 }
 
 function unpackPaper(a: PackedPaper, paths: string[]): Paper {
@@ -256,6 +257,7 @@ function unpackPaper(a: PackedPaper, paths: string[]): Paper {
     creators: a[17] || [],
     publication: a[18] || null,
     organization: a[9] || null,
+    keywords: a[19] || [],
     techniques: a[10] || [],
     links: a[11] || [],
     url: a[12] || null,

@@ -113,13 +113,18 @@ const NEUTRAL_WEIGHT = 1;
 const COMPARISON_WEIGHT = 0.5;
 /** However often a paper compares itself with a technique, that alone never makes it one. */
 const COMPARISON_CAP = 1;
+/** A subject keyword the digest gives (Hugging Face's `ai_keywords`): one more neutral mention, once. */
+const KEYWORD_WEIGHT = 1;
 const THRESHOLD = 3;
 
 const PROPOSAL =
   /\b(?:we|this (?:paper|work)) (?:\w+ )?(?:propose|proposes|introduce|introduces|present|presents|develop|develops|design|designs)\b/i;
 const CONTRIBUTION = /\b(?:we|our|this (?:paper|work|study|article)|here)\b/i;
 const COMPARISON =
-  /\b(?:baselines?|compared (?:to|with)|comparison|outperform\w*|unlike|existing|prior|previous|previously|such as|e\.g\.|conventional|traditional|alternatives?|other (?:methods|approaches|techniques)|popular|common(?:ly)?|widely|assess\w*|evaluat\w*|versus|vs\.?|against|different from|instead of|rather than)\b/i;
+  /\b(?:baselines?|compared (?:to|with)|comparison|outperform\w*|unlike|existing|prior (?:work|works|methods?|approaches|art|studies|research)|previous|previously|such as|e\.g\.|conventional|traditional|alternatives?|other (?:methods|approaches|techniques)|popular|common(?:ly)?|widely|assess\w*|evaluat\w*|versus|vs\.?|against|different from|instead of|rather than)\b/i;
+
+/** The paper builds on the technique ("our method leverages existing diffusion models"): a use, whatever else the sentence compares. */
+const USE = /\b(?:built|builds|build|based|relies|rely) (?:up)?on\b|\bleverag\w*|\bemploy\w*|\badopt\w*|\butili[sz]\w*|\bequipped with\b|\bunlocks?\b/i;
 
 export class Taxonomy {
   readonly categories: CategoryDefinition[];
@@ -142,32 +147,39 @@ export class Taxonomy {
     return this.byId.get(id);
   }
 
-  /** Technique ids for a paper, in taxonomy order. */
-  classify(title: string, abstract: string): string[] {
+  /**
+   * Technique ids for a paper, in taxonomy order. `keywords` are the digest's subject
+   * keywords, if any; `ownNames` the paper's own names ("MOVA"): a sentence about them
+   * ("MOVA employs a Mixture-of-Experts architecture") states the paper's contribution.
+   */
+  classify(title: string, abstract: string, keywords: readonly string[] = [], ownNames: readonly string[] = []): string[] {
+    const names = ownNames.filter((n) => n.length >= 3);
+    const aboutItself = (sentence: string) => CONTRIBUTION.test(sentence) || names.some((n) => sentence.includes(n));
     let sentences: string[] | undefined;
-    const starts = wordStarts(`${title} ${abstract}`);
+    const keywordText = keywords.join('; ');
+    const starts = wordStarts(`${title} ${abstract} ${keywordText}`);
     const found = new Set<string>();
     for (const { definition, patterns, exclude } of this.compiled) {
       // Most techniques appear nowhere in a paper: substring searches rule them out cheaply.
       const candidates: RegExp[] = [];
       for (const p of patterns) if (p.hints === null || p.hints.some((h) => starts.has(h))) candidates.push(p.regex);
-      if (!candidates.length || !candidates.some((r) => r.test(title) || r.test(abstract))) continue;
+      if (!candidates.length || !candidates.some((r) => r.test(title) || r.test(abstract) || r.test(keywordText))) continue;
       sentences ??= splitSentences(abstract);
       const matches = (text: string) => {
         const kept = exclude.length ? exclude.reduce((t, e) => t.replace(e, ' '), text) : text;
         return candidates.some((r) => r.test(kept));
       };
-      let score = matches(title) ? TITLE_WEIGHT : 0;
+      let score = (matches(title) ? TITLE_WEIGHT : 0) + (keywords.some(matches) ? KEYWORD_WEIGHT : 0);
       let comparisons = 0;
       for (const sentence of sentences) {
         if (score >= THRESHOLD) break;
         if (!matches(sentence)) continue;
-        if (COMPARISON.test(sentence)) {
+        if (COMPARISON.test(sentence) && !(USE.test(sentence) && aboutItself(sentence))) {
           if (comparisons < COMPARISON_CAP) score += COMPARISON_WEIGHT;
           comparisons += COMPARISON_WEIGHT;
           continue;
         }
-        score += PROPOSAL.test(sentence) ? PROPOSAL_WEIGHT : CONTRIBUTION.test(sentence) ? CONTRIBUTION_WEIGHT : NEUTRAL_WEIGHT;
+        score += PROPOSAL.test(sentence) ? PROPOSAL_WEIGHT : aboutItself(sentence) ? CONTRIBUTION_WEIGHT : NEUTRAL_WEIGHT;
       }
       if (score >= THRESHOLD) {
         found.add(definition.id);

@@ -180,3 +180,26 @@ export function escapeControls(text: string): string {
     return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/** At most this many keywords are kept for a paper, each at most KEYWORD_LENGTH characters: they are evidence, not text. */
+const MAX_KEYWORDS = 40;
+const KEYWORD_LENGTH = 100;
+
+/**
+ * A paper's keywords from whatever a digest gives: a list of strings (Hugging Face
+ * `ai_keywords`) or one string separated by commas or semicolons (BibTeX `keywords`,
+ * CSL `keyword`). One line each, LaTeX rendered, duplicates (in any case) dropped.
+ */
+export function keywordList(value: unknown): string[] {
+  const raw = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? value.split(/[;,]/) : [];
+  const seen = new Set<string>();
+  const keywords: string[] = [];
+  for (const item of raw) {
+    const keyword = latexToText(item.replace(/\s+/g, ' ').trim()).replace(/[{}]/g, '');
+    if (!keyword || keyword.length > KEYWORD_LENGTH || seen.has(keyword.toLowerCase())) continue;
+    seen.add(keyword.toLowerCase());
+    keywords.push(keyword);
+    if (keywords.length >= MAX_KEYWORDS) break;
+  }
+  return keywords;
+}

@@ -39,6 +39,15 @@ describe('Hugging Face API JSON', () => {
     assert.ok(papers.find((p) => p.title.startsWith('Direct3D-S2'))!.links.includes('https://nju-3dv.github.io/projects/Direct3D-S2/'));
   });
 
+  it('reads Hugging Face ai_keywords, BibTeX keywords and CSL keyword as the paper\'s keywords', () => {
+    const hf = parseDigest(JSON.stringify([{ paper: { id: '2401.00001', title: 'T', summary: 'S', ai_keywords: ['KV cache', 'kv cache', ' token\neviction ', 7] } }]), 'k.json');
+    assert.deepEqual(hf.papers[0]!.keywords, ['KV cache', 'token eviction']);
+    const bib = parseDigest('@article{k, title={T}, keywords={pruning; sparsity, {LLM}s}}', 'k.bib');
+    assert.deepEqual([...bib.papers[0]!.keywords].sort(), ['LLMs', 'pruning', 'sparsity']);
+    const csl = parseDigest(JSON.stringify([{ id: 'c', type: 'article', title: 'T', keyword: 'quantization, low-bit' }]), 'k.json');
+    assert.deepEqual(csl.papers[0]!.keywords, ['quantization', 'low-bit']);
+  });
+
   it('reads bare paper objects too', () => {
     const { papers, problems } = parse('digests/bare-papers.json');
     assert.deepEqual(problems, []);

@@ -9,6 +9,7 @@ import { formatPapers } from '../../src/core/citationFormat';
 import { CitationScope } from '../../src/core/citationScope';
 import { Library } from '../../src/core/library';
 import { NoteBibliographies } from '../../src/core/noteBibliography';
+import { isOrdinaryWord } from '../../src/core/ordinaryWords';
 import { corpusPath, hasCorpus } from './fixtures';
 import { PandocCslItem, needPandoc, pandoc, pandocCitationKeys, pandocCsl } from './pandocTool';
 
@@ -168,5 +169,33 @@ describe('real Hugging Face papers in the Daily Papers page layout, read back', 
     }
     console.log(`      (${expected.length - wrong.length} of ${expected.length} read back exactly)`);
     assert.ok(wrong.length <= expected.length * 0.001, `${wrong.length} of ${expected.length} read back wrong:\n${wrong.slice(0, 20).join('\n')}`);
+  });
+});
+
+describe('ordinary prose of a real book, against the names of 3,071 real papers', function () {
+  this.timeout(120000);
+  before(function () {
+    if (!hasCorpus(BOOK) || !hasCorpus('hf-daily-papers-dev.json')) this.skip();
+  });
+
+  it('takes at most 1 in 15 of its sentences that contain a paper name which is also a word for a mention of that paper', () => {
+    const library = Library.fromDigests([{ path: 'hf.json', text: readFileSync(corpusPath('hf-daily-papers-dev.json'), 'utf8') }]);
+    const weak = new Set<string>();
+    for (const p of library.papers) for (const n of [p.shortName, ...p.aliases]) if (n && /^[A-Za-z]+$/.test(n) && isOrdinaryWord(n)) weak.add(n.toLowerCase());
+    let traps = 0;
+    const taken: string[] = [];
+    for (const file of readdirSync(corpusPath(BOOK)).filter((f) => f.endsWith('.Rmd'))) {
+      // Prose only: code chunks, inline code and citations are not sentences a reader writes.
+      const prose = readFileSync(join(corpusPath(BOOK), file), 'utf8').replace(/```[\s\S]*?```/g, ' ').replace(/`[^`]*`/g, ' ').replace(/\[[^\]]*@[^\]]*\]/g, ' ');
+      for (const sentence of prose.replace(/\s+/g, ' ').split(/(?<=[.!?])\s+/)) {
+        if (!(sentence.match(/[A-Za-z]+/g) ?? []).some((w) => weak.has(w.toLowerCase()))) continue;
+        traps++;
+        const mentions = library.scanNote(sentence).mentions.filter((m) => weak.has(m.text.toLowerCase()));
+        if (mentions.length) taken.push(`${mentions.map((m) => m.text).join(', ')} ← ${sentence.slice(0, 120)}`);
+      }
+    }
+    console.log(`      (${taken.length} of ${traps} sentences taken, with ${weak.size} names that are also words)`);
+    assert.ok(traps > 200, `only ${traps} sentences to test`);
+    assert.ok(taken.length * 15 <= traps, taken.join('\n'));
   });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { parseDigest } from '../../src/core/digest';
+import { extractNames } from '../../src/core/names';
 import { Taxonomy, defaultTaxonomy, taxonomyWithUserTechniques } from '../../src/core/techniques';
-import { SEED_PATH, hfSample, readFixture, readSeed } from './fixtures';
+import { readFileSync } from 'node:fs';
+import { SEED_PATH, corpusPath, hasCorpus, hfSample, readFixture, readSeed } from './fixtures';
 
 interface Labelled {
   source: 'seed' | 'hf-sample';
@@ -9,23 +11,64 @@ interface Labelled {
   labels: string[];
 }
 
-function labelledSet(): Array<Labelled & { abstract: string }> {
+/** A paper to classify and the techniques a reader gave it. */
+export interface LabelledPaper {
+  title: string;
+  /** The paper's own names, as the library finds them. */
+  names: string[];
+  abstract: string;
+  keywords: string[];
+  labels: string[];
+}
+
+function labelledSet(): LabelledPaper[] {
   const seed = parseDigest(readSeed(), SEED_PATH).papers;
   const sample = hfSample().map((o) => ({ title: o.paper.title.replace(/\s+/g, ' ').trim(), abstract: o.paper.summary.replace(/\s+/g, ' ') }));
   const { papers } = JSON.parse(readFixture('techniques-labelled.json')) as { papers: Labelled[] };
   return papers.map((p) => {
     const found = (p.source === 'seed' ? seed : sample).find((x) => x.title === p.title);
     assert.ok(found, `labelled paper not in its source: ${p.title}`);
-    return { ...p, abstract: found.abstract };
+    return { title: p.title, abstract: found.abstract, names: ownNames(p.title, found.abstract), keywords: [], labels: p.labels };
   });
 }
 
-/** Micro-averaged precision and recall of the classifier on the labelled set, per technique too. */
-export function evaluate(taxonomy: Taxonomy = defaultTaxonomy) {
+interface CorpusLabel {
+  id: string;
+  split: 'tune' | 'held-out';
+  title: string;
+  labels: string[];
+}
+
+/**
+ * Papers of the real Hugging Face corpus labelled by hand (techniques-labelled-corpus.json),
+ * read through our own parser as a user's digest would be; [] where the corpus is absent.
+ */
+export function corpusLabelledSet(split: CorpusLabel['split']): LabelledPaper[] {
+  if (!hasCorpus(HF_CORPUS)) return [];
+  const byId = new Map(parseDigest(readFileSync(corpusPath(HF_CORPUS), 'utf8'), HF_CORPUS).papers.map((p) => [p.arxivId, p]));
+  const { papers } = JSON.parse(readFixture('techniques-labelled-corpus.json')) as { papers: CorpusLabel[] };
+  return papers
+    .filter((p) => p.split === split)
+    .map((p) => {
+      const paper = byId.get(p.id);
+      assert.ok(paper, `labelled paper not in the corpus: ${p.id} ${p.title}`);
+      return { title: paper.title, abstract: paper.abstract, names: ownNames(paper.title, paper.abstract), keywords: paper.keywords, labels: p.labels };
+    });
+}
+
+const HF_CORPUS = 'hf-daily-papers-dev.json';
+
+function ownNames(title: string, abstract: string): string[] {
+  const { shortName, aliases } = extractNames(title, abstract);
+  return shortName ? [shortName, ...aliases] : aliases;
+}
+
+/** Micro-averaged precision and recall of the classifier on labelled papers, per technique too. */
+export function evaluate(papers: LabelledPaper[] = labelledSet(), taxonomy: Taxonomy = defaultTaxonomy) {
   const counts = new Map<string, { tp: number; fp: number; fn: number }>();
   const errors: string[] = [];
-  for (const paper of labelledSet()) {
-    const predicted = new Set(taxonomy.classify(paper.title, paper.abstract));
+  for (const paper of papers) {
+    const predicted = new Set(taxonomy.classify(paper.title, paper.abstract, paper.keywords, paper.names));
     const expected = new Set(paper.labels);
     for (const t of taxonomy.techniques) {
       const c = counts.get(t.id) ?? { tp: 0, fp: 0, fn: 0 };
@@ -64,6 +107,25 @@ describe('techniques', () => {
     if (process.env.PAPER_DIGEST_EVAL) console.log({ precision, recall }, errors);
     assert.ok(precision >= 0.85, `precision ${precision.toFixed(3)}; errors:\n${errors.join('\n')}`);
     assert.ok(recall >= 0.8, `recall ${recall.toFixed(3)}; errors:\n${errors.join('\n')}`);
+  });
+
+  it('classifies hand-labelled real papers it was not tuned on (the corpus held-out split) no worse than measured', function () {
+    const papers = corpusLabelledSet('held-out');
+    if (!papers.length) return this.skip(); // ../shared/corpus is absent
+    const { precision, recall, errors } = evaluate(papers);
+    if (process.env.PAPER_DIGEST_EVAL) console.log({ precision, recall, papers: papers.length }, errors);
+    // Measured 0.81 / 0.69 on 183 held-out papers when these labels were made (the issue's goal is 0.95 / 0.90).
+    assert.ok(precision >= 0.78, `precision ${precision.toFixed(3)}`);
+    assert.ok(recall >= 0.66, `recall ${recall.toFixed(3)}`);
+  });
+
+  it('takes the digest\'s keywords and a sentence about the paper\'s own name as evidence', () => {
+    const abstract = 'Generating audio with video is hard. MOVA employs a Mixture-of-Experts architecture. Its MoE layers hold 32B parameters.';
+    assert.ok(!defaultTaxonomy.classify('MOVA: Video-Audio Generation', abstract).includes('moe'));
+    assert.ok(defaultTaxonomy.classify('MOVA: Video-Audio Generation', abstract, [], ['MOVA']).includes('moe'));
+    const twoMentions = 'Generating audio with video is hard. The model uses a Mixture-of-Experts design. Its experts are routed per token (MoE).';
+    assert.ok(!defaultTaxonomy.classify('Video-Audio Generation', twoMentions).includes('moe'));
+    assert.ok(defaultTaxonomy.classify('Video-Audio Generation', twoMentions, ['Mixture-of-Experts (MoE)']).includes('moe'));
   });
 
   it('makes every lora paper a peft paper', () => {

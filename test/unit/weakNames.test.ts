@@ -70,6 +70,9 @@ describe('fragments of a title are never names', () => {
     assert.deepEqual(names('Re:Form -- Reducing Human Priors in Scalable Formal Software Verification', 'We present Re:Form, a framework for formal verification.'), []);
     assert.deepEqual(names('Skrr: Skip and Re-use Text Encoder Layers for Memory Efficient Text-to-Image Generation', 'We propose Skip and Re-use layers (Skrr), a simple pruning strategy.'), ['Skrr']);
     assert.deepEqual(names('BigCodeBench: Benchmarking Code Generation with Diverse Function Calls', 'We introduce Bench, a part of BigCodeBench, to test LLMs.'), ['BigCodeBench']);
+    // "Position:" and "Survey:" say what kind of paper it is; the name after them is still found.
+    assert.deepEqual(names('Position: The Current AI Conference Model is Unsustainable!', 'This paper offers a data-driven diagnosis of a structural crisis.'), []);
+    assert.deepEqual(names('Survey: Token Compression for MLLMs', 'We introduce TokenZip, a benchmark of token compression.'), ['TokenZip']);
     // A coined name standing alone still counts: the control.
     assert.deepEqual(names('Efficient Training of Tiny Models', 'We propose Hymba, a hybrid-head architecture for small language models.'), ['Hymba']);
   });

@@ -4,7 +4,7 @@ import { ParseResult, Paper, PersonName, Problem, Publication, newPaper } from '
 import { displayName, splitName } from '../personNames';
 import { LineIndex } from '../positions';
 import { Steps, runSteps } from '../steps';
-import { arxivFromDoi, arxivFromUrl, extractLinks } from '../text';
+import { arxivFromDoi, arxivFromUrl, extractLinks, keywordList } from '../text';
 
 /**
  * BibTeX / BibLaTeX through @retorquere/bibtex-parser (the parser behind Better
@@ -165,6 +165,7 @@ function toPapers(parsed: Array<{ entry: BibEntry; line: number; raw: string }>,
       newPaper(title, { path, line }, {
         key,
         abstract,
+        keywords: keywordList(text1(fields.keywords)),
         authors,
         creators,
         authorCount: authors.length || null,

@@ -1,7 +1,7 @@
 import { isCitableKey } from '../citationKeys';
 import { ParseResult, Paper, PersonName, Problem, Publication, newPaper } from '../model';
 import { displayName } from '../personNames';
-import { arxivFromDoi, extractLinks } from '../text';
+import { arxivFromDoi, extractLinks, keywordList } from '../text';
 import { Steps } from '../steps';
 import { JsonElement, elementName, readJsonElements } from './json';
 
@@ -69,6 +69,7 @@ export function cslPapers(elements: readonly JsonElement[], path: string, proble
       newPaper(title, { path, line }, {
         key: key ?? '',
         abstract,
+        keywords: keywordList(item.keyword),
         authors,
         creators,
         authorCount: authors.length || null,

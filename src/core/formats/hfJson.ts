@@ -1,5 +1,5 @@
 import { ParseResult, Paper, Problem, newPaper } from '../model';
-import { extractLinks, latexToText } from '../text';
+import { extractLinks, keywordList, latexToText } from '../text';
 import { Steps } from '../steps';
 import { elementName, readJsonElements } from './json';
 
@@ -23,6 +23,7 @@ interface HfPaper {
   githubRepo?: unknown;
   projectPage?: unknown;
   organization?: unknown;
+  ai_keywords?: unknown;
 }
 
 export function isHfPaperObject(value: unknown): boolean {
@@ -80,6 +81,7 @@ function toPaper(value: unknown, path: string, line: number, index: number, prob
     authors,
     authorCount: authors.length || null,
     organization,
+    keywords: keywordList(p.ai_keywords),
     date,
     upvotes: typeof p.upvotes === 'number' && Number.isFinite(p.upvotes) ? p.upvotes : 0,
     links: [...new Set(links)],
