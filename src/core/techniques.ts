@@ -118,7 +118,7 @@ const KEYWORD_WEIGHT = 1;
 const THRESHOLD = 3;
 
 const PROPOSAL =
-  /\b(?:we|this (?:paper|work)) (?:\w+ )?(?:propose|proposes|introduce|introduces|present|presents|develop|develops|design|designs)\b/i;
+  /\b(?:we|this (?:paper|work)) (?:\w+ )?(?:propose|proposes|proposed|introduce|introduces|introduced|present|presents|presented|develop|develops|developed|design|designs|designed|devise|devised)\b|\bour (?:proposed|novel|new)\b/i;
 const CONTRIBUTION = /\b(?:we|our|this (?:paper|work|study|article)|here)\b/i;
 const COMPARISON =
   /\b(?:baselines?|compared (?:to|with)|comparison|outperform\w*|unlike|existing|prior (?:work|works|methods?|approaches|art|studies|research)|previous|previously|such as|e\.g\.|conventional|traditional|alternatives?|other (?:methods|approaches|techniques)|popular|common(?:ly)?|widely|assess\w*|evaluat\w*|versus|vs\.?|against|different from|instead of|rather than)\b/i;

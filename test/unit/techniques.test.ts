@@ -114,9 +114,9 @@ describe('techniques', () => {
     if (!papers.length) return this.skip(); // ../shared/corpus is absent
     const { precision, recall, errors } = evaluate(papers);
     if (process.env.PAPER_DIGEST_EVAL) console.log({ precision, recall, papers: papers.length }, errors);
-    // Measured 0.81 / 0.69 on 183 held-out papers when these labels were made (the issue's goal is 0.95 / 0.90).
-    assert.ok(precision >= 0.78, `precision ${precision.toFixed(3)}`);
-    assert.ok(recall >= 0.66, `recall ${recall.toFixed(3)}`);
+    // Measured 0.88 / 0.71 on the 120 held-out papers, labelled before the classifier saw them (the goal is 0.95 / 0.90).
+    assert.ok(precision >= 0.85, `precision ${precision.toFixed(3)}`);
+    assert.ok(recall >= 0.68, `recall ${recall.toFixed(3)}`);
   });
 
   it('takes the digest\'s keywords and a sentence about the paper\'s own name as evidence', () => {
