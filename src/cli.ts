@@ -8,6 +8,7 @@ import { KEY_MEMORY_FILE, KeyMemory } from './core/keyMemory';
 import { Library } from './core/library';
 import { Paper, Problem } from './core/model';
 import { NoteBibliographies } from './core/noteBibliography';
+import { SearchHit } from './core/searchIndex';
 import { decodeText, escapeControls } from './core/text';
 import { withReferencesSection } from './core/writing';
 
@@ -22,7 +23,8 @@ const DEFAULT_MAX_DIGEST_MB = 256;
 
 const USAGE = `Usage:
   paper-digest papers     [--digest PATH]... [--json]
-  paper-digest search     QUERY [--digest PATH]... [--limit N] [--json]
+  paper-digest search     QUERY [--digest PATH]... [--limit N] [--typing] [--json]
+  paper-digest search     --queries FILE|- [--digest PATH]... [--limit N] [--typing] [--json]
   paper-digest techniques [--digest PATH]... [--json]
   paper-digest cite       KEY... [--digest PATH]... [--style pandoc|footnote|link|bibtex|csl-json]
   paper-digest check      NOTE... [--digest PATH]... [--json]
@@ -32,7 +34,12 @@ Every command also takes --max-digest-mb N (default ${DEFAULT_MAX_DIGEST_MB}: a 
 refused by name) and --workspace DIR (default: the current directory): the
 generated citation keys are remembered in DIR/${KEY_MEMORY_FILE}, so that they
 stay with their papers; commit that file beside your notes.
-Without --digest, the bundled Daily Papers digest is used. \`check\` and \`references\`
+Without --digest, the bundled Daily Papers digest is used. \`search\` ranks as the editor's
+search does, with the same syntax ("a phrase", -word, author:name, year:2023..2025,
+#technique, digest:name); with --typing the last word is taken as unfinished (a
+prefix), as while typing. --queries runs one query per line of FILE (- for standard
+input) over one loaded library; with --json it prints one line per query:
+{"query", "ms", "hits": [{"key", "title", "score"}]}, ms being the time that query took. \`check\` and \`references\`
 also read the bibliographies a note declares (front matter, _quarto.yml, bookdown's
 index.Rmd). \`references\` updates each note's References section in place, as the
 editor's command does (only the block it owns changes); with --check it changes nothing
@@ -51,12 +58,14 @@ interface Args {
   workspace: string;
   check: boolean;
   maxDigestMb: number;
+  typing: boolean;
+  queries: string | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') throw new UsageError('');
-  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc', workspace: '.', check: false, maxDigestMb: DEFAULT_MAX_DIGEST_MB };
+  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc', workspace: '.', check: false, maxDigestMb: DEFAULT_MAX_DIGEST_MB, typing: false, queries: undefined };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const value = (): string => {
@@ -68,6 +77,8 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--workspace') args.workspace = value();
     else if (arg === '--json') args.json = true;
     else if (arg === '--check') args.check = true;
+    else if (arg === '--typing') args.typing = true;
+    else if (arg === '--queries') args.queries = value();
     else if (arg === '--max-digest-mb') {
       const n = Number(value());
       if (!(n > 0)) throw new UsageError('--max-digest-mb takes a number of megabytes above 0');
@@ -183,14 +194,8 @@ export async function runCli(argv: string[], write: (line: string) => void, writ
       case 'papers':
         out(args.json ? JSON.stringify(library.papers.map(paperJson), null, 2) : library.papers.map(paperLine).join('\n'));
         return 0;
-      case 'search': {
-        const query = args.positional.join(' ');
-        if (!query.trim()) throw new UsageError('search needs a QUERY');
-        const hits = library.search(query, { limit: args.limit, prefix: false });
-        if (args.json) out(JSON.stringify(hits.map((h) => ({ key: h.paper.key, title: h.paper.title, score: round(h.score) })), null, 2));
-        else out(hits.length ? hits.map((h, i) => `${String(i + 1).padStart(2)}. ${paperLine(h.paper)}`).join('\n') : `No papers match "${query}".`);
-        return 0;
-      }
+      case 'search':
+        return await search(library, args, out);
       case 'techniques': {
         const tree = library.techniqueTree();
         if (args.json) {
@@ -235,6 +240,40 @@ export async function runCli(argv: string[], write: (line: string) => void, writ
     }
     throw error;
   }
+}
+
+/** One query (QUERY) or many (--queries FILE, - for standard input), over one loaded library. */
+async function search(library: Library, args: Args, out: (line: string) => void): Promise<number> {
+  const options = { limit: args.limit, prefix: args.typing };
+  if (args.queries === undefined) {
+    const query = args.positional.join(' ');
+    if (!query.trim()) throw new UsageError('search needs a QUERY or --queries FILE');
+    const hits = library.search(query, options);
+    if (args.json) out(JSON.stringify(hits.map(hitJson), null, 2));
+    else out(hits.length ? hits.map((h, i) => `${String(i + 1).padStart(2)}. ${paperLine(h.paper)}`).join('\n') : `No papers match "${query}".`);
+    return 0;
+  }
+  if (args.positional.length) throw new UsageError('search takes a QUERY or --queries FILE, not both');
+  const text = args.queries === '-' ? await readStdin() : readText(args.queries, 'query file');
+  for (const query of text.split(/\r?\n/)) {
+    if (!query.trim()) continue;
+    const start = performance.now();
+    const hits = library.search(query, options);
+    const ms = Math.round((performance.now() - start) * 100) / 100;
+    if (args.json) out(JSON.stringify({ query, ms, hits: hits.map(hitJson) }));
+    else out([`# ${query}  (${ms} ms)`, ...(hits.length ? hits.map((h, i) => `${String(i + 1).padStart(2)}. ${paperLine(h.paper)}`) : ['No papers match.'])].join('\n'));
+  }
+  return 0;
+}
+
+function hitJson(hit: SearchHit) {
+  return { key: hit.paper.key, title: hit.paper.title, score: round(hit.score) };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return decodeText(Buffer.concat(chunks));
 }
 
 /** Each note's scope: the bibliographies it declares, read from disk, over the library. */

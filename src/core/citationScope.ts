@@ -1,5 +1,6 @@
 import { Library, MentionOptions } from './library';
-import { Paper } from './model';
+import { COMPLETION_ANYWHERE, COMPLETION_TITLE_WORD, CompletionNames, completionNames, matchQuality } from './completionMatch';
+import { Paper, newestFirst } from './model';
 import { NO_BIBLIOGRAPHY, NoteBibliography } from './noteBibliography';
 import { NoteScan } from './noteScanner';
 import { asciiFold } from './text';
@@ -33,31 +34,39 @@ export class CitationScope {
     return this.library.scanNote(markdown, (key) => this.isKnown(key), this.mentions);
   }
 
-  /** The note's own entries matching what was typed (key, family names, title words), then the digests'. */
+  /**
+   * The note's own entries matching what was typed, ranked as the digests' are (key or
+   * name first, then title and author words: completionMatch.ts), then the digests'.
+   */
   completions(prefix: string, limit = 100): Paper[] {
     const folded = asciiFold(prefix);
-    const lower = prefix.toLowerCase();
-    const entries = completionWords(this.bibliography);
-    const byKey = entries.filter((e) => e.key.startsWith(lower));
-    const byWords = folded ? entries.filter((e) => !e.key.startsWith(lower) && e.words.some((w) => w.startsWith(folded))) : [];
-    // Keys that start with what was typed first, then entries whose title or authors do.
-    const own = [...byKey, ...byWords].map((e) => e.paper);
+    const typed = prefix.toLowerCase();
+    const own: Array<{ paper: Paper; quality: number }> = [];
+    for (const entry of completionWords(this.bibliography)) {
+      let quality = matchQuality(entry, typed, folded);
+      if (quality === COMPLETION_TITLE_WORD && !(folded && entry.words.some((w) => w.startsWith(folded)))) {
+        quality = entry.key.includes(typed) ? COMPLETION_ANYWHERE : -1;
+      }
+      if (quality >= 0) own.push({ paper: entry.paper, quality });
+    }
+    own.sort((a, b) => a.quality - b.quality || newestFirst(a.paper, b.paper));
     const found = new Map<string, Paper>();
-    for (const p of own) if (found.size < limit) found.set(p.key, p);
+    for (const { paper } of own) if (found.size < limit) found.set(paper.key, paper);
     for (const p of this.library.completions(prefix, limit)) if (found.size < limit && !found.has(p.key)) found.set(p.key, p);
     return [...found.values()];
   }
 }
 
-/** Each entry's key and folded title and author words, worked out once per bibliography (completion runs on every keystroke). */
-const prepared = new WeakMap<NoteBibliography, Array<{ paper: Paper; key: string; words: string[] }>>();
+type OwnEntry = CompletionNames & { words: string[] };
 
-function completionWords(bibliography: NoteBibliography): Array<{ paper: Paper; key: string; words: string[] }> {
+/** Each entry's key, names and folded title and author words, worked out once per bibliography (completion runs on every keystroke). */
+const prepared = new WeakMap<NoteBibliography, OwnEntry[]>();
+
+function completionWords(bibliography: NoteBibliography): OwnEntry[] {
   let entries = prepared.get(bibliography);
   if (!entries) {
     entries = bibliography.papers.map((paper) => ({
-      paper,
-      key: paper.key.toLowerCase(),
+      ...completionNames(paper),
       words: `${paper.title} ${paper.authors.join(' ')}`.split(/[\s\-–:,.]+/).map(asciiFold).filter(Boolean),
     }));
     prepared.set(bibliography, entries);

@@ -2,13 +2,15 @@ import { assignCitationKeySteps as assignCitationKeys } from './citationKeys';
 import { KeyMemory } from './keyMemory';
 import { parseDigest } from './digest';
 import { MentionMatcher } from './mentions';
-import { Paper, ParseResult, Problem } from './model';
+import { Paper, ParseResult, Problem, newestFirst } from './model';
 import { PaperNames, extractNames } from './names';
 import { NoteScan, scanNote } from './noteScanner';
 import { SearchHit, SearchIndex, SearchOptions, SerializedSearchIndex, SyncCounts } from './searchIndex';
+import { COMPLETION_ANYWHERE, COMPLETION_TITLE_WORD, CompletionNames, completionNames, matchQuality } from './completionMatch';
+import { SearchFilter, parseQuery } from './searchQuery';
 import { Taxonomy, defaultTaxonomy } from './techniques';
 import { Steps, runSteps } from './steps';
-import { keywordList, normalizeTitle } from './text';
+import { asciiFold, keywordList, normalizeTitle } from './text';
 
 export interface DigestSource {
   path: string;
@@ -43,6 +45,8 @@ export class Library {
   private readonly byKey = new Map<string, Paper>();
   private mentionMatcher: MentionMatcher | undefined;
   private newest: Paper[] | undefined;
+  private completionText: CompletionIndex | undefined;
+  private digestFiles: string[] | undefined;
   private byTechnique: Map<string, Paper[]> | undefined;
 
   constructor(
@@ -73,26 +77,130 @@ export class Library {
     return this.byKey.get(key);
   }
 
-  search(query: string, options?: SearchOptions): SearchHit[] {
-    return this.index.search(query, options);
+  /**
+   * The one search behind the palette, Insert Citation, completion and the CLI: words
+   * ranked (every word wanted, the last one unfinished while `prefix`), with the query
+   * syntax of searchQuery.ts. A technique or digest filter that names nothing known is
+   * read as words.
+   */
+  search(query: string, options: SearchOptions = {}): SearchHit[] {
+    const parsed = parseQuery(query);
+    const words = [...parsed.words];
+    const techniqueIds: string[][] = [];
+    for (const name of parsed.techniques) {
+      const ids = this.techniquesNamed(name);
+      if (ids.length) techniqueIds.push(ids);
+      else words.push(name);
+    }
+    const digests: string[] = [];
+    for (const name of parsed.digests) {
+      if (this.digestNames().some((d) => d.includes(name))) digests.push(name);
+      else words.push(name);
+    }
+    const filter: SearchFilter = { phrases: parsed.phrases, excluded: parsed.excluded, authors: parsed.authors, years: parsed.years, techniqueIds, digests };
+    const typing = (options.prefix ?? true) && parsed.endsInWord && words.length === parsed.words.length;
+    return this.index.search(words.join(' '), { ...options, prefix: typing, filter });
+  }
+
+  /** Technique ids whose id or label (or a word of it) starts with `name`, folded ("kv" → kv-cache). */
+  private techniquesNamed(name: string): string[] {
+    const wanted = asciiFold(name);
+    if (!wanted) return [];
+    return this.taxonomy.techniques
+      .filter((t) => [t.id, t.label, ...t.label.split(/[\s&/-]+/)].some((n) => asciiFold(n).startsWith(wanted)))
+      .map((t) => t.id);
+  }
+
+  /** The file names of the digests papers were read from, lowercase. */
+  private digestNames(): string[] {
+    if (!this.digestFiles) {
+      const names = new Set<string>();
+      for (const p of this.papers) for (const s of p.sources) names.add(s.path.slice(Math.max(s.path.lastIndexOf('/'), s.path.lastIndexOf('\\')) + 1).toLowerCase());
+      this.digestFiles = [...names];
+    }
+    return this.digestFiles;
   }
 
   /**
-   * Papers for `@` completion: keys starting with what was typed first, then papers
-   * whose name or title words match it; with nothing typed, the newest papers.
+   * Papers for `@` completion, best match first: a key or name that is what was typed,
+   * then one that starts so, then one that has it at a word or capital inside
+   * ("lora" → IncreLoRA, MixLoRA), then a title word that starts so ("quant" →
+   * EfficientQAT's "Quantization-Aware"), then a key or name that has it anywhere; the
+   * newest and most upvoted first within each. With nothing typed, the newest papers.
    */
   completions(prefix: string, limit = 100): Paper[] {
     if (!prefix) {
       this.newest ??= [...this.papers].sort(newestFirst).slice(0, limit);
       return this.newest;
     }
-    const found = new Map<string, Paper>();
-    for (const p of this.index.keysWithPrefix(prefix.toLowerCase(), limit)) found.set(p.key, p);
-    // One or two letters: the keys that start so are what is meant (and plenty); from three on, names and title words too.
-    if (prefix.length >= 3 || found.size === 0) {
-      for (const hit of this.index.search(prefix, { limit, scope: 'names' })) if (found.size < limit) found.set(hit.paper.key, hit.paper);
+    const typed = prefix.toLowerCase();
+    const folded = asciiFold(prefix);
+    // Only papers whose key or a name has what was typed (found with indexOf over one text),
+    // newest first: each quality's first `limit` are its best.
+    const buckets: Paper[][] = [[], [], [], [], []];
+    const seen = new Set<Paper>();
+    const { entries } = this.completionIndex();
+    for (const i of this.completionCandidates(typed, folded)) {
+      const entry = entries[i]!;
+      let quality = matchQuality(entry, typed, folded);
+      if (quality === COMPLETION_TITLE_WORD) quality = COMPLETION_ANYWHERE;
+      seen.add(entry.paper);
+      if (buckets[quality]!.length < limit) buckets[quality]!.push(entry.paper);
     }
-    return [...found.values()];
+    // Title words, from the index: a word of three letters or more says enough.
+    if (folded.length >= 3) {
+      const byTitle = this.index.search(prefix, { limit, scope: 'names' }).map((h) => h.paper).filter((p) => !seen.has(p));
+      buckets[COMPLETION_TITLE_WORD] = byTitle.sort(newestFirst);
+    }
+    return buckets.flat().slice(0, limit);
+  }
+
+  /**
+   * Every paper's key and names, newest first, and one text of them all (a line per
+   * paper: key, names lowercase, names folded) to find what was typed with indexOf.
+   */
+  private completionIndex(): CompletionIndex {
+    if (!this.completionText) {
+      const entries = [...this.papers].sort(newestFirst).map(completionNames);
+      const starts = new Uint32Array(entries.length);
+      let text = '';
+      entries.forEach((e, i) => {
+        starts[i] = text.length;
+        text += `${e.key}\u0001${e.names.map((n) => `${n.lower}\u0001${n.folded}`).join('\u0001')}\n`;
+      });
+      this.completionText = { entries, starts, text };
+    }
+    return this.completionText;
+  }
+
+  /**
+   * Indexes (newest first) of the papers whose line has `typed` or `folded`; for one or
+   * two letters, only at the start of a key or name (inside, they are everywhere).
+   */
+  private completionCandidates(typed: string, folded: string): number[] {
+    const { starts, text } = this.completionIndex();
+    const found = new Set<number>();
+    const short = folded.length < 3;
+    for (const needle of new Set([typed, folded].filter(Boolean))) {
+      for (let at = text.indexOf(needle); at >= 0; ) {
+        if (short && at > 0 && text[at - 1] !== '\n' && text[at - 1] !== '\u0001') {
+          at = text.indexOf(needle, at + 1);
+          continue;
+        }
+        // The line this occurrence is on, by binary search over the line starts.
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (starts[mid]! <= at) lo = mid;
+          else hi = mid - 1;
+        }
+        found.add(lo);
+        const next = lo + 1 < starts.length ? starts[lo + 1]! : text.length;
+        at = text.indexOf(needle, next);
+      }
+    }
+    return [...found].sort((a, b) => a - b);
   }
 
   /** In how many abstracts a word occurs (for tf-idf). */
@@ -200,16 +308,15 @@ function groupBy<T>(items: readonly T[], keys: (item: T) => string[]): Array<[st
   return [...groups];
 }
 
-function techniqueLabeller(taxonomy: Taxonomy): (id: string) => string {
-  return (id) => taxonomy.technique(id)?.label ?? id;
+/** Every paper's key and names for `@` completion (see Library.completionIndex). */
+interface CompletionIndex {
+  entries: CompletionNames[];
+  starts: Uint32Array;
+  text: string;
 }
 
-/** Newest first, then by title. Ordinal comparisons: ISO dates sort as strings, and localeCompare is slow over 50,000 papers. */
-export function newestFirst(a: Paper, b: Paper): number {
-  const da = a.date ?? '';
-  const db = b.date ?? '';
-  if (da !== db) return da < db ? 1 : -1;
-  return a.title < b.title ? -1 : a.title > b.title ? 1 : 0;
+function techniqueLabeller(taxonomy: Taxonomy): (id: string) => string {
+  return (id) => taxonomy.technique(id)?.label ?? id;
 }
 
 /** What a saved index holds: enough to rebuild the library without parsing, classifying or indexing. */

@@ -1,7 +1,9 @@
 import MiniSearch from 'minisearch';
-import { Paper } from './model';
+import { Paper, newestFirst } from './model';
 import { Steps, runSteps, sortSteps } from './steps';
+import { SearchFilter, hasFilter } from './searchQuery';
 import { SerializedTermIndex, TermIndex, TermMatch } from './termIndex';
+import { stemmer } from 'stemmer';
 import { asciiFold } from './text';
 
 /**
@@ -31,6 +33,8 @@ export interface SearchOptions {
   prefix?: boolean;
   /** `names`: keys, names and titles only, what `@` completion matches on. Default `all`. */
   scope?: 'all' | 'names';
+  /** Phrases, excluded words, authors, years, techniques, digests (see searchQuery.ts). */
+  filter?: SearchFilter;
 }
 
 export interface SyncCounts {
@@ -67,8 +71,19 @@ const MAX_FUZZY_LENGTH = 24;
 const TEXT_BOOST: Record<TextField, number> = { title: 3, techniques: 1.5, abstract: 1, authors: 2 };
 const PREFIX_WEIGHT = 0.6;
 const FUZZY_WEIGHT = 0.45;
-/** How many indexed words one unfinished word may stand for, per field. */
-const MAX_PREFIX_TERMS = 30;
+/** Another form of the word ("distillation" for "distil"): nearly the word itself. */
+const STEM_WEIGHT = 0.9;
+/** An unfinished word stands for its commonest completions, and rarer ones while they are cheap. */
+const MIN_PREFIX_TERMS = 30;
+const MAX_PREFIX_TERMS = 300;
+const PREFIX_POSTINGS_BUDGET = 50_000;
+/** How many words that start like a stem are looked at, and how many inflections are kept. */
+const MAX_STEM_SCAN = 200;
+const MAX_INFLECTIONS = 20;
+/** Query words beyond this are ignored (each has two bits in a paper's coverage mask: found, found inflected). */
+const MAX_QUERY_WORDS = 16;
+/** Each query word a paper has outranks any score. */
+const COVERAGE = 1e6;
 
 type IndexedDocument = Record<IdField, string> & { id: string };
 
@@ -106,10 +121,14 @@ function isWordChar(char: string): boolean {
 
 const MINISEARCH_OPTIONS = { fields: [...ID_FIELDS], storeFields: [], processTerm, searchOptions: { processTerm } };
 
-/** A paper's names, each also folded ("LD-Pruner" is found by "ldpruner" and "pruner"). */
+/**
+ * A paper's names, a one-word name also folded ("LD-Pruner" is found by "ldpruner" and
+ * "pruner"). A name of several words is not run together: "learningtoactundernoise"
+ * would make every query starting with "learning" a prefix of a name.
+ */
 function nameText(paper: Paper): string {
   const names = [paper.shortName, ...paper.aliases].filter((n): n is string => !!n);
-  return names.flatMap((n) => (asciiFold(n) === n.toLowerCase() ? [n] : [n, asciiFold(n)])).join(' ');
+  return names.flatMap((n) => (/\s/.test(n.trim()) || asciiFold(n) === n.toLowerCase() ? [n] : [n, asciiFold(n)])).join(' ');
 }
 
 function authorText(paper: Paper): string {
@@ -152,6 +171,10 @@ export class SearchIndex {
   private readonly byExactName = new Map<string, string | string[]>();
   private slotIds: string[] = [];
   private scores = new Float64Array(0);
+  /** Per slot, the query words found in it, one bit each (see `search`). */
+  private masks = new Uint32Array(0);
+  /** Per slot, the best score of one query word's forms in one field. */
+  private best = new Float64Array(0);
   /** False after a restore without a prebuilt names index: adopting the papers builds it. */
   private namesIndexed: boolean;
   /** Citation keys, sorted, for key prefixes (completion after `@`, a key typed in search). */
@@ -375,47 +398,77 @@ export class SearchIndex {
     // What a person types, not a document: long queries and long words are cut before any matching
     // (MiniSearch's fuzzy matching allocates a matrix by the square of a word's length).
     const trimmed = query.trim().slice(0, MAX_QUERY_LENGTH).replace(LONG_WORD, (w) => w.slice(0, MAX_WORD_LENGTH));
-    const words = tokenize(trimmed);
-    if (!words.length) return [];
-    const typing = options.prefix ?? true;
+    const words = [...new Set(tokenize(trimmed))].slice(0, MAX_QUERY_WORDS);
+    const filter = hasFilter(options.filter) ? options.filter : undefined;
     const limit = options.limit ?? 50;
+    if (!words.length) return filter ? this.filtered(filter, limit) : [];
+    const typing = options.prefix ?? true;
 
     const slots = this.text.title.slotCount;
-    if (this.scores.length < slots) this.scores = new Float64Array(Math.max(slots, 1024) * 2);
-    const scores = this.scores;
+    if (this.scores.length < slots) {
+      this.scores = new Float64Array(Math.max(slots, 1024) * 2);
+      this.best = new Float64Array(this.scores.length);
+      this.masks = new Uint32Array(this.scores.length);
+    }
+    const { scores, masks } = this;
     const touched: number[] = [];
+    const fields = options.scope === 'names' ? (['title'] as const) : TEXT_FIELDS;
+    // A word no field has, and no inflection of it, is a start: "prun" means pruning even when not typing.
+    const unknown = words.map((word) => !fields.some((f) => this.text[f].has(word) || this.inflections(this.text[f], word).length > 0));
 
-    // Text fields: exact words, the unfinished word as a prefix, a mistyped long word by its neighbours.
+    // Text fields: exact words and their inflections ("distil" → distillation), the unfinished word
+    // as a prefix, a mistyped long word by its neighbours. Each word sets its bit in the paper's mask.
     const allMatches: TermMatch[] = [];
-    for (const field of options.scope === 'names' ? (['title'] as const) : TEXT_FIELDS) {
+    const best = this.best;
+    for (const field of fields) {
       const index = this.text[field];
-      const matches: TermMatch[] = [];
       words.forEach((word, i) => {
+        const matches: TermMatch[] = [];
+        const bit = 1 << i;
         const exact = index.has(word);
-        if (exact) matches.push({ term: word, query: word, weight: 1 });
-        // One or two letters say too little to expand over every abstract; names and titles cover them.
+        if (exact) matches.push({ term: word, query: word, weight: 1, bit });
+        const inflections = this.inflections(index, word);
+        // Another form of the word counts, below the word itself: its bit is in the mask's upper half.
+        for (const term of inflections) matches.push({ term, query: word, weight: STEM_WEIGHT, bit: bit << MAX_QUERY_WORDS });
         // One letter says too little to expand; two letters only over titles, and to the commonest words.
-        const expand = typing && i === words.length - 1 && (word.length >= 3 || (field === 'title' && word.length === 2));
-        const completions = expand ? index.termsWithPrefix(word, word.length === 2 ? 10 : MAX_PREFIX_TERMS).filter((t) => t !== word) : [];
-        for (const term of completions) matches.push({ term, query: word, weight: PREFIX_WEIGHT });
-        if (!exact && !completions.length && word.length >= 5 && (field === 'title' || field === 'abstract')) {
-          for (const term of index.termsNear(word, word.length >= 8 ? 2 : 1, 5)) matches.push({ term, query: word, weight: FUZZY_WEIGHT });
+        const asPrefix = (typing && i === words.length - 1) || unknown[i];
+        const expand = asPrefix && (word.length >= 3 || (field === 'title' && word.length === 2));
+        const completions = expand
+          ? word.length === 2
+            ? index.termsWithPrefix(word, 10)
+            : options.scope === 'names'
+              ? index.completions(word, MIN_PREFIX_TERMS / 3, PREFIX_POSTINGS_BUDGET / 5, MAX_PREFIX_TERMS / 3)
+              : index.completions(word, MIN_PREFIX_TERMS, PREFIX_POSTINGS_BUDGET, MAX_PREFIX_TERMS)
+          : [];
+        for (const term of completions) if (term !== word && !inflections.includes(term)) matches.push({ term, query: word, weight: PREFIX_WEIGHT, bit });
+        if (!exact && !inflections.length && !completions.length && word.length >= 5 && (field === 'title' || field === 'abstract')) {
+          for (const term of index.termsNear(word, word.length >= 8 ? 2 : 1, 5)) matches.push({ term, query: word, weight: FUZZY_WEIGHT, bit });
         }
+        // The word counts once per field, by its best form in the paper: "decoding" is not worth
+        // more for a paper that also says "decode" and "decoded".
+        const reached: number[] = [];
+        index.score(matches, TEXT_BOOST[field], best, reached, masks);
+        for (const slot of reached) {
+          if (scores[slot] === 0) touched.push(slot);
+          scores[slot]! += best[slot]!;
+          best[slot] = 0;
+        }
+        allMatches.push(...matches);
       });
-      index.score(matches, TEXT_BOOST[field], scores, touched);
-      allMatches.push(...matches);
     }
 
     // Identifiers: MiniSearch over keys and names, prefix on the word being typed, typos forgiven.
     const idResults = this.miniSearch.search(trimmed, {
       boost: ID_BOOST,
-      prefix: (_term, i, terms) => typing && i === terms.length - 1,
+      // One letter starts thousands of names: the key list answers it, cheaply.
+      prefix: (term, i, terms) => typing && i === terms.length - 1 && term.length >= 2,
       fuzzy: (term) => (term.length >= 5 && term.length <= MAX_FUZZY_LENGTH ? 0.2 : false),
       maxFuzzy: 2,
       weights: { fuzzy: FUZZY_WEIGHT, prefix: PREFIX_WEIGHT },
       combineWith: 'OR',
     });
-    // Keys: the query as a key, or the start of one while typing.
+    const allWords = (1 << words.length) - 1;
+    // Keys: the query as a key, or the start of one while typing; a key stands for every word.
     const folded = asciiFold(trimmed);
     if (folded.length >= 2) {
       const keyed = typing ? this.keyEntries(folded, MAX_KEY_COMPLETIONS) : this.exactNames(folded).filter((e) => e.paper.key === folded);
@@ -423,6 +476,7 @@ export class SearchIndex {
       for (const entry of keyed) {
         if (scores[entry.slot] === 0) touched.push(entry.slot);
         scores[entry.slot]! += KEY_BOOST * idf * (entry.paper.key === folded ? 1 : PREFIX_WEIGHT);
+        masks[entry.slot]! |= allWords;
       }
     }
     const idById = new Map<string, (typeof idResults)[number]>();
@@ -432,31 +486,88 @@ export class SearchIndex {
       idById.set(entry.paper.id, r);
       if (scores[entry.slot] === 0) touched.push(entry.slot);
       scores[entry.slot]! += r.score;
+      for (const term of r.queryTerms) {
+        const at = words.indexOf(term);
+        masks[entry.slot]! |= at >= 0 ? 1 << at : allWords; // a name typed whole ("mix-lora") covers its words
+      }
     }
     // A query that is exactly a paper's key or name puts that paper on top.
     for (const entry of this.exactNames(folded)) if (scores[entry.slot]! > 0) scores[entry.slot]! *= entry.paper.key === folded ? 10 : 5;
 
-    const top = topSlots(touched, scores, limit);
-    for (const slot of touched) scores[slot] = 0;
+    // Papers with every word first, then those with all but one, …; by score within each. A word
+    // found only in another form counts half.
+    for (const slot of touched) {
+      const found = masks[slot]! & allWords;
+      const inflected = (masks[slot]! >>> MAX_QUERY_WORDS) & ~found;
+      scores[slot]! += COVERAGE * (2 * popcount(found) + popcount(inflected));
+    }
+    const admitted = filter ? this.admit(touched, filter) : touched;
+    const top = topSlots(admitted, scores, limit);
+    for (const slot of touched) {
+      scores[slot] = 0;
+      masks[slot] = 0;
+    }
 
+    const queryOf = new Map<string, string>();
+    for (const match of allMatches) if (!queryOf.has(match.term)) queryOf.set(match.term, match.query);
     const hits: SearchHit[] = [];
-    for (const [slot, score] of top) {
+    for (const [slot, ranking] of top) {
       const entry = this.entries.get(this.slotIds[slot]!);
       if (!entry) continue;
       const id = idById.get(entry.paper.id);
       const terms = new Set(id?.terms ?? []);
       const queryTerms = new Set(id?.queryTerms ?? []);
       // Which words this paper has, for highlighting: worked out for the shown papers only.
-      const text = `${entry.paper.title} ${entry.paper.abstract} ${authorText(entry.paper)}`.toLowerCase();
-      for (const match of allMatches) {
-        if (!terms.has(match.term) && text.includes(match.term)) {
-          terms.add(match.term);
-          queryTerms.add(match.query);
+      const has = new Set(tokenize(`${entry.paper.title} ${entry.paper.abstract} ${authorText(entry.paper)}`));
+      for (const [term, word] of queryOf) {
+        if (!terms.has(term) && has.has(term)) {
+          terms.add(term);
+          queryTerms.add(word);
         }
       }
-      hits.push({ paper: entry.paper, score, queryTerms: [...queryTerms], matchedTerms: [...terms] });
+      hits.push({ paper: entry.paper, score: ranking % COVERAGE, queryTerms: [...queryTerms], matchedTerms: [...terms] });
     }
     return hits;
+  }
+
+  /** The slots of `touched` whose papers pass the filter. */
+  private admit(touched: readonly number[], filter: SearchFilter): number[] {
+    const blocked = new Set<number>();
+    for (const word of filter.excluded.flatMap((w) => tokenize(w))) {
+      for (const field of TEXT_FIELDS) {
+        const index = this.text[field];
+        for (const term of [word, ...this.inflections(index, word)]) index.forEachSlot(term, (slot) => blocked.add(slot));
+      }
+    }
+    return touched.filter((slot) => {
+      if (blocked.has(slot)) return false;
+      const entry = this.entries.get(this.slotIds[slot]!);
+      return !!entry && passes(entry.paper, filter);
+    });
+  }
+
+  /** A query that is only filters ("#lora year:2024"): the papers that pass, newest first. */
+  private filtered(filter: SearchFilter, limit: number): SearchHit[] {
+    const slots = this.admit([...this.entries.values()].map((e) => e.slot), filter);
+    return slots
+      .map((slot) => this.entries.get(this.slotIds[slot]!)!.paper)
+      .sort(newestFirst)
+      .slice(0, limit)
+      .map((paper) => ({ paper, score: 0, queryTerms: [], matchedTerms: [] }));
+  }
+
+  /** Other forms of `word` in the index with the same stem ("distil" → distillation, distilled). */
+  private inflections(index: TermIndex, word: string): string[] {
+    const stem = stemOf(word);
+    let common = 0;
+    while (common < stem.length && common < word.length && stem[common] === word[common]) common++;
+    if (common < 3) return [];
+    const found: string[] = [];
+    for (const term of index.termsWithPrefix(word.slice(0, common), MAX_STEM_SCAN)) {
+      if (term !== word && stemOf(term) === stem) found.push(term);
+      if (found.length >= MAX_INFLECTIONS) break;
+    }
+    return found;
   }
 
   /** Papers whose key or folded short name is exactly `folded`. */
@@ -471,6 +582,56 @@ export class SearchIndex {
     }
     return found;
   }
+}
+
+/** Lowercase words separated by single spaces, for finding phrases. */
+function phraseText(text: string): string {
+  return ` ${tokenizeAll(text).join(' ')} `;
+}
+
+/** Words with stop words kept: a phrase is checked as written. */
+function tokenizeAll(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** Whether a paper passes the filters other than excluded words (those are found through the index). */
+function passes(paper: Paper, filter: SearchFilter): boolean {
+  if (filter.years) {
+    const year = Number(paper.date?.slice(0, 4));
+    if (!year || year < filter.years.from || year > filter.years.to) return false;
+  }
+  for (const author of filter.authors) {
+    const wanted = asciiFold(author);
+    if (!paper.authors.some((name) => name.split(/[\s-]+/).some((part) => asciiFold(part).startsWith(wanted)))) return false;
+  }
+  for (const ids of filter.techniqueIds) if (!paper.techniques.some((t) => ids.includes(t))) return false;
+  for (const digest of filter.digests) if (!paper.sources.some((s) => fileName(s.path).includes(digest))) return false;
+  if (filter.phrases.length) {
+    const text = phraseText(`${paper.title} ${paper.abstract}`);
+    for (const phrase of filter.phrases) if (!text.includes(` ${tokenizeAll(phrase).join(' ')} `)) return false;
+  }
+  return true;
+}
+
+function fileName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1).toLowerCase();
+}
+
+function popcount(mask: number): number {
+  let n = 0;
+  for (let m = mask; m; m &= m - 1) n++;
+  return n;
+}
+
+/** Porter stems, remembered: the same few thousand words are stemmed on every keystroke. */
+const stems = new Map<string, string>();
+function stemOf(word: string): string {
+  let stem = stems.get(word);
+  if (stem === undefined) {
+    if (stems.size > 100_000) stems.clear();
+    stems.set(word, (stem = stemmer(word)));
+  }
+  return stem;
 }
 
 function entryFor(paper: Paper, slot: number, named: boolean): Entry {

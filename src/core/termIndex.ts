@@ -13,6 +13,8 @@ export interface TermMatch {
   query: string;
   /** 1 for an exact match, less for a prefix or typo match. */
   weight: number;
+  /** The query word's bit in a paper's coverage mask (which query words it has). */
+  bit: number;
 }
 
 export interface SerializedTermIndex {
@@ -136,13 +138,46 @@ export class TermIndex {
     return found.sort((a, b) => this.documentFrequency(b) - this.documentFrequency(a)).slice(0, limit);
   }
 
+  /** Calls `fn` with each live slot that has `term`. */
+  forEachSlot(term: string, fn: (slot: number) => void): void {
+    const id = this.termIds.get(term);
+    if (id === undefined) return;
+    const list = this.postings[id]!;
+    for (let i = 0; i < this.counts[id]!; i++) {
+      const slot = list[i]! >>> 8;
+      if (this.alive[slot]) fn(slot);
+    }
+  }
+
   documentFrequency(term: string): number {
     const id = this.termIds.get(term);
     return id === undefined ? 0 : this.counts[id]!;
   }
 
-  /** Adds `boost ×` BM25 of each match into `scores` (by slot), recording touched slots. */
-  score(matches: readonly TermMatch[], boost: number, scores: Float64Array, touched: number[], onMatch?: (slot: number, match: TermMatch) => void): void {
+  /**
+   * Indexed terms starting with `prefix`: the `minimum` most frequent, then rarer ones
+   * while their postings together stay within `postingsBudget` (a rare word is cheap to
+   * score and is often the one a person is typing), at most `limit`.
+   */
+  completions(prefix: string, minimum: number, postingsBudget: number, limit: number): string[] {
+    const all = this.termsWithPrefix(prefix, Number.MAX_SAFE_INTEGER).sort((a, b) => this.documentFrequency(b) - this.documentFrequency(a));
+    const chosen: string[] = [];
+    let postings = 0;
+    for (const term of all) {
+      const df = this.documentFrequency(term);
+      if (chosen.length >= minimum && (postings + df > postingsBudget || chosen.length >= limit)) continue;
+      chosen.push(term);
+      postings += df;
+    }
+    return chosen;
+  }
+
+  /**
+   * BM25 of each match, times `boost`, into `scores` by slot: a slot keeps the best of the
+   * matches (they are forms of one query word). Records touched slots and, in `masks`,
+   * which query words each slot has.
+   */
+  score(matches: readonly TermMatch[], boost: number, scores: Float64Array, touched: number[], masks: Uint32Array): void {
     if (this.live === 0) return;
     const average = this.totalLength / this.live;
     for (const match of matches) {
@@ -158,9 +193,10 @@ export class TermIndex {
         if (!this.alive[slot]) continue;
         const tf = entry & 0xff;
         const norm = tf + K1 * (1 - B + (B * this.lengths[slot]!) / average);
+        const value = (factor * tf * (K1 + 1)) / norm;
         if (scores[slot] === 0) touched.push(slot);
-        scores[slot]! += (factor * tf * (K1 + 1)) / norm;
-        onMatch?.(slot, match);
+        if (value > scores[slot]!) scores[slot] = value;
+        masks[slot]! |= match.bit;
       }
     }
   }

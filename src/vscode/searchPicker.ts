@@ -3,6 +3,7 @@ import { Library } from '../core/library';
 import { Paper } from '../core/model';
 import { paperMeta } from '../core/paperCard';
 import { SearchHit } from '../core/searchIndex';
+import { QUERY_SYNTAX_HINT } from '../core/searchQuery';
 import { truncate } from '../core/text';
 import { LibraryService } from './libraryService';
 
@@ -28,15 +29,17 @@ export async function pickPapers(service: LibraryService, options: PickerOptions
   const library = await service.current();
   const pick = vscode.window.createQuickPick<PaperPickItem>();
   pick.title = options.title;
-  pick.placeholder = 'Search by name, title words, key, technique or abstract';
+  pick.placeholder = `Search: ${QUERY_SYNTAX_HINT}`;
+  keepOrder(pick);
   pick.canSelectMany = options.many;
   pick.matchOnDescription = false;
   pick.matchOnDetail = false;
   const chosen = new Map<string, PaperPickItem>();
 
   const update = () => {
-    const query = pick.value.trim();
-    const hits: SearchHit[] = query
+    // Untrimmed: a space after a word says the word is finished (no longer a prefix).
+    const query = pick.value;
+    const hits: SearchHit[] = query.trim()
       ? library.search(query, { limit: 50 })
       : [...library.papers].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '')).slice(0, 50).map((paper) => ({ paper, score: 0, queryTerms: [], matchedTerms: [] }));
     const items = hits.map((hit) => chosen.get(hit.paper.key) ?? toItem(library, hit, options));
@@ -77,6 +80,16 @@ export async function pickPapers(service: LibraryService, options: PickerOptions
     update();
     pick.show();
   });
+}
+
+/**
+ * The list shows our ranking as it is. VS Code re-sorts a QuickPick's rows by how their
+ * labels match the typed text unless `sortByLabel` is false. The property is not in the
+ * published typings (vscode#73904), but the extension host passes it on; the UI test
+ * "keeps the search's own order" fails without it.
+ */
+function keepOrder(pick: vscode.QuickPick<PaperPickItem>): void {
+  (pick as vscode.QuickPick<PaperPickItem> & { sortByLabel: boolean }).sortByLabel = false;
 }
 
 function toItem(library: Library, hit: SearchHit, options: PickerOptions): PaperPickItem {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { CategoryGroup, Library, PaperGrouping, TechniqueGroup, newestFirst } from '../core/library';
+import { CategoryGroup, Library, PaperGrouping, TechniqueGroup } from '../core/library';
+import { newestFirst } from '../core/model';
 import { Paper } from '../core/model';
 import { truncate } from '../core/text';
 import { paperCard } from './cards';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Library } from '../../src/core/library';
 import { ROOT, Workbench, copyWorkspace } from './workbench';
 
 /**
@@ -69,6 +70,23 @@ describe('Paper Digest in the workbench (UI)', function () {
     await page().locator('.tabs-container .tab', { hasText: 'The Lottery Ticket Hypothesis' }).waitFor({ state: 'visible' });
     await page().waitForTimeout(500);
     await shot('paper-card');
+  });
+
+  it('keeps the search\'s own order in the picker, not VS Code\'s sort by label', async () => {
+    const seed = join(ROOT, 'media', 'digests', 'daily-papers-parameter-count.txt');
+    const expected = Library.fromDigests([{ path: seed, text: readFileSync(seed, 'utf8') }])
+      .search('pruning diffusion', { limit: 2 })
+      .map((h) => h.paper.title);
+    // The control: sorted by label (what VS Code does with a matching label), the order would differ.
+    assert.notDeepEqual([...expected].sort(), expected, 'this query must be one where a label sort changes the order');
+    await workbench.runCommand('Paper Digest: Search Papers');
+    const input = page().locator('.quick-input-widget input');
+    await page().locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible' });
+    await input.pressSequentially('pruning diffusion', { delay: 30 });
+    await page().waitForFunction((title) => document.querySelector('.quick-input-widget .monaco-list-row')?.textContent?.includes(title.slice(0, 40)) ?? false, expected[0]!, { timeout: 15000 });
+    const rows = await page().locator('.quick-input-widget .monaco-list-row').allInnerTexts();
+    assert.ok(rows[0]!.includes(expected[0]!.slice(0, 40)) && rows[1]!.includes(expected[1]!.slice(0, 40)), rows.slice(0, 3).join('\n---\n'));
+    await page().keyboard.press('Escape');
   });
 
   it('inserts a citation picked from the palette into the note', async () => {

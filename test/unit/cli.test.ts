@@ -30,6 +30,40 @@ describe('the paper-digest CLI', () => {
     assert.match(out, /^ldpruner2024\s+2024-04-18 ▲0\s+LD-Pruner: Efficient Pruning/m);
   });
 
+  it('searches as the editor does: stems, and the last word as a prefix only with --typing', () => {
+    const distil = JSON.parse(run('search', 'distil', '--json').out) as Array<{ title: string }>;
+    assert.ok(distil.length && /distill/i.test(distil[0]!.title), 'distil finds distillation');
+    const prun = JSON.parse(run('search', 'prun', '--json').out) as Array<{ title: string }>;
+    assert.ok(prun.some((h) => /prun/i.test(h.title)), 'a start that is no word still finds pruning');
+    // "mix" is a word of this library: whole unless typing, when it may be the start of MixLoRA.
+    const dir = mkdtempSync(join(tmpdir(), 'pd-typing-'));
+    const digest = join(dir, 'mix.json');
+    writeFileSync(digest, JSON.stringify([
+      { paper: { id: '2401.00001', title: 'How to mix data for pre-training', summary: 'We mix web text and code.' } },
+      { paper: { id: '2404.11936', title: 'MixLoRA: LoRA-based Mixture of Experts', summary: 'We propose MixLoRA.' } },
+    ]));
+    const keys = (...extra: string[]) => (JSON.parse(run('search', 'mix', '--digest', digest, '--json', ...extra).out) as Array<{ title: string }>).map((h) => h.title.slice(0, 7));
+    assert.deepEqual(keys(), ['How to '], 'without --typing, "mix" is a whole word');
+    assert.ok(keys('--typing').includes('MixLoRA'), 'with --typing, "mix" may be MixLoRA');
+  });
+
+  it('runs a file of queries over one library and prints a JSON line per query with its time', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pd-queries-'));
+    const file = join(dir, 'queries.txt');
+    writeFileSync(file, 'lottery ticket\n\n#lora\nyear:soon\n');
+    const { code, out, err } = run('search', '--queries', file, '--json', '--limit', '2');
+    assert.equal(code, 0, err);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { query: string; ms: number; hits: Array<{ key: string; title: string; score: number }> });
+    assert.deepEqual(lines.map((l) => l.query), ['lottery ticket', '#lora', 'year:soon']);
+    assert.equal(lines[0]!.hits[0]!.key, 'lotteryticket2018');
+    assert.ok(lines.every((l) => typeof l.ms === 'number' && l.ms >= 0 && l.hits.length <= 2));
+    assert.ok(lines[1]!.hits.length > 0);
+    const stdin = spawnSync(process.execPath, [CLI, 'search', '--queries', '-', '--json'], { encoding: 'utf8', input: 'lottery\n', cwd: dir });
+    assert.equal(stdin.status, 0, stdin.stderr);
+    assert.equal((JSON.parse(stdin.stdout.trim()) as { hits: Array<{ key: string }> }).hits[0]!.key, 'lotteryticket2018');
+    assert.equal(run('search', 'x', '--queries', file).code, 2, 'a QUERY and --queries together is a usage error');
+  });
+
   it('searches and ranks', () => {
     const { code, out } = run('search', 'lottery', '--json', '--limit', '3');
     assert.equal(code, 0);

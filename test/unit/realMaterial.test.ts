@@ -10,7 +10,8 @@ import { CitationScope } from '../../src/core/citationScope';
 import { Library } from '../../src/core/library';
 import { NoteBibliographies } from '../../src/core/noteBibliography';
 import { isOrdinaryWord } from '../../src/core/ordinaryWords';
-import { corpusPath, hasCorpus } from './fixtures';
+import { compareRanking, realLibrary } from '../../bench/ranking';
+import { ROOT, corpusPath, hasCorpus } from './fixtures';
 import { PandocCslItem, needPandoc, pandoc, pandocCitationKeys, pandocCsl } from './pandocTool';
 
 /**
@@ -197,5 +198,24 @@ describe('ordinary prose of a real book, against the names of 3,071 real papers'
     console.log(`      (${taken.length} of ${traps} sentences taken, with ${weak.size} names that are also words)`);
     assert.ok(traps > 200, `only ${traps} sentences to test`);
     assert.ok(taken.length * 15 <= traps, taken.join('\n'));
+  });
+});
+
+describe('search on 3,000 real papers, beside a tuned MiniSearch (bench/ranking.ts)', function () {
+  this.timeout(120000);
+  let comparison: ReturnType<typeof compareRanking> | undefined;
+  before(function () {
+    const library = realLibrary(ROOT);
+    if (!library) return this.skip();
+    comparison = compareRanking(library, 'report');
+  });
+
+  it('finds the paper meant by title words, remembered abstract words and names at least as well (MRR within 0.02, top-10 half typed no worse)', () => {
+    for (const kind of ['title', 'abstract', 'name'] as const) {
+      const { paperDigest: ours, tunedMiniSearch: theirs } = comparison!.byKind[kind]!;
+      console.log(`      (${kind}: MRR ${ours.mrr} vs ${theirs.mrr}, top-10 half typed ${ours.top10HalfTyped} vs ${theirs.top10HalfTyped}, ${ours.queries} queries)`);
+      assert.ok(ours.mrr >= theirs.mrr - 0.02, `${kind}: MRR ${ours.mrr} vs ${theirs.mrr}`);
+      assert.ok(ours.top10HalfTyped >= theirs.top10HalfTyped, `${kind}: half typed ${ours.top10HalfTyped} vs ${theirs.top10HalfTyped}`);
+    }
   });
 });

@@ -17,12 +17,14 @@ describe('the pieces that make 50,000 papers fast', () => {
     assert.deepEqual(index.termsNear('quantizaton', 1, 5), ['quantization']);
     const scores = new Float64Array(8);
     const touched: number[] = [];
-    index.score([{ term: 'large', query: 'large', weight: 1 }], 1, scores, touched);
+    const masks = new Uint32Array(8);
+    index.score([{ term: 'large', query: 'large', weight: 1, bit: 2 }], 1, scores, touched, masks);
     assert.deepEqual(touched.sort(), [a, b]);
     assert.ok(scores[a]! > 0 && scores[b]! > 0);
+    assert.equal(masks[a], 2, 'the query word is marked as found in the paper');
     index.remove(a);
     const after = new Float64Array(8);
-    index.score([{ term: 'large', query: 'large', weight: 1 }], 1, after, []);
+    index.score([{ term: 'large', query: 'large', weight: 1, bit: 1 }], 1, after, [], new Uint32Array(8));
     assert.equal(after[a], 0);
     assert.ok(after[b]! > 0);
   });

@@ -24,7 +24,39 @@ describe('search', () => {
   it('matches the word being typed as a prefix', () => {
     assert.match(top('mixl'), /^MixLoRA/);
     assert.match(top('increl'), /^IncreLoRA/);
-    assert.equal(library.search('mixl', { prefix: false }).length, 0);
+    // Not typing (the CLI without --typing), a word that is no word of the library is still a start: "prun" means pruning.
+    assert.match(top('mixl', false), /^MixLoRA/);
+    assert.ok(library.search('prun', { prefix: false }).some((h) => /prun/i.test(h.paper.title)));
+  });
+
+  it('matches other forms of a word, below the word itself ("distil" → distillation, "quantized" → quantization)', () => {
+    const distil = library.search('distil', { prefix: false }).map((h) => h.paper.title);
+    assert.ok(distil.length && distil.slice(0, 3).every((t) => /distill/i.test(t)), distil.join('\n'));
+    const forms = Library.fromDigests([
+      {
+        path: 'forms.json',
+        text: JSON.stringify([
+          { paper: { id: '2401.00001', title: 'Quantization of language models', summary: 'We study quantization.' } },
+          { paper: { id: '2401.00002', title: 'Quantized language models', summary: 'Models that are quantized.' } },
+        ]),
+      },
+    ]);
+    assert.deepEqual(forms.search('quantized', { prefix: false }).map((h) => h.paper.title), ['Quantized language models', 'Quantization of language models']);
+  });
+
+  it('puts papers with every query word first, however often another paper repeats one of them', () => {
+    const words = Library.fromDigests([
+      {
+        path: 'and.json',
+        text: JSON.stringify([
+          { paper: { id: '2401.00011', title: 'Cache cache cache', summary: 'Cache eviction, cache hits, cache misses, cache everything: cache.' } },
+          { paper: { id: '2401.00012', title: 'A study of memory', summary: 'We compress the key value cache of long prompts.' } },
+        ]),
+      },
+    ]);
+    assert.equal(words.search('compress cache', { prefix: false })[0]?.paper.title, 'A study of memory');
+    // The control: one word alone ranks the paper that is all about it first.
+    assert.equal(words.search('cache', { prefix: false })[0]?.paper.title, 'Cache cache cache');
   });
 
   it('tolerates a typo in a long word ("quantizaton")', () => {

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { Library } from '../../src/core/library';
+import { parseQuery } from '../../src/core/searchQuery';
+import { SEED_PATH, readFixture, readSeed } from './fixtures';
+
+describe('query syntax', () => {
+  it('reads phrases, exclusions, authors, years, techniques and digests, and the rest as words', () => {
+    const q = parseQuery('"lottery ticket" pruning -lora author:Frankle year:2019..2021 #quant technique:moe digest:seed');
+    assert.deepEqual(q.words, ['lottery', 'ticket', 'pruning']);
+    assert.deepEqual(q.phrases, ['lottery ticket']);
+    assert.deepEqual(q.excluded, ['lora']);
+    assert.deepEqual(q.authors, ['frankle']);
+    assert.deepEqual(q.years, { from: 2019, to: 2021 });
+    assert.deepEqual(q.techniques, ['quant', 'moe']);
+    assert.deepEqual(q.digests, ['seed']);
+    assert.equal(q.endsInWord, false);
+    assert.deepEqual(parseQuery('year:2024').years, { from: 2024, to: 2024 });
+    assert.deepEqual(parseQuery('year:2023..').years, { from: 2023, to: 9999 });
+    assert.deepEqual(parseQuery('year:..2020').years, { from: 0, to: 2020 });
+  });
+
+  it('treats wrong syntax as words, never as an error', () => {
+    assert.deepEqual(parseQuery('year:soon').words, ['year:soon']);
+    assert.deepEqual(parseQuery('year:2025..2020').words, ['year:2025..2020']);
+    assert.deepEqual(parseQuery('"unclosed quote').words, ['unclosed', 'quote']);
+    assert.deepEqual(parseQuery('- # :').words, ['-', '#', ':']);
+    assert.equal(parseQuery('lottery tick').endsInWord, true, 'the last word is being typed');
+    assert.equal(parseQuery('lottery ').endsInWord, false, 'a space ends it');
+  });
+});
+
+describe('search with the query syntax', () => {
+  const library = Library.fromDigests([
+    { path: SEED_PATH, text: readSeed() },
+    { path: '/notes/hf-sample.json', text: readFixture('hf-daily-papers-sample.json') },
+  ]);
+  const titles = (query: string) => library.search(query, { limit: 200 }).map((h) => h.paper.title);
+
+  it('keeps only papers with a quoted phrase as written', () => {
+    const found = titles('"sparse attention"');
+    assert.ok(found.length >= 2, found.join('\n'));
+    for (const key of library.search('"sparse attention"', { limit: 200 }).map((h) => h.paper)) {
+      assert.match(`${key.title} ${key.abstract}`.toLowerCase().replace(/[^a-z0-9]+/g, ' '), /sparse attention/);
+    }
+    // The control: the same words unquoted also find papers that have them apart.
+    assert.ok(titles('sparse attention').length > found.length);
+  });
+
+  it('leaves out papers with an excluded word', () => {
+    const all = library.search('quantization', { limit: 200 }).map((h) => h.paper);
+    const withoutLlm = library.search('quantization -diffusion', { limit: 200 }).map((h) => h.paper);
+    assert.ok(all.some((p) => /diffusion/i.test(`${p.title} ${p.abstract}`)), 'the control: some quantization papers speak of diffusion');
+    assert.ok(withoutLlm.length > 0 && withoutLlm.length < all.length);
+    assert.ok(withoutLlm.every((p) => !/\bdiffusion\b/i.test(`${p.title} ${p.abstract}`)));
+  });
+
+  it('filters by author, year, technique and digest; with no words, newest first', () => {
+    const byZhang = library.search('author:zhang', { limit: 50 }).map((h) => h.paper);
+    assert.ok(byZhang.length >= 2 && byZhang.every((p) => p.authors.some((a) => /zhang/i.test(a))));
+    assert.ok(byZhang.every((p, i) => i === 0 || (byZhang[i - 1]!.date ?? '') >= (p.date ?? '')), 'newest first');
+    const in2025 = library.search('attention year:2025', { limit: 50 }).map((h) => h.paper);
+    assert.ok(in2025.length && in2025.every((p) => p.date?.startsWith('2025')));
+    const range = library.search('year:2024..2025', { limit: 500 }).map((h) => h.paper);
+    assert.ok(range.length && range.every((p) => /^202[45]/.test(p.date ?? '')));
+    const lora = library.search('#lora', { limit: 200 }).map((h) => h.paper);
+    assert.ok(lora.length >= 2 && lora.every((p) => p.techniques.includes('lora')));
+    assert.deepEqual(library.search('technique:lora', { limit: 200 }).map((h) => h.paper.key), lora.map((p) => p.key));
+    const kv = library.search('#kv', { limit: 200 }).map((h) => h.paper);
+    assert.ok(kv.length && kv.every((p) => p.techniques.includes('kv-cache')), 'a technique by the start of its name');
+    const fromSample = library.search('quantization digest:hf-sample', { limit: 200 }).map((h) => h.paper);
+    assert.ok(fromSample.length && fromSample.every((p) => p.sources.some((s) => s.path.endsWith('hf-sample.json'))));
+  });
+
+  it('reads a technique or digest filter that names nothing known as words', () => {
+    assert.deepEqual(titles('#lottery'), titles('lottery'));
+    assert.deepEqual(titles('digest:lottery'), titles('lottery'));
+  });
+});
+
+describe('@ completion', () => {
+  const library = Library.fromDigests([
+    { path: SEED_PATH, text: readSeed() },
+    { path: 'hf-sample.json', text: readFixture('hf-daily-papers-sample.json') },
+  ]);
+
+  it('matches inside names and keys ("lora" → IncreLoRA, MixLoRA) and title words ("quant" → EfficientQAT)', () => {
+    const lora = library.completions('lora', 20).map((p) => p.shortName);
+    for (const name of ['IncreLoRA', 'MixLoRA']) assert.ok(lora.includes(name), lora.join(', '));
+    const quant = library.completions('quant', 50).map((p) => p.shortName);
+    assert.ok(quant.includes('EfficientQAT'), quant.join(', '));
+  });
+
+  it('orders by how well the key or name matches, then newest first', () => {
+    const found = library.completions('increlora', 10);
+    assert.equal(found[0]?.shortName, 'IncreLoRA', 'the name typed whole comes first');
+    const starts = library.completions('sage', 10).map((p) => p.shortName);
+    assert.deepEqual(starts.slice(0, 2), ['SageAttention2', 'SageAttention'], 'both start so: the newer first');
+  });
+});
