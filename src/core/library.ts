@@ -44,7 +44,6 @@ export interface CategoryGroup {
 export class Library {
   private readonly byKey = new Map<string, Paper>();
   private mentionMatcher: MentionMatcher | undefined;
-  private newest: Paper[] | undefined;
   private completionText: CompletionIndex | undefined;
   private digestFiles: string[] | undefined;
   private byTechnique: Map<string, Paper[]> | undefined;
@@ -129,10 +128,7 @@ export class Library {
    * newest and most upvoted first within each. With nothing typed, the newest papers.
    */
   completions(prefix: string, limit = 100): Paper[] {
-    if (!prefix) {
-      this.newest ??= [...this.papers].sort(newestFirst).slice(0, limit);
-      return this.newest;
-    }
+    if (!prefix) return this.completionIndex().entries.slice(0, limit).map((e) => e.paper);
     const typed = prefix.toLowerCase();
     const folded = asciiFold(prefix);
     // Only papers whose key or a name has what was typed (found with indexOf over one text),

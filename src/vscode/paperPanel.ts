@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { formatBibtex } from '../core/citationFormat';
 import { Paper } from '../core/model';
 import { isWebLink } from '../core/paperCard';
-import { renderPaperCardHtml } from '../core/paperCardHtml';
+import { renderPaperCardHtml } from './paperCardHtml';
 import { truncate } from '../core/text';
 import { LibraryService } from './libraryService';
 

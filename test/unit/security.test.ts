@@ -5,7 +5,7 @@ import { parseDigest } from '../../src/core/digest';
 import { Library } from '../../src/core/library';
 import { Paper } from '../../src/core/model';
 import { paperCardMarkdown } from '../../src/core/paperCard';
-import { renderPaperCardHtml } from '../../src/core/paperCardHtml';
+import { renderPaperCardHtml } from '../../src/vscode/paperCardHtml';
 import { REFERENCES_END, REFERENCES_START, withReferencesSection } from '../../src/core/writing';
 import { readFixture } from './fixtures';
 

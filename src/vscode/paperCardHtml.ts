@@ -1,7 +1,7 @@
-import { Paper } from './model';
-import { isWebLink, paperMeta } from './paperCard';
-import { Taxonomy } from './techniques';
-import { truncate } from './text';
+import { Paper } from '../core/model';
+import { isWebLink, paperMeta } from '../core/paperCard';
+import { Taxonomy } from '../core/techniques';
+import { truncate } from '../core/text';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
