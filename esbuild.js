@@ -52,7 +52,7 @@ async function main() {
       entryPoints: [...testEntries('test/unit'), ...testEntries('test/integration'), ...testEntries('test/ui')],
       outdir: 'out/test',
       outbase: 'test',
-      external: ['vscode', 'mocha', 'playwright-core'],
+      external: ['vscode', 'mocha', 'playwright-core', 'esbuild'],
     });
   }
   if (process.argv.includes('--bench')) {

@@ -62,9 +62,36 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.languages.registerHoverProvider(NOTE_SELECTOR, new PaperHoverProvider(scopes, notes)),
     vscode.languages.registerCompletionItemProvider(NOTE_SELECTOR, new CitationCompletionProvider(scopes), '@', '{'),
   );
-  // Tests and other extensions wait on this rather than on timing.
-  // Tests and the benchmark read these; the library loads after activate() returns.
-  return { ready: service.current().then(() => undefined), tree, service, notes, scopes, citedIn, activateMs: performance.now() - started };
+  active = service;
+  // Other extensions and tests wait on `ready` rather than on timing (the library loads after
+  // activate() returns). The internals are handed out only outside production, for the
+  // integration tests and the benchmark.
+  const api: PaperDigestApi = { ready: service.current().then(() => undefined), activateMs: performance.now() - started };
+  if (context.extensionMode === vscode.ExtensionMode.Production) return api;
+  const internals: PaperDigestTestApi = { ...api, tree, service, notes, scopes, citedIn };
+  return internals;
 }
 
-export function deactivate(): void {}
+/** What the extension exports. */
+export interface PaperDigestApi {
+  ready: Promise<void>;
+  activateMs: number;
+}
+
+/** The internals, in development and test mode only. */
+export interface PaperDigestTestApi extends PaperDigestApi {
+  tree: TechniqueTreeProvider;
+  service: LibraryService;
+  notes: NoteIndex;
+  scopes: NoteScopes;
+  citedIn: CitedInView;
+}
+
+let active: LibraryService | undefined;
+
+/** A save the timer had not made yet is made now: the next start is warm. */
+export function deactivate(): Promise<void> | undefined {
+  const service = active;
+  active = undefined;
+  return service?.flushPendingSave();
+}

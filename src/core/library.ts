@@ -98,7 +98,21 @@ export class Library {
     }
     const filter: SearchFilter = { phrases: parsed.phrases, excluded: parsed.excluded, authors: parsed.authors, years: parsed.years, techniqueIds, digests };
     const typing = (options.prefix ?? true) && parsed.endsInWord && words.length === parsed.words.length;
-    return this.index.search(words.join(' '), { ...options, prefix: typing, filter });
+    return this.own(this.index.search(words.join(' '), { ...options, prefix: typing, filter }));
+  }
+
+  /**
+   * The hits as this library's own papers. The builder's index is shared with the
+   * libraries it built before (copying it per version would double the memory at 50k):
+   * an older library must still never answer with a paper it does not know.
+   */
+  private own(hits: SearchHit[]): SearchHit[] {
+    const mine: SearchHit[] = [];
+    for (const hit of hits) {
+      const paper = this.byKey.get(hit.paper.key);
+      if (paper && paper.id === hit.paper.id) mine.push(paper === hit.paper ? hit : { ...hit, paper });
+    }
+    return mine;
   }
 
   /** Technique ids whose id or label (or a word of it) starts with `name`, folded ("kv" → kv-cache). */
@@ -145,7 +159,7 @@ export class Library {
     }
     // Title words, from the index: a word of three letters or more says enough.
     if (folded.length >= 3) {
-      const byTitle = this.index.search(prefix, { limit, scope: 'names' }).map((h) => h.paper).filter((p) => !seen.has(p));
+      const byTitle = this.own(this.index.search(prefix, { limit, scope: 'names' })).map((h) => h.paper).filter((p) => !seen.has(p));
       buckets[COMPLETION_TITLE_WORD] = byTitle.sort(newestFirst);
     }
     return buckets.flat().slice(0, limit);

@@ -11,4 +11,4 @@ declare class TextDecoder {
   decode(input?: ArrayBufferView | ArrayBuffer): string;
 }
 declare const performance: { now(): number } | undefined;
-declare function setTimeout(callback: () => void, ms?: number): unknown;
+declare function setTimeout(callback: (value?: unknown) => void, ms?: number): unknown;

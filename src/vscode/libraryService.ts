@@ -39,6 +39,8 @@ export class LibraryService implements vscode.Disposable {
   private ready: Promise<void>;
   private queue: Promise<void> = Promise.resolve();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A save is scheduled and not yet made. */
+  private savePending = false;
   /** Long work gives the editor the event loop back at least every 10 ms. */
   private readonly pacer = new Pacer(10);
   private readonly subscriptions: vscode.Disposable[];
@@ -259,12 +261,19 @@ export class LibraryService implements vscode.Disposable {
   private scheduleSave(delay = 1000): void {
     if (!this.store) return;
     clearTimeout(this.saveTimer);
+    this.savePending = true;
     this.saveTimer = setTimeout(() => void this.saveNow(), delay);
+  }
+
+  /** Makes a scheduled save now (on deactivate); nothing when none is pending. */
+  flushPendingSave(): Promise<void> | undefined {
+    return this.savePending ? this.saveNow() : undefined;
   }
 
   /** Saves the index now (after any queued change) instead of waiting for the timer. */
   saveNow(): Promise<void> {
     clearTimeout(this.saveTimer);
+    this.savePending = false;
     return this.enqueue(async () => {
       if (!this.store) return;
       const key = await this.store.key(this.fileHashes);

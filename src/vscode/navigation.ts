@@ -21,8 +21,9 @@ export function keyAt(scopes: NoteScopes, document: vscode.TextDocument, positio
 export class PaperDefinitionProvider implements vscode.DefinitionProvider {
   constructor(private readonly scopes: NoteScopes) {}
 
-  async provideDefinition(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Location[] | undefined> {
+  async provideDefinition(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Location[] | undefined> {
     const scope = await this.scopes.scopeFor(document);
+    if (token.isCancellationRequested) return undefined;
     const key = keyAt(this.scopes, document, position);
     const paper = key ? scope.paper(key) : undefined;
     if (!paper) return undefined;
@@ -37,11 +38,12 @@ export class PaperReferenceProvider implements vscode.ReferenceProvider {
     private readonly notes: NoteIndex,
   ) {}
 
-  async provideReferences(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Location[] | undefined> {
+  async provideReferences(document: vscode.TextDocument, position: vscode.Position, _context: vscode.ReferenceContext, token: vscode.CancellationToken): Promise<vscode.Location[] | undefined> {
     await this.scopes.scopeFor(document);
+    if (token.isCancellationRequested) return undefined;
     const key = keyAt(this.scopes, document, position);
     if (!key) return undefined;
     await this.notes.ready();
-    return this.notes.locations(key);
+    return token.isCancellationRequested ? undefined : this.notes.locations(key);
   }
 }

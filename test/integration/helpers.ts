@@ -1,15 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { LibraryService } from '../../src/vscode/libraryService';
-import type { CitedInView } from '../../src/vscode/noteIndex';
-import type { TechniqueTreeProvider } from '../../src/vscode/techniqueTree';
+import type { PaperDigestTestApi } from '../../src/extension';
 
-export interface PaperDigestApi {
-  ready: Promise<void>;
-  tree: TechniqueTreeProvider;
-  service: LibraryService;
-  citedIn: CitedInView;
-}
+/** The extension's internals, handed out in test mode. */
+export type PaperDigestApi = PaperDigestTestApi;
 
 export async function activateExtension(): Promise<PaperDigestApi> {
   const extension = vscode.extensions.getExtension<PaperDigestApi>('paper-digest.paper-digest');

@@ -43,6 +43,23 @@ describe('LibraryBuilder', () => {
     assert.equal(library.search('zygomorphic')[0]?.paper.key, 'efficientqat2024');
   });
 
+  it('never lets an older library answer with a paper it does not know, nor a newer one with a paper it dropped', () => {
+    const builder = seededBuilder();
+    const older = builder.build().library;
+    const edited = readSeed().replace('LD-Pruner: Efficient Pruning of Latent Diffusion Models', 'LD-Pruner: Efficient Pruning of Latent Diffusion Models (v2)');
+    builder.setDigest(SEED_PATH, parseDigest(edited, SEED_PATH));
+    const newer = builder.build().library;
+    const known = (library: typeof older, query: string) => library.search(query, { limit: 100 }).every((h) => library.paper(h.paper.key) === h.paper);
+    for (const query of ['v2', 'pruning diffusion', 'ldpruner', 'quantization']) {
+      assert.ok(known(older, query), `older: ${query}`);
+      assert.ok(known(newer, query), `newer: ${query}`);
+    }
+    // The control: the newer library finds the retitled paper, the older one (which has only the old title) does not answer with it.
+    assert.equal(newer.search('v2')[0]?.paper.title.includes('(v2)'), true);
+    assert.ok(!older.search('v2').some((h) => h.paper.title.includes('(v2)')));
+    assert.ok(older.completions('ld', 10).every((p) => older.paper(p.key) === p));
+  });
+
   it('drops the papers of a removed digest', () => {
     const builder = seededBuilder();
     builder.build();
