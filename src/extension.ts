@@ -22,9 +22,9 @@ export function activate(context: vscode.ExtensionContext) {
   const log = vscode.window.createOutputChannel('Paper Digest', { log: true });
   const files = new DigestFiles(context.extensionUri);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
-  const store = new IndexStore(context.storageUri ?? context.globalStorageUri, version);
+  const store = new IndexStore(context.storageUri ?? context.globalStorageUri);
   const keys = new KeyMemoryFile(undefined, () => files.hasOwnDigests);
-  const service = new LibraryService(files, store, log, keys);
+  const service = new LibraryService(files, store, log, keys, version);
   const scopes = new NoteScopes(service, log);
   const tree = new TechniqueTreeProvider(service);
   const treeView = vscode.window.createTreeView('paperDigest.techniques', { treeDataProvider: tree, showCollapseAll: true });

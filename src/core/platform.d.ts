@@ -12,3 +12,4 @@ declare class TextDecoder {
 }
 declare const performance: { now(): number } | undefined;
 declare function setTimeout(callback: (value?: unknown) => void, ms?: number): unknown;
+declare function clearTimeout(handle: unknown): void;

@@ -1,53 +1,44 @@
 import * as vscode from 'vscode';
 import { LibrarySnapshot } from '../core/library';
+import { SnapshotStore } from '../core/libraryLoader';
 import { SnapshotError, decodeSnapshot, encodeSnapshot } from '../core/snapshotCodec';
 import { Pacer } from '../core/steps';
 
 /**
- * Saves the built library (parsed digests, names, techniques, search index) in
- * the extension's storage, keyed by the digests' content and the extension's
- * version, so that the next start neither parses nor indexes.
+ * The loader's snapshot store in the extension's storage: one file per key (the
+ * digests' content, the key file, the techniques and the extension's version), so that
+ * the next start neither parses nor indexes. Older files are removed on save.
  */
-export class IndexStore {
-  constructor(
-    private readonly folder: vscode.Uri,
-    private readonly version: string,
-  ) {}
+export class IndexStore implements SnapshotStore {
+  /** Encoding and decoding 100 MB give the event loop back every 10 ms. */
+  private readonly pacer = new Pacer(10);
 
-  /** A key for this exact set of digest contents, from each file's own hash. */
-  async key(fileHashes: ReadonlyMap<string, string>): Promise<string> {
-    const parts = [...fileHashes].sort(([a], [b]) => a.localeCompare(b)).map(([path, hash]) => `${path}\u0000${hash}`);
-    return sha256(`${this.version}\u0001${parts.join('\u0001')}`);
-  }
+  constructor(private readonly folder: vscode.Uri) {}
 
   private uri(key: string): vscode.Uri {
     return vscode.Uri.joinPath(this.folder, `index-${key.slice(0, 32)}.bin`);
   }
 
-  /** The saved index for this key; undefined (build afresh) where there is none, or it is of another format or damaged — said through `discarded`. */
-  async load(key: string, pacer: Pacer, discarded: (reason: string) => void = () => undefined): Promise<LibrarySnapshot | undefined> {
+  async load(key: string): Promise<{ snapshot?: LibrarySnapshot; discarded?: string }> {
     let bytes: Uint8Array;
     try {
       bytes = await vscode.workspace.fs.readFile(this.uri(key));
     } catch {
-      return undefined; // no saved index yet: build afresh
+      return {}; // no saved index yet: build afresh
     }
     try {
-      const snapshot = await pacer.run(decodeSnapshot(bytes));
-      if (!snapshot) discarded('it was written by another version');
-      return snapshot;
+      const snapshot = await this.pacer.run(decodeSnapshot(bytes));
+      return snapshot ? { snapshot } : { discarded: 'it was written by another version' };
     } catch (error) {
-      discarded(error instanceof SnapshotError ? error.message : `it cannot be read (${String(error)})`);
       await vscode.workspace.fs.delete(this.uri(key)).then(undefined, () => undefined);
-      return undefined;
+      return { discarded: error instanceof SnapshotError ? error.message : `it cannot be read (${String(error)})` };
     }
   }
 
-  /** Writes the snapshot and removes older ones. */
-  async save(key: string, snapshot: LibrarySnapshot, pacer: Pacer): Promise<void> {
+  async save(key: string, snapshot: LibrarySnapshot): Promise<void> {
     await vscode.workspace.fs.createDirectory(this.folder);
     const target = this.uri(key);
-    await vscode.workspace.fs.writeFile(target, await pacer.run(encodeSnapshot(snapshot)));
+    await vscode.workspace.fs.writeFile(target, await this.pacer.run(encodeSnapshot(snapshot)));
     for (const [name] of await vscode.workspace.fs.readDirectory(this.folder)) {
       if (name.startsWith('index-') && name !== target.path.split('/').pop()) {
         await vscode.workspace.fs.delete(vscode.Uri.joinPath(this.folder, name)).then(undefined, () => undefined);

@@ -1,0 +1,314 @@
+import { parseDigestSteps } from './digest';
+import { KeyMemory } from './keyMemory';
+import { Library, LibraryBuilder, LibrarySnapshot } from './library';
+import { ParseResult, Problem } from './model';
+import { Pacer } from './steps';
+import { Taxonomy } from './techniques';
+
+/**
+ * The library loader behind small ports: it reads the digests, builds the library, keeps
+ * it fresh as files change (re-reading only the changed file, re-indexing only its
+ * papers), restores it from a saved index at start and saves it again after a change,
+ * with the workspace's key file. The editor gives it ports over `vscode.workspace.fs`
+ * (src/vscode/libraryService.ts); the tests give it in-memory ones.
+ */
+
+/** A digest read by the source: its text and a hash of its bytes, or a problem that names it. */
+export type DigestRead = { text: string; hash: string } | { problem: Problem; hash: string };
+
+/** Where digests come from. Paths are the names papers and problems carry. */
+export interface DigestSource {
+  /** The digests wanted now (settings, workspace), as paths. */
+  list(): Promise<string[]>;
+  read(path: string): Promise<DigestRead>;
+}
+
+/** Where the built library is kept between starts. */
+export interface SnapshotStore {
+  /** The saved library for this key; `discarded` with the reason when one was there but unusable. */
+  load(key: string): Promise<{ snapshot?: LibrarySnapshot; discarded?: string }>;
+  save(key: string, snapshot: LibrarySnapshot): Promise<void>;
+}
+
+/** The workspace's remembered keys. */
+export interface KeyStore {
+  read(): Promise<{ memory: KeyMemory; problems: Problem[]; text: string }>;
+  /** Writes the memory; returns the text the file now holds, for the saved index's key. */
+  write(memory: KeyMemory): Promise<string>;
+}
+
+export interface LoaderLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface LoaderPorts {
+  digests: DigestSource;
+  snapshots?: SnapshotStore;
+  keys: KeyStore;
+  /** The taxonomy to classify with, and a text that identifies it (the user's setting). */
+  taxonomy(): { taxonomy: Taxonomy; identity: string };
+  /** A hash of text (SHA-256 where the platform has it). */
+  hash(text: string): Promise<string>;
+  log: LoaderLog;
+  /** How long to wait before saving after a change, in ms. */
+  saveDelayMs?: number;
+}
+
+export interface LoadInfo {
+  papers: number;
+  digests: number;
+  problems: number;
+  fromSavedIndex: boolean;
+  milliseconds: number;
+}
+
+/** The key file's hash stands beside the digests' in the saved index's key: other keys, another index. */
+const KEY_FILE_HASH = '\u0000keys';
+/** So does the taxonomy: other techniques, another index. */
+const TAXONOMY_HASH = '\u0000taxonomy';
+
+export class LibraryLoader {
+  private library: Library = Library.fromResults([]);
+  private builder = new LibraryBuilder();
+  private readonly fileHashes = new Map<string, string>();
+  private readonly listeners = new Set<(library: Library) => void>();
+  private queue: Promise<void> = Promise.resolve();
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private savePending = false;
+  /** Long work gives the event loop back at least every 10 ms. */
+  private readonly pacer = new Pacer(10);
+  private disposed = false;
+  lastLoad: LoadInfo | undefined;
+
+  constructor(
+    private readonly ports: LoaderPorts,
+    /** Salt for the saved index's key (the extension's version): another version, another index. */
+    private readonly version: string,
+  ) {}
+
+  /** The library as it is now (empty until the first load finishes). */
+  get snapshot(): Library {
+    return this.library;
+  }
+
+  /** Called with each new library. */
+  onDidChange(listener: (library: Library) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** The first load: from the saved index where it matches the digests, else by reading them. */
+  load(): Promise<void> {
+    return this.enqueue(() => this.loadAll());
+  }
+
+  /** The digests wanted changed (settings): read the new, forget the ones no longer named. */
+  syncDigests(): Promise<void> {
+    return this.enqueue(() => this.syncFiles());
+  }
+
+  /** Files changed on disk: each is read again (only those whose bytes changed are parsed). */
+  digestsChanged(paths: readonly string[]): Promise<void> {
+    return this.enqueue(() => this.readFiles(paths));
+  }
+
+  digestDeleted(path: string): Promise<void> {
+    return this.enqueue(() => this.removeFile(path));
+  }
+
+  /** Someone else changed the key file (a pull, the CLI): rebuild with it, so that keys mean what it says. */
+  keysChanged(): Promise<void> {
+    return this.enqueue(async () => {
+      const { memory, problems } = await this.readKeys();
+      this.builder.setMemory(memory, problems);
+      await this.publish();
+      this.ports.log.info('The key file changed; keys updated from it.');
+      this.scheduleSave();
+    });
+  }
+
+  /** The techniques changed: every paper is classified again, keys and parsed digests kept. */
+  techniquesChanged(): Promise<void> {
+    return this.enqueue(async () => {
+      const taxonomy = await this.readTaxonomy();
+      const next = new LibraryBuilder(taxonomy, undefined, undefined, this.builder.keyMemory);
+      for (const path of this.builder.paths) next.setDigest(path, this.builder.digest(path)!);
+      this.builder = next;
+      await this.publish();
+      this.ports.log.info('Techniques changed; papers classified again.');
+      this.scheduleSave();
+    });
+  }
+
+  /** Saves the index now (after any queued change) instead of waiting for the timer. */
+  saveNow(): Promise<void> {
+    clearTimeout(this.saveTimer);
+    this.savePending = false;
+    return this.enqueue(async () => {
+      const store = this.ports.snapshots;
+      if (!store) return;
+      await store.save(await this.indexKey(), this.builder.toSnapshot());
+    });
+  }
+
+  /** Makes a scheduled save now (when the editor shuts the extension down); nothing when none is pending. */
+  flushPendingSave(): Promise<void> | undefined {
+    return this.savePending ? this.saveNow() : undefined;
+  }
+
+  /** Waits for every change queued so far. */
+  idle(): Promise<void> {
+    return this.enqueue(async () => undefined);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.saveTimer);
+    this.listeners.clear();
+  }
+
+  /** Changes apply one at a time, in order, so a burst of file events never interleaves; a failure is logged, not thrown. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(task).catch((error) => this.ports.log.error(`Paper Digest: ${String(error)}`));
+    return this.queue;
+  }
+
+  private async loadAll(): Promise<void> {
+    const started = Date.now();
+    const paths = await this.ports.digests.list();
+    const reads = await Promise.all(paths.map((path) => this.ports.digests.read(path)));
+    paths.forEach((path, i) => this.fileHashes.set(path, reads[i]!.hash));
+    const keys = await this.readKeys();
+    const taxonomy = await this.readTaxonomy();
+    const saved = await this.loadSaved();
+    if (saved) {
+      this.builder = await LibraryBuilder.restore(saved, taxonomy);
+      this.builder.setMemory(keys.memory, keys.problems);
+      await this.publish();
+      // Search is ready; the parsed digests are needed only for the next change: read them back after.
+      void this.enqueue(() => this.restoreDigests(paths, reads));
+    } else {
+      this.builder = new LibraryBuilder(taxonomy);
+      this.builder.setMemory(keys.memory, keys.problems);
+      for (let i = 0; i < paths.length; i++) this.builder.setDigest(paths[i]!, await this.parse(paths[i]!, reads[i]!));
+      await this.publish();
+    }
+    this.lastLoad = {
+      papers: this.library.papers.length,
+      digests: paths.length,
+      problems: this.library.problems.length,
+      fromSavedIndex: !!saved,
+      milliseconds: Date.now() - started,
+    };
+    this.ports.log.info(`Loaded ${this.lastLoad.papers} papers from ${paths.length} digest(s) in ${this.lastLoad.milliseconds} ms${saved ? ' (saved index)' : ''}.`);
+    if (!saved) this.scheduleSave(0);
+  }
+
+  private async loadSaved(): Promise<LibrarySnapshot | undefined> {
+    const store = this.ports.snapshots;
+    if (!store) return undefined;
+    const { snapshot, discarded } = await store.load(await this.indexKey());
+    if (discarded) this.ports.log.warn(`The saved index was discarded and the library is rebuilt: ${discarded}.`);
+    return snapshot;
+  }
+
+  /** A key for this exact set of digest contents, key file, taxonomy and version. */
+  private indexKey(): Promise<string> {
+    const parts = [...this.fileHashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, hash]) => `${path}\u0000${hash}`);
+    return this.ports.hash(`${this.version}\u0001${parts.join('\u0001')}`);
+  }
+
+  private async parse(path: string, read: DigestRead): Promise<ParseResult> {
+    return 'problem' in read ? { papers: [], problems: [read.problem] } : this.pacer.run(parseDigestSteps(read.text, path));
+  }
+
+  private async readKeys() {
+    const read = await this.ports.keys.read();
+    this.fileHashes.set(KEY_FILE_HASH, await this.ports.hash(read.text));
+    return read;
+  }
+
+  private async readTaxonomy(): Promise<Taxonomy> {
+    const { taxonomy, identity } = this.ports.taxonomy();
+    this.fileHashes.set(TAXONOMY_HASH, await this.ports.hash(identity));
+    return taxonomy;
+  }
+
+  /** Writes keys the last build handed out, before anything can cite them. */
+  private async writeKeys(): Promise<void> {
+    const memory = this.builder.keyMemory;
+    if (!memory.changed) return;
+    try {
+      this.fileHashes.set(KEY_FILE_HASH, await this.ports.hash(await this.ports.keys.write(memory)));
+    } catch (error) {
+      this.ports.log.error(`Cannot write the key file: ${String(error)}`);
+    }
+  }
+
+  /** After a start from the saved index: the builder gets the parsed digests back, without publishing. */
+  private async restoreDigests(paths: readonly string[], reads: readonly DigestRead[]): Promise<void> {
+    for (let i = 0; i < paths.length; i++) {
+      if (!this.builder.digest(paths[i]!)) this.builder.setDigest(paths[i]!, await this.parse(paths[i]!, reads[i]!));
+    }
+    await this.pacer.run(this.builder.absorbDerivedSteps());
+  }
+
+  private async syncFiles(): Promise<void> {
+    const wanted = await this.ports.digests.list();
+    const wantedPaths = new Set(wanted);
+    for (const path of this.builder.paths) {
+      if (!wantedPaths.has(path)) {
+        this.builder.removeDigest(path);
+        this.fileHashes.delete(path);
+      }
+    }
+    await this.readFiles(
+      wanted.filter((path) => !this.builder.digest(path)),
+      false,
+    );
+    await this.publish();
+    this.scheduleSave();
+  }
+
+  private async readFiles(paths: readonly string[], publish = true): Promise<void> {
+    for (const path of paths) {
+      const read = await this.ports.digests.read(path);
+      if (this.fileHashes.get(path) === read.hash && this.builder.digest(path)) continue;
+      this.fileHashes.set(path, read.hash);
+      this.builder.setDigest(path, await this.parse(path, read));
+    }
+    if (publish) {
+      const counts = await this.publish();
+      this.ports.log.info(`Updated from ${paths.map((p) => p.split(/[\\/]/).pop()).join(', ')}: ${counts.added} added, ${counts.updated} changed, ${counts.removed} removed.`);
+      this.scheduleSave();
+    }
+  }
+
+  private async removeFile(path: string): Promise<void> {
+    if (!this.builder.removeDigest(path)) return;
+    this.fileHashes.delete(path);
+    await this.publish();
+    this.ports.log.info(`Removed digest ${path}.`);
+    this.scheduleSave();
+  }
+
+  private async publish() {
+    const { library, counts } = await this.pacer.run(this.builder.buildSteps());
+    await this.writeKeys();
+    this.library = library;
+    for (const listener of [...this.listeners]) listener(library);
+    // Hover and the Cited-in scan need the names matcher: build it now, in slices, not on the first hover.
+    void this.enqueue(() => this.pacer.run(library.prepareSteps()));
+    return counts;
+  }
+
+  /** Saves a little later, so that a burst of edits is saved once. */
+  private scheduleSave(delay = this.ports.saveDelayMs ?? 1000): void {
+    if (!this.ports.snapshots || this.disposed) return;
+    clearTimeout(this.saveTimer);
+    this.savePending = true;
+    this.saveTimer = setTimeout(() => void this.saveNow(), delay);
+  }
+}

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { KeyMemory } from '../../src/core/keyMemory';
+import { LibrarySnapshot } from '../../src/core/library';
+import { DigestRead, DigestSource, KeyStore, LibraryLoader, LoaderPorts, SnapshotStore } from '../../src/core/libraryLoader';
+import { defaultTaxonomy } from '../../src/core/techniques';
+import { readFixture, readSeed } from './fixtures';
+
+/** The loader over in-memory ports: what the editor gives it over `vscode.workspace.fs`, here as maps. */
+
+function hashOf(text: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(16);
+}
+
+class MemoryDigests implements DigestSource {
+  readonly files = new Map<string, string | Error>();
+  reads = 0;
+  async list(): Promise<string[]> {
+    return [...this.files.keys()];
+  }
+  async read(path: string): Promise<DigestRead> {
+    this.reads++;
+    const file = this.files.get(path);
+    if (file === undefined || file instanceof Error) {
+      const message = `Cannot read digest ${path}: ${file instanceof Error ? file.message : 'no such file'}`;
+      return { problem: { path, line: 0, severity: 'error', message }, hash: `unreadable:${this.reads}` };
+    }
+    return { text: file, hash: hashOf(file) };
+  }
+}
+
+class MemorySnapshots implements SnapshotStore {
+  readonly saved = new Map<string, LibrarySnapshot>();
+  corrupt = false;
+  async load(key: string) {
+    if (this.corrupt && this.saved.has(key)) return { discarded: 'its checksum does not match' };
+    return { snapshot: this.saved.get(key) };
+  }
+  async save(key: string, snapshot: LibrarySnapshot) {
+    this.saved.clear();
+    this.saved.set(key, snapshot);
+  }
+}
+
+class MemoryKeys implements KeyStore {
+  text = '';
+  async read() {
+    const { memory, problems } = KeyMemory.parse(this.text, 'keys.tsv');
+    return { memory, problems, text: this.text };
+  }
+  async write(memory: KeyMemory) {
+    this.text = memory.serialize();
+    memory.changed = false;
+    return this.text;
+  }
+}
+
+function setup() {
+  const digests = new MemoryDigests();
+  digests.files.set('/w/seed.txt', readSeed());
+  digests.files.set('/w/hf.json', readFixture('hf-daily-papers-sample.json'));
+  const snapshots = new MemorySnapshots();
+  const keys = new MemoryKeys();
+  const messages: string[] = [];
+  const ports: LoaderPorts = {
+    digests,
+    snapshots,
+    keys,
+    taxonomy: () => ({ taxonomy: defaultTaxonomy, identity: '[]' }),
+    hash: async (text) => hashOf(text),
+    log: { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`), error: (m) => messages.push(`error: ${m}`) },
+    saveDelayMs: 60_000, // the tests save when they mean to
+  };
+  return { digests, snapshots, keys, messages, ports, loader: () => new LibraryLoader(ports, '1.0.0') };
+}
+
+describe('the library loader, over in-memory ports', () => {
+  it('starts warm from the saved index, with the same papers and keys, and remembers the keys it handed out', async () => {
+    const { ports, keys, loader } = setup();
+    const cold = loader();
+    await cold.load();
+    assert.equal(cold.lastLoad?.fromSavedIndex, false);
+    assert.equal(cold.snapshot.papers.length, 72);
+    assert.match(keys.text, /ldpruner2024/, 'the keys handed out are written');
+    await cold.saveNow();
+    const warm = new LibraryLoader(ports, '1.0.0');
+    await warm.load();
+    assert.equal(warm.lastLoad?.fromSavedIndex, true);
+    assert.deepEqual(warm.snapshot.papers.map((p) => p.key).sort(), cold.snapshot.papers.map((p) => p.key).sort());
+    assert.equal(warm.snapshot.search('lottery')[0]?.paper.key, 'lotteryticket2018');
+    // The control: another version does not read that index.
+    const other = new LibraryLoader(ports, '2.0.0');
+    await other.load();
+    assert.equal(other.lastLoad?.fromSavedIndex, false);
+  });
+
+  it('applies a burst of changes in order, each file read again, and ends with the last content', async () => {
+    const { digests, loader } = setup();
+    const l = loader();
+    await l.load();
+    const published: number[] = [];
+    l.onDidChange((library) => published.push(library.papers.length));
+    const seed = readSeed();
+    const versions = [1, 2, 3].map((n) => seed.replace('LD-Pruner: Efficient Pruning of Latent Diffusion Models', `LD-Pruner: Efficient Pruning of Latent Diffusion Models (v${n})`));
+    const done: Array<Promise<void>> = [];
+    for (const text of versions) {
+      digests.files.set('/w/seed.txt', text);
+      done.push(l.digestsChanged(['/w/seed.txt']));
+    }
+    await Promise.all(done);
+    await l.idle();
+    assert.ok(l.snapshot.search('v3')[0]?.paper.title.includes('(v3)'));
+    assert.ok(!l.snapshot.papers.some((p) => /\(v[12]\)/.test(p.title)));
+    assert.ok(published.length >= 1 && published.every((n) => n === 72));
+  });
+
+  it('turns an unreadable digest into one problem naming it and keeps the other digests\' papers', async () => {
+    const { digests, loader } = setup();
+    digests.files.set('/w/broken.bib', new Error('permission denied'));
+    const l = loader();
+    await l.load();
+    assert.equal(l.snapshot.papers.length, 72);
+    assert.ok(l.snapshot.problems.some((p) => p.path === '/w/broken.bib' && /permission denied/.test(p.message)));
+    // Readable again: its problem goes.
+    digests.files.set('/w/broken.bib', '@article{k, title={A title}, year={2024}}');
+    await l.digestsChanged(['/w/broken.bib']);
+    assert.ok(!l.snapshot.problems.some((p) => p.path === '/w/broken.bib' && p.severity === 'error'));
+    assert.ok(l.snapshot.paper('k'));
+  });
+
+  it('discards a corrupt saved index with a warning and rebuilds', async () => {
+    const { ports, snapshots, messages, loader } = setup();
+    const first = loader();
+    await first.load();
+    await first.saveNow();
+    snapshots.corrupt = true;
+    const second = new LibraryLoader(ports, '1.0.0');
+    await second.load();
+    assert.equal(second.lastLoad?.fromSavedIndex, false);
+    assert.equal(second.snapshot.papers.length, 72);
+    assert.ok(messages.some((m) => /^warn: The saved index was discarded .*checksum/.test(m)), messages.join('\n'));
+  });
+
+  it('forgets a deleted digest, and a digest the settings no longer name', async () => {
+    const { digests, loader } = setup();
+    const l = loader();
+    await l.load();
+    await l.digestDeleted('/w/hf.json');
+    assert.equal(l.snapshot.papers.length, 47);
+    digests.files.delete('/w/seed.txt');
+    await l.syncDigests();
+    assert.equal(l.snapshot.papers.length, 25, 'the settings name only hf.json now');
+  });
+
+  it('takes keys another writer put in the key file', async () => {
+    const { keys, loader } = setup();
+    const l = loader();
+    await l.load();
+    const moved = keys.text.replace(/^ldpruner2024\t/m, 'mypruner\t');
+    assert.notEqual(moved, keys.text, 'the control: the key file names LD-Pruner');
+    keys.text = moved;
+    await l.keysChanged();
+    assert.equal(l.snapshot.paper('mypruner')?.shortName, 'LD-Pruner');
+  });
+
+  it('saves a pending change when asked to flush, and not otherwise', async () => {
+    const { snapshots, digests, loader } = setup();
+    const l = loader();
+    assert.equal(l.flushPendingSave(), undefined, 'nothing pending before a load');
+    await l.load();
+    digests.files.set('/w/seed.txt', readSeed().replace('LD-Pruner', 'LD-Pruner2'));
+    await l.digestsChanged(['/w/seed.txt']);
+    snapshots.saved.clear();
+    await l.flushPendingSave();
+    assert.equal(snapshots.saved.size, 1);
+    assert.equal(l.flushPendingSave(), undefined);
+    l.dispose();
+  });
+});
