@@ -80,6 +80,9 @@ export class LibraryLoader {
   /** Long work gives the event loop back at least every 10 ms. */
   private readonly pacer = new Pacer(10);
   private disposed = false;
+  /** Digests changed since the queued re-read was queued, and that re-read. */
+  private readonly changedPaths = new Set<string>();
+  private pendingRead: Promise<void> | undefined;
   lastLoad: LoadInfo | undefined;
 
   constructor(
@@ -109,9 +112,20 @@ export class LibraryLoader {
     return this.enqueue(() => this.syncFiles());
   }
 
-  /** Files changed on disk: each is read again (only those whose bytes changed are parsed). */
+  /**
+   * Files changed on disk: each is read again (only those whose bytes changed are parsed).
+   * A burst is coalesced: changes that arrive while a rebuild waits or runs are read
+   * together in the next one, not one rebuild each.
+   */
   digestsChanged(paths: readonly string[]): Promise<void> {
-    return this.enqueue(() => this.readFiles(paths));
+    for (const path of paths) this.changedPaths.add(path);
+    this.pendingRead ??= this.enqueue(async () => {
+      const changed = [...this.changedPaths];
+      this.changedPaths.clear();
+      this.pendingRead = undefined;
+      await this.readFiles(changed);
+    });
+    return this.pendingRead;
   }
 
   digestDeleted(path: string): Promise<void> {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { decodeText } from '../core/text';
 import { Paper } from '../core/model';
-import { Pacer } from '../core/steps';
+import { WorkspaceNoteIndex } from '../core/workspaceNotes';
 import { toVsRange } from './convert';
 import { LibraryService } from './libraryService';
 import { NOTE_GLOB, NoteScopes, isNote } from './noteScopes';
@@ -10,133 +10,71 @@ const NOTES = NOTE_GLOB;
 const SKIPPED = '{**/node_modules/**,**/.git/**,**/.vscode-test/**}';
 
 /**
- * Which notes in the workspace cite or name which papers: scanned in the background
- * (one file at a time, the event loop given back between them), again for a file when
- * it is saved, created or deleted, and for all when the library changes.
+ * The workspace note index (core/workspaceNotes.ts) wired to the editor: the notes found
+ * with `findFiles`, read from an open editor or `vscode.workspace.fs`, scanned again on
+ * save, create and delete, and all of them when the library or a bibliography changes.
  */
 export class NoteIndex implements vscode.Disposable {
-  private readonly byNote = new Map<string, Map<string, Uses>>();
-  /** Papers each note cites (mentions in prose excluded), resolved in the note's own scope, for bibliographies. */
-  private readonly citedByNote = new Map<string, Paper[]>();
+  private readonly index: WorkspaceNoteIndex;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private scanning: Promise<void> = Promise.resolve();
   private readonly subscriptions: vscode.Disposable[];
-  private readonly pacer = new Pacer(10);
 
-  constructor(
-    private readonly service: LibraryService,
-    private readonly scopes: NoteScopes,
-  ) {
+  constructor(service: LibraryService, scopes: NoteScopes) {
+    this.index = new WorkspaceNoteIndex(
+      {
+        listNotes: async () => {
+          await service.current();
+          return (await vscode.workspace.findFiles(NOTES, SKIPPED)).map((uri) => uri.toString());
+        },
+        readNote: async (note) => {
+          const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === note);
+          try {
+            return open ? open.getText() : decodeText(await vscode.workspace.fs.readFile(vscode.Uri.parse(note)));
+          } catch {
+            return undefined;
+          }
+        },
+      },
+      (note, text) => scopes.scopeForText(vscode.Uri.parse(note), text),
+    );
     const watcher = vscode.workspace.createFileSystemWatcher(NOTES);
+    const forwarded = this.index.onDidChange(() => this.changed.fire());
     this.subscriptions = [
       watcher,
-      watcher.onDidCreate((uri) => this.queue(() => this.scanFile(uri))),
-      watcher.onDidDelete((uri) =>
-        this.queue(async () => {
-          this.byNote.delete(uri.toString());
-          this.citedByNote.delete(uri.toString());
-        }),
-      ),
-      vscode.workspace.onDidSaveTextDocument((d) => isNote(d) && this.queue(() => this.scanFile(d.uri))),
-      service.onDidChange(() => this.queue(() => this.scanAll())),
-      scopes.onDidChange(() => this.queue(() => this.scanAll())),
+      { dispose: () => forwarded.dispose() },
+      watcher.onDidCreate((uri) => void this.index.noteChanged(uri.toString())),
+      watcher.onDidDelete((uri) => void this.index.noteDeleted(uri.toString())),
+      vscode.workspace.onDidSaveTextDocument((d) => isNote(d) && void this.index.noteChanged(d.uri.toString())),
+      service.onDidChange(() => void this.index.scanAll()),
+      scopes.onDidChange(() => void this.index.scanAll()),
     ];
   }
 
   /** Resolves once the scans asked for so far are done. */
   ready(): Promise<void> {
-    return this.scanning;
-  }
-
-  private queue(task: () => Promise<void>): void {
-    this.scanning = this.scanning.then(task).then(
-      () => this.changed.fire(),
-      () => undefined,
-    );
-  }
-
-  private async scanAll(): Promise<void> {
-    await this.service.current();
-    const files = await vscode.workspace.findFiles(NOTES, SKIPPED);
-    const seen = new Set(files.map((f) => f.toString()));
-    for (const key of [...this.byNote.keys()]) {
-      if (seen.has(key)) continue;
-      this.byNote.delete(key);
-      this.citedByNote.delete(key);
-    }
-    for (const file of files) {
-      await this.scanFile(file);
-      await this.pacer.pace();
-    }
-  }
-
-  private async scanFile(uri: vscode.Uri): Promise<void> {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    let text: string;
-    try {
-      text = open ? open.getText() : decodeText(await vscode.workspace.fs.readFile(uri));
-    } catch {
-      // A note that cannot be read leaves no trace.
-      this.byNote.delete(uri.toString());
-      this.citedByNote.delete(uri.toString());
-      return;
-    }
-    const scope = await this.scopes.scopeForText(uri, text);
-    const scan = scope.scanNote(text);
-    const keys = new Map<string, Uses>();
-    for (const item of [...scan.citations, ...scan.mentions]) {
-      // "Cited in" is about the digests' papers: a note's own entry with the same key is another work.
-      const paper = scope.library.paper(item.key);
-      if (!paper || scope.paper(item.key) !== paper) continue;
-      let uses = keys.get(paper.key);
-      if (!uses) keys.set(paper.key, (uses = { ranges: [], cited: 0 }));
-      uses.ranges.push(toVsRange(item.range));
-      if (!('text' in item)) uses.cited++;
-    }
-    this.byNote.set(uri.toString(), keys);
-    const cited = new Map<string, Paper>();
-    for (const c of scan.citations) {
-      const paper = scope.paper(c.key);
-      if (paper && !cited.has(paper.key)) cited.set(paper.key, paper);
-    }
-    this.citedByNote.set(uri.toString(), [...cited.values()]);
+    return this.index.ready();
   }
 
   /** Every paper cited somewhere in the workspace, each once, in first-seen order. */
   citedPapers(): Paper[] {
-    const papers = new Map<string, Paper>();
-    for (const cited of this.citedByNote.values()) for (const p of cited) if (!papers.has(p.key)) papers.set(p.key, p);
-    return [...papers.values()];
+    return this.index.citedPapers();
   }
 
   /** Every place a paper is cited or named. */
   locations(key: string): vscode.Location[] {
-    const found: vscode.Location[] = [];
-    for (const [note, keys] of this.byNote) for (const range of keys.get(key)?.ranges ?? []) found.push(new vscode.Location(vscode.Uri.parse(note), range));
-    return found;
+    return this.index.locations(key).map(({ note, range }) => new vscode.Location(vscode.Uri.parse(note), toVsRange(range)));
   }
 
-  /** The notes that cite or name a paper, with how often each (citations and names in prose told apart), citing notes first. */
+  /** The notes that cite or name a paper, with how often each, citing notes first. */
   notesFor(key: string): NoteUse[] {
-    const found: NoteUse[] = [];
-    for (const [note, keys] of this.byNote) {
-      const uses = keys.get(key);
-      if (uses?.ranges.length) found.push({ uri: vscode.Uri.parse(note), count: uses.ranges.length, cited: uses.cited, first: uses.ranges[0]! });
-    }
-    return found.sort((a, b) => Number(b.cited > 0) - Number(a.cited > 0) || b.count - a.count || a.uri.path.localeCompare(b.uri.path));
+    return this.index.notesFor(key).map((use) => ({ uri: vscode.Uri.parse(use.note), count: use.count, cited: use.cited, first: toVsRange(use.first) }));
   }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
-}
-
-/** Where a note uses a paper, and how many of those are citations (the rest name it in prose). */
-interface Uses {
-  ranges: vscode.Range[];
-  cited: number;
 }
 
 export interface NoteUse {

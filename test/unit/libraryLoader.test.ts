@@ -115,6 +115,24 @@ describe('the library loader, over in-memory ports', () => {
     assert.ok(published.length >= 1 && published.every((n) => n === 72));
   });
 
+  it('coalesces a burst of 20 edits into few rebuilds', async () => {
+    const { digests, loader } = setup();
+    const l = loader();
+    await l.load();
+    let rebuilds = 0;
+    l.onDidChange(() => rebuilds++);
+    const seed = readSeed();
+    const done: Array<Promise<void>> = [];
+    for (let n = 1; n <= 20; n++) {
+      digests.files.set('/w/seed.txt', seed.replace('LD-Pruner: Efficient', `LD-Pruner: Efficient (edit ${n})`));
+      done.push(l.digestsChanged(['/w/seed.txt']));
+      if (n % 5 === 0) await new Promise((resolve) => setTimeout(resolve, 0)); // the editor's events arrive over time
+    }
+    await Promise.all(done);
+    assert.ok(l.snapshot.search('edit 20')[0]?.paper.title.includes('(edit 20)'), 'the last edit is what the library shows');
+    assert.ok(rebuilds >= 1 && rebuilds <= 5, `${rebuilds} rebuilds for 20 edits`);
+  });
+
   it('turns an unreadable digest into one problem naming it and keeps the other digests\' papers', async () => {
     const { digests, loader } = setup();
     digests.files.set('/w/broken.bib', new Error('permission denied'));
