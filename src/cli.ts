@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { BUNDLED_DIGEST } from './core/bundled';
@@ -8,7 +8,9 @@ import { KEY_MEMORY_FILE, KeyMemory } from './core/keyMemory';
 import { Library } from './core/library';
 import { Paper, Problem } from './core/model';
 import { NoteBibliographies } from './core/noteBibliography';
+import { PaperSources, SourceEndpoints, SourceError, mergeIntoDigest } from './core/paperSources';
 import { SearchHit } from './core/searchIndex';
+import { fetchClient } from './fetchClient';
 import { decodeText, escapeControls } from './core/text';
 import { withReferencesSection } from './core/writing';
 
@@ -29,6 +31,8 @@ const USAGE = `Usage:
   paper-digest cite       KEY... [--digest PATH]... [--style pandoc|footnote|link|bibtex|csl-json]
   paper-digest check      NOTE... [--digest PATH]... [--json]
   paper-digest references NOTE... [--digest PATH]... [--check]
+  paper-digest fetch      --date YYYY-MM-DD [--to YYYY-MM-DD] --out FILE
+  paper-digest add        ID... --out FILE
 
 Every command also takes --max-digest-mb N (default ${DEFAULT_MAX_DIGEST_MB}: a larger digest is
 refused by name) and --workspace DIR (default: the current directory): the
@@ -39,7 +43,12 @@ search does, with the same syntax ("a phrase", -word, author:name, year:2023..20
 #technique, digest:name); with --typing the last word is taken as unfinished (a
 prefix), as while typing. --queries runs one query per line of FILE (- for standard
 input) over one loaded library; with --json it prints one line per query:
-{"query", "ms", "hits": [{"key", "title", "score"}]}, ms being the time that query took. \`check\` and \`references\`
+{"query", "ms", "hits": [{"key", "title", "score"}]}, ms being the time that query took.
+\`fetch\` adds a day's (or a range's) Hugging Face Daily Papers to a Hugging Face JSON digest,
+\`add\` papers by arXiv id or URL, Hugging Face paper URL or DOI (Hugging Face first, then
+arXiv, then DOI content negotiation); a paper already in FILE is not added again, and the
+file is written only when every request succeeded. Endpoints: HF_ENDPOINT (or
+--hf-endpoint URL), --arxiv-endpoint URL, --doi-endpoint URL. \`check\` and \`references\`
 also read the bibliographies a note declares (front matter, _quarto.yml, bookdown's
 index.Rmd). \`references\` updates each note's References section in place, as the
 editor's command does (only the block it owns changes); with --check it changes nothing
@@ -60,12 +69,16 @@ interface Args {
   maxDigestMb: number;
   typing: boolean;
   queries: string | undefined;
+  date: string | undefined;
+  to: string | undefined;
+  outFile: string | undefined;
+  endpoints: Partial<SourceEndpoints>;
 }
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') throw new UsageError('');
-  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc', workspace: '.', check: false, maxDigestMb: DEFAULT_MAX_DIGEST_MB, typing: false, queries: undefined };
+  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc', workspace: '.', check: false, maxDigestMb: DEFAULT_MAX_DIGEST_MB, typing: false, queries: undefined, date: undefined, to: undefined, outFile: undefined, endpoints: { huggingFace: process.env.HF_ENDPOINT } };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const value = (): string => {
@@ -79,6 +92,12 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--check') args.check = true;
     else if (arg === '--typing') args.typing = true;
     else if (arg === '--queries') args.queries = value();
+    else if (arg === '--date') args.date = value();
+    else if (arg === '--to') args.to = value();
+    else if (arg === '--out') args.outFile = value();
+    else if (arg === '--hf-endpoint') args.endpoints.huggingFace = value();
+    else if (arg === '--arxiv-endpoint') args.endpoints.arxiv = value();
+    else if (arg === '--doi-endpoint') args.endpoints.doi = value();
     else if (arg === '--max-digest-mb') {
       const n = Number(value());
       if (!(n > 0)) throw new UsageError('--max-digest-mb takes a number of megabytes above 0');
@@ -187,6 +206,21 @@ export async function runCli(argv: string[], write: (line: string) => void, writ
     return message ? 2 : 0;
   }
   if (args.json) out = write;
+  if (args.command === 'fetch' || args.command === 'add') {
+    try {
+      return await fetchPapers(args, out);
+    } catch (error) {
+      if (error instanceof UsageError) {
+        err(`paper-digest: ${error.message}\n\n${USAGE}`);
+        return 2;
+      }
+      if (error instanceof SourceError || error instanceof InputError) {
+        err(`paper-digest: ${error.message}`);
+        return 2;
+      }
+      throw error;
+    }
+  }
   try {
     const library = loadLibrary(args, err);
     reportProblems(library.problems, err);
@@ -240,6 +274,36 @@ export async function runCli(argv: string[], write: (line: string) => void, writ
     }
     throw error;
   }
+}
+
+/** `fetch` and `add`: papers from the sources into a Hugging Face JSON digest, written only when all of them came. */
+async function fetchPapers(args: Args, out: (line: string) => void): Promise<number> {
+  if (!args.outFile) throw new UsageError(`${args.command} needs --out FILE`);
+  const sources = new PaperSources(fetchClient, { endpoints: args.endpoints });
+  let objects;
+  if (args.command === 'fetch') {
+    if (!args.date) throw new UsageError('fetch needs --date YYYY-MM-DD');
+    objects = await sources.dailyPapers(args.date, args.to ?? args.date);
+  } else {
+    if (!args.positional.length) throw new UsageError('add needs at least one ID');
+    objects = [];
+    for (const id of args.positional) objects.push(await sources.paper(id));
+  }
+  const path = resolve(args.outFile);
+  const existing = existsSync(path) ? readText(path, 'digest') : undefined;
+  let merged;
+  try {
+    merged = mergeIntoDigest(existing, objects);
+  } catch (error) {
+    throw new InputError(`${path}: ${(error as Error).message}`);
+  }
+  if (merged.added) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(`${path}.part`, merged.text);
+    renameSync(`${path}.part`, path);
+  }
+  out(`${merged.added} paper${merged.added === 1 ? '' : 's'} added to ${args.outFile} (${objects.length - merged.added} already there).`);
+  return 0;
 }
 
 /** One query (QUERY) or many (--queries FILE, - for standard input), over one loaded library. */

@@ -24,6 +24,9 @@ interface HfPaper {
   projectPage?: unknown;
   organization?: unknown;
   ai_keywords?: unknown;
+  /** Not Hugging Face's: papers added from arXiv or a DOI carry these. */
+  doi?: unknown;
+  url?: unknown;
 }
 
 export function isHfPaperObject(value: unknown): boolean {
@@ -64,6 +67,7 @@ function toPaper(value: unknown, path: string, line: number, index: number, prob
   const abstract = typeof p.summary === 'string' ? oneLine(p.summary) : typeof outer.summary === 'string' ? oneLine(outer.summary) : '';
   const id = typeof p.id === 'string' ? p.id.trim() : null;
   const arxivId = id && ARXIV_ID.test(id) ? id.replace(/v\d+$/, '') : null;
+  const doi = typeof p.doi === 'string' && /^10\.\d{4,9}\//.test(p.doi.trim()) ? p.doi.trim() : null;
   const authors = Array.isArray(p.authors)
     ? (p.authors as HfAuthor[]).map((a) => (typeof a?.name === 'string' ? oneLine(a.name) : '')).filter(Boolean)
     : [];
@@ -86,7 +90,14 @@ function toPaper(value: unknown, path: string, line: number, index: number, prob
     upvotes: typeof p.upvotes === 'number' && Number.isFinite(p.upvotes) ? p.upvotes : 0,
     links: [...new Set(links)],
     arxivId,
-    url: arxivId ? `https://arxiv.org/abs/${arxivId}` : id ? `https://huggingface.co/papers/${encodeURIComponent(id)}` : null,
+    doi,
+    url: arxivId
+      ? `https://arxiv.org/abs/${arxivId}`
+      : typeof p.url === 'string' && /^https?:\/\//.test(p.url)
+        ? p.url
+        : id && !doi
+          ? `https://huggingface.co/papers/${encodeURIComponent(id)}`
+          : null,
   });
 }
 
