@@ -11,6 +11,7 @@ import { LibraryService } from './vscode/libraryService';
 import { PaperDefinitionProvider, PaperReferenceProvider } from './vscode/navigation';
 import { CitedInView, NoteIndex } from './vscode/noteIndex';
 import { NOTE_SELECTOR, NoteScopes } from './vscode/noteScopes';
+import { PaperFetchCommands } from './vscode/paperFetch';
 import { PaperPanel } from './vscode/paperPanel';
 import { ReferenceLinkDiagnostics } from './vscode/referenceLinks';
 import { PaperCountStatus } from './vscode/statusBar';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext) {
     treeView,
     panel,
     ...commands.register(),
+    ...new PaperFetchCommands(log).register(),
     notes,
     citedIn,
     citedInView,

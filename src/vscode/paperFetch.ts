@@ -1,0 +1,132 @@
+import * as vscode from 'vscode';
+import { HfObject, PaperSources, SourceError, mergeIntoDigest } from '../core/paperSources';
+import { decodeText } from '../core/text';
+import { fetchClient } from '../fetchClient';
+
+/**
+ * Fetch Daily Papers… and Add Paper…: papers from Hugging Face, arXiv or a DOI into the
+ * workspace's Hugging Face JSON digest (`paperDigest.dailyPapers.file`), which the library
+ * then watches like any digest. A progress notification with Cancel; on any failure the
+ * file is left as it was and the message names what failed.
+ */
+export class PaperFetchCommands {
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  register(): vscode.Disposable[] {
+    return [
+      vscode.commands.registerCommand('paperDigest.fetchDailyPapers', () => this.fetchDailyPapers()),
+      vscode.commands.registerCommand('paperDigest.addPaper', (ids?: string) => this.addPaper(ids)),
+    ];
+  }
+
+  async fetchDailyPapers(): Promise<void> {
+    const range = await askDays();
+    if (!range) return;
+    await this.into(`Daily Papers ${range.from === range.to ? range.from : `${range.from} to ${range.to}`}`, (sources) => sources.dailyPapers(range.from, range.to));
+  }
+
+  async addPaper(given?: string): Promise<void> {
+    const text =
+      given ??
+      (await vscode.window.showInputBox({
+        title: 'Paper Digest: Add Paper',
+        prompt: 'arXiv ids or URLs, Hugging Face paper URLs or DOIs (several: separate them with spaces)',
+        placeHolder: '2404.11936 https://arxiv.org/abs/1803.03635 10.18653/v1/N19-1423',
+        ignoreFocusOut: true,
+      }));
+    const ids = text?.split(/[\s,]+/).filter(Boolean) ?? [];
+    if (!ids.length) return;
+    await this.into(ids.length === 1 ? ids[0]! : `${ids.length} papers`, async (sources) => {
+      const papers: HfObject[] = [];
+      for (const id of ids) papers.push(await sources.paper(id));
+      return papers;
+    });
+  }
+
+  /** Fetches, then merges into the digest file; nothing is written unless every request succeeded. */
+  private async into(what: string, fetch: (sources: PaperSources) => Promise<HfObject[]>): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) {
+      void vscode.window.showErrorMessage('Paper Digest: open a folder first; the papers are written to a digest file in it.');
+      return;
+    }
+    const relative = vscode.workspace.getConfiguration('paperDigest', folder.uri).get<string>('dailyPapers.file', 'papers/daily-papers.json').trim() || 'papers/daily-papers.json';
+    const target = vscode.Uri.joinPath(folder.uri, relative);
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Paper Digest: fetching ${what}`, cancellable: true },
+        async (progress, token) => {
+          const sources = new PaperSources(fetchClient, { endpoints: endpoints(), cancelled: () => token.isCancellationRequested, progress: (message) => progress.report({ message }) });
+          const objects = await fetch(sources);
+          const existing = await readIfAny(target);
+          const merged = mergeIntoDigest(existing, objects);
+          if (merged.added) {
+            await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
+            await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(merged.text));
+          }
+          return { added: merged.added, already: objects.length - merged.added };
+        },
+      );
+      const listed = await ensureDigestSetting(relative);
+      const message = `Paper Digest: ${result.added} paper${result.added === 1 ? '' : 's'} added to ${relative}${result.already ? ` (${result.already} already there)` : ''}.${listed ? ` ${relative} was added to paperDigest.digests.` : ''}`;
+      this.log.info(message);
+      void vscode.window.showInformationMessage(message);
+    } catch (error) {
+      const message = error instanceof SourceError ? error.message : String(error);
+      this.log.warn(`Fetching ${what}: ${message}`);
+      if (message !== 'cancelled') void vscode.window.showErrorMessage(`Paper Digest: ${message}. ${relative} is unchanged.`);
+    }
+  }
+}
+
+/** Today, yesterday, this week, or a date or range typed as YYYY-MM-DD[..YYYY-MM-DD]. */
+async function askDays(): Promise<{ from: string; to: string } | undefined> {
+  const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10);
+  const weekday = (new Date().getUTCDay() + 6) % 7; // Monday = 0
+  const choices = [
+    { label: 'Today', range: { from: day(0), to: day(0) } },
+    { label: 'Yesterday', range: { from: day(1), to: day(1) } },
+    { label: 'This week', description: `${day(weekday)} to ${day(0)}`, range: { from: day(weekday), to: day(0) } },
+    { label: 'A date or a range…', range: undefined },
+  ];
+  const choice = await vscode.window.showQuickPick(choices, { title: 'Paper Digest: Fetch Daily Papers' });
+  if (!choice) return undefined;
+  if (choice.range) return choice.range;
+  const typed = await vscode.window.showInputBox({
+    title: 'Paper Digest: Fetch Daily Papers',
+    prompt: 'A date (YYYY-MM-DD) or a range (YYYY-MM-DD..YYYY-MM-DD)',
+    value: day(0),
+    validateInput: (value) => (/^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$/.test(value.trim()) ? undefined : 'YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD'),
+  });
+  if (!typed) return undefined;
+  const [from, to] = typed.trim().split('..');
+  return { from: from!, to: to ?? from! };
+}
+
+function endpoints() {
+  const config = vscode.workspace.getConfiguration('paperDigest.sources');
+  const setting = (name: string) => config.get<string>(name, '').trim() || undefined;
+  return {
+    huggingFace: setting('huggingFaceEndpoint') ?? (typeof process !== 'undefined' ? process.env.HF_ENDPOINT : undefined),
+    arxiv: setting('arxivEndpoint'),
+    doi: setting('doiEndpoint'),
+  };
+}
+
+async function readIfAny(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return decodeText(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Names the file in the workspace's `paperDigest.digests` when it is not there yet; true when it added it. */
+async function ensureDigestSetting(relative: string): Promise<boolean> {
+  const config = vscode.workspace.getConfiguration('paperDigest');
+  const digests = config.get<unknown>('digests', []);
+  const list = Array.isArray(digests) ? digests.filter((d): d is string => typeof d === 'string') : [];
+  if (list.some((d) => d.trim() === relative || d.trim() === `./${relative}`)) return false;
+  await config.update('digests', [...list, relative], vscode.ConfigurationTarget.Workspace);
+  return true;
+}

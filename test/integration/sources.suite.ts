@@ -1,0 +1,56 @@
+import * as assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import * as vscode from 'vscode';
+import { PaperDigestApi, activateExtension, readText, until, workspaceFile } from './helpers';
+
+/**
+ * Add Paper… in the real extension host, against a local server standing in for Hugging
+ * Face (never the live service): the paper lands in the workspace's digest file, the
+ * digest is named in the settings, and the library knows the paper at once.
+ */
+describe('Papers from the source', function () {
+  this.timeout(60000);
+  let api: PaperDigestApi;
+  const server = createServer((req, res) => {
+    if (req.url === '/api/papers/2406.99999') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: '2406.99999', title: 'Zebrafish Pruning: A Replayed Test Paper', summary: 'We prune zebrafish networks.', authors: [{ name: 'Ada Tester' }], publishedAt: '2024-06-20T00:00:00.000Z', upvotes: 3 }));
+    } else {
+      res.writeHead(404);
+      res.end('{}');
+    }
+  });
+
+  let digestsBefore: unknown;
+  before(async () => {
+    api = await activateExtension();
+    digestsBefore = vscode.workspace.getConfiguration('paperDigest').inspect('digests')?.workspaceValue;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await vscode.workspace.getConfiguration('paperDigest.sources').update('huggingFaceEndpoint', url, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('paperDigest').update('dailyPapers.file', 'fetched/added.json', vscode.ConfigurationTarget.Workspace);
+  });
+
+  after(async () => {
+    server.close();
+    await vscode.workspace.getConfiguration('paperDigest.sources').update('huggingFaceEndpoint', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('paperDigest').update('dailyPapers.file', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('paperDigest').update('digests', digestsBefore, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.fs.delete(workspaceFile('fetched'), { recursive: true });
+  });
+
+  it('adds a paper by its arXiv id to the workspace digest, which the library then reads', async () => {
+    assert.equal(api.service.snapshot.search('zebrafish').length, 0, 'the control: no such paper before');
+    await vscode.commands.executeCommand('paperDigest.addPaper', '2406.99999');
+    const text = await readText(workspaceFile('fetched/added.json'));
+    assert.match(text, /Zebrafish Pruning/);
+    assert.ok((vscode.workspace.getConfiguration('paperDigest').get<string[]>('digests') ?? []).includes('fetched/added.json'));
+    const hit = await until('the library to know the added paper', () => api.service.snapshot.search('zebrafish')[0], 30000);
+    assert.equal(hit.paper.title, 'Zebrafish Pruning: A Replayed Test Paper');
+    assert.equal(hit.paper.url, 'https://arxiv.org/abs/2406.99999');
+    // Adding it again changes nothing.
+    await vscode.commands.executeCommand('paperDigest.addPaper', '2406.99999');
+    assert.equal(await readText(workspaceFile('fetched/added.json')), text);
+  });
+});
