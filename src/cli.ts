@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { BUNDLED_DIGEST } from './core/bundled';
+import { BUNDLED_CSL_DIR, BUNDLED_CSL_LOCALES, BUNDLED_CSL_STYLES, BUNDLED_DIGEST, DEFAULT_CSL_STYLE } from './core/bundled';
+import { CslStyle, formatBibliography } from './core/cslFormat';
 import { EXPORT_FORMATS, ExportFormat, formatPapers } from './core/citationFormat';
 import { CitationScope } from './core/citationScope';
 import { KEY_MEMORY_FILE, KeyMemory } from './core/keyMemory';
@@ -28,7 +29,7 @@ const USAGE = `Usage:
   paper-digest search     QUERY [--digest PATH]... [--limit N] [--typing] [--json]
   paper-digest search     --queries FILE|- [--digest PATH]... [--limit N] [--typing] [--json]
   paper-digest techniques [--digest PATH]... [--json]
-  paper-digest cite       KEY... [--digest PATH]... [--style pandoc|footnote|link|bibtex|csl-json]
+  paper-digest cite       KEY... [--digest PATH]... [--style pandoc|footnote|link|bibtex|csl-json|text] [--csl NAME|PATH]
   paper-digest check      NOTE... [--digest PATH]... [--json]
   paper-digest references NOTE... [--digest PATH]... [--check]
   paper-digest fetch      --date YYYY-MM-DD [--to YYYY-MM-DD] --out FILE
@@ -63,7 +64,8 @@ interface Args {
   digests: string[];
   json: boolean;
   limit: number;
-  style: ExportFormat;
+  style: ExportFormat | 'text';
+  csl: string;
   workspace: string;
   check: boolean;
   maxDigestMb: number;
@@ -78,7 +80,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') throw new UsageError('');
-  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc', workspace: '.', check: false, maxDigestMb: DEFAULT_MAX_DIGEST_MB, typing: false, queries: undefined, date: undefined, to: undefined, outFile: undefined, endpoints: { huggingFace: process.env.HF_ENDPOINT } };
+  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc', csl: DEFAULT_CSL_STYLE, workspace: '.', check: false, maxDigestMb: DEFAULT_MAX_DIGEST_MB, typing: false, queries: undefined, date: undefined, to: undefined, outFile: undefined, endpoints: { huggingFace: process.env.HF_ENDPOINT } };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const value = (): string => {
@@ -109,8 +111,10 @@ function parseArgs(argv: string[]): Args {
       args.limit = n;
     } else if (arg === '--style') {
       const style = value();
-      if (!EXPORT_FORMATS.includes(style as ExportFormat)) throw new UsageError(`--style must be one of ${EXPORT_FORMATS.join(', ')}`);
-      args.style = style as ExportFormat;
+      if (style !== 'text' && !EXPORT_FORMATS.includes(style as ExportFormat)) throw new UsageError(`--style must be one of ${[...EXPORT_FORMATS, 'text'].join(', ')}`);
+      args.style = style as ExportFormat | 'text';
+    } else if (arg === '--csl') {
+      args.csl = value();
     } else if (arg === '--help' || arg === '-h') throw new UsageError('');
     else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else args.positional.push(arg);
@@ -253,7 +257,9 @@ export async function runCli(argv: string[], write: (line: string) => void, writ
         const keys = args.positional.map((k) => k.replace(/^@/, '').replace(/^\{(.*)\}$/, '$1'));
         const unknown = keys.filter((k) => !library.paper(k));
         if (unknown.length) throw new InputError(`unknown citation key${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
-        out(formatPapers(keys.map((k) => library.paper(k)!), args.style));
+        const papers = keys.map((k) => library.paper(k)!);
+        if (args.style === 'text') out(formatBibliography(papers, cslStyle(args.csl)).join('\n'));
+        else out(formatPapers(papers, args.style));
         return 0;
       }
       case 'check':
@@ -274,6 +280,18 @@ export async function runCli(argv: string[], write: (line: string) => void, writ
     }
     throw error;
   }
+}
+
+/** A bundled style by name (`apa`), or a `.csl` file; with the bundled locales. */
+function cslStyle(nameOrPath: string): CslStyle {
+  const dir = join(__dirname, '..', ...BUNDLED_CSL_DIR);
+  const bundled = (BUNDLED_CSL_STYLES as readonly string[]).includes(nameOrPath);
+  const path = bundled ? join(dir, `${nameOrPath}.csl`) : resolve(nameOrPath);
+  if (!bundled && !existsSync(path)) throw new InputError(`--csl: no bundled style ${nameOrPath} (${BUNDLED_CSL_STYLES.join(', ')}) and no file ${path}`);
+  const xml = readText(path, 'citation style');
+  if (!/<style[\s>]/.test(xml)) throw new InputError(`${path} is not a CSL style (no <style> element)`);
+  const locales = Object.fromEntries(BUNDLED_CSL_LOCALES.map((l) => [l, readText(join(dir, `locales-${l}.xml`), 'CSL locale')]));
+  return { xml, locales };
 }
 
 /** `fetch` and `add`: papers from the sources into a Hugging Face JSON digest, written only when all of them came. */

@@ -181,6 +181,7 @@ export interface CslName {
   family?: string;
   given?: string;
   'non-dropping-particle'?: string;
+  'dropping-particle'?: string;
   suffix?: string;
   literal?: string;
 }
@@ -198,6 +199,7 @@ export interface CslItem {
   issue?: string;
   page?: string;
   publisher?: string;
+  'publisher-place'?: string;
   URL?: string;
   DOI?: string;
   abstract?: string;

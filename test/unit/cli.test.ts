@@ -64,6 +64,20 @@ describe('the paper-digest CLI', () => {
     assert.equal(run('search', 'x', '--queries', file).code, 2, 'a QUERY and --queries together is a usage error');
   });
 
+  it('prints formatted references in a bundled CSL style or a .csl file, and names a bad one', () => {
+    const apa = run('cite', 'lotteryticket2018', 'ldpruner2024', '--style', 'text', '--csl', 'apa');
+    assert.equal(apa.code, 0, apa.err);
+    assert.deepEqual(apa.out.trim().split('\n'), [
+      'LD-Pruner: Efficient Pruning of Latent Diffusion Models using Task-Agnostic Insights. (2024).',
+      'The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks. (2018).',
+    ]);
+    const byPath = run('cite', 'lotteryticket2018', '--style', 'text', '--csl', join(ROOT, 'media', 'csl', 'ieee.csl'));
+    assert.match(byPath.out, /^\[1\] “The Lottery Ticket Hypothesis/);
+    const bad = run('cite', 'lotteryticket2018', '--style', 'text', '--csl', 'nosuchstyle');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--csl: no bundled style nosuchstyle/);
+  });
+
   it('searches and ranks', () => {
     const { code, out } = run('search', 'lottery', '--json', '--limit', '3');
     assert.equal(code, 0);
