@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { BUNDLED_CSL_DIR, BUNDLED_CSL_LOCALES, BUNDLED_CSL_STYLES, BUNDLED_DIGEST, DEFAULT_CSL_STYLE } from './core/bundled';
-import { CslStyle, formatBibliography } from './core/cslFormat';
+import { CslStyle, bibliographyEntries, declaredCsl, formatBibliography, isBundledCsl } from './core/cslFormat';
 import { EXPORT_FORMATS, ExportFormat, formatPapers } from './core/citationFormat';
 import { CitationScope } from './core/citationScope';
 import { KEY_MEMORY_FILE, KeyMemory } from './core/keyMemory';
@@ -31,7 +31,7 @@ const USAGE = `Usage:
   paper-digest techniques [--digest PATH]... [--json]
   paper-digest cite       KEY... [--digest PATH]... [--style pandoc|footnote|link|bibtex|csl-json|text] [--csl NAME|PATH]
   paper-digest check      NOTE... [--digest PATH]... [--json]
-  paper-digest references NOTE... [--digest PATH]... [--check]
+  paper-digest references NOTE... [--digest PATH]... [--check] [--csl NAME|PATH]
   paper-digest fetch      --date YYYY-MM-DD [--to YYYY-MM-DD] --out FILE
   paper-digest add        ID... --out FILE
 
@@ -66,6 +66,8 @@ interface Args {
   limit: number;
   style: ExportFormat | 'text';
   csl: string;
+  /** Whether --csl was given (the References section keeps our own format otherwise). */
+  cslGiven: boolean;
   workspace: string;
   check: boolean;
   maxDigestMb: number;
@@ -80,7 +82,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') throw new UsageError('');
-  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc', csl: DEFAULT_CSL_STYLE, workspace: '.', check: false, maxDigestMb: DEFAULT_MAX_DIGEST_MB, typing: false, queries: undefined, date: undefined, to: undefined, outFile: undefined, endpoints: { huggingFace: process.env.HF_ENDPOINT } };
+  const args: Args = { command, positional: [], digests: [], json: false, limit: 10, style: 'pandoc', csl: DEFAULT_CSL_STYLE, cslGiven: false, workspace: '.', check: false, maxDigestMb: DEFAULT_MAX_DIGEST_MB, typing: false, queries: undefined, date: undefined, to: undefined, outFile: undefined, endpoints: { huggingFace: process.env.HF_ENDPOINT } };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const value = (): string => {
@@ -115,6 +117,7 @@ function parseArgs(argv: string[]): Args {
       args.style = style as ExportFormat | 'text';
     } else if (arg === '--csl') {
       args.csl = value();
+      args.cslGiven = true;
     } else if (arg === '--help' || arg === '-h') throw new UsageError('');
     else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else args.positional.push(arg);
@@ -285,7 +288,7 @@ export async function runCli(argv: string[], write: (line: string) => void, writ
 /** A bundled style by name (`apa`), or a `.csl` file; with the bundled locales. */
 function cslStyle(nameOrPath: string): CslStyle {
   const dir = join(__dirname, '..', ...BUNDLED_CSL_DIR);
-  const bundled = (BUNDLED_CSL_STYLES as readonly string[]).includes(nameOrPath);
+  const bundled = isBundledCsl(nameOrPath);
   const path = bundled ? join(dir, `${nameOrPath}.csl`) : resolve(nameOrPath);
   if (!bundled && !existsSync(path)) throw new InputError(`--csl: no bundled style ${nameOrPath} (${BUNDLED_CSL_STYLES.join(', ')}) and no file ${path}`);
   const xml = readText(path, 'citation style');
@@ -384,7 +387,11 @@ async function references(library: Library, args: Args, out: (line: string) => v
   for (const path of args.positional) {
     const text = readText(path, 'note');
     const scope = await scopeOf(path, text);
-    const updated = withReferencesSection(text, scope.scanNote(text), scope);
+    // The note's `csl:` (relative to the note, or a bundled name) wins over --csl, as in pandoc.
+    const declared = declaredCsl(text);
+    const styleName = declared ? (isBundledCsl(declared) ? declared : resolve(dirname(path), declared)) : args.cslGiven ? args.csl : undefined;
+    const style = styleName ? cslStyle(styleName) : undefined;
+    const updated = withReferencesSection(text, scope.scanNote(text), scope, style && ((papers) => bibliographyEntries(papers, style)));
     if (updated === null) continue;
     outdated++;
     if (args.check) out(`${path}: References section out of date`);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { PaperCommands } from './vscode/commands';
+import { CslStyles } from './vscode/cslStyles';
 import { CitationDiagnostics, CitationQuickFixes } from './vscode/citationDiagnostics';
 import { CitationCompletionProvider } from './vscode/completion';
 import { DigestFiles } from './vscode/digestFiles';
@@ -33,7 +34,7 @@ export function activate(context: vscode.ExtensionContext) {
   const citedIn = new CitedInView(notes);
   const citedInView = vscode.window.createTreeView('paperDigest.citedIn', { treeDataProvider: citedIn });
   const panel = new PaperPanel(service, (paper) => commands.insertPapers([paper]));
-  const commands = new PaperCommands(service, tree, treeView, panel, notes, scopes);
+  const commands = new PaperCommands(service, tree, treeView, panel, notes, scopes, new CslStyles(context.extensionUri));
 
   context.subscriptions.push(
     log,

@@ -1,6 +1,9 @@
 import CSL from 'citeproc';
+import { BUNDLED_CSL_STYLES } from './bundled';
 import { CslItem, toCslItem } from './citationFormat';
 import { Paper } from './model';
+import { parse } from 'yaml';
+import { frontMatter } from './markdownParse';
 import { latexToText } from './text';
 
 /**
@@ -19,6 +22,14 @@ export interface CslStyle {
 
 /** The bibliography entries of these papers, as plain text, in the style's order. */
 export function formatBibliography(papers: readonly Paper[], style: CslStyle): string[] {
+  return bibliographyEntries(papers, style).map((e) => e.text);
+}
+
+/**
+ * Each entry with the key of its paper, in the style's order (for a numeric style, the
+ * order the papers are given in: first cited first).
+ */
+export function bibliographyEntries(papers: readonly Paper[], style: CslStyle): Array<{ key: string; text: string }> {
   if (!papers.length) return [];
   const items = new Map(papers.map((p) => [p.key, cslItemFor(p)]));
   const engine = new CSL.Engine({ retrieveLocale: (lang) => style.locales[lang] ?? style.locales['en-US'], retrieveItem: (id) => items.get(id) }, style.xml);
@@ -26,7 +37,25 @@ export function formatBibliography(papers: readonly Paper[], style: CslStyle): s
   engine.updateItems([...items.keys()]);
   const result = engine.makeBibliography();
   if (!result) return [];
-  return result[1].map((entry) => entry.replace(/\s+/g, ' ').trim());
+  const ids = (result[0] as { entry_ids?: string[][] }).entry_ids ?? [];
+  return result[1].map((entry, i) => ({ key: ids[i]?.[0] ?? '', text: entry.replace(/\s+/g, ' ').trim() }));
+}
+
+/** Whether a style name is one bundled in media/csl. */
+export function isBundledCsl(name: string): boolean {
+  return (BUNDLED_CSL_STYLES as readonly string[]).includes(name);
+}
+
+/** The style a note names in its front matter (`csl: apa` or a path), as pandoc reads it. */
+export function declaredCsl(markdown: string): string | undefined {
+  const yaml = frontMatter(markdown)?.yaml;
+  if (!yaml) return undefined;
+  try {
+    const value = (parse(yaml) as Record<string, unknown> | null)?.csl;
+    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { RootContent } from 'mdast';
 import { TextEdit } from './citationInsert';
-import { formatReferenceMarkdown } from './citationFormat';
+import { escapeMarkdownText, formatReferenceMarkdown } from './citationFormat';
 import { Library } from './library';
 import { Paper } from './model';
 import { parseNote, topLevel } from './markdownParse';
@@ -50,7 +50,13 @@ export interface PaperLookup {
  * Where there is no block yet it is inserted under a References heading a person wrote,
  * or in a new `## References` section at the end. Running it twice changes nothing.
  */
-export function referencesEdit(markdown: string, scan: NoteScan, lookup: PaperLookup): TextEdit | null {
+/**
+ * Formatted entries for the References section, by key, in the order to write them
+ * (a CSL style's, see cslFormat.ts); without it, our own format, in citation order.
+ */
+export type ReferenceFormatter = (papers: Paper[]) => Array<{ key: string; text: string }>;
+
+export function referencesEdit(markdown: string, scan: NoteScan, lookup: PaperLookup, format?: ReferenceFormatter): TextEdit | null {
   const parsed = parseNote(markdown);
   if (!parsed) return null;
   const eol = markdown.includes('\r\n') ? '\r\n' : '\n';
@@ -60,7 +66,11 @@ export function referencesEdit(markdown: string, scan: NoteScan, lookup: PaperLo
   const inside = (offset: number) => !!owned && owned.start <= offset && offset < owned.end;
   const keys = [...new Set(scan.citations.filter((c) => !inside(lines.offset(c.range.start))).map((c) => c.key))];
   const papers = [...new Map(keys.map((k) => lookup.paper(k)).filter((p): p is Paper => !!p).map((p) => [p.key, p])).values()];
-  const block = [REFERENCES_START, ...papers.map((p, i) => `${i + 1}. ${formatReferenceMarkdown(p)}${keyComment(p.key)}`), REFERENCES_END].join(eol);
+  const entries = format
+    ? // A style numbers or orders its entries itself: paragraphs, not a list.
+      format(papers).map((e) => `${escapeMarkdownText(e.text)}${keyComment(e.key)}${eol}`)
+    : papers.map((p, i) => `${i + 1}. ${formatReferenceMarkdown(p)}${keyComment(p.key)}`);
+  const block = [REFERENCES_START, ...entries, REFERENCES_END].join(eol);
   const at = (offset: number, text: string): TextEdit => ({ range: lines.range(offset, offset), newText: text });
   if (owned) {
     if (markdown.slice(owned.start, owned.end) === block) return null;
@@ -74,8 +84,8 @@ export function referencesEdit(markdown: string, scan: NoteScan, lookup: PaperLo
 }
 
 /** The note with its References section brought up to date (see referencesEdit), or null when nothing changes. */
-export function withReferencesSection(markdown: string, scan: NoteScan, lookup: PaperLookup): string | null {
-  const edit = referencesEdit(markdown, scan, lookup);
+export function withReferencesSection(markdown: string, scan: NoteScan, lookup: PaperLookup, format?: ReferenceFormatter): string | null {
+  const edit = referencesEdit(markdown, scan, lookup, format);
   if (!edit) return null;
   const lines = new LineIndex(markdown);
   return markdown.slice(0, lines.offset(edit.range.start)) + edit.newText + markdown.slice(lines.offset(edit.range.end));

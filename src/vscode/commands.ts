@@ -5,6 +5,8 @@ import { PAPER_GROUPINGS, PaperGrouping } from '../core/library';
 import { Paper } from '../core/model';
 import { paperMeta } from '../core/paperCard';
 import { citedKeys, referencesEdit, similarPapers } from '../core/writing';
+import { CslStyle, bibliographyEntries } from '../core/cslFormat';
+import { CslStyles } from './cslStyles';
 import { fromVsPosition, toVsRange } from './convert';
 import { LibraryService } from './libraryService';
 import { keyAt } from './navigation';
@@ -37,6 +39,7 @@ export class PaperCommands {
     private readonly panel: PaperPanel,
     private readonly notes: NoteIndex,
     private readonly scopes: NoteScopes,
+    private readonly styles: CslStyles,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -135,7 +138,13 @@ export class PaperCommands {
     const document = editor.document;
     const scope = await this.scopes.scopeFor(document);
     const scan = this.scopes.scan(document);
-    const edit = referencesEdit(document.getText(), scan, scope);
+    let style: CslStyle | undefined;
+    try {
+      style = await this.styles.forNote(document);
+    } catch (error) {
+      return void vscode.window.showErrorMessage(`Paper Digest: ${(error as Error).message}.`);
+    }
+    const edit = referencesEdit(document.getText(), scan, scope, style && ((papers) => bibliographyEntries(papers, style)));
     if (edit === null) {
       if (!scan.citations.some((c) => scope.isKnown(c.key))) void vscode.window.showInformationMessage('This note cites no paper of the digests or of its bibliography.');
       return;

@@ -75,6 +75,16 @@ describe('Writing with citations', function () {
     assert.equal(editor.document.getText(), once);
   });
 
+  it('writes the References section in the citation style the note names (csl: in its front matter)', async () => {
+    const editor = await openNote('---\ncsl: ieee\n---\nPruning [@lotteryticket2018] and [@ldpruner2024].\n');
+    await vscode.commands.executeCommand('paperDigest.updateReferences');
+    const text = editor.document.getText();
+    assert.match(text, /\\\[1\\\] “The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks\.” .*<!-- @lotteryticket2018 -->/);
+    assert.match(text, /\\\[2\\\] “LD-Pruner/);
+    await vscode.commands.executeCommand('paperDigest.updateReferences');
+    assert.equal(editor.document.getText(), text, 'a second run changes nothing');
+  });
+
   it('exports the note\'s citations as BibTeX and CSL-JSON', async () => {
     await openNote('Pruning [@ldpruner2024] and [@mixlora].');
     const bib = workspaceFile('refs.bib');

@@ -136,6 +136,18 @@ describe('the paper-digest CLI', () => {
     assert.equal(readFileSync(note, 'utf8'), updated);
   });
 
+  it('writes References in the style a note names in its front matter (csl:), which wins over --csl', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pd-'));
+    const note = join(dir, 'note.md');
+    writeFileSync(note, '---\ncsl: ieee\n---\nSee [@lotteryticket2018].\n');
+    assert.equal(run('references', note, '--csl', 'apa').code, 0);
+    assert.match(readFileSync(note, 'utf8'), /\\\[1\\\] “The Lottery Ticket Hypothesis/);
+    const plain = join(dir, 'plain.md');
+    writeFileSync(plain, 'See [@lotteryticket2018].\n');
+    assert.equal(run('references', plain, '--csl', 'apa').code, 0);
+    assert.match(readFileSync(plain, 'utf8'), /\nThe Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks\. \(2018\)\. <!-- @lotteryticket2018 -->/);
+  });
+
   it('exits 2 with a one-line message naming the file for unreadable input', () => {
     const missing = run('papers', '--digest', '/no/such/digest.txt');
     assert.equal(missing.code, 2);

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { Library } from '../../src/core/library';
 import { closestPapers, referenceLines, similarPapers, withReferencesSection } from '../../src/core/writing';
-import { SEED_PATH, readSeed } from './fixtures';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bibliographyEntries } from '../../src/core/cslFormat';
+import { Paper } from '../../src/core/model';
+import { ROOT, SEED_PATH, readSeed } from './fixtures';
 
 const library = Library.fromDigests([{ path: SEED_PATH, text: readSeed() }]);
 
@@ -19,6 +23,17 @@ describe('writing with citations', () => {
     assert.match(out, /\n## References\n\n<!-- paper-digest:references .*-->\n1\. 4 authors\. LD-Pruner: Efficient Pruning .* <!-- @ldpruner2024 -->\n2\. 8 authors\. EfficientQAT: .* <!-- @efficientqat2024 -->\n<!-- \/paper-digest:references -->\n$/);
     assert.ok(out.startsWith(note), 'the note before it is untouched');
     assert.deepEqual(referenceLines(out), [7, 8]);
+  });
+
+  it('writes the References section in a CSL style when given one, again unchanged on a second run', () => {
+    const dir = join(ROOT, 'media', 'csl');
+    const style = { xml: readFileSync(join(dir, 'ieee.csl'), 'utf8'), locales: { 'en-US': readFileSync(join(dir, 'locales-en-US.xml'), 'utf8') } };
+    const format = (papers: Paper[]) => bibliographyEntries(papers, style);
+    const note = 'Pruning [@lotteryticket2018] and [@ldpruner2024].\n';
+    const out = withReferencesSection(note, library.scanNote(note), library, format)!;
+    // Brackets escaped: "[1]" is text, not a link or a citation.
+    assert.match(out, /<!-- paper-digest:references .*-->\n\\\[1\\\] “The Lottery Ticket Hypothesis.*<!-- @lotteryticket2018 -->\n\n\\\[2\\\] “LD-Pruner.*<!-- @ldpruner2024 -->\n\n<!-- \/paper-digest:references -->\n$/);
+    assert.equal(withReferencesSection(out, library.scanNote(out), library, format), null);
   });
 
   it('changes nothing when run twice, and keeps what a person wrote under their own References heading', () => {
