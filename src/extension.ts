@@ -14,6 +14,7 @@ import { CitedInView, NoteIndex } from './vscode/noteIndex';
 import { NOTE_SELECTOR, NoteScopes } from './vscode/noteScopes';
 import { PaperFetchCommands } from './vscode/paperFetch';
 import { PaperPanel } from './vscode/paperPanel';
+import { citationPreviewPlugin } from './vscode/previewCitations';
 import { ReferenceLinkDiagnostics } from './vscode/referenceLinks';
 import { PaperCountStatus } from './vscode/statusBar';
 import { TechniqueTreeProvider } from './vscode/techniqueTree';
@@ -34,7 +35,8 @@ export function activate(context: vscode.ExtensionContext) {
   const citedIn = new CitedInView(notes);
   const citedInView = vscode.window.createTreeView('paperDigest.citedIn', { treeDataProvider: citedIn });
   const panel = new PaperPanel(service, (paper) => commands.insertPapers([paper]));
-  const commands = new PaperCommands(service, tree, treeView, panel, notes, scopes, new CslStyles(context.extensionUri));
+  const styles = new CslStyles(context.extensionUri);
+  const commands = new PaperCommands(service, tree, treeView, panel, notes, scopes, styles);
 
   context.subscriptions.push(
     log,
@@ -69,7 +71,12 @@ export function activate(context: vscode.ExtensionContext) {
   // Other extensions and tests wait on `ready` rather than on timing (the library loads after
   // activate() returns). The internals are handed out only outside production, for the
   // integration tests and the benchmark.
-  const api: PaperDigestApi = { ready: service.current().then(() => undefined), activateMs: performance.now() - started };
+  const api: PaperDigestApi = {
+    ready: service.current().then(() => undefined),
+    activateMs: performance.now() - started,
+    // VS Code's Markdown preview asks for this (contributes.markdown.markdownItPlugins).
+    extendMarkdownIt: citationPreviewPlugin(service, styles),
+  };
   if (context.extensionMode === vscode.ExtensionMode.Production) return api;
   const internals: PaperDigestTestApi = { ...api, tree, service, notes, scopes, citedIn };
   return internals;
@@ -79,6 +86,7 @@ export function activate(context: vscode.ExtensionContext) {
 export interface PaperDigestApi {
   ready: Promise<void>;
   activateMs: number;
+  extendMarkdownIt: ReturnType<typeof citationPreviewPlugin>;
 }
 
 /** The internals, in development and test mode only. */

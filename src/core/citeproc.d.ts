@@ -9,6 +9,7 @@ declare module 'citeproc' {
     setOutputFormat(format: 'text' | 'html' | 'rtf'): void;
     updateItems(ids: string[]): void;
     makeBibliography(): [unknown, string[]] | false;
+    makeCitationCluster(items: Array<Record<string, unknown>>): string;
   }
   const CSL: { Engine: typeof Engine };
   export default CSL;

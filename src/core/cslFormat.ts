@@ -151,3 +151,73 @@ function balanced(text: string): boolean {
   }
   return depth === 0;
 }
+
+/** One cited work in a citation group: `see @doe99, p. 33` → prefix "see", key, locator "33" (label page). */
+export interface CiteItem {
+  key: string;
+  prefix?: string;
+  suffix?: string;
+  locator?: string;
+  label?: string;
+  /** `-@key`: the author is already named in the text. */
+  suppressAuthor?: boolean;
+}
+
+const LOCATOR = /^\s*,?\s*(pp?\.|pages?|chap(?:ter)?\.?|sec(?:tion)?\.?|§|fig(?:ure)?\.?|vol(?:ume)?\.?|para\.?)\s*([\w.–-]+)\s*(.*)$/i;
+const LABELS: Record<string, string> = { p: 'page', pp: 'page', page: 'page', pages: 'page', chap: 'chapter', chapter: 'chapter', sec: 'section', section: 'section', '§': 'section', fig: 'figure', figure: 'figure', vol: 'volume', volume: 'volume', para: 'paragraph' };
+
+/** The items of a bracketed citation group's inside (`see @a, p. 3; @b`), as pandoc reads them. */
+export function citeItems(inside: string, keyPattern: RegExp): CiteItem[] {
+  const items: CiteItem[] = [];
+  for (const part of inside.split(';')) {
+    const m = new RegExp(`^(.*?)(-?)@(?:\\{([^{}]+)\\}|(${keyPattern.source}))(.*)$`, 'su').exec(part.trim());
+    if (!m) continue;
+    const item: CiteItem = { key: m[3] ?? m[4]! };
+    if (m[1]!.trim()) item.prefix = m[1]!.trim();
+    if (m[2]) item.suppressAuthor = true;
+    const rest = m[5]!;
+    const locator = LOCATOR.exec(rest);
+    if (locator) {
+      item.label = LABELS[locator[1]!.toLowerCase().replace(/\.$/, '')] ?? 'page';
+      item.locator = locator[2]!;
+      if (locator[3]!.trim()) item.suffix = locator[3]!.trim();
+    } else if (rest.replace(/^\s*,/, '').trim()) item.suffix = rest.replace(/^\s*,/, '').trim();
+    items.push(item);
+  }
+  return items;
+}
+
+/**
+ * Citation groups and the bibliography of a document, in HTML, as pandoc --citeproc
+ * renders them: each group formatted in the style (numbered in order of first citation
+ * for a numeric style), then every cited work's entry with its key.
+ */
+export function renderCitations(groups: readonly CiteItem[][], paper: (key: string) => Paper | undefined, style: CslStyle): { groups: string[]; bibliography: Array<{ key: string; html: string }> } {
+  const papers = new Map<string, Paper>();
+  for (const group of groups) for (const item of group) {
+    const p = paper(item.key);
+    if (p && !papers.has(p.key)) papers.set(p.key, p);
+  }
+  if (!papers.size) return { groups: groups.map(() => ''), bibliography: [] };
+  const items = new Map([...papers.values()].map((p) => [p.key, cslItemFor(p)]));
+  const engine = new CSL.Engine({ retrieveLocale: (lang) => style.locales[lang] ?? style.locales['en-US'], retrieveItem: (id) => items.get(id) }, style.xml);
+  engine.setOutputFormat('html');
+  engine.updateItems([...items.keys()]);
+  const rendered = groups.map((group) => {
+    const known = group.filter((item) => papers.has(paper(item.key)?.key ?? ''));
+    if (!known.length) return '';
+    return engine.makeCitationCluster(
+      known.map((item) => ({
+        id: paper(item.key)!.key,
+        ...(item.locator ? { locator: item.locator, label: item.label ?? 'page' } : {}),
+        ...(item.prefix ? { prefix: `${item.prefix} ` } : {}),
+        ...(item.suffix ? { suffix: ` ${item.suffix}` } : {}),
+        ...(item.suppressAuthor ? { 'suppress-author': true } : {}),
+      })),
+    );
+  });
+  const result = engine.makeBibliography();
+  const ids = result ? ((result[0] as { entry_ids?: string[][] }).entry_ids ?? []) : [];
+  const bibliography = result ? result[1].map((html, i) => ({ key: ids[i]?.[0] ?? '', html: html.trim() })) : [];
+  return { groups: rendered, bibliography };
+}

@@ -10,8 +10,45 @@ import { decodeText } from '../core/text';
  */
 export class CslStyles {
   private readonly cache = new Map<string, Promise<CslStyle>>();
+  private readonly loaded = new Map<string, CslStyle>();
 
   constructor(private readonly extensionUri: vscode.Uri) {}
+
+  /**
+   * The style by name or path, if it is read already (the Markdown preview renders
+   * synchronously); otherwise it is read now and the preview refreshed when it is there.
+   */
+  cached(name: string, document: vscode.Uri | undefined): CslStyle | undefined {
+    const uri = this.uriOf(name, document, true);
+    const done = this.loaded.get(uri.toString());
+    if (done) return done;
+    void this.load(uri, name).then(
+      () => vscode.commands.executeCommand('markdown.preview.refresh'),
+      () => undefined,
+    );
+    return undefined;
+  }
+
+  /** Reads a style once; a failed read is tried again next time. */
+  private load(uri: vscode.Uri, name: string): Promise<CslStyle> {
+    const key = uri.toString();
+    let pending = this.cache.get(key);
+    if (!pending) {
+      pending = this.read(uri, name);
+      this.cache.set(key, pending);
+      pending.then(
+        (style) => this.loaded.set(key, style),
+        () => this.cache.delete(key),
+      );
+    }
+    return pending;
+  }
+
+  private uriOf(name: string, document: vscode.Uri | undefined, declared: boolean): vscode.Uri {
+    const folder = document ? vscode.workspace.getWorkspaceFolder(document)?.uri : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const base = declared && document ? vscode.Uri.joinPath(document, '..') : (folder ?? (document ? vscode.Uri.joinPath(document, '..') : this.extensionUri));
+    return isBundledCsl(name) ? vscode.Uri.joinPath(this.extensionUri, ...BUNDLED_CSL_DIR, `${name}.csl`) : /^[a-z]+:|^\//i.test(name) ? vscode.Uri.file(name) : vscode.Uri.joinPath(base, name);
+  }
 
   /** The note's style, or undefined for our own format; rejects with a message naming a style that cannot be read. */
   async forNote(document: vscode.TextDocument): Promise<CslStyle | undefined> {
@@ -19,16 +56,7 @@ export class CslStyles {
     const configured = vscode.workspace.getConfiguration('paperDigest', document.uri).get<string>('csl', '').trim();
     const name = declared ?? (configured || undefined);
     if (!name) return undefined;
-    const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri;
-    const base = declared ? vscode.Uri.joinPath(document.uri, '..') : (folder ?? vscode.Uri.joinPath(document.uri, '..'));
-    const uri = isBundledCsl(name) ? vscode.Uri.joinPath(this.extensionUri, ...BUNDLED_CSL_DIR, `${name}.csl`) : /^[a-z]+:|^\//i.test(name) ? vscode.Uri.file(name) : vscode.Uri.joinPath(base, name);
-    let pending = this.cache.get(uri.toString());
-    if (!pending) {
-      pending = this.read(uri, name);
-      this.cache.set(uri.toString(), pending);
-      pending.catch(() => this.cache.delete(uri.toString()));
-    }
-    return pending;
+    return this.load(this.uriOf(name, document.uri, !!declared), name);
   }
 
   private async read(uri: vscode.Uri, name: string): Promise<CslStyle> {

@@ -85,6 +85,20 @@ describe('Writing with citations', function () {
     assert.equal(editor.document.getText(), text, 'a second run changes nothing');
   });
 
+  it('renders citations and a bibliography in the Markdown preview, in the note\'s style, unknown keys shown as such', async () => {
+    const note = '---\ncsl: ieee\n---\nPruning [@lotteryticket2018, p. 3] and [@ldpruner2024; @lotteryticket2018], not [@nosuchpaper2020], mail a@b.org.\n';
+    // The style is read on the first render; the next one has it.
+    const html = await until('the preview to render citations', async () => {
+      const out = await vscode.commands.executeCommand<string>('markdown.api.render', note);
+      return out.includes('paper-digest-citation') ? out : undefined;
+    }, 20000);
+    assert.match(html, /<a class="paper-digest-citation" href="#paper-digest-ref-lotteryticket2018" title="The Lottery Ticket Hypothesis[^"]*">\[1, p\. 3\]<\/a>/);
+    assert.match(html, />\[1\], \[2\]<\/a>|>\[2\], \[1\]<\/a>|>\[1, 2\]<\/a>|>\[1\]–\[2\]<\/a>/);
+    assert.match(html, /<span class="paper-digest-unknown" title="Unknown citation key">\[@nosuchpaper2020\]<\/span>/);
+    assert.match(html, /<div id="paper-digest-ref-lotteryticket2018">[\s\S]*The Lottery Ticket Hypothesis/);
+    assert.ok(html.includes('a@b.org'), 'an e-mail address is no citation');
+  });
+
   it('exports the note\'s citations as BibTeX and CSL-JSON', async () => {
     await openNote('Pruning [@ldpruner2024] and [@mixlora].');
     const bib = workspaceFile('refs.bib');

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLED_CSL_LOCALES, BUNDLED_CSL_STYLES } from '../../src/core/bundled';
-import { CslStyle, formatBibliography, sentenceCase } from '../../src/core/cslFormat';
+import { PANDOC_KEY_SOURCE } from '../../src/core/citationKeys';
+import { CslStyle, citeItems, formatBibliography, renderCitations, sentenceCase } from '../../src/core/cslFormat';
 import { parseDigest } from '../../src/core/digest';
 import { ROOT, corpusPath, hasCorpus } from './fixtures';
 import { needPandoc, pandoc } from './pandocTool';
@@ -41,6 +42,21 @@ describe('references in a CSL style', () => {
     }
     const apa = formatBibliography(papers, bundledStyle('apa'));
     assert.deepEqual(apa, ['Able, B., & al., et. (2019). First paper. J.', 'Zed, A. (2020). Second paper. J.']);
+  });
+
+  it('reads citation groups as pandoc does (prefix, locator, suffix, suppressed author) and renders them numbered in order', () => {
+    const key = new RegExp(PANDOC_KEY_SOURCE, 'u');
+    assert.deepEqual(citeItems('see @a, pp. 33-35 and later; -@b; @{c:d}, chap. 2', key), [
+      { key: 'a', prefix: 'see', label: 'page', locator: '33-35', suffix: 'and later' },
+      { key: 'b', suppressAuthor: true },
+      { key: 'c:d', label: 'chapter', locator: '2' },
+    ]);
+    const papers = parseDigest('@article{a, title={First}, author={Able, Bob}, journal={J}, year={2019}}\n@article{b, title={Second}, author={Zed, Ann}, journal={J}, year={2020}}', 'x.bib').papers;
+    const byKey = new Map(papers.map((p) => [p.key, p]));
+    const { groups, bibliography } = renderCitations([[{ key: 'b' }], [{ key: 'a', locator: '3', label: 'page' }, { key: 'nosuch' }]], (k) => byKey.get(k), bundledStyle('ieee'));
+    assert.deepEqual(groups, ['[1]', '[2, p. 3]']);
+    assert.deepEqual(bibliography.map((e) => e.key), ['b', 'a']);
+    assert.match(bibliography[0]!.html, /A\. Zed, “Second,”/);
   });
 
   it('matches pandoc --citeproc on a real 488-entry library, for each bundled style (measured)', function () {
