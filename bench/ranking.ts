@@ -11,6 +11,7 @@ import MiniSearch from 'minisearch';
 import { Library } from '../src/core/library';
 import { Paper } from '../src/core/model';
 import { tokenize } from '../src/core/searchIndex';
+import { random } from './generate';
 
 export type QueryKind = 'title' | 'abstract' | 'name' | 'author';
 
@@ -22,18 +23,6 @@ export interface KnownItemQuery {
 }
 
 export type Ranker = (query: string) => string[];
-
-/** A deterministic generator, so that every run asks the same questions. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hash(text: string): number {
   let h = 2166136261;
