@@ -10,7 +10,7 @@ import { COMPLETION_ANYWHERE, COMPLETION_TITLE_WORD, CompletionNames, completion
 import { SearchFilter, parseQuery } from './searchQuery';
 import { Taxonomy, defaultTaxonomy } from './techniques';
 import { Steps, runSteps } from './steps';
-import { asciiFold, keywordList, normalizeTitle } from './text';
+import { asciiFold, fileName, keywordList, normalizeTitle } from './text';
 
 export interface DigestSource {
   path: string;
@@ -128,7 +128,7 @@ export class Library {
   private digestNames(): string[] {
     if (!this.digestFiles) {
       const names = new Set<string>();
-      for (const p of this.papers) for (const s of p.sources) names.add(s.path.slice(Math.max(s.path.lastIndexOf('/'), s.path.lastIndexOf('\\')) + 1).toLowerCase());
+      for (const p of this.papers) for (const s of p.sources) names.add(fileName(s.path).toLowerCase());
       this.digestFiles = [...names];
     }
     return this.digestFiles;

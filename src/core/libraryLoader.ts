@@ -4,6 +4,7 @@ import { Library, LibraryBuilder, LibrarySnapshot } from './library';
 import { ParseResult, Problem } from './model';
 import { Pacer } from './steps';
 import { Taxonomy } from './techniques';
+import { fileName } from './text';
 
 /**
  * The library loader behind small ports: it reads the digests, builds the library, keeps
@@ -295,7 +296,7 @@ export class LibraryLoader {
     }
     if (publish) {
       const counts = await this.publish();
-      this.ports.log.info(`Updated from ${paths.map((p) => p.split(/[\\/]/).pop()).join(', ')}: ${counts.added} added, ${counts.updated} changed, ${counts.removed} removed.`);
+      this.ports.log.info(`Updated from ${paths.map(fileName).join(', ')}: ${counts.added} added, ${counts.updated} changed, ${counts.removed} removed.`);
       this.scheduleSave();
     }
   }

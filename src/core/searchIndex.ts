@@ -4,7 +4,7 @@ import { Steps, runSteps, sortSteps } from './steps';
 import { SearchFilter, hasFilter } from './searchQuery';
 import { SerializedTermIndex, TermIndex, TermMatch } from './termIndex';
 import { stemmer } from 'stemmer';
-import { asciiFold } from './text';
+import { asciiFold, fileName } from './text';
 
 /**
  * Full-text search over the library, built for as-you-type use at 50,000 papers.
@@ -605,16 +605,12 @@ function passes(paper: Paper, filter: SearchFilter): boolean {
     if (!paper.authors.some((name) => name.split(/[\s-]+/).some((part) => asciiFold(part).startsWith(wanted)))) return false;
   }
   for (const ids of filter.techniqueIds) if (!paper.techniques.some((t) => ids.includes(t))) return false;
-  for (const digest of filter.digests) if (!paper.sources.some((s) => fileName(s.path).includes(digest))) return false;
+  for (const digest of filter.digests) if (!paper.sources.some((s) => fileName(s.path).toLowerCase().includes(digest))) return false;
   if (filter.phrases.length) {
     const text = phraseText(`${paper.title} ${paper.abstract}`);
     for (const phrase of filter.phrases) if (!text.includes(` ${tokenizeAll(phrase).join(' ')} `)) return false;
   }
   return true;
-}
-
-function fileName(path: string): string {
-  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1).toLowerCase();
 }
 
 function popcount(mask: number): number {

@@ -1,5 +1,10 @@
 /** Small text helpers shared by the parsers, names, keys and the note scanner. */
 
+/** The last part of a path, `/` or `\\` separated ("papers/hf.json" → "hf.json"). */
+export function fileName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}
+
 /** Folds a string to lowercase ASCII letters and digits ("LD-Prüner" → "ldpruner"). */
 export function asciiFold(text: string): string {
   return text
