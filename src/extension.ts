@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.languages.registerCodeActionsProvider(NOTE_SELECTOR, new CitationQuickFixes(service), CitationQuickFixes.metadata),
     vscode.languages.registerDefinitionProvider(NOTE_SELECTOR, new PaperDefinitionProvider(scopes)),
     vscode.languages.registerReferenceProvider(NOTE_SELECTOR, new PaperReferenceProvider(scopes, notes)),
-    vscode.languages.registerHoverProvider(NOTE_SELECTOR, new PaperHoverProvider(scopes, notes)),
+    vscode.languages.registerHoverProvider(NOTE_SELECTOR, new PaperHoverProvider(scopes, notes, styles)),
     vscode.languages.registerCompletionItemProvider(NOTE_SELECTOR, new CitationCompletionProvider(scopes), '@', '{'),
   );
   active = service;

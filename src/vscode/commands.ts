@@ -5,7 +5,7 @@ import { PAPER_GROUPINGS, PaperGrouping } from '../core/library';
 import { Paper } from '../core/model';
 import { paperMeta } from '../core/paperCard';
 import { citedKeys, referencesEdit, similarPapers } from '../core/writing';
-import { CslStyle, bibliographyEntries } from '../core/cslFormat';
+import { CslStyle, bibliographyEntries, formatBibliography } from '../core/cslFormat';
 import { CslStyles } from './cslStyles';
 import { fromVsPosition, toVsRange } from './convert';
 import { LibraryService } from './libraryService';
@@ -49,6 +49,7 @@ export class PaperCommands {
       r('paperDigest.insertCitation', (arg: PaperArg) => this.insertCitation(arg)),
       r('paperDigest.copyCitationKey', (arg: PaperArg) => this.withPaper(arg, (p) => copy(p.key, `Copied @${p.key}`))),
       r('paperDigest.copyBibtex', (arg: PaperArg) => this.withPaper(arg, (p) => copy(formatBibtex(p), `Copied BibTeX for @${p.key}`))),
+      r('paperDigest.copyReference', (arg: PaperArg) => this.withPaper(arg, (p) => this.copyReference(p))),
       r('paperDigest.openCodeLink', (arg: PaperArg) => this.withPaper(arg, (p) => openLink(p))),
       r('paperDigest.showInDigest', (arg: PaperArg) => this.withPaper(arg, (p) => this.showInDigest(p))),
       r('paperDigest.openPaper', (arg: PaperArg) => this.withPaper(arg, (p) => this.panel.show(p))),
@@ -77,6 +78,16 @@ export class PaperCommands {
     }
     const [picked] = await pickPapers(this.service, { title: 'Paper Digest: Choose a Paper', many: false });
     return picked;
+  }
+
+  /** The paper's reference in the citation style (`paperDigest.csl`, else Chicago author-date as in pandoc). */
+  private async copyReference(paper: Paper): Promise<void> {
+    try {
+      const style = await this.styles.configured();
+      await copy(formatBibliography([paper], style)[0] ?? paper.title, `Copied the reference of @${paper.key}`);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Paper Digest: ${(error as Error).message}.`);
+    }
   }
 
   private async withPaper(arg: PaperArg, action: (paper: Paper) => unknown): Promise<void> {

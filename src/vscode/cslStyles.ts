@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { BUNDLED_CSL_DIR, BUNDLED_CSL_LOCALES } from '../core/bundled';
+import { BUNDLED_CSL_DIR, BUNDLED_CSL_LOCALES, DEFAULT_CSL_STYLE } from '../core/bundled';
 import { CslStyle, declaredCsl, isBundledCsl } from '../core/cslFormat';
 import { decodeText } from '../core/text';
 
@@ -27,6 +27,12 @@ export class CslStyles {
       () => undefined,
     );
     return undefined;
+  }
+
+  /** The style `paperDigest.csl` names, else pandoc's default (Chicago author-date). */
+  configured(): Promise<CslStyle> {
+    const name = vscode.workspace.getConfiguration('paperDigest').get<string>('csl', '').trim() || DEFAULT_CSL_STYLE;
+    return this.load(this.uriOf(name, undefined, false), name);
   }
 
   /** Reads a style once; a failed read is tried again next time. */

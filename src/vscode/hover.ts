@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
+import { escapeMarkdownText } from '../core/citationFormat';
+import { formatBibliography } from '../core/cslFormat';
 import { toVsRange } from './convert';
+import { CslStyles } from './cslStyles';
 import { paperCard } from './cards';
 import { itemAt } from './navigation';
 import { NoteIndex } from './noteIndex';
@@ -10,6 +13,7 @@ export class PaperHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly scopes: NoteScopes,
     private readonly notes: NoteIndex,
+    private readonly styles: CslStyles,
   ) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
@@ -24,6 +28,11 @@ export class PaperHoverProvider implements vscode.HoverProvider {
     const citedIn = uses && { cited: uses.filter((u) => u.cited > 0).length, named: uses.filter((u) => u.cited === 0).length };
     // A name in prose that is not meant as the paper: silence it for this workspace in one click.
     const silence = 'text' in target ? [{ title: `Don't treat "${target.text}" as a paper here`, command: 'paperDigest.ignoreName', args: [target.text] }] : [];
-    return new vscode.Hover(paperCard(paper, scope.library.taxonomy, !scope.isDeclared(paper.key), citedIn, silence), toVsRange(target.range));
+    const card = paperCard(paper, scope.library.taxonomy, !scope.isDeclared(paper.key), citedIn, silence);
+    // With a citation style for the note (its csl:, or paperDigest.csl), the card says how the paper is cited in it.
+    const style = await this.styles.forNote(document).catch(() => undefined);
+    const citeAs = style && formatBibliography([paper], style)[0];
+    if (citeAs) card.appendMarkdown(`\n\n---\n\n**Cite as:** ${escapeMarkdownText(citeAs)}`);
+    return new vscode.Hover(card, toVsRange(target.range));
   }
 }

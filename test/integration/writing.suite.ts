@@ -99,6 +99,15 @@ describe('Writing with citations', function () {
     assert.ok(html.includes('a@b.org'), 'an e-mail address is no citation');
   });
 
+  it('says how a paper is cited in the note\'s style on its hover, and copies a formatted reference', async () => {
+    const editor = await openNote('---\ncsl: apa\n---\nSee [@lotteryticket2018].\n');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, positionOf(editor.document, 'lotteryticket2018', 2));
+    assert.match(hoverText(hovers), /\*\*Cite as:\*\* The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks\. \(2018\)\./);
+    await vscode.commands.executeCommand('paperDigest.copyReference', 'lotteryticket2018');
+    // paperDigest.csl is not set: pandoc's default style, Chicago author-date.
+    assert.equal(await vscode.env.clipboard.readText(), '“The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks.” 2018.');
+  });
+
   it('exports the note\'s citations as BibTeX and CSL-JSON', async () => {
     await openNote('Pruning [@ldpruner2024] and [@mixlora].');
     const bib = workspaceFile('refs.bib');
