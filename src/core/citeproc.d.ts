@@ -12,5 +12,8 @@ declare module 'citeproc' {
     makeCitationCluster(items: Array<Record<string, unknown>>): string;
   }
   const CSL: { Engine: typeof Engine };
+  namespace CSL {
+    type Engine = InstanceType<typeof Engine>;
+  }
   export default CSL;
 }

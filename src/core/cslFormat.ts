@@ -31,11 +31,7 @@ export function formatBibliography(papers: readonly Paper[], style: CslStyle): s
  */
 export function bibliographyEntries(papers: readonly Paper[], style: CslStyle): Array<{ key: string; text: string }> {
   if (!papers.length) return [];
-  const items = new Map(papers.map((p) => [p.key, cslItemFor(p)]));
-  const engine = new CSL.Engine({ retrieveLocale: (lang) => style.locales[lang] ?? style.locales['en-US'], retrieveItem: (id) => items.get(id) }, style.xml);
-  engine.setOutputFormat('text');
-  engine.updateItems([...items.keys()]);
-  const result = engine.makeBibliography();
+  const result = engineFor(papers, style, 'text').makeBibliography();
   if (!result) return [];
   const ids = (result[0] as { entry_ids?: string[][] }).entry_ids ?? [];
   return result[1].map((entry, i) => ({ key: ids[i]?.[0] ?? '', text: entry.replace(/\s+/g, ' ').trim() }));
@@ -44,6 +40,26 @@ export function bibliographyEntries(papers: readonly Paper[], style: CslStyle): 
 /** Whether a style name is one bundled in media/csl. */
 export function isBundledCsl(name: string): boolean {
   return (BUNDLED_CSL_STYLES as readonly string[]).includes(name);
+}
+
+/** A citeproc engine over these papers (registered in this order: a numeric style numbers them so). */
+function engineFor(papers: readonly Paper[], style: CslStyle, format: 'text' | 'html'): CSL.Engine {
+  const items = new Map(papers.map((p) => [p.key, cslItemFor(p)]));
+  const engine = new CSL.Engine({ retrieveLocale: (lang) => style.locales[lang] ?? style.locales['en-US'], retrieveItem: (id) => items.get(id) }, style.xml);
+  engine.setOutputFormat(format);
+  engine.updateItems([...items.keys()]);
+  return engine;
+}
+
+const references = new WeakMap<CslStyle, WeakMap<Paper, string>>();
+
+/** One paper's reference in a style, remembered per style and paper (the hover asks on every mouse rest). */
+export function formatReference(paper: Paper, style: CslStyle): string | undefined {
+  let byPaper = references.get(style);
+  if (!byPaper) references.set(style, (byPaper = new WeakMap()));
+  let text = byPaper.get(paper);
+  if (text === undefined) byPaper.set(paper, (text = formatBibliography([paper], style)[0] ?? ''));
+  return text || undefined;
 }
 
 /** The style a note names in its front matter (`csl: apa` or a path), as pandoc reads it. */
@@ -199,10 +215,7 @@ export function renderCitations(groups: readonly CiteItem[][], paper: (key: stri
     if (p && !papers.has(p.key)) papers.set(p.key, p);
   }
   if (!papers.size) return { groups: groups.map(() => ''), bibliography: [] };
-  const items = new Map([...papers.values()].map((p) => [p.key, cslItemFor(p)]));
-  const engine = new CSL.Engine({ retrieveLocale: (lang) => style.locales[lang] ?? style.locales['en-US'], retrieveItem: (id) => items.get(id) }, style.xml);
-  engine.setOutputFormat('html');
-  engine.updateItems([...items.keys()]);
+  const engine = engineFor([...papers.values()], style, 'html');
   const rendered = groups.map((group) => {
     const known = group.filter((item) => papers.has(paper(item.key)?.key ?? ''));
     if (!known.length) return '';

@@ -199,24 +199,22 @@ export function parseIdentifier(text: string): { arxiv?: string; doi?: string } 
   return undefined;
 }
 
-function parseJsonArray(text: string, url: string): HfObject[] {
-  let value: unknown;
+function parseJson(text: string, url: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new SourceError(`${url} did not answer JSON`);
   }
+}
+
+function parseJsonArray(text: string, url: string): HfObject[] {
+  const value = parseJson(text, url);
   if (!Array.isArray(value)) throw new SourceError(`${url} did not answer a list of papers`);
   return value.filter((v): v is HfObject => !!v && typeof v === 'object');
 }
 
 function parseJsonObject(text: string, url: string): HfObject {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new SourceError(`${url} did not answer JSON`);
-  }
+  const value = parseJson(text, url);
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new SourceError(`${url} did not answer a paper`);
   return value as HfObject;
 }

@@ -414,7 +414,9 @@ export class SearchIndex {
     const touched: number[] = [];
     const fields = options.scope === 'names' ? (['title'] as const) : TEXT_FIELDS;
     // A word no field has, and no inflection of it, is a start: "prun" means pruning even when not typing.
-    const unknown = words.map((word) => !fields.some((f) => this.text[f].has(word) || this.inflections(this.text[f], word).length > 0));
+    // Each word's other forms, per field, worked out once (they are scored below too).
+    const forms = new Map(fields.map((f) => [f, words.map((word) => this.inflections(this.text[f], word))]));
+    const unknown = words.map((word, i) => !fields.some((f) => this.text[f].has(word) || forms.get(f)![i]!.length > 0));
 
     // Text fields: exact words and their inflections ("distil" → distillation), the unfinished word
     // as a prefix, a mistyped long word by its neighbours. Each word sets its bit in the paper's mask.
@@ -427,7 +429,7 @@ export class SearchIndex {
         const bit = 1 << i;
         const exact = index.has(word);
         if (exact) matches.push({ term: word, query: word, weight: 1, bit });
-        const inflections = this.inflections(index, word);
+        const inflections = forms.get(field)![i]!;
         // Another form of the word counts, below the word itself: its bit is in the mask's upper half.
         for (const term of inflections) matches.push({ term, query: word, weight: STEM_WEIGHT, bit: bit << MAX_QUERY_WORDS });
         // One letter says too little to expand; two letters only over titles, and to the commonest words.

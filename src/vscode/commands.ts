@@ -5,7 +5,7 @@ import { PAPER_GROUPINGS, PaperGrouping } from '../core/library';
 import { Paper } from '../core/model';
 import { paperMeta } from '../core/paperCard';
 import { citedKeys, referencesEdit, similarPapers } from '../core/writing';
-import { CslStyle, bibliographyEntries, formatBibliography } from '../core/cslFormat';
+import { CslStyle, bibliographyEntries, formatReference } from '../core/cslFormat';
 import { CslStyles } from './cslStyles';
 import { fromVsPosition, toVsRange } from './convert';
 import { LibraryService } from './libraryService';
@@ -84,7 +84,7 @@ export class PaperCommands {
   private async copyReference(paper: Paper): Promise<void> {
     try {
       const style = await this.styles.configured();
-      await copy(formatBibliography([paper], style)[0] ?? paper.title, `Copied the reference of @${paper.key}`);
+      await copy(formatReference(paper, style) ?? paper.title, `Copied the reference of @${paper.key}`);
     } catch (error) {
       void vscode.window.showErrorMessage(`Paper Digest: ${(error as Error).message}.`);
     }

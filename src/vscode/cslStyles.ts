@@ -22,10 +22,13 @@ export class CslStyles {
     const uri = this.uriOf(name, document, true);
     const done = this.loaded.get(uri.toString());
     if (done) return done;
-    void this.load(uri, name).then(
-      () => vscode.commands.executeCommand('markdown.preview.refresh'),
-      () => undefined,
-    );
+    // One refresh when it arrives, however often the preview renders meanwhile.
+    if (!this.cache.has(uri.toString())) {
+      void this.load(uri, name).then(
+        () => vscode.commands.executeCommand('markdown.preview.refresh'),
+        () => undefined,
+      );
+    }
     return undefined;
   }
 

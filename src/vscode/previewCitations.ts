@@ -89,12 +89,14 @@ function renderInto(state: CoreState, md: MarkdownIt, paper: (key: string) => Pa
     t.content = content;
     return t;
   };
+  const byToken = new Map<Token, Array<{ f: Found; i: number }>>();
+  found.forEach((f, i) => byToken.set(f.token, [...(byToken.get(f.token) ?? []), { f, i }]));
   for (const block of state.tokens) {
     if (block.type !== 'inline' || !block.children) continue;
     const children: Token[] = [];
     for (const token of block.children) {
-      const mine = found.map((f, i) => ({ f, i })).filter(({ f }) => f.token === token);
-      if (!mine.length) {
+      const mine = byToken.get(token);
+      if (!mine) {
         children.push(token);
         continue;
       }
