@@ -31,6 +31,8 @@ function testEntries(dir) {
 async function main() {
   const builds = [
     { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+    // The library engine's worker (core/libraryEngine.ts), started by the extension.
+    { ...common, entryPoints: ['src/worker/nodeWorker.ts'], outfile: 'dist/worker.js' },
     { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
     // VS Code for the Web runs extensions in a web worker: no Node built-ins there.
     {
@@ -41,7 +43,18 @@ async function main() {
       // A web worker has no `document`: take packages' worker builds over their DOM ones.
       conditions: ['worker'],
       mainFields: ['browser', 'module', 'main'],
-      external: ['vscode'],
+      // Only the desktop path requires worker_threads; the web one starts a Web Worker.
+      external: ['vscode', 'node:worker_threads'],
+      define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+    },
+    {
+      ...common,
+      entryPoints: ['src/worker/webWorker.ts'],
+      outfile: 'dist/web/worker.js',
+      platform: 'browser',
+      format: 'iife',
+      conditions: ['worker'],
+      mainFields: ['browser', 'module', 'main'],
       define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
     },
   ];

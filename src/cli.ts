@@ -391,7 +391,7 @@ async function references(library: Library, args: Args, out: (line: string) => v
     const declared = declaredCsl(text);
     const styleName = declared ? (isBundledCsl(declared) ? declared : resolve(dirname(path), declared)) : args.cslGiven ? args.csl : undefined;
     const style = styleName ? cslStyle(styleName) : undefined;
-    const updated = withReferencesSection(text, scope.scanNote(text), scope, style && ((papers) => bibliographyEntries(papers, style)));
+    const updated = withReferencesSection(text, await scope.scanNote(text), scope, style && ((papers) => bibliographyEntries(papers, style)));
     if (updated === null) continue;
     outdated++;
     if (args.check) out(`${path}: References section out of date`);
@@ -415,7 +415,7 @@ async function check(library: Library, args: Args, out: (line: string) => void, 
   for (const path of args.positional) {
     const text = readText(path, 'note');
     const scope = await scopeOf(path, text);
-    const scan = scope.scanNote(text);
+    const scan = await scope.scanNote(text);
     const citations = scan.citations.map((c) => ({ key: c.key, known: scope.isKnown(c.key), range: c.range }));
     unknownCount += citations.filter((c) => !c.known).length;
     reports.push({ path, citations, mentions: scan.mentions.map((m) => ({ key: m.key, text: m.text, range: m.range })) });

@@ -8,6 +8,7 @@ import { DigestProblems } from './vscode/digestProblems';
 import { PaperHoverProvider } from './vscode/hover';
 import { IndexStore } from './vscode/indexStore';
 import { KeyMemoryFile } from './vscode/keyMemoryFile';
+import { engineWorkerFactory } from './vscode/engineWorker';
 import { LibraryService } from './vscode/libraryService';
 import { PaperDefinitionProvider, PaperReferenceProvider } from './vscode/navigation';
 import { CitedInView, NoteIndex } from './vscode/noteIndex';
@@ -27,7 +28,7 @@ export function activate(context: vscode.ExtensionContext) {
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
   const store = new IndexStore(context.storageUri ?? context.globalStorageUri);
   const keys = new KeyMemoryFile(undefined, () => files.hasOwnDigests);
-  const service = new LibraryService(files, store, log, keys, version);
+  const service = new LibraryService(files, store, log, keys, version, engineWorkerFactory(context.extensionUri, (message) => log.info(message)));
   const scopes = new NoteScopes(service, log);
   const tree = new TechniqueTreeProvider(service);
   const treeView = vscode.window.createTreeView('paperDigest.techniques', { treeDataProvider: tree, showCollapseAll: true });

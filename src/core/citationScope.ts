@@ -1,9 +1,25 @@
-import { Library, MentionOptions } from './library';
+import { MentionOptions } from './library';
 import { COMPLETION_ANYWHERE, COMPLETION_TITLE_WORD, CompletionNames, completionNames, matchQuality } from './completionMatch';
 import { Paper, newestFirst } from './model';
 import { NO_BIBLIOGRAPHY, NoteBibliography } from './noteBibliography';
 import { NoteScan } from './noteScanner';
+import { Taxonomy } from './techniques';
 import { asciiFold } from './text';
+
+/** A note's own bibliography's keys (a Map or Set of them). */
+export type OwnKeys = { has(key: string): boolean; keys(): Iterable<string> };
+
+/**
+ * What a scope needs of the library: its papers at once; note scanning and completion
+ * maybe from another thread (the editor's library engine runs in a worker).
+ */
+export interface LibraryAccess {
+  readonly taxonomy: Taxonomy;
+  readonly papers: readonly Paper[];
+  paper(key: string): Paper | undefined;
+  scanNote(markdown: string, mentions: MentionOptions, ownKeys: OwnKeys): NoteScan | Promise<NoteScan>;
+  completions(prefix: string, limit: number): Paper[] | Promise<Paper[]>;
+}
 
 /**
  * What one note can cite: the bibliographies it declares (resolved first, as pandoc
@@ -12,7 +28,7 @@ import { asciiFold } from './text';
  */
 export class CitationScope {
   constructor(
-    readonly library: Library,
+    readonly library: LibraryAccess,
     readonly bibliography: NoteBibliography = NO_BIBLIOGRAPHY,
     readonly mentions: MentionOptions = {},
   ) {}
@@ -30,15 +46,15 @@ export class CitationScope {
     return this.bibliography.byKey.has(key);
   }
 
-  scanNote(markdown: string): NoteScan {
-    return this.library.scanNote(markdown, (key) => this.isKnown(key), this.mentions);
+  async scanNote(markdown: string): Promise<NoteScan> {
+    return this.library.scanNote(markdown, this.mentions, this.bibliography.byKey);
   }
 
   /**
    * The note's own entries matching what was typed, ranked as the digests' are (key or
    * name first, then title and author words: completionMatch.ts), then the digests'.
    */
-  completions(prefix: string, limit = 100): Paper[] {
+  async completions(prefix: string, limit = 100): Promise<Paper[]> {
     const folded = asciiFold(prefix);
     const typed = prefix.toLowerCase();
     const own: Array<{ paper: Paper; quality: number }> = [];
@@ -52,7 +68,7 @@ export class CitationScope {
     own.sort((a, b) => a.quality - b.quality || newestFirst(a.paper, b.paper));
     const found = new Map<string, Paper>();
     for (const { paper } of own) if (found.size < limit) found.set(paper.key, paper);
-    for (const p of this.library.completions(prefix, limit)) if (found.size < limit && !found.has(p.key)) found.set(p.key, p);
+    for (const p of await this.library.completions(prefix, limit)) if (found.size < limit && !found.has(p.key)) found.set(p.key, p);
     return [...found.values()];
   }
 }

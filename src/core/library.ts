@@ -37,14 +37,12 @@ export interface CategoryGroup {
 }
 
 /**
- * Every paper of the user's digests, with names, keys and techniques filled in,
- * and the lookups the editor needs on every keystroke and mouse move. A Library
- * is a snapshot: a changed digest gives a new one (see LibraryBuilder).
+ * The papers of a library and the lookups that need no index: by key, and grouped for
+ * the tree. The editor keeps one of these (the engine's papers, sent over from its
+ * worker); the engine's Library adds search, completion and note scanning.
  */
-export class Library {
-  private readonly byKey = new Map<string, Paper>();
-  private mentionMatcher: MentionMatcher | undefined;
-  private completionText: CompletionIndex | undefined;
+export class PaperCatalog {
+  protected readonly byKey = new Map<string, Paper>();
   private digestFiles: string[] | undefined;
   private byTechnique: Map<string, Paper[]> | undefined;
 
@@ -52,12 +50,108 @@ export class Library {
     readonly papers: readonly Paper[],
     readonly problems: readonly Problem[],
     readonly taxonomy: Taxonomy,
-    private readonly index: SearchIndex,
   ) {
     for (const paper of papers) {
       this.byKey.set(paper.key, paper);
       for (const key of paper.extraKeys) if (!this.byKey.has(key)) this.byKey.set(key, paper);
     }
+  }
+
+  paper(key: string): Paper | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** The file names of the digests papers were read from, lowercase. */
+  protected digestNames(): string[] {
+    if (!this.digestFiles) {
+      const names = new Set<string>();
+      for (const p of this.papers) for (const s of p.sources) names.add(fileName(s.path).toLowerCase());
+      this.digestFiles = [...names];
+    }
+    return this.digestFiles;
+  }
+
+  /** Papers by technique id, in library order (one pass, kept). */
+  papersByTechnique(): ReadonlyMap<string, readonly Paper[]> {
+    this.byTechnique ??= new Map(groupBy(this.papers, (p) => p.techniques));
+    return this.byTechnique;
+  }
+
+  /**
+   * Every paper in a two-level grouping, for the tree: by technique (papers with none
+   * under "Other", by year), by digest file (then year), or by year (then technique).
+   * Papers newest first, or in library order with `sorted: false`.
+   */
+  paperTree(grouping: PaperGrouping, { sorted = true }: { sorted?: boolean } = {}): CategoryGroup[] {
+    const order = (papers: Paper[]) => (sorted ? papers.sort(newestFirst) : papers);
+    const yearOf = (p: Paper) => p.date?.slice(0, 4) ?? '';
+    // Newest year first, undated last.
+    const byYearDesc = (a: [string, unknown], b: [string, unknown]) => (a[0] === '' ? 1 : b[0] === '' ? -1 : a[0] < b[0] ? 1 : -1);
+    const byYear = (papers: readonly Paper[], prefix: string, category: string): TechniqueGroup[] =>
+      groupBy(papers, (p) => [yearOf(p)])
+        .sort(byYearDesc)
+        .map(([year, papers]) => ({ id: `${prefix}:${year}`, label: year || 'No date', category, papers: order(papers) }));
+    if (grouping === 'technique') {
+      const untagged = this.papers.filter((p) => p.techniques.length === 0);
+      const other = untagged.length ? [{ id: OTHER, label: 'Other (no technique)', techniques: byYear(untagged, OTHER, OTHER) }] : [];
+      return [...this.techniqueTree({ sorted }), ...other];
+    }
+    if (grouping === 'digest') {
+      return groupBy(this.papers, (p) => [...new Set(p.sources.map((s) => s.path))]).map(([path, papers]) => {
+        const id = `digest:${path}`;
+        return { id, label: path.split(/[\\/]/).pop() || path, techniques: byYear(papers, id, id) };
+      });
+    }
+    const labels = new Map(this.taxonomy.techniques.map((t, i) => [t.id, { label: t.label, rank: i }]));
+    return groupBy(this.papers, (p) => [yearOf(p)])
+      .sort(byYearDesc)
+      .map(([year, papers]) => {
+        const id = `year:${year}`;
+        const techniques = groupBy(papers, (p) => (p.techniques.length ? p.techniques : [OTHER]))
+          .sort((a, b) => (labels.get(a[0])?.rank ?? Infinity) - (labels.get(b[0])?.rank ?? Infinity))
+          .map(([technique, members]) => ({ id: `${id}:${technique}`, label: labels.get(technique)?.label ?? 'Other', category: id, papers: order(members) }));
+        return { id, label: year || 'No date', techniques };
+      });
+  }
+
+  /**
+   * Categories → techniques → papers, leaving out empty techniques; papers newest
+   * first, or in library order with `sorted: false` (the editor's tree sorts a
+   * technique only when it is expanded).
+   */
+  techniqueTree({ sorted = true }: { sorted?: boolean } = {}): CategoryGroup[] {
+    const byTechnique = this.papersByTechnique();
+    return this.taxonomy.categories
+      .map((category) => ({
+        id: category.id,
+        label: category.label,
+        techniques: this.taxonomy.techniques
+          .filter((t) => t.category === category.id && byTechnique.has(t.id))
+          .map((t) => {
+            const papers = byTechnique.get(t.id) as Paper[];
+            return { id: t.id, label: t.label, category: t.category, papers: sorted ? [...papers].sort(newestFirst) : papers };
+          }),
+      }))
+      .filter((c) => c.techniques.length > 0);
+  }
+}
+
+/**
+ * Every paper of the user's digests, with names, keys and techniques filled in,
+ * and the lookups the editor needs on every keystroke and mouse move. A Library
+ * is a snapshot: a changed digest gives a new one (see LibraryBuilder).
+ */
+export class Library extends PaperCatalog {
+  private mentionMatcher: MentionMatcher | undefined;
+  private completionText: CompletionIndex | undefined;
+
+  constructor(
+    papers: readonly Paper[],
+    problems: readonly Problem[],
+    taxonomy: Taxonomy,
+    private readonly index: SearchIndex,
+  ) {
+    super(papers, problems, taxonomy);
   }
 
   static fromResults(results: readonly ParseResult[], taxonomy: Taxonomy = defaultTaxonomy, memory?: KeyMemory): Library {
@@ -70,10 +164,6 @@ export class Library {
     const builder = new LibraryBuilder(taxonomy, undefined, undefined, memory);
     for (const s of sources) builder.setDigest(s.path, parseDigest(s.text, s.path));
     return builder.build().library;
-  }
-
-  paper(key: string): Paper | undefined {
-    return this.byKey.get(key);
   }
 
   /**
@@ -122,16 +212,6 @@ export class Library {
     return this.taxonomy.techniques
       .filter((t) => [t.id, t.label, ...t.label.split(/[\s&/-]+/)].some((n) => asciiFold(n).startsWith(wanted)))
       .map((t) => t.id);
-  }
-
-  /** The file names of the digests papers were read from, lowercase. */
-  private digestNames(): string[] {
-    if (!this.digestFiles) {
-      const names = new Set<string>();
-      for (const p of this.papers) for (const s of p.sources) names.add(fileName(s.path).toLowerCase());
-      this.digestFiles = [...names];
-    }
-    return this.digestFiles;
   }
 
   /**
@@ -224,80 +304,17 @@ export class Library {
   }
 
   /**
-   * Citations and paper mentions in a Markdown note; `isKnownKey` widens what counts as
-   * a key (a note's own bibliography); `mentions` says whether, and which, names in prose count.
+   * Citations and paper mentions in a Markdown note; `mentions` says whether, and which,
+   * names in prose count; `ownKeys` (a note's own bibliography) widens what counts as a key.
    */
-  scanNote(markdown: string, isKnownKey: (key: string) => boolean = (key) => this.byKey.has(key), mentions: MentionOptions = {}): NoteScan {
+  scanNote(markdown: string, mentions: MentionOptions = {}, ownKeys?: { has(key: string): boolean }): NoteScan {
+    const isKnownKey = (key: string) => this.byKey.has(key) || !!ownKeys?.has(key);
     if (mentions.enabled === false) return scanNote(markdown, { isKnownKey });
     this.mentionMatcher ??= new MentionMatcher(this.papers);
     const scan = scanNote(markdown, { mentions: this.mentionMatcher, isKnownKey });
     const ignored = mentions.ignoredNames;
     if (ignored?.size) scan.mentions = scan.mentions.filter((m) => !ignored.has(m.text.toLowerCase()));
     return scan;
-  }
-
-  /** Papers by technique id, in library order (one pass, kept). */
-  papersByTechnique(): ReadonlyMap<string, readonly Paper[]> {
-    this.byTechnique ??= new Map(groupBy(this.papers, (p) => p.techniques));
-    return this.byTechnique;
-  }
-
-  /**
-   * Every paper in a two-level grouping, for the tree: by technique (papers with none
-   * under "Other", by year), by digest file (then year), or by year (then technique).
-   * Papers newest first, or in library order with `sorted: false`.
-   */
-  paperTree(grouping: PaperGrouping, { sorted = true }: { sorted?: boolean } = {}): CategoryGroup[] {
-    const order = (papers: Paper[]) => (sorted ? papers.sort(newestFirst) : papers);
-    const yearOf = (p: Paper) => p.date?.slice(0, 4) ?? '';
-    // Newest year first, undated last.
-    const byYearDesc = (a: [string, unknown], b: [string, unknown]) => (a[0] === '' ? 1 : b[0] === '' ? -1 : a[0] < b[0] ? 1 : -1);
-    const byYear = (papers: readonly Paper[], prefix: string, category: string): TechniqueGroup[] =>
-      groupBy(papers, (p) => [yearOf(p)])
-        .sort(byYearDesc)
-        .map(([year, papers]) => ({ id: `${prefix}:${year}`, label: year || 'No date', category, papers: order(papers) }));
-    if (grouping === 'technique') {
-      const untagged = this.papers.filter((p) => p.techniques.length === 0);
-      const other = untagged.length ? [{ id: OTHER, label: 'Other (no technique)', techniques: byYear(untagged, OTHER, OTHER) }] : [];
-      return [...this.techniqueTree({ sorted }), ...other];
-    }
-    if (grouping === 'digest') {
-      return groupBy(this.papers, (p) => [...new Set(p.sources.map((s) => s.path))]).map(([path, papers]) => {
-        const id = `digest:${path}`;
-        return { id, label: path.split(/[\\/]/).pop() || path, techniques: byYear(papers, id, id) };
-      });
-    }
-    const labels = new Map(this.taxonomy.techniques.map((t, i) => [t.id, { label: t.label, rank: i }]));
-    return groupBy(this.papers, (p) => [yearOf(p)])
-      .sort(byYearDesc)
-      .map(([year, papers]) => {
-        const id = `year:${year}`;
-        const techniques = groupBy(papers, (p) => (p.techniques.length ? p.techniques : [OTHER]))
-          .sort((a, b) => (labels.get(a[0])?.rank ?? Infinity) - (labels.get(b[0])?.rank ?? Infinity))
-          .map(([technique, members]) => ({ id: `${id}:${technique}`, label: labels.get(technique)?.label ?? 'Other', category: id, papers: order(members) }));
-        return { id, label: year || 'No date', techniques };
-      });
-  }
-
-  /**
-   * Categories → techniques → papers, leaving out empty techniques; papers newest
-   * first, or in library order with `sorted: false` (the editor's tree sorts a
-   * technique only when it is expanded).
-   */
-  techniqueTree({ sorted = true }: { sorted?: boolean } = {}): CategoryGroup[] {
-    const byTechnique = this.papersByTechnique();
-    return this.taxonomy.categories
-      .map((category) => ({
-        id: category.id,
-        label: category.label,
-        techniques: this.taxonomy.techniques
-          .filter((t) => t.category === category.id && byTechnique.has(t.id))
-          .map((t) => {
-            const papers = byTechnique.get(t.id) as Paper[];
-            return { id: t.id, label: t.label, category: t.category, papers: sorted ? [...papers].sort(newestFirst) : papers };
-          }),
-      }))
-      .filter((c) => c.techniques.length > 0);
   }
 }
 

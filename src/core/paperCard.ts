@@ -25,6 +25,15 @@ export function abstractLead(abstract: string, max = 360): string {
   return truncate(lead.trim() || abstract, max);
 }
 
+/** The part of the abstract around the first matched word, so that a search result shows why it matched. */
+export function abstractSnippet(abstract: string, terms: readonly string[], width = 220): string {
+  const lower = abstract.toLowerCase();
+  const index = terms.map((t) => lower.search(new RegExp(`\\b${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))).filter((i) => i >= 0).sort((a, b) => a - b)[0];
+  if (index === undefined || index < width / 3) return truncate(abstract, width);
+  const start = abstract.lastIndexOf(' ', index - Math.floor(width / 4)) + 1;
+  return `…${truncate(abstract.slice(start), width)}`;
+}
+
 export function paperMeta(paper: Paper): string {
   const parts: string[] = [];
   if (paper.shortName) parts.push(paper.shortName);

@@ -124,7 +124,7 @@ export class WorkspaceNoteIndex {
     // A note that cannot be read leaves no trace.
     if (text === undefined) return this.forget(note);
     const scope = await this.scopeFor(note, text);
-    const scan = scope.scanNote(text);
+    const scan = await scope.scanNote(text);
     const keys = new Map<string, Uses>();
     for (const item of [...scan.citations, ...scan.mentions]) {
       // "Cited in" is about the digests' papers: a note's own entry with the same key is another work.

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { citationKeyText } from '../core/citationKeys';
-import { closestPapers } from '../core/writing';
 import { toVsRange } from './convert';
 import { DocumentDebouncer } from './debounce';
 import { LibraryService } from './libraryService';
@@ -39,9 +38,9 @@ export class CitationDiagnostics implements vscode.Disposable {
     const scope = await this.scopes.scopeFor(document);
     if (document.isClosed || scope.library.papers.length + scope.bibliography.papers.length === 0) return;
     const declared = scope.bibliography.declaration ? ' or the note\'s bibliography' : '';
-    const diagnostics = this.scopes
-      .scan(document)
-      .citations.filter((c) => !scope.isKnown(c.key))
+    const scan = await this.scopes.scan(document);
+    if (document.isClosed) return;
+    const diagnostics = scan.citations.filter((c) => !scope.isKnown(c.key))
       .map((c) => {
         const d = new vscode.Diagnostic(toVsRange(c.keyRange), `Unknown citation key "@${c.key}": no paper in the digests${declared} has it.`, vscode.DiagnosticSeverity.Warning);
         d.source = 'Paper Digest';
@@ -64,13 +63,13 @@ export class CitationQuickFixes implements vscode.CodeActionProvider {
 
   constructor(private readonly service: LibraryService) {}
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
     const library = this.service.snapshot;
-    return context.diagnostics
-      .filter((d) => d.code === UNKNOWN_CITATION)
-      .flatMap((d) => {
-        const key = document.getText(d.range);
-        const fixes = closestPapers(library, key).map((paper, i) => {
+    const unknown = context.diagnostics.filter((d) => d.code === UNKNOWN_CITATION);
+    const closest = await Promise.all(unknown.map((d) => library.closest(document.getText(d.range))));
+    if (token.isCancellationRequested) return [];
+    return unknown.flatMap((d, n) => {
+        const fixes = closest[n]!.map((paper, i) => {
           const action = new vscode.CodeAction(`Replace with @${paper.key} — ${paper.title.slice(0, 60)}`, vscode.CodeActionKind.QuickFix);
           action.edit = new vscode.WorkspaceEdit();
           // Inside `@{…}` any key stands as it is; a bare one gets braces where pandoc needs them.

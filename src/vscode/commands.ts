@@ -4,7 +4,7 @@ import { citationEdits } from '../core/citationInsert';
 import { PAPER_GROUPINGS, PaperGrouping } from '../core/library';
 import { Paper } from '../core/model';
 import { paperMeta } from '../core/paperCard';
-import { citedKeys, referencesEdit, similarPapers } from '../core/writing';
+import { citedKeys, referencesEdit } from '../core/writing';
 import { CslStyle, bibliographyEntries, formatReference } from '../core/cslFormat';
 import { CslStyles } from './cslStyles';
 import { fromVsPosition, toVsRange } from './convert';
@@ -48,7 +48,7 @@ export class PaperCommands {
       r('paperDigest.searchPapers', () => this.searchPapers()),
       r('paperDigest.insertCitation', (arg: PaperArg) => this.insertCitation(arg)),
       r('paperDigest.copyCitationKey', (arg: PaperArg) => this.withPaper(arg, (p) => copy(p.key, `Copied @${p.key}`))),
-      r('paperDigest.copyBibtex', (arg: PaperArg) => this.withPaper(arg, (p) => copy(formatBibtex(p), `Copied BibTeX for @${p.key}`))),
+      r('paperDigest.copyBibtex', (arg: PaperArg) => this.withPaper(arg, async (p) => copy(formatBibtex(await this.service.snapshot.wholePaper(p)), `Copied BibTeX for @${p.key}`))),
       r('paperDigest.copyReference', (arg: PaperArg) => this.withPaper(arg, (p) => this.copyReference(p))),
       r('paperDigest.openCodeLink', (arg: PaperArg) => this.withPaper(arg, (p) => openLink(p))),
       r('paperDigest.showInDigest', (arg: PaperArg) => this.withPaper(arg, (p) => this.showInDigest(p))),
@@ -73,7 +73,7 @@ export class PaperCommands {
     const editor = markdownEditor();
     if (editor) {
       const scope = await this.scopes.scopeFor(editor.document);
-      const key = keyAt(this.scopes, editor.document, editor.selection.active);
+      const key = await keyAt(this.scopes, editor.document, editor.selection.active);
       if (key && scope.paper(key)) return scope.paper(key);
     }
     const [picked] = await pickPapers(this.service, { title: 'Paper Digest: Choose a Paper', many: false });
@@ -127,7 +127,7 @@ export class PaperCommands {
       return false;
     }
     const document = editor.document;
-    const edits = citationEdits(document.getText(), this.scopes.scan(document), fromVsPosition(editor.selection.active), papers, citationStyle());
+    const edits = citationEdits(document.getText(), await this.scopes.scan(document), fromVsPosition(editor.selection.active), papers, citationStyle());
     return editor.edit((builder) => {
       for (const edit of edits) builder.replace(toVsRange(edit.range), edit.newText);
     });
@@ -148,7 +148,7 @@ export class PaperCommands {
     if (!editor) return void vscode.window.showInformationMessage('Open a Markdown note to update its References section.');
     const document = editor.document;
     const scope = await this.scopes.scopeFor(document);
-    const scan = this.scopes.scan(document);
+    const scan = await this.scopes.scan(document);
     let style: CslStyle | undefined;
     try {
       style = await this.styles.forNote(document);
@@ -186,7 +186,7 @@ export class PaperCommands {
     if (scope.scope === 'note' && editor) {
       // As pandoc resolves them: the note's own bibliography first, then the digests.
       const noteScope = await this.scopes.scopeFor(editor.document);
-      papers = citedKeys(this.scopes.scan(editor.document))
+      papers = citedKeys(await this.scopes.scan(editor.document))
         .map((k) => noteScope.paper(k))
         .filter((p): p is Paper => !!p);
     } else {
@@ -194,6 +194,7 @@ export class PaperCommands {
       papers = this.notes.citedPapers();
     }
     if (!papers.length) return void vscode.window.showInformationMessage('No cited paper of the digests to export.');
+    papers = await this.service.snapshot.wholePapers(papers);
     const folder = editor ? vscode.Uri.joinPath(editor.document.uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = options?.target ?? await vscode.window.showSaveDialog({
       defaultUri: folder ? vscode.Uri.joinPath(folder, `refs.${format.extension}`) : undefined,
@@ -210,13 +211,16 @@ export class PaperCommands {
     const paper = await this.resolve(arg);
     if (!paper) return;
     const library = await this.service.current();
-    const picked = await vscode.window.showQuickPick(
-      similarPapers(library, paper, 15).map((s) => ({
+    const similar = library.similar(paper, 15).then((found) =>
+      found.map((s) => ({
         label: s.paper.title,
         description: paperMeta(s.paper),
         detail: s.reason,
         paper: s.paper,
       })),
+    );
+    const picked = await vscode.window.showQuickPick(
+      similar,
       { title: `Papers similar to ${paper.shortName ?? paper.title}`, matchOnDetail: true },
     );
     if (picked) this.panel.show(picked.paper);

@@ -17,7 +17,8 @@ export class CitationCompletionProvider implements vscode.CompletionItemProvider
     if (!at) return undefined;
     const scope = await this.scopes.scopeFor(document);
     if (token.isCancellationRequested) return undefined;
-    const papers = scope.completions(at.prefix, MAX_ITEMS);
+    const papers = await scope.completions(at.prefix, MAX_ITEMS);
+    if (token.isCancellationRequested) return undefined;
     const range = new vscode.Range(position.line, at.start, position.line, position.character);
     const items = papers.map((paper, rank) => {
       const item = new vscode.CompletionItem({ label: paper.key, description: paper.shortName ?? undefined, detail: ` ${truncate(paper.title, 120)}` }, vscode.CompletionItemKind.Reference);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { Library } from '../core/library';
+
 import { Problem } from '../core/model';
-import { LibraryService } from './libraryService';
+import { EditorLibrary, LibraryService } from './libraryService';
 
 /** Problems in digests: in the Problems panel on the digest file at their line, and in the output channel. */
 export class DigestProblems implements vscode.Disposable {
@@ -16,7 +16,7 @@ export class DigestProblems implements vscode.Disposable {
     this.subscription = service.onDidChange((library) => this.show(library));
   }
 
-  private show(library: Library): void {
+  private show(library: EditorLibrary): void {
     const byPath = new Map<string, Problem[]>();
     for (const p of library.problems) byPath.set(p.path, [...(byPath.get(p.path) ?? []), p]);
     this.diagnostics.clear();

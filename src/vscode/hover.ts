@@ -19,8 +19,8 @@ export class PaperHoverProvider implements vscode.HoverProvider {
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const scope = await this.scopes.scopeFor(document);
     if (token.isCancellationRequested) return undefined;
-    const target = itemAt(this.scopes, document, position);
-    if (!target) return undefined;
+    const target = await itemAt(this.scopes, document, position);
+    if (!target || token.isCancellationRequested) return undefined;
     const paper = scope.paper(target.key);
     if (!paper) return undefined;
     // "Cited in" counts notes citing the digests' paper; a note's own entry is its own.

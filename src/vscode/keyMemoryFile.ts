@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
 import { decodeText } from '../core/text';
-import { KEY_MEMORY_FILE, KeyMemory } from '../core/keyMemory';
-import { Problem } from '../core/model';
-import { pathOf } from './convert';
+import { KEY_MEMORY_FILE } from '../core/keyMemory';
 
 /**
  * The workspace's key file (`.paper-digest/keys.tsv` in the first folder), read and
@@ -20,19 +18,31 @@ export class KeyMemoryFile implements vscode.Disposable {
   constructor(
     readonly uri: vscode.Uri | undefined = defaultUri(),
     /** Whether to create the file where there is none: not in a folder that only reads the bundled digest. */
-    private readonly mayCreate: () => boolean = () => true,
+    readonly mayCreate: () => boolean = () => true,
   ) {
     if (uri) {
       const folder = vscode.Uri.joinPath(uri, '..', '..');
       this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, KEY_MEMORY_FILE));
-      const onEvent = () => void this.readText().then((text) => text !== this.lastText && this.changed.fire());
+      const onEvent = () =>
+        void this.read().then((text) => {
+          if (text === this.lastText) return;
+          this.lastText = text;
+          this.changed.fire();
+        });
       this.watcher.onDidChange(onEvent);
       this.watcher.onDidCreate(onEvent);
       this.watcher.onDidDelete(onEvent);
     }
   }
 
-  private async readText(): Promise<string | undefined> {
+  /** The file's text for the library engine, or undefined where there is none (or no folder); the engine now knows this text. */
+  async readText(): Promise<string | undefined> {
+    const text = await this.read();
+    this.lastText = text;
+    return text;
+  }
+
+  private async read(): Promise<string | undefined> {
     if (!this.uri) return undefined;
     try {
       return decodeText(await vscode.workspace.fs.readFile(this.uri));
@@ -41,34 +51,15 @@ export class KeyMemoryFile implements vscode.Disposable {
     }
   }
 
-  /** The remembered keys (an empty memory where there is no file yet) and the lines that could not be used. */
-  async read(): Promise<{ memory: KeyMemory; problems: Problem[]; text: string }> {
-    const text = (await this.readText()) ?? '';
-    this.lastText = text;
-    const { memory, problems } = KeyMemory.parse(text, this.uri ? pathOf(this.uri) : KEY_MEMORY_FILE);
-    return { memory, problems, text };
-  }
-
   /**
-   * Writes the memory, keeping any key another writer added since we read it (the CLI
-   * in a terminal, a collaborator's pull): both sets of keys are handed out already.
-   * Returns the text the file now holds (or would hold), for the saved index's key.
+   * Writes the text the library engine made (it keeps keys another writer added since it
+   * read the file: core/libraryEngine.ts). Our own write is not reported as a change.
    */
-  async write(memory: KeyMemory): Promise<string> {
-    if (!this.uri) return memory.serialize();
-    const onDisk = await this.readText();
-    if (onDisk === undefined && !this.mayCreate()) return memory.serialize();
-    if (onDisk !== undefined && onDisk !== this.lastText) {
-      const theirs = KeyMemory.parse(onDisk, pathOf(this.uri)).memory;
-      memory.absorb(theirs);
-    }
-    const text = memory.serialize();
-    memory.changed = false;
-    if (text === onDisk) return text;
-    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(this.uri, '..'));
+  async writeText(text: string): Promise<void> {
+    if (!this.uri) return;
     this.lastText = text;
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(this.uri, '..'));
     await vscode.workspace.fs.writeFile(this.uri, new TextEncoder().encode(text));
-    return text;
   }
 
   dispose(): void {

@@ -1,74 +1,87 @@
 import * as vscode from 'vscode';
-import { Library } from '../core/library';
-import { DigestRead, DigestSource, LibraryLoader, LoadInfo } from '../core/libraryLoader';
-import { Pacer } from '../core/steps';
-import { taxonomyWithUserTechniques } from '../core/techniques';
-import { detectEncoding } from '../core/text';
+import { LibraryAccess, OwnKeys } from '../core/citationScope';
+import { MentionOptions, PaperCatalog } from '../core/library';
+import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, MentionSettings, SimilarSummary } from '../core/libraryEngine';
+import { LoadInfo } from '../core/libraryLoader';
+import { Paper, Problem } from '../core/model';
+import { NoteScan } from '../core/noteScanner';
+import { ConnectionClosed, RpcEndpoint, Transfer } from '../core/rpc';
+import { SearchOptions } from '../core/searchIndex';
+import { Taxonomy, taxonomyWithUserTechniques } from '../core/techniques';
+import { SimilarPaper } from '../core/writing';
 import { pathOf } from './convert';
 import { DigestFiles } from './digestFiles';
-import { IndexStore, sha256 } from './indexStore';
+import { EngineWorker, EngineWorkerFactory } from './engineWorker';
+import { IndexStore } from './indexStore';
 import { KeyMemoryFile } from './keyMemoryFile';
 
 export type { LoadInfo };
 
+/** A search result as the editor shows it. */
+export interface EditorHit {
+  paper: Paper;
+  score: number;
+  matchedTerms: string[];
+  snippet: string;
+}
+
+/** Restarts allowed within a minute before the engine is given up on (a worker that dies at once on every start). */
+const MAX_RESTARTS_PER_MINUTE = 5;
+
 /**
- * The library loader (core/libraryLoader.ts) wired to the editor: digests read through
- * `vscode.workspace.fs` (so it works on the web too), file and settings events turned
- * into the loader's calls, its libraries offered as an event.
+ * The library engine (core/libraryEngine.ts) in its worker, seen from the editor: it
+ * starts the worker, answers its requests for bytes (digests, the key file and the saved
+ * index, read through `vscode.workspace.fs`, so remote and virtual workspaces work),
+ * turns file and settings events into its calls, and keeps the papers it sends as an
+ * EditorLibrary. A worker that ends is started again and reloads from the saved index;
+ * requests made meanwhile wait for it.
  */
 export class LibraryService implements vscode.Disposable {
-  private readonly loader: LibraryLoader;
-  private readonly changed = new vscode.EventEmitter<Library>();
+  private readonly changed = new vscode.EventEmitter<EditorLibrary>();
   readonly onDidChange = this.changed.event;
-  private readonly ready: Promise<void>;
+  private library: EditorLibrary;
+  private firstLibrary!: (library: EditorLibrary) => void;
+  private readonly ready = new Promise<EditorLibrary>((resolve) => (this.firstLibrary = resolve));
   private readonly source: WorkspaceDigests;
   private readonly subscriptions: vscode.Disposable[];
+  private engine!: { rpc: RpcEndpoint; worker: EngineWorker; loaded: Promise<void> };
+  private incoming: { begin: LibraryBegin; papers: Paper[] } | undefined;
+  private readonly taxonomies = new Map<string, Taxonomy>();
+  private restarts: number[] = [];
+  private disposed = false;
+  lastLoad: LoadInfo | undefined;
 
-  constructor(files: DigestFiles, store: IndexStore | undefined, log: vscode.LogOutputChannel, keys: KeyMemoryFile, version = '0') {
+  constructor(
+    files: DigestFiles,
+    private readonly store: IndexStore | undefined,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly keys: KeyMemoryFile,
+    private readonly version: string,
+    private readonly startWorker: EngineWorkerFactory,
+  ) {
     this.source = new WorkspaceDigests(files, keys.uri);
-    this.loader = new LibraryLoader(
-      {
-        digests: this.source,
-        snapshots: store,
-        keys,
-        taxonomy: () => {
-          const setting = vscode.workspace.getConfiguration('paperDigest').get<unknown>('techniques', []);
-          const { taxonomy, problems } = taxonomyWithUserTechniques(setting);
-          for (const problem of problems) log.warn(problem);
-          return { taxonomy, identity: JSON.stringify(setting ?? []) };
-        },
-        hash: sha256,
-        log,
-      },
-      version,
-    );
-    const forwarded = this.loader.onDidChange((library) => this.changed.fire(library));
-    this.ready = Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Paper Digest: indexing digests' }, () => this.loader.load()));
+    this.library = new EditorLibrary([], [], this.taxonomy([]), this);
+    this.startEngine();
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Paper Digest: indexing digests' }, () => this.ready);
     this.subscriptions = [
-      { dispose: () => forwarded.dispose() },
-      files.onDidChangeSettings(() => void this.loader.syncDigests()),
+      files.onDidChangeSettings(() => void this.tell('syncDigests')),
       files.onDidChangeFile(({ uri, kind }) => {
         this.source.remember(uri);
-        void (kind === 'deleted' ? this.loader.digestDeleted(pathOf(uri)) : this.loader.digestsChanged([pathOf(uri)]));
+        void (kind === 'deleted' ? this.tell('digestDeleted', { path: pathOf(uri) }) : this.tell('digestsChanged', { paths: [pathOf(uri)] }));
       }),
-      keys.onDidChange(() => void this.loader.keysChanged()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('paperDigest.techniques') && void this.loader.techniquesChanged()),
+      keys.onDidChange(() => void this.tell('keysChanged')),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('paperDigest.techniques') && void this.tell('techniquesChanged', { techniques: techniquesSetting() })),
     ];
   }
 
   /** The library once the digests are read. */
-  async current(): Promise<Library> {
-    await this.ready;
-    return this.loader.snapshot;
+  current(): Promise<EditorLibrary> {
+    return this.ready.then(() => this.library);
   }
 
   /** The library as it is now (empty until the first load finishes). */
-  get snapshot(): Library {
-    return this.loader.snapshot;
-  }
-
-  get lastLoad(): LoadInfo | undefined {
-    return this.loader.lastLoad;
+  get snapshot(): EditorLibrary {
+    return this.library;
   }
 
   /** The file a paper or problem path came from. */
@@ -82,26 +95,216 @@ export class LibraryService implements vscode.Disposable {
 
   /** Saves the index now (after any queued change) instead of waiting for the timer. */
   saveNow(): Promise<void> {
-    return this.loader.saveNow();
+    return this.ask('saveNow', undefined, undefined);
   }
 
   /** Makes a scheduled save now (on deactivate); nothing when none is pending. */
-  flushPendingSave(): Promise<void> | undefined {
-    return this.loader.flushPendingSave();
+  flushPendingSave(): Promise<void> {
+    return this.ask('flushPendingSave', undefined, undefined);
+  }
+
+  /** Waits until the engine has applied every change sent so far. */
+  idle(): Promise<void> {
+    return this.ask('idle', undefined, undefined);
+  }
+
+  /** Makes the worker exit as a crash would (for the tests of what follows one). */
+  crashEngineForTest(): void {
+    void this.engine.rpc.request('crashForTest').catch(() => undefined);
+  }
+
+  /**
+   * A request to the engine. One made while the worker restarts waits for the new one;
+   * when the engine cannot answer, the error is logged and `fallback` returned, so that
+   * nothing throws into the editor.
+   */
+  async ask<T>(method: string, params: unknown, fallback: T): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const { rpc, loaded } = this.engine;
+      try {
+        await loaded;
+        return await rpc.request<T>(method, params);
+      } catch (error) {
+        if (error instanceof ConnectionClosed && attempt < 2 && !this.disposed) continue;
+        if (!this.disposed) this.log.error(`Paper Digest: ${method} failed: ${error instanceof Error ? error.message : String(error)}`);
+        return fallback;
+      }
+    }
+  }
+
+  /** A change for the engine; after a restart it reloads everything anyway. */
+  private async tell(method: string, params?: unknown): Promise<void> {
+    await this.ask(method, params, undefined);
+  }
+
+  private startEngine(): void {
+    const worker = this.startWorker();
+    const rpc = new RpcEndpoint(worker);
+    this.serve(rpc);
+    worker.onExit((reason) => this.engineEnded(rpc, reason));
+    const settings: EngineSettings = { version: this.version, techniques: techniquesSetting() };
+    const loaded = rpc
+      .request('start', settings)
+      .then(() => rpc.request<LoadInfo | undefined>('load'))
+      .then((info) => {
+        // The library came before this answer (messages keep their order): search is ready.
+        this.lastLoad = info;
+        this.firstLibrary(this.library);
+      });
+    this.engine = { rpc, worker, loaded };
+    loaded.catch(() => undefined);
+  }
+
+  private engineEnded(rpc: RpcEndpoint, reason: string): void {
+    rpc.close(`the library engine stopped: ${reason}`);
+    if (this.disposed) return;
+    const now = Date.now();
+    this.restarts = [...this.restarts.filter((t) => now - t < 60_000), now];
+    if (this.restarts.length > MAX_RESTARTS_PER_MINUTE) {
+      this.log.error(`The library engine stopped (${reason}) ${this.restarts.length} times within a minute; it is not started again. Reload the window to try again.`);
+      this.firstLibrary(this.library);
+      return;
+    }
+    this.log.warn(`The library engine stopped (${reason}); starting it again and reloading the library from the saved index.`);
+    this.startEngine();
+  }
+
+  /** What the engine asks of the editor: bytes of files only the editor can read, and where to log. */
+  private serve(rpc: RpcEndpoint): void {
+    rpc.handle('digests.list', () => this.source.list());
+    rpc.handle<{ path: string }>('digests.read', async ({ path }) => {
+      const read = await this.source.read(path);
+      return 'bytes' in read ? transferable(read.bytes, (bytes) => ({ bytes })) : read;
+    });
+    rpc.handle('keys.read', async (): Promise<KeyFileText> => ({ path: this.keys.uri && pathOf(this.keys.uri), text: await this.keys.readText(), mayCreate: this.keys.mayCreate() }));
+    rpc.handle<{ text: string }>('keys.write', ({ text }) => this.keys.writeText(text));
+    rpc.handle<{ key: string }>('snapshot.read', async ({ key }) => {
+      const bytes = await this.store?.read(key);
+      return bytes ? transferable(bytes, (b) => b) : null;
+    });
+    rpc.handle<{ key: string; bytes: Uint8Array }>('snapshot.write', ({ key, bytes }) => this.store?.write(key, bytes));
+    rpc.handle<{ key: string }>('snapshot.delete', ({ key }) => this.store?.delete(key));
+    rpc.on<{ level: 'info' | 'warn' | 'error'; message: string }>('log', ({ level, message }) => this.log[level](message));
+    rpc.on<LibraryBegin>('library.begin', (begin) => {
+      this.incoming = { begin, papers: [] };
+    });
+    rpc.on<LibraryChunk>('library.papers', ({ generation, papers }) => {
+      if (this.incoming?.begin.generation === generation) for (const paper of papers) this.incoming.papers.push(paper);
+    });
+    rpc.on<LibraryEnd>('library.end', ({ generation }) => {
+      const incoming = this.incoming;
+      if (rpc !== this.engine.rpc || incoming?.begin.generation !== generation) return;
+      this.incoming = undefined;
+      this.library = new EditorLibrary(incoming.papers, incoming.begin.problems, this.taxonomy(incoming.begin.techniques), this);
+      this.changed.fire(this.library);
+    });
+  }
+
+  /** The taxonomy the engine classified with (the same setting gives the same one). */
+  private taxonomy(setting: unknown): Taxonomy {
+    const id = JSON.stringify(setting ?? []);
+    let taxonomy = this.taxonomies.get(id);
+    if (!taxonomy) {
+      taxonomy = taxonomyWithUserTechniques(setting).taxonomy;
+      this.taxonomies.clear();
+      this.taxonomies.set(id, taxonomy);
+    }
+    return taxonomy;
   }
 
   dispose(): void {
-    this.loader.dispose();
+    this.disposed = true;
     for (const s of this.subscriptions) s.dispose();
+    this.engine.rpc.close('the extension stopped');
+    this.engine.worker.terminate();
     this.changed.dispose();
   }
 }
 
-/** The loader's digest source: the files the settings name, read through `vscode.workspace.fs`. */
-class WorkspaceDigests implements DigestSource {
+/**
+ * The library as the editor holds it: the papers (summaries: see `paperSummary`) for
+ * lookups that must answer at once, and the engine for searching, completion, note
+ * scanning and whole papers. A snapshot: a new library comes with each change.
+ */
+export class EditorLibrary extends PaperCatalog implements LibraryAccess {
+  constructor(
+    papers: readonly Paper[],
+    problems: readonly Problem[],
+    taxonomy: Taxonomy,
+    private readonly engine: Pick<LibraryService, 'ask'>,
+  ) {
+    super(papers, problems, taxonomy);
+  }
+
+  /** The engine's search (syntax in searchQuery.ts), as this library's papers. */
+  async search(query: string, options: SearchOptions = {}): Promise<EditorHit[]> {
+    const hits = await this.engine.ask<HitSummary[]>('search', { query, options }, []);
+    return hits.flatMap((hit) => {
+      const paper = this.paper(hit.key);
+      return paper ? [{ paper, score: hit.score, matchedTerms: hit.matchedTerms, snippet: hit.snippet }] : [];
+    });
+  }
+
+  async completions(prefix: string, limit: number): Promise<Paper[]> {
+    return this.own(await this.engine.ask<string[]>('completions', { prefix, limit }, []));
+  }
+
+  async scanNote(markdown: string, mentions: MentionOptions, ownKeys: OwnKeys): Promise<NoteScan> {
+    const settings: MentionSettings = { enabled: mentions.enabled, ignoredNames: [...(mentions.ignoredNames ?? [])] };
+    return this.engine.ask<NoteScan>('scanNote', { markdown, mentions: settings, ownKeys: [...ownKeys.keys()] }, { citations: [], mentions: [] });
+  }
+
+  /** The papers a mistyped or unknown key most likely meant, best first. */
+  async closest(key: string, limit = 3): Promise<Paper[]> {
+    return this.own(await this.engine.ask<string[]>('closest', { key, limit }, []));
+  }
+
+  async similar(paper: Paper, limit: number): Promise<SimilarPaper[]> {
+    const found = await this.engine.ask<SimilarSummary[]>('similar', { key: paper.key, limit }, []);
+    return found.flatMap((s) => {
+      const similar = this.paper(s.key);
+      return similar ? [{ paper: similar, score: s.score, reason: s.reason }] : [];
+    });
+  }
+
+  /**
+   * Whole papers (abstracts and keywords included), for writing them out or showing them
+   * in full. Papers not of this library (a note's own entries) are already whole.
+   */
+  async wholePapers(papers: readonly Paper[]): Promise<Paper[]> {
+    const summaries = papers.filter((p) => this.paper(p.key) === p);
+    if (!summaries.length) return [...papers];
+    const whole = await this.engine.ask<Paper[]>('papers', { keys: summaries.map((p) => p.key) }, []);
+    const byKey = new Map(whole.map((p) => [p.key, p]));
+    return papers.map((p) => (this.paper(p.key) === p ? (byKey.get(p.key) ?? p) : p));
+  }
+
+  async wholePaper(paper: Paper): Promise<Paper> {
+    return (await this.wholePapers([paper]))[0]!;
+  }
+
+  private own(keys: readonly string[]): Paper[] {
+    return keys.flatMap((key) => this.paper(key) ?? []);
+  }
+}
+
+/** `paperDigest.techniques` as written (the engine checks it and logs what is wrong). */
+function techniquesSetting(): unknown {
+  return vscode.workspace.getConfiguration('paperDigest').get<unknown>('techniques', []);
+}
+
+/**
+ * Bytes handed to the worker without a copy where they own their buffer; a small file's
+ * bytes can be a view into a shared pool, which must not be handed over: those are copied.
+ */
+function transferable<T>(bytes: Uint8Array, wrap: (bytes: Uint8Array) => T): Transfer<T> {
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  return new Transfer(wrap(own), [own.buffer as ArrayBuffer]);
+}
+
+/** The engine's digest source: the files the settings name, read through `vscode.workspace.fs`. */
+class WorkspaceDigests {
   private readonly byPath = new Map<string, vscode.Uri>();
-  /** Decoding a large digest gives the event loop back every 10 ms. */
-  private readonly pacer = new Pacer(10);
 
   constructor(
     private readonly files: DigestFiles,
@@ -129,8 +332,8 @@ class WorkspaceDigests implements DigestSource {
     return uris.map(pathOf);
   }
 
-  /** A file's text and hash; a file that cannot be read, or is over the size limit, becomes one problem naming it. */
-  async read(path: string): Promise<DigestRead> {
+  /** A file's bytes; a file that cannot be read, or is over the size limit, becomes one problem naming it. */
+  async read(path: string): Promise<DigestBytes> {
     const uri = this.uriOf(path);
     try {
       const limitMb = maxDigestMegabytes();
@@ -139,13 +342,10 @@ class WorkspaceDigests implements DigestSource {
         const message = `${path} is ${Math.round(size / 1024 / 1024)} MB, over the ${limitMb} MB limit (paperDigest.maxDigestSizeMB); it is not read.`;
         return { problem: { path, line: 0, severity: 'error', message }, hash: `too-large:${size}` };
       }
-      const bytes = await vscode.workspace.fs.readFile(uri);
-      // Hash the bytes (off the main thread), then decode a few megabytes at a time.
-      const hash = await sha256(bytes);
-      return { text: await decodeInSlices(bytes, this.pacer), hash };
+      return { bytes: await vscode.workspace.fs.readFile(uri) };
     } catch (error) {
       const message = `Cannot read digest ${path}: ${error instanceof Error ? error.message : String(error)}`;
-      return { problem: { path, line: 0, severity: 'error', message }, hash: `unreadable:${Date.now()}` };
+      return { problem: { path, line: 0, severity: 'error', message }, hash: `unreadable:${message}` };
     }
   }
 }
@@ -154,16 +354,4 @@ class WorkspaceDigests implements DigestSource {
 function maxDigestMegabytes(): number {
   const value = vscode.workspace.getConfiguration('paperDigest').get<unknown>('maxDigestSizeMB', 256);
   return typeof value === 'number' && value > 0 ? value : 256;
-}
-
-/** Bytes (UTF-8 or UTF-16) to text without holding the event loop for a large digest. */
-async function decodeInSlices(bytes: Uint8Array, pacer: Pacer): Promise<string> {
-  const decoder = new TextDecoder(detectEncoding(bytes));
-  const parts: string[] = [];
-  const chunk = 4 << 20;
-  for (let at = 0; at < bytes.byteLength; at += chunk) {
-    parts.push(decoder.decode(bytes.subarray(at, at + chunk), { stream: at + chunk < bytes.byteLength }));
-    await pacer.pace();
-  }
-  return parts.join('');
 }

@@ -6,15 +6,15 @@ import { NoteIndex } from './noteIndex';
 import { NoteScopes } from './noteScopes';
 
 /** The citation or paper mention under the cursor. */
-export function itemAt(scopes: NoteScopes, document: vscode.TextDocument, position: vscode.Position): Citation | Mention | undefined {
-  const scan = scopes.scan(document);
+export async function itemAt(scopes: NoteScopes, document: vscode.TextDocument, position: vscode.Position): Promise<Citation | Mention | undefined> {
+  const scan = await scopes.scan(document);
   const at = fromVsPosition(position);
   return scan.citations.find((c) => rangeContains(c.range, at)) ?? scan.mentions.find((m) => rangeContains(m.range, at));
 }
 
 /** The paper key under the cursor: a citation, or a paper named in prose. */
-export function keyAt(scopes: NoteScopes, document: vscode.TextDocument, position: vscode.Position): string | undefined {
-  return itemAt(scopes, document, position)?.key;
+export async function keyAt(scopes: NoteScopes, document: vscode.TextDocument, position: vscode.Position): Promise<string | undefined> {
+  return (await itemAt(scopes, document, position))?.key;
 }
 
 /** Go to Definition: the paper's entry in its digest or in the note's own bibliography, at its line. */
@@ -24,7 +24,8 @@ export class PaperDefinitionProvider implements vscode.DefinitionProvider {
   async provideDefinition(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Location[] | undefined> {
     const scope = await this.scopes.scopeFor(document);
     if (token.isCancellationRequested) return undefined;
-    const key = keyAt(this.scopes, document, position);
+    const key = await keyAt(this.scopes, document, position);
+    if (token.isCancellationRequested) return undefined;
     const paper = key ? scope.paper(key) : undefined;
     if (!paper) return undefined;
     return paper.sources.map((s) => new vscode.Location(this.scopes.uriOf(paper, scope, document.uri, s.path), new vscode.Position(s.line, 0)));
@@ -41,8 +42,8 @@ export class PaperReferenceProvider implements vscode.ReferenceProvider {
   async provideReferences(document: vscode.TextDocument, position: vscode.Position, _context: vscode.ReferenceContext, token: vscode.CancellationToken): Promise<vscode.Location[] | undefined> {
     await this.scopes.scopeFor(document);
     if (token.isCancellationRequested) return undefined;
-    const key = keyAt(this.scopes, document, position);
-    if (!key) return undefined;
+    const key = await keyAt(this.scopes, document, position);
+    if (!key || token.isCancellationRequested) return undefined;
     await this.notes.ready();
     return token.isCancellationRequested ? undefined : this.notes.locations(key);
   }

@@ -33,7 +33,7 @@ export class NoteScopes implements vscode.Disposable {
   /** One resolver per file system (scheme and authority): core paths are URI paths. */
   private readonly resolvers = new Map<string, NoteBibliographies>();
   private readonly bibliographies = new Map<string, { frontMatter: string; pending: Promise<NoteBibliography>; resolved?: NoteBibliography }>();
-  private readonly scans = new Map<string, { version: number; scope: CitationScope; scan: NoteScan }>();
+  private readonly scans = new Map<string, { version: number; scope: CitationScope; scan: Promise<NoteScan> }>();
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('paper-digest-bibliographies');
   private readonly changed = new vscode.EventEmitter<void>();
   /** Some note's bibliography changed (a .bib file was edited, a front matter changed). */
@@ -162,8 +162,8 @@ export class NoteScopes implements vscode.Disposable {
     return new CitationScope(this.service.snapshot, known?.resolved ?? NO_BIBLIOGRAPHY, this.mentionsFor(document.uri));
   }
 
-  /** Citations and mentions in a document, scanned once per version and scope. */
-  scan(document: vscode.TextDocument): NoteScan {
+  /** Citations and mentions in a document, scanned (by the library engine) once per version and scope. */
+  scan(document: vscode.TextDocument): Promise<NoteScan> {
     const key = document.uri.toString();
     const scope = this.scope(document);
     const cached = this.scans.get(key);

@@ -20,7 +20,9 @@ export class PaperPanel implements vscode.Disposable {
     private readonly insertCitation: (paper: Paper) => Thenable<unknown>,
   ) {}
 
-  show(paper: Paper): void {
+  /** Shows the paper whole (the editor keeps summaries: the abstract in full comes from the library engine). */
+  async show(summary: Paper): Promise<void> {
+    const paper = await this.service.snapshot.wholePaper(summary);
     this.paper = paper;
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel('paperDigest.card', 'Paper', vscode.ViewColumn.Beside, {

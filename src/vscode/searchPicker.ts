@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import { Library } from '../core/library';
-import { Paper } from '../core/model';
+
+import { Paper, newestFirst } from '../core/model';
 import { paperMeta } from '../core/paperCard';
-import { SearchHit } from '../core/searchIndex';
 import { QUERY_SYNTAX_HINT } from '../core/searchQuery';
 import { truncate } from '../core/text';
-import { LibraryService } from './libraryService';
+import { EditorHit, EditorLibrary, LibraryService } from './libraryService';
 
 interface PaperPickItem extends vscode.QuickPickItem {
   paper: Paper;
@@ -36,12 +35,19 @@ export async function pickPapers(service: LibraryService, options: PickerOptions
   pick.matchOnDetail = false;
   const chosen = new Map<string, PaperPickItem>();
 
-  const update = () => {
+  let newest: EditorHit[] | undefined;
+  let asked = 0;
+  const update = async () => {
     // Untrimmed: a space after a word says the word is finished (no longer a prefix).
     const query = pick.value;
-    const hits: SearchHit[] = query.trim()
-      ? library.search(query, { limit: 50 })
-      : [...library.papers].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '')).slice(0, 50).map((paper) => ({ paper, score: 0, queryTerms: [], matchedTerms: [] }));
+    const ask = ++asked;
+    pick.busy = true;
+    const hits = query.trim()
+      ? await library.search(query, { limit: 50 })
+      : (newest ??= [...library.papers].sort(newestFirst).slice(0, 50).map((paper) => ({ paper, score: 0, matchedTerms: [], snippet: truncate(paper.abstract, 220) })));
+    // An answer to an earlier query that came after a later one's is not shown.
+    if (ask !== asked) return;
+    pick.busy = false;
     const items = hits.map((hit) => chosen.get(hit.paper.key) ?? toItem(library, hit, options));
     // Papers already ticked stay in the list, so several searches can build one citation.
     for (const item of chosen.values()) if (!items.includes(item)) items.push(item);
@@ -57,7 +63,7 @@ export async function pickPapers(service: LibraryService, options: PickerOptions
       resolve(papers);
       pick.dispose();
     };
-    pick.onDidChangeValue(update);
+    pick.onDidChangeValue(() => void update());
     pick.onDidChangeSelection((items) => {
       if (!options.many) return;
       const shown = new Set(pick.items.map((i) => i.paper.key));
@@ -77,7 +83,7 @@ export async function pickPapers(service: LibraryService, options: PickerOptions
       } else finish(pick.activeItems.slice(0, 1).map((i) => i.paper));
     });
     pick.onDidHide(() => finish([]));
-    update();
+    void update();
     pick.show();
   });
 }
@@ -92,7 +98,7 @@ function keepOrder(pick: vscode.QuickPick<PaperPickItem>): void {
   (pick as vscode.QuickPick<PaperPickItem> & { sortByLabel: boolean }).sortByLabel = false;
 }
 
-function toItem(library: Library, hit: SearchHit, options: PickerOptions): PaperPickItem {
+function toItem(library: EditorLibrary, hit: EditorHit, options: PickerOptions): PaperPickItem {
   const { paper } = hit;
   const techniques = paper.techniques.map((id) => library.taxonomy.technique(id)?.label ?? id).join(', ');
   const buttons: vscode.QuickInputButton[] = [];
@@ -102,17 +108,8 @@ function toItem(library: Library, hit: SearchHit, options: PickerOptions): Paper
     paper,
     label: truncate(paper.title, 200),
     description: [paperMeta(paper), techniques].filter(Boolean).join(' · '),
-    detail: snippet(paper.abstract, hit.matchedTerms),
+    detail: hit.snippet,
     alwaysShow: true,
     buttons,
   };
-}
-
-/** The part of the abstract around the first matched word, so the match is visible. */
-export function snippet(abstract: string, terms: readonly string[], width = 220): string {
-  const lower = abstract.toLowerCase();
-  const index = terms.map((t) => lower.search(new RegExp(`\\b${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))).filter((i) => i >= 0).sort((a, b) => a - b)[0];
-  if (index === undefined || index < width / 3) return truncate(abstract, width);
-  const start = abstract.lastIndexOf(' ', index - Math.floor(width / 4)) + 1;
-  return `…${truncate(abstract.slice(start), width)}`;
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { Library } from '../core/library';
-import { LibraryService } from './libraryService';
+
+import { EditorLibrary, LibraryService } from './libraryService';
 
 /** "📖 47 papers" in the status bar; a click opens Search Papers. */
 export class PaperCountStatus implements vscode.Disposable {
@@ -16,7 +16,7 @@ export class PaperCountStatus implements vscode.Disposable {
     this.subscription = service.onDidChange((library) => this.update(library, service.digestUris.length));
   }
 
-  private update(library: Library, digests: number): void {
+  private update(library: EditorLibrary, digests: number): void {
     const n = library.papers.length;
     this.item.text = `$(book) ${n} paper${n === 1 ? '' : 's'}`;
     const problems = library.problems.length;

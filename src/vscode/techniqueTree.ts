@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { CategoryGroup, Library, PaperGrouping, TechniqueGroup } from '../core/library';
+import { CategoryGroup, PaperGrouping, TechniqueGroup } from '../core/library';
 import { newestFirst } from '../core/model';
 import { Paper } from '../core/model';
 import { truncate } from '../core/text';
 import { paperCard } from './cards';
-import { LibraryService } from './libraryService';
+import { EditorLibrary, LibraryService } from './libraryService';
 
 export type PaperSort = 'date' | 'upvotes' | 'title';
 
@@ -31,7 +31,7 @@ const SORTERS: Record<PaperSort, (a: Paper, b: Paper) => number> = {
 export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private library: Library;
+  private library: EditorLibrary;
   private tree: CategoryGroup[] | undefined;
   private readonly sorted = new Map<string, Paper[]>();
   private sort: PaperSort = 'date';
@@ -64,7 +64,7 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.changed.fire(undefined);
   }
 
-  private rebuild(library: Library): void {
+  private rebuild(library: EditorLibrary): void {
     this.library = library;
     this.tree = undefined;
     this.sorted.clear();

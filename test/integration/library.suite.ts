@@ -52,7 +52,7 @@ describe('Your own library', function () {
     const text = await readText(bib());
     const started = Date.now();
     await writeText(bib(), text.replace('{{LoRA}: Low-Rank Adaptation of Large Language Models}', '{{LoRA}: Low-Rank Adaptation of Zygomorphic Language Models}'));
-    await until('the new title in search', () => api.service.snapshot.search('zygomorphic')[0]?.paper.key === 'hu2021lora', 1000);
+    await until('the new title in search', async () => (await api.service.snapshot.search('zygomorphic'))[0]?.paper.key === 'hu2021lora', 1000);
     const elapsed = Date.now() - started;
     assert.ok(elapsed < 1000, `${elapsed} ms`);
     assert.match(await hoverAt('As in [@hu2021lora].', 9), /Low-Rank Adaptation of Zygomorphic Language Models/);
@@ -79,6 +79,21 @@ describe('Your own library', function () {
     await until('the bundled papers to go', () => !api.service.snapshot.paper('ldpruner2024'));
     await config().update('includeBundledDigest', undefined, vscode.ConfigurationTarget.Workspace);
     await until('the bundled papers to return', () => !!api.service.snapshot.paper('ldpruner2024'));
+  });
+
+  it('starts the library engine again when its worker crashes, and a search made meanwhile waits for it', async () => {
+    await api.service.idle();
+    await api.service.saveNow();
+    const before = api.service.snapshot;
+    assert.ok((await before.search('lottery')).length > 0, 'the control: search works before the crash');
+    api.service.crashEngineForTest();
+    // Asked while the worker is gone: answered by the new one, not an error and not empty.
+    const hits = await api.service.snapshot.search('lottery');
+    assert.ok(hits.some((h) => h.paper.key === 'frankle2019lottery'), JSON.stringify(hits.map((h) => h.paper.key)));
+    const reloaded = await until('a library from the new worker', () => (api.service.snapshot !== before ? api.service.snapshot : undefined), 20000);
+    assert.equal(api.service.lastLoad?.fromSavedIndex, true, 'reloaded from the saved index');
+    assert.ok(reloaded.paper('hu2021lora'));
+    assert.match(await hoverAt('As in [@hu2021lora].', 9), /LoRA/);
   });
 
   after(async () => {

@@ -41,12 +41,12 @@ describe('Papers from the source', function () {
   });
 
   it('adds a paper by its arXiv id to the workspace digest, which the library then reads', async () => {
-    assert.equal(api.service.snapshot.search('zebrafish').length, 0, 'the control: no such paper before');
+    assert.equal((await api.service.snapshot.search('zebrafish')).length, 0, 'the control: no such paper before');
     await vscode.commands.executeCommand('paperDigest.addPaper', '2406.99999');
     const text = await readText(workspaceFile('fetched/added.json'));
     assert.match(text, /Zebrafish Pruning/);
     assert.ok((vscode.workspace.getConfiguration('paperDigest').get<string[]>('digests') ?? []).includes('fetched/added.json'));
-    const hit = await until('the library to know the added paper', () => api.service.snapshot.search('zebrafish')[0], 30000);
+    const hit = await until('the library to know the added paper', async () => (await api.service.snapshot.search('zebrafish'))[0], 30000);
     assert.equal(hit.paper.title, 'Zebrafish Pruning: A Replayed Test Paper');
     assert.equal(hit.paper.url, 'https://arxiv.org/abs/2406.99999');
     // Adding it again changes nothing.

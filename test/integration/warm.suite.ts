@@ -10,7 +10,7 @@ describe('A second start', () => {
     assert.equal(load.fromSavedIndex, true);
     assert.equal(load.digests, 2);
     assert.ok(api.service.snapshot.paper('hu2021lora'));
-    assert.ok(api.service.snapshot.search('lottery').some((h) => h.paper.key === 'frankle2019lottery'));
+    assert.ok((await api.service.snapshot.search('lottery')).some((h) => h.paper.key === 'frankle2019lottery'));
     // The key handed out in the first session stays with its paper.
     assert.match(api.service.snapshot.paper('lotteryticket2018')?.title ?? '', /^The Lottery Ticket Hypothesis/);
   });

@@ -29,13 +29,13 @@ describe('bibliographies a note declares', () => {
     const note = '---\ntitle: Notes\nbibliography: [../refs/main.bib, extra.json]\nreferences:\n  - id: inline2022\n    title: Inline Work\n    type: book\n---\nSee [@smith2020; @lee2021], @inline2022 and [@ldpruner2024].\n';
     const scope = await scopeOf({ '/w/notes/n.md': note, '/w/refs/main.bib': BIB, '/w/notes/extra.json': CSL }, '/w/notes/n.md');
     assert.deepEqual(scope.bibliography.problems, []);
-    const keys = scope.scanNote(note).citations.map((c) => c.key);
+    const keys = (await scope.scanNote(note)).citations.map((c) => c.key);
     assert.deepEqual(keys, ['smith2020', 'lee2021', 'inline2022', 'ldpruner2024']);
     assert.ok(keys.every((k) => scope.isKnown(k)), 'declared entries and the digests alike');
     assert.ok(scope.isDeclared('smith2020') && !scope.isDeclared('ldpruner2024'));
     assert.equal(scope.paper('inline2022')!.title, 'Inline Work');
-    assert.deepEqual(scope.completions('smi').map((p) => p.key).slice(0, 1), ['smith2020']);
-    assert.ok(scope.completions('big').some((p) => p.key === 'jones2019'), 'title words');
+    assert.deepEqual((await scope.completions('smi')).map((p) => p.key).slice(0, 1), ['smith2020']);
+    assert.ok((await scope.completions('big')).some((p) => p.key === 'jones2019'), 'title words');
   });
 
   it('takes a Quarto project\'s bibliography from _quarto.yml, and the nearest _metadata.yml over it', async () => {
@@ -48,7 +48,7 @@ describe('bibliographies a note declares', () => {
       '/w/book/part2/deep/ch.qmd': 'See @lee2021 and @smith2020.\n',
     };
     const intro = await scopeOf(files, '/w/book/chapters/intro.qmd');
-    const scan = intro.scanNote(files['/w/book/chapters/intro.qmd']);
+    const scan = await intro.scanNote(files['/w/book/chapters/intro.qmd']);
     assert.deepEqual(scan.citations.map((c) => c.key), ['smith2020'], 'cross-references are not citations');
     assert.ok(intro.isKnown('smith2020'));
     const deep = await scopeOf(files, '/w/book/part2/deep/ch.qmd');
@@ -63,7 +63,7 @@ describe('bibliographies a note declares', () => {
       '/w/book/02-models.Rmd': 'Models [@jones2019] in Figure \\@ref(fig:plot) and Chapter \\@ref(intro).\n',
     };
     const scope = await scopeOf(files, '/w/book/02-models.Rmd');
-    assert.deepEqual(scope.scanNote(files['/w/book/02-models.Rmd']).citations.map((c) => c.key), ['jones2019']);
+    assert.deepEqual((await scope.scanNote(files['/w/book/02-models.Rmd'])).citations.map((c) => c.key), ['jones2019']);
     assert.ok(scope.isKnown('jones2019'));
   });
 
@@ -117,10 +117,10 @@ describe('bibliographies a note declares', () => {
 describe('names in prose, as the writer wants them read', () => {
   const note = 'MixLoRA and LD-Pruner both prune; see [@ldpruner2024].\n';
 
-  it('finds names by default, none with mentions off, and not the names a user silenced', () => {
-    assert.deepEqual(new CitationScope(seed).scanNote(note).mentions.map((m) => m.text), ['MixLoRA', 'LD-Pruner']);
-    assert.deepEqual(new CitationScope(seed, undefined, { enabled: false }).scanNote(note).mentions, []);
-    const silenced = new CitationScope(seed, undefined, { ignoredNames: new Set(['mixlora']) }).scanNote(note);
+  it('finds names by default, none with mentions off, and not the names a user silenced', async () => {
+    assert.deepEqual((await new CitationScope(seed).scanNote(note)).mentions.map((m) => m.text), ['MixLoRA', 'LD-Pruner']);
+    assert.deepEqual((await new CitationScope(seed, undefined, { enabled: false }).scanNote(note)).mentions, []);
+    const silenced = await new CitationScope(seed, undefined, { ignoredNames: new Set(['mixlora']) }).scanNote(note);
     assert.deepEqual(silenced.mentions.map((m) => m.text), ['LD-Pruner']);
     assert.deepEqual(silenced.citations.map((c) => c.key), ['ldpruner2024'], 'citations are never silenced');
   });

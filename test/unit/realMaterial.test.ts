@@ -127,7 +127,7 @@ describe(`a real R Markdown book opened with no setting (${BOOK})`, function () 
       const bibliography = await bibliographies.resolve(path, text);
       assert.deepEqual(bibliography.problems, [], name);
       const scope = new CitationScope(library, bibliography);
-      const ours = scope.scanNote(text).citations.map((c) => c.key);
+      const ours = (await scope.scanNote(text)).citations.map((c) => c.key);
       // knitr turns `{r …}` chunks into ordinary code blocks before pandoc reads the chapter.
       const knitted = text.replace(/^```\{r[^}\n]*\}[ \t]*$/gm, '```r');
       assert.deepEqual(ours, pandocCitationKeys(knitted), name);

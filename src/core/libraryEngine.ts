@@ -1,0 +1,240 @@
+import { KeyMemory } from './keyMemory';
+import { Library, MentionOptions } from './library';
+import { DigestRead, KeyStore, LibraryLoader, LoaderLog, SnapshotStore } from './libraryLoader';
+import { Paper, Problem } from './model';
+import { NoteScan } from './noteScanner';
+import { abstractLead, abstractSnippet } from './paperCard';
+import { RpcEndpoint } from './rpc';
+import { runSteps } from './steps';
+import { SearchOptions } from './searchIndex';
+import { SnapshotError, decodeSnapshot, encodeSnapshot } from './snapshotCodec';
+import { taxonomyWithUserTechniques } from './techniques';
+import { decodeText, sha256 } from './text';
+import { closestPapers, similarPapers } from './writing';
+
+/**
+ * The library engine: the library loader, the search index and the names matcher, in a
+ * worker of their own (src/worker/), so that reading, indexing and saving 50,000 papers
+ * never holds the editor's thread. The editor talks to it through `RpcEndpoint`:
+ *
+ * - it asks the engine to load, and tells it of changed files and settings;
+ * - the engine asks the editor for bytes (digests, the key file, the saved index), since
+ *   only the editor can read the workspace (remote and virtual file systems included);
+ * - the engine sends each new library's papers to the editor as summaries, in chunks, for
+ *   the lookups that must answer at once (tree, hover, preview); searching, completion
+ *   and note scanning are requests.
+ */
+
+/** What the editor sends first. */
+export interface EngineSettings {
+  /** The extension's version: another version, another saved index. */
+  version: string;
+  /** `paperDigest.techniques` as the user wrote it. */
+  techniques: unknown;
+  saveDelayMs?: number;
+}
+
+/** The editor's answer to `digests.read`: the bytes (hashed and decoded here), or a problem that names the file. */
+export type DigestBytes = { bytes: Uint8Array } | { problem: Problem; hash: string };
+
+/** The editor's answer to `keys.read`. */
+export interface KeyFileText {
+  /** The key file's path, for problems; undefined without a workspace folder (keys kept for the session). */
+  path: string | undefined;
+  /** Its text, undefined where there is none yet. */
+  text: string | undefined;
+  /** Whether the file may be created (not in a folder that only reads the bundled digest). */
+  mayCreate: boolean;
+}
+
+export interface MentionSettings {
+  enabled?: boolean;
+  ignoredNames?: string[];
+}
+
+export interface HitSummary {
+  key: string;
+  score: number;
+  matchedTerms: string[];
+  /** The part of the abstract around the first matched word. */
+  snippet: string;
+}
+
+export interface SimilarSummary {
+  key: string;
+  score: number;
+  reason: string;
+}
+
+/** `library.begin`: a new library follows in `library.papers` chunks, then `library.end`. */
+export interface LibraryBegin {
+  generation: number;
+  total: number;
+  problems: Problem[];
+  techniques: unknown;
+}
+
+export interface LibraryChunk {
+  generation: number;
+  papers: Paper[];
+}
+
+export interface LibraryEnd {
+  generation: number;
+}
+
+/** Papers per `library.papers` message: the editor takes each in a few milliseconds. */
+export const PAPERS_PER_MESSAGE = 1000;
+
+/**
+ * A paper as the editor keeps it: all but the abstract's tail and the keywords (at
+ * 50,000 papers the abstracts alone are 100 MB). The editor asks for whole papers
+ * (`papers`) where it writes them out or shows the abstract in full.
+ */
+export function paperSummary(paper: Paper): Paper {
+  return { ...paper, abstract: abstractLead(paper.abstract), keywords: [] };
+}
+
+/** Serves the engine on `rpc` (the worker's side of the port). */
+export function serveLibraryEngine(rpc: RpcEndpoint): void {
+  let loader: LibraryLoader | undefined;
+  let techniques: unknown = [];
+  let generation = 0;
+  const log: LoaderLog = {
+    info: (message) => rpc.notify('log', { level: 'info', message }),
+    warn: (message) => rpc.notify('log', { level: 'warn', message }),
+    error: (message) => rpc.notify('log', { level: 'error', message }),
+  };
+  const library = (): Library => {
+    if (!loader) throw new Error('the library engine was not started');
+    return loader.snapshot;
+  };
+
+  rpc.handle<EngineSettings>('start', (settings) => {
+    techniques = settings.techniques;
+    loader?.dispose();
+    loader = new LibraryLoader(
+      {
+        digests: {
+          list: () => rpc.request<string[]>('digests.list'),
+          read: async (path) => digestRead(await rpc.request<DigestBytes>('digests.read', { path })),
+        },
+        snapshots: remoteSnapshots(rpc),
+        keys: remoteKeyStore(rpc),
+        taxonomy: () => {
+          const { taxonomy, problems } = taxonomyWithUserTechniques(techniques);
+          for (const problem of problems) log.warn(problem);
+          return { taxonomy, identity: JSON.stringify(techniques ?? []) };
+        },
+        hash: sha256,
+        log,
+        saveDelayMs: settings.saveDelayMs,
+      },
+      settings.version,
+    );
+    loader.onDidChange((built) => publish(built));
+  });
+
+  /** Sends the library's papers as summaries, a chunk per message. */
+  function publish(built: Library): void {
+    const id = ++generation;
+    rpc.notify('library.begin', { generation: id, total: built.papers.length, problems: [...built.problems], techniques } satisfies LibraryBegin);
+    for (let i = 0; i < built.papers.length; i += PAPERS_PER_MESSAGE) {
+      rpc.notify('library.papers', { generation: id, papers: built.papers.slice(i, i + PAPERS_PER_MESSAGE).map(paperSummary) } satisfies LibraryChunk);
+    }
+    rpc.notify('library.end', { generation: id } satisfies LibraryEnd);
+  }
+
+  const started = () => {
+    if (!loader) throw new Error('the library engine was not started');
+    return loader;
+  };
+  rpc.handle('load', async () => {
+    await started().load();
+    return started().lastLoad;
+  });
+  rpc.handle('syncDigests', () => started().syncDigests());
+  rpc.handle<{ paths: string[] }>('digestsChanged', ({ paths }) => started().digestsChanged(paths));
+  rpc.handle<{ path: string }>('digestDeleted', ({ path }) => started().digestDeleted(path));
+  rpc.handle('keysChanged', () => started().keysChanged());
+  rpc.handle<{ techniques: unknown }>('techniquesChanged', (params) => {
+    techniques = params.techniques;
+    return started().techniquesChanged();
+  });
+  rpc.handle('saveNow', () => started().saveNow());
+  rpc.handle('flushPendingSave', () => started().flushPendingSave());
+  rpc.handle('idle', () => started().idle());
+
+  rpc.handle<{ query: string; options: SearchOptions }>('search', ({ query, options }): HitSummary[] =>
+    library()
+      .search(query, options)
+      .map((hit) => ({ key: hit.paper.key, score: hit.score, matchedTerms: hit.matchedTerms, snippet: abstractSnippet(hit.paper.abstract, hit.matchedTerms) })),
+  );
+  rpc.handle<{ prefix: string; limit: number }>('completions', ({ prefix, limit }) => library().completions(prefix, limit).map((p) => p.key));
+  rpc.handle<{ markdown: string; mentions: MentionSettings; ownKeys: string[] }>('scanNote', ({ markdown, mentions, ownKeys }): NoteScan => {
+    const options: MentionOptions = { enabled: mentions.enabled, ignoredNames: new Set(mentions.ignoredNames ?? []) };
+    return library().scanNote(markdown, options, new Set(ownKeys));
+  });
+  rpc.handle<{ key: string; limit: number }>('closest', ({ key, limit }) => closestPapers(library(), key, limit).map((p) => p.key));
+  rpc.handle<{ key: string; limit: number }>('similar', ({ key, limit }): SimilarSummary[] => {
+    const paper = library().paper(key);
+    return paper ? similarPapers(library(), paper, limit).map((s) => ({ key: s.paper.key, score: s.score, reason: s.reason })) : [];
+  });
+  rpc.handle<{ keys: string[] }>('papers', ({ keys }) => keys.map((key) => library().paper(key)).filter((p): p is Paper => !!p));
+}
+
+/** A digest's bytes as the loader wants them: hashed (the saved index's key) and decoded. */
+async function digestRead(answer: DigestBytes): Promise<DigestRead> {
+  if ('problem' in answer) return answer;
+  return { text: decodeText(answer.bytes), hash: await sha256(answer.bytes) };
+}
+
+/** The saved index, kept by the editor as bytes; encoding and decoding happen here. */
+function remoteSnapshots(rpc: RpcEndpoint): SnapshotStore {
+  return {
+    async load(key) {
+      const bytes = await rpc.request<Uint8Array | null>('snapshot.read', { key });
+      if (!bytes) return {}; // no saved index yet: build afresh
+      try {
+        const snapshot = runSteps(decodeSnapshot(bytes));
+        return snapshot ? { snapshot } : { discarded: 'it was written by another version' };
+      } catch (error) {
+        await rpc.request('snapshot.delete', { key }).catch(() => undefined);
+        return { discarded: error instanceof SnapshotError ? error.message : `it cannot be read (${String(error)})` };
+      }
+    },
+    async save(key, snapshot) {
+      const bytes = runSteps(encodeSnapshot(snapshot));
+      await rpc.request('snapshot.write', { key, bytes }, [bytes.buffer as ArrayBuffer]);
+    },
+  };
+}
+
+/**
+ * The workspace's key file, read and written by the editor. Writing keeps any key another
+ * writer added since we read it (the CLI in a terminal, a collaborator's pull): both sets
+ * of keys are handed out already.
+ */
+function remoteKeyStore(rpc: RpcEndpoint): KeyStore {
+  let lastText: string | undefined;
+  return {
+    async read() {
+      const file = await rpc.request<KeyFileText>('keys.read');
+      const text = file.text ?? '';
+      lastText = text;
+      const { memory, problems } = KeyMemory.parse(text, file.path ?? '.paper-digest/keys.tsv');
+      return { memory, problems, text };
+    },
+    async write(memory) {
+      const file = await rpc.request<KeyFileText>('keys.read');
+      if (!file.path || (file.text === undefined && !file.mayCreate)) return memory.serialize();
+      if (file.text !== undefined && file.text !== lastText) memory.absorb(KeyMemory.parse(file.text, file.path).memory);
+      const text = memory.serialize();
+      memory.changed = false;
+      if (text === file.text) return text;
+      await rpc.request('keys.write', { text });
+      lastText = text;
+      return text;
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import * as vscode from 'vscode';
+import { serveLibraryEngine } from '../core/libraryEngine';
+import { MessagePortLike, RpcEndpoint, memoryPorts } from '../core/rpc';
+
+/** The library engine's worker as the extension sees it: a message port that can end. */
+export interface EngineWorker extends MessagePortLike {
+  /** Called once when the worker ends on its own (a crash, out of memory, killed), with why. */
+  onExit(listener: (reason: string) => void): void;
+  terminate(): void;
+}
+
+export type EngineWorkerFactory = () => EngineWorker;
+
+/**
+ * Starts the engine (dist/worker.js): a `worker_threads` worker on the desktop, a Web
+ * Worker in VS Code for the Web (dist/web/worker.js), as vscode-eslint and the LSP web
+ * samples start their servers.
+ */
+export function engineWorkerFactory(extensionUri: vscode.Uri, log: (message: string) => void): EngineWorkerFactory {
+  const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+  return isNode ? () => nodeWorker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath) : () => webWorker(vscode.Uri.joinPath(extensionUri, 'dist', 'web', 'worker.js').toString(true), log);
+}
+
+function nodeWorker(path: string): EngineWorker {
+  // Required here, not imported: the web build has no worker_threads (esbuild.js keeps it external).
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const worker = new Worker(path, { name: 'paper-digest-library' });
+  let ended = false;
+  let exitListener: ((reason: string) => void) | undefined;
+  let lastError: string | undefined;
+  worker.on('error', (error) => {
+    lastError = error instanceof Error ? error.message : String(error);
+  });
+  worker.on('exit', (code) => {
+    if (ended) return;
+    ended = true;
+    exitListener?.(lastError ? `it failed: ${lastError}` : `it exited with code ${code}`);
+  });
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    onMessage: (handler) => worker.on('message', handler),
+    onExit: (listener) => {
+      exitListener = listener;
+    },
+    terminate: () => {
+      ended = true;
+      void worker.terminate();
+    },
+  };
+}
+
+declare class Worker {
+  constructor(url: string);
+  postMessage(message: unknown, transfer?: unknown[]): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: ((event: { message?: string }) => void) | null;
+  terminate(): void;
+}
+
+/**
+ * A Web Worker for the engine. Where the page cannot start one from the extension's files
+ * (some hosts serve them from an origin a worker may not load), the engine runs in the
+ * extension host's own worker instead (it is off the window's thread there already): the
+ * messages sent so far are replayed to it, so nothing is lost.
+ */
+function webWorker(url: string, log: (message: string) => void): EngineWorker {
+  let handler: ((message: unknown) => void) | undefined;
+  let exitListener: ((reason: string) => void) | undefined;
+  let answered = false;
+  let target: MessagePortLike | undefined;
+  const unanswered: Array<[unknown, ArrayBuffer[] | undefined]> = [];
+  const inProcess = (why: string) => {
+    log(`The library engine runs in the extension host (${why}).`);
+    const [editorSide, engineSide] = memoryPorts();
+    serveLibraryEngine(new RpcEndpoint(engineSide));
+    editorSide.onMessage((message) => handler?.(message));
+    target = editorSide;
+    for (const [message, transfer] of unanswered.splice(0)) editorSide.post(message, transfer);
+  };
+  let worker: EngineWorker | undefined;
+  try {
+    worker = startWebWorker(url);
+  } catch (error) {
+    inProcess(`no worker: ${String(error)}`);
+  }
+  if (worker) {
+    target = worker;
+    worker.onMessage((message) => {
+      unanswered.length = 0;
+      answered = true;
+      handler?.(message);
+    });
+    worker.onExit((reason) => {
+      if (!answered) inProcess(`the worker could not start: ${reason}`);
+      else exitListener?.(reason);
+    });
+  }
+  return {
+    post: (message, transfer) => {
+      if (target === worker && !answered) unanswered.push([message, undefined]);
+      target!.post(message, transfer);
+    },
+    onMessage: (listener) => {
+      handler = listener;
+    },
+    onExit: (listener) => {
+      exitListener = listener;
+    },
+    terminate: () => worker?.terminate(),
+  };
+}
+
+function startWebWorker(url: string): EngineWorker {
+  const worker = new Worker(url);
+  let exitListener: ((reason: string) => void) | undefined;
+  let ended = false;
+  worker.onerror = (event) => {
+    if (ended) return;
+    ended = true;
+    worker.terminate();
+    exitListener?.(`it failed: ${event.message ?? 'unknown error'}`);
+  };
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer ?? []),
+    onMessage: (handler) => {
+      worker.onmessage = (event) => handler(event.data);
+    },
+    onExit: (listener) => {
+      exitListener = listener;
+    },
+    terminate: () => {
+      ended = true;
+      worker.terminate();
+    },
+  };
+}

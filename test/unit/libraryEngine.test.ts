@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DigestBytes, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, PAPERS_PER_MESSAGE, serveLibraryEngine } from '../../src/core/libraryEngine';
+import { Paper } from '../../src/core/model';
+import { NoteScan } from '../../src/core/noteScanner';
+import { ConnectionClosed, MessagePortLike, RpcEndpoint, Transfer, memoryPorts } from '../../src/core/rpc';
+import { ROOT, hfSample, readSeed } from './fixtures';
+
+/**
+ * The library engine as the editor drives it, over a port: here the editor's side is a
+ * few maps (digests, key file, saved index), the engine's side the real engine, either
+ * in this thread over in-memory ports or in a real worker thread (dist/worker.js).
+ */
+
+const encoder = new TextEncoder();
+
+class EditorDouble {
+  readonly digests = new Map<string, string | Error>();
+  keyText: string | undefined;
+  readonly saved = new Map<string, Uint8Array>();
+  readonly logs: string[] = [];
+  readonly libraries: Array<{ papers: Paper[]; problems: LibraryBegin['problems']; messages: number }> = [];
+  private incoming: { begin: LibraryBegin; papers: Paper[]; messages: number } | undefined;
+  readonly rpc: RpcEndpoint;
+
+  constructor(port: MessagePortLike) {
+    this.rpc = new RpcEndpoint(port);
+    this.rpc.handle('digests.list', () => [...this.digests.keys()]);
+    this.rpc.handle<{ path: string }>('digests.read', ({ path }): DigestBytes | Transfer<DigestBytes> => {
+      const file = this.digests.get(path);
+      if (file === undefined || file instanceof Error) return { problem: { path, line: 0, severity: 'error', message: `Cannot read digest ${path}` }, hash: `unreadable:${Math.random()}` };
+      const bytes = encoder.encode(file);
+      return new Transfer({ bytes }, [bytes.buffer as ArrayBuffer]);
+    });
+    this.rpc.handle('keys.read', (): KeyFileText => ({ path: '/w/.paper-digest/keys.tsv', text: this.keyText, mayCreate: true }));
+    this.rpc.handle<{ text: string }>('keys.write', ({ text }) => {
+      this.keyText = text;
+    });
+    this.rpc.handle<{ key: string }>('snapshot.read', ({ key }) => this.saved.get(key)?.slice() ?? null);
+    this.rpc.handle<{ key: string; bytes: Uint8Array }>('snapshot.write', ({ key, bytes }) => {
+      this.saved.clear();
+      this.saved.set(key, bytes);
+    });
+    this.rpc.handle<{ key: string }>('snapshot.delete', ({ key }) => this.saved.delete(key));
+    this.rpc.on<{ level: string; message: string }>('log', ({ level, message }) => this.logs.push(`${level}: ${message}`));
+    this.rpc.on<LibraryBegin>('library.begin', (begin) => (this.incoming = { begin, papers: [], messages: 0 }));
+    this.rpc.on<LibraryChunk>('library.papers', ({ papers }) => {
+      this.incoming!.papers.push(...papers);
+      this.incoming!.messages++;
+    });
+    this.rpc.on<LibraryEnd>('library.end', () => {
+      const { begin, papers, messages } = this.incoming!;
+      assert.equal(papers.length, begin.total);
+      this.libraries.push({ papers, problems: begin.problems, messages });
+    });
+  }
+
+  get latest() {
+    return this.libraries[this.libraries.length - 1]!;
+  }
+
+  start() {
+    return this.rpc.request('start', { version: 'test', techniques: [], saveDelayMs: 0 });
+  }
+}
+
+function inThisThread(): EditorDouble {
+  const [editorPort, enginePort] = memoryPorts();
+  serveLibraryEngine(new RpcEndpoint(enginePort));
+  return new EditorDouble(editorPort);
+}
+
+/** A JSON digest of `n` real Hugging Face papers (the sample, repeated under other ids). */
+function hfDigest(n: number): string {
+  const sample = hfSample();
+  return JSON.stringify(Array.from({ length: n }, (_, i) => {
+    const o = sample[i % sample.length]!;
+    return { paper: { ...o.paper, id: `2401.${String(10000 + i)}`, title: i < sample.length ? o.paper.title : `${o.paper.title} (part ${i})` } };
+  }));
+}
+
+describe('the library engine behind a port', () => {
+  it('loads, sends the papers as summaries in chunks, and answers search, completion and note scans', async () => {
+    const editor = inThisThread();
+    editor.digests.set('/w/seed.txt', readSeed());
+    editor.digests.set('/w/hf.json', hfDigest(1500));
+    await editor.start();
+    await editor.rpc.request('load');
+    const library = editor.latest;
+    assert.equal(library.papers.length, 1547);
+    assert.equal(library.messages, Math.ceil(1547 / PAPERS_PER_MESSAGE), 'one message per chunk of papers');
+    const ld = library.papers.find((p) => p.shortName === 'LD-Pruner')!;
+    assert.ok(ld.abstract.length > 0 && ld.abstract.length <= 400, 'the editor gets the abstract\'s lead, not all of it');
+    const [whole] = await editor.rpc.request<Paper[]>('papers', { keys: [ld.key] });
+    assert.ok(whole!.abstract.length > ld.abstract.length, 'and the whole paper when it asks');
+
+    const hits = await editor.rpc.request<HitSummary[]>('search', { query: 'LD-Pruner', options: { limit: 5 } });
+    assert.equal(hits[0]!.key, ld.key);
+    const [quantized] = await editor.rpc.request<HitSummary[]>('search', { query: 'quantization', options: { limit: 1 } });
+    assert.match(quantized!.snippet, /quantiz/i, 'each hit with the part of its abstract that matched');
+    const keys = await editor.rpc.request<string[]>('completions', { prefix: 'ldpr', limit: 10 });
+    assert.equal(keys[0], ld.key);
+    const scan = await editor.rpc.request<NoteScan>('scanNote', { markdown: 'LD-Pruner prunes [@own2020; @nobody].', mentions: {}, ownKeys: ['own2020'] });
+    assert.deepEqual(scan.mentions.map((m) => m.key), [ld.key]);
+    assert.deepEqual(scan.citations.map((c) => c.key), ['own2020', 'nobody']);
+    const silenced = await editor.rpc.request<NoteScan>('scanNote', { markdown: 'LD-Pruner prunes.', mentions: { ignoredNames: ['ld-pruner'] }, ownKeys: [] });
+    assert.deepEqual(silenced.mentions, [], 'a silenced name is no mention');
+  });
+
+  it('starts warm from the index it saved, and rebuilds from a corrupt one, saying why', async () => {
+    const first = inThisThread();
+    first.digests.set('/w/seed.txt', readSeed());
+    await first.start();
+    await first.rpc.request('load');
+    await first.rpc.request('saveNow');
+    assert.equal(first.saved.size, 1, 'the index is saved');
+    assert.ok(first.keyText && first.keyText.includes('ldpruner'), 'and the keys handed out are written');
+
+    const second = inThisThread();
+    second.digests.set('/w/seed.txt', readSeed());
+    second.keyText = first.keyText;
+    for (const [key, bytes] of first.saved) second.saved.set(key, bytes);
+    await second.start();
+    const warm = await second.rpc.request<{ fromSavedIndex: boolean; papers: number }>('load');
+    assert.equal(warm.fromSavedIndex, true);
+    assert.deepEqual(second.latest.papers.map((p) => p.key), first.latest.papers.map((p) => p.key), 'the same keys');
+
+    const third = inThisThread();
+    third.digests.set('/w/seed.txt', readSeed());
+    third.keyText = first.keyText;
+    for (const [key, bytes] of first.saved) {
+      const bad = bytes.slice();
+      bad[bad.length - 9]! ^= 0x10;
+      third.saved.set(key, bad);
+    }
+    await third.start();
+    const cold = await third.rpc.request<{ fromSavedIndex: boolean; papers: number }>('load');
+    assert.equal(cold.fromSavedIndex, false);
+    assert.equal(cold.papers, 47);
+    assert.ok(third.logs.some((l) => /^warn: The saved index was discarded/.test(l)), third.logs.join('\n'));
+  });
+
+  it('reads a burst of changes in one rebuild, and a file that cannot be read becomes a problem naming it', async () => {
+    const editor = inThisThread();
+    editor.digests.set('/w/seed.txt', readSeed());
+    editor.digests.set('/w/hf.json', hfDigest(30));
+    await editor.start();
+    await editor.rpc.request('load');
+    const before = editor.libraries.length;
+    editor.digests.set('/w/hf.json', hfDigest(40));
+    editor.digests.set('/w/gone.json', new Error('EACCES'));
+    await Promise.all(Array.from({ length: 20 }, () => editor.rpc.request('digestsChanged', { paths: ['/w/hf.json', '/w/gone.json'] })));
+    await editor.rpc.request('idle');
+    assert.equal(editor.libraries.length - before, 1, 'twenty events, one new library');
+    assert.equal(editor.latest.papers.length, 87);
+    assert.ok(editor.latest.problems.some((p) => p.path === '/w/gone.json' && /Cannot read/.test(p.message)));
+  });
+
+  it('answers requests made before it was started with an error, not a crash', async () => {
+    const editor = inThisThread();
+    await assert.rejects(editor.rpc.request('search', { query: 'x', options: {} }), /not started/);
+    await editor.start();
+    await editor.rpc.request('load');
+    assert.deepEqual(await editor.rpc.request('search', { query: 'x', options: {} }), []);
+  });
+
+  const workerScript = join(ROOT, 'dist', 'worker.js');
+  it('runs in a worker thread, and a request to a worker that ended fails as closed', async function () {
+    if (!existsSync(workerScript)) this.skip();
+    const worker = new Worker(workerScript);
+    const editor = new EditorDouble({ post: (message, transfer) => worker.postMessage(message, transfer), onMessage: (handler) => worker.on('message', handler) });
+    worker.on('exit', () => editor.rpc.close('the worker exited'));
+    try {
+      editor.digests.set('/w/seed.txt', readSeed());
+      await editor.start();
+      const info = await editor.rpc.request<{ papers: number }>('load');
+      assert.equal(info.papers, 47);
+      assert.ok((await editor.rpc.request<HitSummary[]>('search', { query: 'lora', options: {} })).length > 0);
+      const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+      void editor.rpc.request('crashForTest').catch(() => undefined);
+      assert.equal(await exited, 70);
+      await assert.rejects(editor.rpc.request('search', { query: 'lora', options: {} }), ConnectionClosed);
+    } finally {
+      await worker.terminate();
+    }
+  });
+});
