@@ -38,6 +38,8 @@ export function activate(context: vscode.ExtensionContext) {
   const panel = new PaperPanel(service, (paper) => commands.insertPapers([paper]));
   const styles = new CslStyles(context.extensionUri);
   const commands = new PaperCommands(service, tree, treeView, panel, notes, scopes, styles);
+  const hover = new PaperHoverProvider(scopes, notes, styles);
+  const completion = new CitationCompletionProvider(scopes);
 
   context.subscriptions.push(
     log,
@@ -65,8 +67,8 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.languages.registerCodeActionsProvider(NOTE_SELECTOR, new CitationQuickFixes(service), CitationQuickFixes.metadata),
     vscode.languages.registerDefinitionProvider(NOTE_SELECTOR, new PaperDefinitionProvider(scopes)),
     vscode.languages.registerReferenceProvider(NOTE_SELECTOR, new PaperReferenceProvider(scopes, notes)),
-    vscode.languages.registerHoverProvider(NOTE_SELECTOR, new PaperHoverProvider(scopes, notes, styles)),
-    vscode.languages.registerCompletionItemProvider(NOTE_SELECTOR, new CitationCompletionProvider(scopes), '@', '{'),
+    vscode.languages.registerHoverProvider(NOTE_SELECTOR, hover),
+    vscode.languages.registerCompletionItemProvider(NOTE_SELECTOR, completion, '@', '{'),
   );
   active = service;
   // Other extensions and tests wait on `ready` rather than on timing (the library loads after
@@ -79,7 +81,7 @@ export function activate(context: vscode.ExtensionContext) {
     extendMarkdownIt: citationPreviewPlugin(service, styles),
   };
   if (context.extensionMode === vscode.ExtensionMode.Production) return api;
-  const internals: PaperDigestTestApi = { ...api, tree, service, notes, scopes, citedIn };
+  const internals: PaperDigestTestApi = { ...api, tree, service, notes, scopes, citedIn, hover, completion };
   return internals;
 }
 
@@ -97,6 +99,9 @@ export interface PaperDigestTestApi extends PaperDigestApi {
   notes: NoteIndex;
   scopes: NoteScopes;
   citedIn: CitedInView;
+  /** The providers themselves, for latencies as they see them (the benchmark). */
+  hover: PaperHoverProvider;
+  completion: CitationCompletionProvider;
 }
 
 let active: LibraryService | undefined;

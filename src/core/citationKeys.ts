@@ -1,7 +1,6 @@
 import { KeyMemory } from './keyMemory';
 import { Paper, Problem, compareStrings } from './model';
 import { creatorsOf } from './personNames';
-import { Steps, runSteps } from './steps';
 import { asciiFold, normalizeTitle } from './text';
 
 /**
@@ -117,16 +116,11 @@ const where = (p: Paper) => `${p.source.path}:${p.source.line + 1}`;
  * bibliography now gives to another paper).
  */
 export function assignCitationKeys(papers: Paper[], memory = new KeyMemory()): Problem[] {
-  return runSteps(assignCitationKeySteps(papers, memory));
-}
-
-export function* assignCitationKeySteps(papers: Paper[], memory = new KeyMemory()): Steps<Problem[]> {
   const problems: Problem[] = [];
   // The user's own keys first: the first entry (in digest order) with a key keeps it.
   const owner = new Map<string, Paper>();
   let n = 0;
   for (const paper of papers) {
-    if (++n % 2000 === 0) yield;
     paper.extraKeys = paper.extraKeys.filter((k) => {
       const other = owner.get(k);
       if (other && other !== paper) return false;
@@ -150,7 +144,6 @@ export function* assignCitationKeySteps(papers: Paper[], memory = new KeyMemory(
   // Remembered keys come back to their papers; one a bibliography now uses for another paper is given up.
   const claims = new Map<string, Paper[]>();
   for (const paper of papers) {
-    if (++n % 500 === 0) yield;
     for (const key of memory.keysFor(paper)) {
       const other = owner.get(key);
       if (other && other !== paper) {
@@ -181,7 +174,6 @@ export function* assignCitationKeySteps(papers: Paper[], memory = new KeyMemory(
   // New keys for the rest, never one that is taken or remembered for another paper.
   const groups = new Map<string, Paper[]>();
   for (const p of papers) {
-    if (++n % 500 === 0) yield;
     if (p.key) continue;
     const base = baseKey(p);
     const group = groups.get(base);
@@ -203,11 +195,9 @@ export function* assignCitationKeySteps(papers: Paper[], memory = new KeyMemory(
       memory.remember(key, paper);
       i++;
     }
-    if (++n % 500 === 0) yield;
   }
   for (const paper of papers) {
     if (paper.extraKeys.length > 1) paper.extraKeys.sort();
-    if (++n % 2000 === 0) yield;
   }
   return problems;
 }

@@ -1,10 +1,9 @@
 import { ParseResult } from './model';
-import { looksLikeBibtex, parseBibtexSteps } from './formats/bibtex';
-import { isCslItem, parseCslJsonSteps } from './formats/cslJson';
-import { parseDailyPapersPageSteps } from './formats/dailyPapersPage';
-import { isHfPaperObject, parseHfJsonSteps } from './formats/hfJson';
+import { looksLikeBibtex, parseBibtex } from './formats/bibtex';
+import { isCslItem, parseCslJson } from './formats/cslJson';
+import { parseDailyPapersPage } from './formats/dailyPapersPage';
+import { isHfPaperObject, parseHfJson } from './formats/hfJson';
 import { firstJsonElement } from './formats/json';
-import { Steps, runSteps } from './steps';
 import { looksBinary } from './text';
 
 export type DigestFormat = 'daily-papers-page' | 'hf-json' | 'csl-json' | 'bibtex';
@@ -21,11 +20,11 @@ export function detectFormat(text: string): DigestFormat {
   return 'daily-papers-page';
 }
 
-const PARSERS: Record<DigestFormat, (text: string, path: string) => Steps<ParseResult>> = {
-  'daily-papers-page': parseDailyPapersPageSteps,
-  'hf-json': parseHfJsonSteps,
-  'csl-json': parseCslJsonSteps,
-  bibtex: parseBibtexSteps,
+const PARSERS: Record<DigestFormat, (text: string, path: string) => ParseResult> = {
+  'daily-papers-page': parseDailyPapersPage,
+  'hf-json': parseHfJson,
+  'csl-json': parseCslJson,
+  bibtex: parseBibtex,
 };
 
 /**
@@ -33,10 +32,6 @@ const PARSERS: Record<DigestFormat, (text: string, path: string) => Steps<ParseR
  * input, it returns the papers it could read and a problem for each thing it could not.
  */
 export function parseDigest(text: string, path: string): ParseResult {
-  return runSteps(parseDigestSteps(text, path));
-}
-
-export function* parseDigestSteps(text: string, path: string): Steps<ParseResult> {
   try {
     if (looksBinary(text)) {
       return {
@@ -48,7 +43,7 @@ export function* parseDigestSteps(text: string, path: string): Steps<ParseResult
     if (!body.trim()) {
       return { papers: [], problems: [{ path, line: 0, severity: 'warning', message: `${path} is empty.` }] };
     }
-    return sortProblems(yield* PARSERS[detectFormat(body)](body, path));
+    return sortProblems(PARSERS[detectFormat(body)](body, path));
   } catch (error) {
     return failed(path, error);
   }

@@ -1,4 +1,4 @@
-import { assignCitationKeySteps as assignCitationKeys } from './citationKeys';
+import { assignCitationKeys } from './citationKeys';
 import { KeyMemory } from './keyMemory';
 import { parseDigest } from './digest';
 import { MentionMatcher } from './mentions';
@@ -9,7 +9,6 @@ import { SearchHit, SearchIndex, SearchOptions, SerializedSearchIndex, SyncCount
 import { COMPLETION_ANYWHERE, COMPLETION_TITLE_WORD, CompletionNames, completionNames, matchQuality } from './completionMatch';
 import { SearchFilter, parseQuery } from './searchQuery';
 import { Taxonomy, defaultTaxonomy } from './techniques';
-import { Steps, runSteps } from './steps';
 import { asciiFold, fileName, keywordList, normalizeTitle } from './text';
 
 export interface DigestSource {
@@ -299,8 +298,8 @@ export class Library extends PaperCatalog {
   }
 
   /** Prepares the names matcher in slices, so that the first hover after a load does not wait for it. */
-  *prepareSteps(): Steps<void> {
-    this.mentionMatcher ??= yield* MentionMatcher.buildSteps(this.papers);
+  prepare(): void {
+    this.mentionMatcher ??= new MentionMatcher(this.papers);
   }
 
   /**
@@ -370,7 +369,6 @@ interface Built {
 /**
  * Keeps the parsed digests and everything derived from them, so that when one
  * digest changes only its papers are named, classified and re-indexed again.
- * `buildSteps` does the work in slices (see steps.ts).
  *
  * Restored from a snapshot, it gives the saved library at once; the parsed digests
  * it needs for the next change come back with `setDigest` later, in the background.
@@ -402,8 +400,8 @@ export class LibraryBuilder {
   }
 
   /** A builder from a saved snapshot, its search index loaded without holding the event loop. */
-  static async restore(snapshot: LibrarySnapshot, taxonomy: Taxonomy = defaultTaxonomy, memory?: KeyMemory): Promise<LibraryBuilder> {
-    return new LibraryBuilder(taxonomy, snapshot, await SearchIndex.restore(snapshot.index, snapshot.papers, techniqueLabeller(taxonomy)), memory);
+  static restore(snapshot: LibrarySnapshot, taxonomy: Taxonomy = defaultTaxonomy, memory?: KeyMemory): LibraryBuilder {
+    return new LibraryBuilder(taxonomy, snapshot, SearchIndex.restore(snapshot.index, snapshot.papers, techniqueLabeller(taxonomy)), memory);
   }
 
   get paths(): string[] {
@@ -434,37 +432,32 @@ export class LibraryBuilder {
 
   /** Merges the digests into one library and brings the search index up to date. */
   build(): { library: Library; counts: SyncCounts } {
-    return runSteps(this.buildSteps());
-  }
-
-  *buildSteps(): Steps<{ library: Library; counts: SyncCounts }> {
     if (this.restored) {
       const { papers, problems } = this.restored;
       this.restored = undefined;
-      yield* this.index.adoptSteps(papers);
+      this.index.adopt(papers);
       this.last = { papers, problems };
       return { library: new Library(papers, problems, this.taxonomy, this.index), counts: { added: 0, removed: 0, updated: 0 } };
     }
-    yield* this.absorbDerivedSteps();
-    const papers = yield* mergePapers([...this.digests.values()].flatMap((r) => r.papers));
+    this.absorbDerived();
+    const papers = mergePapers([...this.digests.values()].flatMap((r) => r.papers));
     const names: PaperNames[] = [];
     for (let i = 0; i < papers.length; i++) {
       const paper = papers[i]!;
       const derived = this.derive(paper);
       names.push(derived.names);
       if (paper.techniques.length === 0) paper.techniques = derived.techniques;
-      if (i % 20 === 0) yield;
     }
-    yield* dropSharedNames(papers, names);
-    const keyProblems = yield* assignCitationKeys(papers, this.memory);
-    const counts = yield* this.index.syncSteps(papers);
+    dropSharedNames(papers, names);
+    const keyProblems = assignCitationKeys(papers, this.memory);
+    const counts = this.index.sync(papers);
     const problems = [...[...this.digests.values()].flatMap((r) => r.problems), ...this.memoryProblems, ...keyProblems];
     this.last = { papers, problems };
     return { library: new Library(papers, problems, this.taxonomy, this.index), counts };
   }
 
   /** After a restore: fills the names-and-techniques cache, so that the next change classifies only new text. */
-  *absorbDerivedSteps(): Steps<void> {
+  absorbDerived(): void {
     const pending = this.pendingDerived;
     if (!pending) return;
     this.pendingDerived = undefined;
@@ -472,7 +465,6 @@ export class LibraryBuilder {
       const d = pending.derived[i];
       if (d) this.remember(paper, d);
     });
-    yield;
   }
 
   /** The library as last built, with what the next start needs to skip all the work. */
@@ -511,7 +503,7 @@ function describedBy(paper: Paper): string {
  * review and "Deep Learning" the book are two works). Returns new objects; the parsed
  * digests are never changed.
  */
-export function* mergePapers(raw: readonly Paper[]): Steps<Paper[]> {
+export function mergePapers(raw: readonly Paper[]): Paper[] {
   const merged: Paper[] = [];
   const byArxiv = new Map<string, Paper>();
   const byDoi = new Map<string, Paper>();
@@ -542,7 +534,6 @@ export function* mergePapers(raw: readonly Paper[]): Steps<Paper[]> {
     }
     if (target.arxivId) byArxiv.set(target.arxivId, target);
     if (target.doi) byDoi.set(target.doi.toLowerCase(), target);
-    if (merged.length % 500 === 0) yield;
   }
   return merged;
 }
@@ -577,20 +568,18 @@ function absorb(into: Paper, from: Paper): void {
 }
 
 /** Fills in names, dropping any name two papers share, since it would not say which paper is meant. */
-function* dropSharedNames(papers: Paper[], found: PaperNames[]): Steps<void> {
+function dropSharedNames(papers: Paper[], found: PaperNames[]): void {
   const lists: string[][] = [];
   const uses = new Map<string, number>();
   for (const n of found) {
     const list = [n.shortName, ...n.aliases].filter((x): x is string => !!x);
     lists.push(list);
     for (const name of new Set(list.map((x) => x.toLowerCase()))) uses.set(name, (uses.get(name) ?? 0) + 1);
-    if (lists.length % 2000 === 0) yield;
   }
   for (let i = 0; i < papers.length; i++) {
     const paper = papers[i]!;
     const unique = lists[i]!.filter((n) => uses.get(n.toLowerCase()) === 1);
     paper.shortName = unique.find((n) => !n.includes(' ')) ?? unique[0] ?? null;
     paper.aliases = unique.filter((n) => n !== paper.shortName);
-    if (i % 1000 === 0) yield;
   }
 }

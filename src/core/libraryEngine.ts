@@ -5,7 +5,6 @@ import { Paper, Problem } from './model';
 import { NoteScan } from './noteScanner';
 import { abstractLead, abstractSnippet } from './paperCard';
 import { RpcEndpoint } from './rpc';
-import { runSteps } from './steps';
 import { SearchOptions } from './searchIndex';
 import { SnapshotError, decodeSnapshot, encodeSnapshot } from './snapshotCodec';
 import { taxonomyWithUserTechniques } from './techniques';
@@ -196,7 +195,7 @@ function remoteSnapshots(rpc: RpcEndpoint): SnapshotStore {
       const bytes = await rpc.request<Uint8Array | null>('snapshot.read', { key });
       if (!bytes) return {}; // no saved index yet: build afresh
       try {
-        const snapshot = runSteps(decodeSnapshot(bytes));
+        const snapshot = decodeSnapshot(bytes);
         return snapshot ? { snapshot } : { discarded: 'it was written by another version' };
       } catch (error) {
         await rpc.request('snapshot.delete', { key }).catch(() => undefined);
@@ -204,7 +203,7 @@ function remoteSnapshots(rpc: RpcEndpoint): SnapshotStore {
       }
     },
     async save(key, snapshot) {
-      const bytes = runSteps(encodeSnapshot(snapshot));
+      const bytes = encodeSnapshot(snapshot);
       await rpc.request('snapshot.write', { key, bytes }, [bytes.buffer as ArrayBuffer]);
     },
   };

@@ -1,8 +1,7 @@
-import { parseDigestSteps } from './digest';
+import { parseDigest } from './digest';
 import { KeyMemory } from './keyMemory';
 import { Library, LibraryBuilder, LibrarySnapshot } from './library';
 import { ParseResult, Problem } from './model';
-import { Pacer } from './steps';
 import { Taxonomy } from './techniques';
 import { fileName } from './text';
 
@@ -78,8 +77,6 @@ export class LibraryLoader {
   private queue: Promise<void> = Promise.resolve();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private savePending = false;
-  /** Long work gives the event loop back at least every 10 ms. */
-  private readonly pacer = new Pacer(10);
   private disposed = false;
   /** Digests changed since the queued re-read was queued, and that re-read. */
   private readonly changedPaths = new Set<string>();
@@ -199,7 +196,7 @@ export class LibraryLoader {
     const taxonomy = await this.readTaxonomy();
     const saved = await this.loadSaved();
     if (saved) {
-      this.builder = await LibraryBuilder.restore(saved, taxonomy);
+      this.builder = LibraryBuilder.restore(saved, taxonomy);
       this.builder.setMemory(keys.memory, keys.problems);
       await this.publish();
       // Search is ready; the parsed digests are needed only for the next change: read them back after.
@@ -236,7 +233,7 @@ export class LibraryLoader {
   }
 
   private async parse(path: string, read: DigestRead): Promise<ParseResult> {
-    return 'problem' in read ? { papers: [], problems: [read.problem] } : this.pacer.run(parseDigestSteps(read.text, path));
+    return 'problem' in read ? { papers: [], problems: [read.problem] } : parseDigest(read.text, path);
   }
 
   private async readKeys() {
@@ -267,7 +264,7 @@ export class LibraryLoader {
     for (let i = 0; i < paths.length; i++) {
       if (!this.builder.digest(paths[i]!)) this.builder.setDigest(paths[i]!, await this.parse(paths[i]!, reads[i]!));
     }
-    await this.pacer.run(this.builder.absorbDerivedSteps());
+    this.builder.absorbDerived();
   }
 
   private async syncFiles(): Promise<void> {
@@ -310,12 +307,12 @@ export class LibraryLoader {
   }
 
   private async publish() {
-    const { library, counts } = await this.pacer.run(this.builder.buildSteps());
+    const { library, counts } = this.builder.build();
     await this.writeKeys();
     this.library = library;
     for (const listener of [...this.listeners]) listener(library);
     // Hover and the Cited-in scan need the names matcher: build it now, in slices, not on the first hover.
-    void this.enqueue(() => this.pacer.run(library.prepareSteps()));
+    void this.enqueue(async () => library.prepare());
     return counts;
   }
 

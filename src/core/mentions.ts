@@ -1,6 +1,5 @@
 import { Paper } from './model';
 import { isCommonWord, isOrdinaryWord } from './ordinaryWords';
-import { Steps, runSteps } from './steps';
 
 /**
  * Finds papers named in prose: short names and aliases case-sensitively on word
@@ -63,20 +62,12 @@ export class MentionMatcher {
   private readonly byFirstWord = new Map<string, NameGroup>();
 
   constructor(papers: readonly Paper[]) {
-    runSteps(this.addSteps(papers));
+    this.addPapers(papers);
   }
 
-  /** Builds a matcher a slice at a time (50,000 papers' names and titles take most of a second). */
-  static *buildSteps(papers: readonly Paper[]): Steps<MentionMatcher> {
-    const matcher = new MentionMatcher([]);
-    yield* matcher.addSteps(papers);
-    return matcher;
-  }
-
-  private *addSteps(papers: readonly Paper[]): Steps<void> {
+  private addPapers(papers: readonly Paper[]): void {
     let n = 0;
     for (const paper of papers) {
-      if (++n % 500 === 0) yield;
       let topic: ReadonlySet<string> | undefined;
       for (const name of new Set([paper.shortName, ...paper.aliases].filter((n): n is string => !!n))) {
         // Two-letter names ("AI") would match everywhere.

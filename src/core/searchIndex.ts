@@ -1,6 +1,5 @@
 import MiniSearch from 'minisearch';
 import { Paper, newestFirst } from './model';
-import { Steps, runSteps, sortSteps } from './steps';
 import { SearchFilter, hasFilter } from './searchQuery';
 import { SerializedTermIndex, TermIndex, TermMatch } from './termIndex';
 import { stemmer } from 'stemmer';
@@ -202,16 +201,16 @@ export class SearchIndex {
 
   /**
    * A saved index. The term indexes load as they were saved; MiniSearch's names index is
-   * rebuilt from the papers in batches (faster than deserialising it, and a smaller file).
+   * rebuilt from the papers (faster than deserialising it, and a smaller file).
    */
-  static async restore(saved: SerializedSearchIndex, papers: readonly Paper[], techniqueLabel: (id: string) => string): Promise<SearchIndex> {
+  static restore(saved: SerializedSearchIndex, papers: readonly Paper[], techniqueLabel: (id: string) => string): SearchIndex {
     const miniSearch = new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS);
     const docs: IndexedDocument[] = [];
     for (const paper of papers) {
       const name = nameText(paper);
       if (name) docs.push({ id: paper.id, name });
     }
-    await miniSearch.addAllAsync(docs, { chunkSize: 1000 });
+    miniSearch.addAll(docs);
     return new SearchIndex(techniqueLabel, saved, miniSearch);
   }
 
@@ -221,16 +220,11 @@ export class SearchIndex {
 
   /** Makes the index describe exactly `papers`, touching only those that changed. */
   sync(papers: readonly Paper[]): SyncCounts {
-    return runSteps(this.syncSteps(papers));
-  }
-
-  *syncSteps(papers: readonly Paper[]): Steps<SyncCounts> {
     const counts: SyncCounts = { added: 0, removed: 0, updated: 0 };
     const next = new Set<string>();
     const toAdd: Paper[] = [];
     for (const paper of papers) {
       next.add(paper.id);
-      if (next.size % 2000 === 0) yield;
       const previous = this.entries.get(paper.id);
       if (previous && sameDocument(previous.paper, paper)) {
         // Same text (so the same key and name): keep its documents, point them at the new object.
@@ -245,17 +239,15 @@ export class SearchIndex {
     }
     let seen = 0;
     for (const entry of [...this.entries.values()]) {
-      if (++seen % 2000 === 0) yield;
       if (next.has(entry.paper.id)) continue;
       this.forget(entry);
       counts.removed++;
     }
-    if (this.text.abstract.deadFraction > 0.3) yield* this.compact();
+    if (this.text.abstract.deadFraction > 0.3) this.compact();
     for (let i = 0; i < toAdd.length; i += 25) {
       this.addPapers(toAdd.slice(i, i + 25));
-      yield;
     }
-    this.sortedKeys = yield* this.sortKeySteps();
+    this.sortedKeys = this.sortKeys();
     return counts;
   }
 
@@ -313,23 +305,21 @@ export class SearchIndex {
   }
 
   /** Rebuilds the term indexes without the slots of removed papers. */
-  private *compact(): Steps<void> {
+  private compact(): void {
     this.text = emptyTextIndexes();
     this.slotIds = [];
     let n = 0;
     for (const entry of this.entries.values()) {
       entry.slot = this.addText(entry.paper);
-      if (++n % 50 === 0) yield;
     }
   }
 
   /** After loading a saved index: the papers it describes, without indexing them again. */
-  *adoptSteps(papers: readonly Paper[]): Steps<void> {
+  adopt(papers: readonly Paper[]): void {
     const slots = new Map<string, number>();
     for (let slot = 0; slot < this.slotIds.length; slot++) {
       const id = this.slotIds[slot];
       if (id) slots.set(id, slot);
-      if (slot % 5000 === 0) yield;
     }
     let n = 0;
     const docs: IndexedDocument[] = [];
@@ -338,24 +328,22 @@ export class SearchIndex {
       const name = nameText(paper);
       if (slot !== undefined) this.remember(entryFor(paper, slot, name !== ''));
       if (!this.namesIndexed && name) docs.push({ id: paper.id, name });
-      if (++n % 2000 === 0) yield;
     }
     for (let i = 0; i < docs.length; i += 1000) {
       this.miniSearch.addAll(docs.slice(i, i + 1000));
-      yield;
     }
     this.namesIndexed = true;
-    this.sortedKeys = yield* this.sortKeySteps();
+    this.sortedKeys = this.sortKeys();
   }
 
   /** Entries sorted by citation key (built once after a change). */
   private keyList(): Entry[] {
-    this.sortedKeys ??= runSteps(this.sortKeySteps());
+    this.sortedKeys ??= this.sortKeys();
     return this.sortedKeys;
   }
 
-  private *sortKeySteps(): Steps<Entry[]> {
-    return yield* sortSteps([...this.entries.values()], (a, b) => (a.paper.key < b.paper.key ? -1 : a.paper.key > b.paper.key ? 1 : 0));
+  private sortKeys(): Entry[] {
+    return [...this.entries.values()].sort( (a, b) => (a.paper.key < b.paper.key ? -1 : a.paper.key > b.paper.key ? 1 : 0));
   }
 
   /** In how many abstracts a word occurs. */

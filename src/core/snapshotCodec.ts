@@ -2,7 +2,6 @@ import type { Derived, LibrarySnapshot } from './library';
 import type { Paper, PersonName, Problem, Publication } from './model';
 import type { SerializedTermIndex } from './termIndex';
 import { SerializedSearchIndex } from './searchIndex';
-import { Steps } from './steps';
 
 const TEXT_FIELDS = ['title', 'techniques', 'abstract', 'authors'] as const;
 
@@ -77,21 +76,20 @@ class Writer {
  * (xor, then multiply by an odd number) is a bijection, so any change to a single word,
  * a single flipped bit included, changes the result. About 60 ms for 136 MB.
  */
-function* checksumSteps(bytes: Uint8Array): Steps<number> {
+function checksumSteps(bytes: Uint8Array): number {
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset + PREFIX, (bytes.byteLength - PREFIX) >>> 2);
   let h = 0x811c9dc5 ^ words.length;
   const slice = 1 << 20;
   for (let from = 0; from < words.length; from += slice) {
     const to = Math.min(words.length, from + slice);
     for (let i = from; i < to; i++) h = Math.imul(h ^ words[i]!, 0x9e3779b1) >>> 0;
-    yield;
   }
   return (h ^ (h >>> 16)) >>> 0;
 }
 
 export class SnapshotError extends Error {}
 
-export function* encodeSnapshot(snapshot: LibrarySnapshot): Steps<Uint8Array> {
+export function encodeSnapshot(snapshot: LibrarySnapshot): Uint8Array {
   const w = new Writer();
   const paths = new Map<string, number>();
   w.json('meta', { format: snapshot.format, count: snapshot.papers.length, problems: snapshot.problems });
@@ -102,7 +100,6 @@ export function* encodeSnapshot(snapshot: LibrarySnapshot): Steps<Uint8Array> {
     let end = 0;
     w.array(`abstractEnds:${start}`, 'u32', Uint32Array.from(chunk, (p) => (end += p.abstract.length)));
     w.json(`derived:${start}`, snapshot.derived.slice(start, start + PAPER_CHUNK).map(packDerived));
-    yield;
   }
   w.json('paths', [...paths.keys()]);
   for (const name of TEXT_FIELDS) {
@@ -112,12 +109,11 @@ export function* encodeSnapshot(snapshot: LibrarySnapshot): Steps<Uint8Array> {
     w.array(`${name}:postings`, 'u32', t.postings);
     w.array(`${name}:lengths`, 'u16', t.lengths);
     w.array(`${name}:alive`, 'u8', t.alive);
-    yield;
   }
   w.json('slotIds', snapshot.index.slotIds);
   const out = w.finish();
   // The checksum over 136 MB takes ~100 ms: a slice at a time.
-  new DataView(out.buffer, out.byteOffset).setUint32(8, yield* checksumSteps(out), true);
+  new DataView(out.buffer, out.byteOffset).setUint32(8, checksumSteps(out), true);
   return out;
 }
 
@@ -126,13 +122,13 @@ export function* encodeSnapshot(snapshot: LibrarySnapshot): Steps<Uint8Array> {
  * older version wrote it); a SnapshotError for one whose bytes changed since it was
  * written (a cut file, a flipped bit): the caller rebuilds and says why.
  */
-export function* decodeSnapshot(input: Uint8Array): Steps<LibrarySnapshot | undefined> {
+export function decodeSnapshot(input: Uint8Array): LibrarySnapshot | undefined {
   // Typed-array views need 4-byte alignment of the whole buffer.
   const bytes = input.byteOffset % 4 === 0 && input.byteLength % 4 === 0 ? input : padded(input);
   const decoder = new TextDecoder();
   if (bytes.byteLength < PREFIX || decoder.decode(bytes.subarray(0, 4)) !== MAGIC) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset);
-  if ((yield* checksumSteps(bytes)) !== view.getUint32(8, true)) throw new SnapshotError('the saved index does not match its checksum (the file was cut or changed)');
+  if (checksumSteps(bytes) !== view.getUint32(8, true)) throw new SnapshotError('the saved index does not match its checksum (the file was cut or changed)');
   const headerLength = view.getUint32(4, true);
   const { sections } = JSON.parse(decoder.decode(bytes.subarray(PREFIX, PREFIX + headerLength)).trimEnd().replace(/\0+$/, '')) as { sections: Section[] };
   const base = bytes.byteOffset + PREFIX + headerLength;
@@ -170,7 +166,6 @@ export function* decodeSnapshot(input: Uint8Array): Steps<LibrarySnapshot | unde
     });
     papers.push(...chunk);
     for (const packed of json<PackedDerived[]>(`derived:${start}`)) derived.push(unpackDerived(packed));
-    yield;
   }
   const termIndex = (name: string): SerializedTermIndex => ({
     terms: json<string[]>(`${name}:terms`),
@@ -182,7 +177,6 @@ export function* decodeSnapshot(input: Uint8Array): Steps<LibrarySnapshot | unde
   const fields = {} as SerializedSearchIndex['fields'];
   for (const name of TEXT_FIELDS) {
     fields[name] = termIndex(name);
-    yield;
   }
   return {
     format: 3,

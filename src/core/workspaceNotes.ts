@@ -1,11 +1,10 @@
 import { CitationScope } from './citationScope';
 import { Paper, Range } from './model';
-import { Pacer } from './steps';
 
 /**
  * Which notes in the workspace cite or name which papers, behind a port to the
- * workspace's files: scanned in the background (one note at a time, the event loop given
- * back between them), again for a note when it is saved, created or deleted, and for all
+ * workspace's files: scanned in the background, one note at a time (the library engine
+ * scans them), again for a note when it is saved, created or deleted, and for all
  * when the library or a bibliography changes. The editor wires its watchers to it
  * (src/vscode/noteIndex.ts); the tests give it notes in a map.
  */
@@ -40,7 +39,6 @@ export class WorkspaceNoteIndex {
   private readonly citedByNote = new Map<string, Paper[]>();
   private readonly listeners = new Set<() => void>();
   private scanning: Promise<void> = Promise.resolve();
-  private readonly pacer = new Pacer(10);
 
   constructor(
     private readonly files: WorkspaceFiles,
@@ -66,7 +64,6 @@ export class WorkspaceNoteIndex {
       for (const note of [...this.byNote.keys()]) if (!seen.has(note)) this.forget(note);
       for (const note of notes) {
         await this.scan(note);
-        await this.pacer.pace();
       }
     });
   }

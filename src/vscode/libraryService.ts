@@ -108,6 +108,11 @@ export class LibraryService implements vscode.Disposable {
     return this.ask('idle', undefined, undefined);
   }
 
+  /** The engine worker's heap (the benchmark); undefined where the engine cannot say (the web). */
+  workerHeapMb(): Promise<number | undefined> {
+    return this.ask<{ heapUsedMb: number } | undefined>('heapStats', undefined, undefined).then((stats) => stats?.heapUsedMb);
+  }
+
   /** Makes the worker exit as a crash would (for the tests of what follows one). */
   crashEngineForTest(): void {
     void this.engine.rpc.request('crashForTest').catch(() => undefined);

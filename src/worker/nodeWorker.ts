@@ -9,3 +9,5 @@ const rpc = new RpcEndpoint({ post: (message, transfer) => port.postMessage(mess
 serveLibraryEngine(rpc);
 // The integration tests end the worker as a crash would, to see the editor start it again.
 rpc.handle('crashForTest', () => process.exit(70));
+// The benchmark reports the worker's heap beside the editor's.
+rpc.handle('heapStats', () => ({ heapUsedMb: process.memoryUsage().heapUsed / 1e6 }));

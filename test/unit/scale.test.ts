@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseDigest } from '../../src/core/digest';
 import { Library } from '../../src/core/library';
-import { Pacer, runSteps, sortSteps } from '../../src/core/steps';
 import { TermIndex, editDistance } from '../../src/core/termIndex';
 import { tokenize } from '../../src/core/searchIndex';
 import { hfSample } from './fixtures';
@@ -43,26 +42,6 @@ describe('the pieces that make 50,000 papers fast', () => {
   it('edit distance gives up past its bound', () => {
     assert.equal(editDistance('quantization', 'quantizaton', 2), 1);
     assert.equal(editDistance('kitten', 'sitting', 1), 2);
-  });
-
-  it('sorts in slices exactly as Array.sort does', () => {
-    const items = Array.from({ length: 10000 }, (_, i) => (i * 7919) % 10007);
-    assert.deepEqual(runSteps(sortSteps(items, (x, y) => x - y, 100)), [...items].sort((x, y) => x - y));
-  });
-
-  it('a pacer gives the event loop back while long work runs', async () => {
-    const pacer = new Pacer(2);
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 0);
-    function* work() {
-      const end = Date.now() + 60;
-      while (Date.now() < end) yield;
-      return 'done';
-    }
-    assert.equal(await pacer.run(work()), 'done');
-    clearInterval(timer);
-    assert.ok(pacer.stats.slices > 5, `${pacer.stats.slices} slices`);
-    assert.ok(ticks > 3, `${ticks} timer ticks ran in between`);
   });
 
   it('reads a JSON digest too large for one JSON.parse element by element, lines and broken entries included', () => {

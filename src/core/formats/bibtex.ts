@@ -3,7 +3,6 @@ import { isCitableKey } from '../citationKeys';
 import { ParseResult, Paper, PersonName, Problem, Publication, newPaper } from '../model';
 import { displayName, splitName } from '../personNames';
 import { LineIndex } from '../positions';
-import { Steps, runSteps } from '../steps';
 import { arxivFromDoi, arxivFromUrl, extractLinks, keywordList } from '../text';
 
 /**
@@ -65,7 +64,7 @@ function splitEntries(text: string): EntryText[] {
   });
 }
 
-export function* parseBibtexSteps(input: string, path: string): Steps<ParseResult> {
+export function parseBibtex(input: string, path: string): ParseResult {
   // A lone CR ends a line, as everywhere else (a `%` comment must not run to the end of the file); lengths stay.
   const text = input.includes('\r') ? input.replace(/\r(?!\n)/g, '\n') : input;
   const lines = new LineIndex(text);
@@ -83,7 +82,6 @@ export function* parseBibtexSteps(input: string, path: string): Steps<ParseResul
   const parsed: Array<{ entry: BibEntry; line: number; raw: string }> = [];
   let n = 0;
   for (const chunk of entries) {
-    if (++n % 100 === 0) yield;
     if (chunk.kind === 'string' || chunk.kind === 'comment' || chunk.kind === 'preamble') continue;
     const line = lines.position(chunk.start).line;
     if (!chunk.balanced) {
@@ -107,10 +105,6 @@ export function* parseBibtexSteps(input: string, path: string): Steps<ParseResul
   }
   const errorLines = new Set(problems.map((p) => p.line));
   return { papers: toPapers(parsed, path, problems, errorLines), problems };
-}
-
-export function parseBibtex(text: string, path: string): ParseResult {
-  return runSteps(parseBibtexSteps(text, path));
 }
 
 type BibEntry = BibLibrary['entries'][number];

@@ -2,7 +2,6 @@ import { isCitableKey } from '../citationKeys';
 import { ParseResult, Paper, PersonName, Problem, Publication, newPaper } from '../model';
 import { displayName } from '../personNames';
 import { arxivFromDoi, extractLinks, keywordList } from '../text';
-import { Steps } from '../steps';
 import { JsonElement, elementName, readJsonElements } from './json';
 
 /** CSL-JSON (what Zotero, Better BibTeX and pandoc exchange): an array of items. */
@@ -24,10 +23,9 @@ export function isCslItem(value: unknown): boolean {
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-export function* parseCslJsonSteps(text: string, path: string): Steps<ParseResult> {
+export function parseCslJson(text: string, path: string): ParseResult {
   const problems: Problem[] = [];
-  const elements = yield* readJsonElements(text, path, problems);
-  yield;
+  const elements = readJsonElements(text, path, problems);
   return { papers: cslPapers(elements, path, problems), problems };
 }
 

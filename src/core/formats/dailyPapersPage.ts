@@ -1,5 +1,4 @@
 import { ParseResult, Paper, Problem, newPaper } from '../model';
-import { Steps } from '../steps';
 import { extractLinks, latexToText } from '../text';
 
 /**
@@ -72,7 +71,7 @@ function looksLikeTitle(text: string): boolean {
 }
 
 /** The non-blank lines, cleaned of control characters, read a slice at a time. */
-function* nonBlankLines(text: string): Steps<TextLine[]> {
+function nonBlankLines(text: string): TextLine[] {
   const lines: TextLine[] = [];
   let line = 0;
   let start = 0;
@@ -88,15 +87,14 @@ function* nonBlankLines(text: string): Steps<TextLine[]> {
       line++;
     }
     start = end + 1;
-    if (line % 2000 === 0) yield;
   }
   return lines;
 }
 
-export function* parseDailyPapersPageSteps(text: string, path: string): Steps<ParseResult> {
+export function parseDailyPapersPage(text: string, path: string): ParseResult {
   const papers: Paper[] = [];
   const problems: Problem[] = [];
-  const lines = yield* nonBlankLines(text);
+  const lines = nonBlankLines(text);
   const warn = (line: number, message: string) => problems.push({ path, line, message, severity: 'warning' });
 
   let i = 0;
@@ -133,7 +131,6 @@ export function* parseDailyPapersPageSteps(text: string, path: string): Steps<Pa
     const paper = newPaper(title, { path, line: current.line }, { abstract, links: extractLinks(abstract) });
     i = readMetaBlock(lines, i, paper, warn);
     papers.push(paper);
-    if (papers.length % 100 === 0) yield;
   }
   if (papers.length === 0 && lines.length > 0 && problems.length === 0) {
     warn(0, 'No papers found: expected a copied Hugging Face Daily Papers page (a title line, then its abstract line).');

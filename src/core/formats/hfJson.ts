@@ -1,6 +1,5 @@
 import { ParseResult, Paper, Problem, newPaper } from '../model';
 import { extractLinks, keywordList, latexToText } from '../text';
-import { Steps } from '../steps';
 import { elementName, readJsonElements } from './json';
 
 /**
@@ -40,14 +39,13 @@ export function isHfPaperObject(value: unknown): boolean {
 const oneLine = (text: string) => latexToText(text.replace(/\s+/g, ' ').trim());
 const ARXIV_ID = /^\d{4}\.\d{4,5}(v\d+)?$|^[a-z-]+(\.[A-Z]{2})?\/\d{7}$/;
 
-export function* parseHfJsonSteps(text: string, path: string): Steps<ParseResult> {
+export function parseHfJson(text: string, path: string): ParseResult {
   const problems: Problem[] = [];
   const papers: Paper[] = [];
-  const elements = (yield* readJsonElements(text, path, problems));
+  const elements = readJsonElements(text, path, problems);
   for (const [index, { value, line }] of elements.entries()) {
     const paper = toPaper(value, path, line, index, problems);
     if (paper) papers.push(paper);
-    if (papers.length % 200 === 0) yield;
   }
   return { papers, problems };
 }

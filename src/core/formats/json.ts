@@ -1,6 +1,5 @@
 import { Problem } from '../model';
 import { LineIndex } from '../positions';
-import { Steps, runSteps } from '../steps';
 
 /** One element of a top-level JSON array, parsed on its own, with its line. */
 export interface JsonElement {
@@ -22,10 +21,10 @@ export function elementName(index: number, line: number): string {
 /** Past this size one JSON.parse would hold the editor too long: read element by element. */
 const WHOLE_PARSE_LIMIT = 2_000_000;
 
-export function* readJsonElements(text: string, path: string, problems: Problem[]): Steps<JsonElement[]> {
+export function readJsonElements(text: string, path: string, problems: Problem[]): JsonElement[] {
   if (text.length > WHOLE_PARSE_LIMIT && text.trimStart().startsWith('[')) {
     const elements: JsonElement[] = [];
-    const { spans, unfinished } = yield* elementSpanSteps(text);
+    const { spans, unfinished } = elementSpans(text);
     // Lines counted as we go: the spans come in order.
     let line = 0;
     let nextNewline = text.indexOf('\n');
@@ -39,7 +38,6 @@ export function* readJsonElements(text: string, path: string, problems: Problem[
       } catch (inner) {
         problems.push({ path, line, severity: 'error', message: `Entry at line ${line + 1} is not valid JSON (${(inner as Error).message}); skipped.` });
       }
-      if (elements.length % 200 === 0) yield;
     }
     if (unfinished !== undefined) cutOff(text, unfinished, spans.length, problems, path);
     return elements;
@@ -51,7 +49,7 @@ export function* readJsonElements(text: string, path: string, problems: Problem[
     const starts = elementStarts(text);
     return whole.map((value, i) => ({ value, line: lines.position(starts[i] ?? 0).line }));
   } catch (error) {
-    const { spans, unfinished } = runSteps(elementSpanSteps(text));
+    const { spans, unfinished } = elementSpans(text);
     if (spans.length === 0 && unfinished === undefined) {
       problems.push({ path, line: errorLine(error, lines), severity: 'error', message: `${path} is not valid JSON: ${(error as Error).message}` });
       return [];
@@ -83,7 +81,7 @@ function errorLine(error: unknown, lines: LineIndex): number {
 
 /** Offsets where the elements of the top-level array start. */
 function elementStarts(text: string): number[] {
-  return elementSpans(text).map(([start]) => start);
+  return elementSpans(text).spans.map(([start]) => start);
 }
 
 /** The first element of a top-level array (or the top-level object), read without parsing the rest. */
@@ -96,7 +94,7 @@ export function firstJsonElement(text: string): unknown {
       return undefined;
     }
   }
-  const [span] = elementSpans(text, 1);
+  const [span] = elementSpans(text, 1).spans;
   if (!span) return undefined;
   try {
     return JSON.parse(text.slice(span[0], span[1])) as unknown;
@@ -105,19 +103,14 @@ export function firstJsonElement(text: string): unknown {
   }
 }
 
-function elementSpans(text: string, limit = Infinity): Array<[number, number]> {
-  return runSteps(elementSpanSteps(text, limit)).spans;
-}
-
 /**
  * [start, end) of each top-level array element, tolerant of a broken element in the
  * middle; and where an element starts that the text ends inside of, if one does.
  */
-function* elementSpanSteps(text: string, limit = Infinity): Steps<{ spans: Array<[number, number]>; unfinished: number | undefined }> {
+function elementSpans(text: string, limit = Infinity): { spans: Array<[number, number]>; unfinished: number | undefined } {
   const scanner = new ElementScanner(text, limit);
   while (!scanner.done) {
     scanner.scan(1 << 20);
-    yield;
   }
   return { spans: scanner.spans, unfinished: scanner.unfinished };
 }
