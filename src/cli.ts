@@ -9,7 +9,7 @@ import { KEY_MEMORY_FILE, KeyMemory } from './core/keyMemory';
 import { Library } from './core/library';
 import { Paper, Problem } from './core/model';
 import { NoteBibliographies } from './core/noteBibliography';
-import { PaperSources, SourceEndpoints, SourceError, mergeIntoDigest } from './core/paperSources';
+import { PaperSources, SourceEndpoints, SourceError, mergeIntoDigest, papersLackingDetails } from './core/paperSources';
 import { SearchHit } from './core/searchIndex';
 import { fetchClient } from './fetchClient';
 import { decodeText, escapeControls } from './core/text';
@@ -34,6 +34,7 @@ const USAGE = `Usage:
   paper-digest references NOTE... [--digest PATH]... [--check] [--csl NAME|PATH]
   paper-digest fetch      --date YYYY-MM-DD [--to YYYY-MM-DD] --out FILE
   paper-digest add        ID... --out FILE
+  paper-digest complete   [--digest PATH]... --out FILE
 
 Every command also takes --max-digest-mb N (default ${DEFAULT_MAX_DIGEST_MB}: a larger digest is
 refused by name) and --workspace DIR (default: the current directory): the
@@ -47,8 +48,10 @@ input) over one loaded library; with --json it prints one line per query:
 {"query", "ms", "hits": [{"key", "title", "score"}]}, ms being the time that query took.
 \`fetch\` adds a day's (or a range's) Hugging Face Daily Papers to a Hugging Face JSON digest,
 \`add\` papers by arXiv id or URL, Hugging Face paper URL or DOI (Hugging Face first, then
-arXiv, then DOI content negotiation); a paper already in FILE is not added again, and the
-file is written only when every request succeeded. Endpoints: HF_ENDPOINT (or
+arXiv, then DOI content negotiation), \`complete\` the arXiv id, authors and abstract of
+papers a copied page gives without them (by exact title on Hugging Face; the library then
+merges them, keys unchanged); a paper already in FILE is not added again, and the file is
+written only when every request succeeded. Endpoints: HF_ENDPOINT (or
 --hf-endpoint URL), --arxiv-endpoint URL, --doi-endpoint URL. \`check\` and \`references\`
 also read the bibliographies a note declares (front matter, _quarto.yml, bookdown's
 index.Rmd). \`references\` updates each note's References section in place, as the
@@ -213,9 +216,9 @@ export async function runCli(argv: string[], write: (line: string) => void, writ
     return message ? 2 : 0;
   }
   if (args.json) out = write;
-  if (args.command === 'fetch' || args.command === 'add') {
+  if (args.command === 'fetch' || args.command === 'add' || args.command === 'complete') {
     try {
-      return await fetchPapers(args, out);
+      return await fetchPapers(args, out, err);
     } catch (error) {
       if (error instanceof UsageError) {
         err(`paper-digest: ${error.message}\n\n${USAGE}`);
@@ -298,11 +301,16 @@ function cslStyle(nameOrPath: string): CslStyle {
 }
 
 /** `fetch` and `add`: papers from the sources into a Hugging Face JSON digest, written only when all of them came. */
-async function fetchPapers(args: Args, out: (line: string) => void): Promise<number> {
+async function fetchPapers(args: Args, out: (line: string) => void, err: (line: string) => void): Promise<number> {
   if (!args.outFile) throw new UsageError(`${args.command} needs --out FILE`);
   const sources = new PaperSources(fetchClient, { endpoints: args.endpoints });
   let objects;
-  if (args.command === 'fetch') {
+  if (args.command === 'complete') {
+    const lacking = papersLackingDetails(loadLibrary(args, err).papers);
+    const details = await sources.detailsFor(lacking);
+    for (const paper of details.missing) err(`Hugging Face has no paper titled exactly "${paper.title}"`);
+    objects = details.found;
+  } else if (args.command === 'fetch') {
     if (!args.date) throw new UsageError('fetch needs --date YYYY-MM-DD');
     objects = await sources.dailyPapers(args.date, args.to ?? args.date);
   } else {

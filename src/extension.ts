@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext) {
     treeView,
     panel,
     ...commands.register(),
-    ...new PaperFetchCommands(log).register(),
+    ...new PaperFetchCommands(log, service).register(),
     notes,
     citedIn,
     citedInView,

@@ -119,7 +119,6 @@ export function assignCitationKeys(papers: Paper[], memory = new KeyMemory()): P
   const problems: Problem[] = [];
   // The user's own keys first: the first entry (in digest order) with a key keeps it.
   const owner = new Map<string, Paper>();
-  let n = 0;
   for (const paper of papers) {
     paper.extraKeys = paper.extraKeys.filter((k) => {
       const other = owner.get(k);

@@ -297,7 +297,7 @@ export class Library extends PaperCatalog {
     return this.index.documentFrequency(term);
   }
 
-  /** Prepares the names matcher in slices, so that the first hover after a load does not wait for it. */
+  /** Prepares the names matcher, so that the first hover after a load does not wait for it. */
   prepare(): void {
     this.mentionMatcher ??= new MentionMatcher(this.papers);
   }
@@ -382,7 +382,7 @@ export class LibraryBuilder {
   private last: Built | undefined;
   /** A restored library, handed out by the next build without merging or indexing. */
   private restored: Built | undefined;
-  /** Names and techniques from a snapshot, taken into the cache a slice at a time. */
+  /** Names and techniques from a snapshot, taken into the cache before the first change is built. */
   private pendingDerived: { papers: Paper[]; derived: Derived[] } | undefined;
 
   constructor(
@@ -399,7 +399,7 @@ export class LibraryBuilder {
     }
   }
 
-  /** A builder from a saved snapshot, its search index loaded without holding the event loop. */
+  /** A builder from a saved snapshot: its library is the saved one, with nothing merged, named or indexed again. */
   static restore(snapshot: LibrarySnapshot, taxonomy: Taxonomy = defaultTaxonomy, memory?: KeyMemory): LibraryBuilder {
     return new LibraryBuilder(taxonomy, snapshot, SearchIndex.restore(snapshot.index, snapshot.papers, techniqueLabeller(taxonomy)), memory);
   }

@@ -33,8 +33,8 @@ export interface EngineSettings {
   saveDelayMs?: number;
 }
 
-/** The editor's answer to `digests.read`: the bytes (hashed and decoded here), or a problem that names the file. */
-export type DigestBytes = { bytes: Uint8Array } | { problem: Problem; hash: string };
+/** The editor's answer to `digests.read`: the bytes (decoded here) and the file's version, or a problem that names the file. */
+export type DigestBytes = { bytes: Uint8Array; version: string } | { problem: Problem; version: string };
 
 /** The editor's answer to `keys.read`. */
 export interface KeyFileText {
@@ -116,6 +116,7 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
       {
         digests: {
           list: () => rpc.request<string[]>('digests.list'),
+          version: (path) => rpc.request<string>('digests.version', { path }),
           read: async (path) => digestRead(await rpc.request<DigestBytes>('digests.read', { path })),
         },
         snapshots: remoteSnapshots(rpc),
@@ -182,10 +183,9 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
   rpc.handle<{ keys: string[] }>('papers', ({ keys }) => keys.map((key) => library().paper(key)).filter((p): p is Paper => !!p));
 }
 
-/** A digest's bytes as the loader wants them: hashed (the saved index's key) and decoded. */
-async function digestRead(answer: DigestBytes): Promise<DigestRead> {
-  if ('problem' in answer) return answer;
-  return { text: decodeText(answer.bytes), hash: await sha256(answer.bytes) };
+/** A digest's bytes as the loader wants them: decoded. */
+function digestRead(answer: DigestBytes): DigestRead {
+  return 'problem' in answer ? answer : { text: decodeText(answer.bytes), version: answer.version };
 }
 
 /** The saved index, kept by the editor as bytes; encoding and decoding happen here. */

@@ -13,13 +13,19 @@ import { fileName } from './text';
  * (src/vscode/libraryService.ts); the tests give it in-memory ones.
  */
 
-/** A digest read by the source: its text and a hash of its bytes, or a problem that names it. */
-export type DigestRead = { text: string; hash: string } | { problem: Problem; hash: string };
+/**
+ * A digest read by the source: its text, or a problem that names it; and its version, a
+ * stamp that changes whenever its content does (a content hash, or size and modification
+ * time as the editor gives them: ESLint's cache decides the same way).
+ */
+export type DigestRead = { text: string; version: string } | { problem: Problem; version: string };
 
 /** Where digests come from. Paths are the names papers and problems carry. */
 export interface DigestSource {
   /** The digests wanted now (settings, workspace), as paths. */
   list(): Promise<string[]>;
+  /** The digest's version without reading it (a warm start needs no more). */
+  version(path: string): Promise<string>;
   read(path: string): Promise<DigestRead>;
 }
 
@@ -72,7 +78,10 @@ const TAXONOMY_HASH = '\u0000taxonomy';
 export class LibraryLoader {
   private library: Library = Library.fromResults([]);
   private builder = new LibraryBuilder();
+  /** Each digest's version (and the key file's and taxonomy's hashes): the saved index's key. */
   private readonly fileHashes = new Map<string, string>();
+  /** A hash of each parsed digest's text, so that an event for unchanged bytes parses nothing. */
+  private readonly contentHashes = new Map<string, string>();
   private readonly listeners = new Set<(library: Library) => void>();
   private queue: Promise<void> = Promise.resolve();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -81,6 +90,8 @@ export class LibraryLoader {
   /** Digests changed since the queued re-read was queued, and that re-read. */
   private readonly changedPaths = new Set<string>();
   private pendingRead: Promise<void> | undefined;
+  /** Digests a warm start did not parse (see parseRestored). */
+  private unparsed: string[] = [];
   lastLoad: LoadInfo | undefined;
 
   constructor(
@@ -133,6 +144,7 @@ export class LibraryLoader {
   /** Someone else changed the key file (a pull, the CLI): rebuild with it, so that keys mean what it says. */
   keysChanged(): Promise<void> {
     return this.enqueue(async () => {
+      await this.parseRestored();
       const { memory, problems } = await this.readKeys();
       this.builder.setMemory(memory, problems);
       await this.publish();
@@ -144,6 +156,7 @@ export class LibraryLoader {
   /** The techniques changed: every paper is classified again, keys and parsed digests kept. */
   techniquesChanged(): Promise<void> {
     return this.enqueue(async () => {
+      await this.parseRestored();
       const taxonomy = await this.readTaxonomy();
       const next = new LibraryBuilder(taxonomy, undefined, undefined, this.builder.keyMemory);
       for (const path of this.builder.paths) next.setDigest(path, this.builder.digest(path)!);
@@ -190,8 +203,8 @@ export class LibraryLoader {
   private async loadAll(): Promise<void> {
     const started = Date.now();
     const paths = await this.ports.digests.list();
-    const reads = await Promise.all(paths.map((path) => this.ports.digests.read(path)));
-    paths.forEach((path, i) => this.fileHashes.set(path, reads[i]!.hash));
+    const versions = await Promise.all(paths.map((path) => this.ports.digests.version(path)));
+    paths.forEach((path, i) => this.fileHashes.set(path, versions[i]!));
     const keys = await this.readKeys();
     const taxonomy = await this.readTaxonomy();
     const saved = await this.loadSaved();
@@ -199,12 +212,17 @@ export class LibraryLoader {
       this.builder = LibraryBuilder.restore(saved, taxonomy);
       this.builder.setMemory(keys.memory, keys.problems);
       await this.publish();
-      // Search is ready; the parsed digests are needed only for the next change: read them back after.
-      void this.enqueue(() => this.restoreDigests(paths, reads));
+      // Search is ready. The parsed digests are needed only for the next change: they are
+      // read again then (parsing 50,000 papers now would hold up the first searches).
+      this.unparsed = paths;
     } else {
       this.builder = new LibraryBuilder(taxonomy);
       this.builder.setMemory(keys.memory, keys.problems);
-      for (let i = 0; i < paths.length; i++) this.builder.setDigest(paths[i]!, await this.parse(paths[i]!, reads[i]!));
+      for (const path of paths) {
+        const read = await this.ports.digests.read(path);
+        this.fileHashes.set(path, read.version);
+        this.builder.setDigest(path, this.parse(path, read));
+      }
       await this.publish();
     }
     this.lastLoad = {
@@ -232,7 +250,7 @@ export class LibraryLoader {
     return this.ports.hash(`${this.version}\u0001${parts.join('\u0001')}`);
   }
 
-  private async parse(path: string, read: DigestRead): Promise<ParseResult> {
+  private parse(path: string, read: DigestRead): ParseResult {
     return 'problem' in read ? { papers: [], problems: [read.problem] } : parseDigest(read.text, path);
   }
 
@@ -259,21 +277,32 @@ export class LibraryLoader {
     }
   }
 
-  /** After a start from the saved index: the builder gets the parsed digests back, without publishing. */
-  private async restoreDigests(paths: readonly string[], reads: readonly DigestRead[]): Promise<void> {
-    for (let i = 0; i < paths.length; i++) {
-      if (!this.builder.digest(paths[i]!)) this.builder.setDigest(paths[i]!, await this.parse(paths[i]!, reads[i]!));
+  /**
+   * After a start from the saved index, before the first change is built: the builder gets
+   * the parsed digests back (those in `changing` are about to be read anyway).
+   */
+  private async parseRestored(changing: readonly string[] = []): Promise<void> {
+    if (!this.unparsed.length) return;
+    const paths = this.unparsed.filter((path) => !changing.includes(path));
+    this.unparsed = [];
+    for (const path of paths) {
+      if (this.builder.digest(path)) continue;
+      const read = await this.ports.digests.read(path);
+      this.fileHashes.set(path, read.version);
+      this.builder.setDigest(path, this.parse(path, read));
     }
     this.builder.absorbDerived();
   }
 
   private async syncFiles(): Promise<void> {
+    await this.parseRestored();
     const wanted = await this.ports.digests.list();
     const wantedPaths = new Set(wanted);
     for (const path of this.builder.paths) {
       if (!wantedPaths.has(path)) {
         this.builder.removeDigest(path);
         this.fileHashes.delete(path);
+        this.contentHashes.delete(path);
       }
     }
     await this.readFiles(
@@ -285,11 +314,15 @@ export class LibraryLoader {
   }
 
   private async readFiles(paths: readonly string[], publish = true): Promise<void> {
+    await this.parseRestored(paths);
     for (const path of paths) {
       const read = await this.ports.digests.read(path);
-      if (this.fileHashes.get(path) === read.hash && this.builder.digest(path)) continue;
-      this.fileHashes.set(path, read.hash);
-      this.builder.setDigest(path, await this.parse(path, read));
+      this.fileHashes.set(path, read.version);
+      // By content, not version: a modification time can stay the same across two quick edits.
+      const content = 'text' in read ? await this.ports.hash(read.text) : read.version;
+      if (this.contentHashes.get(path) === content && this.builder.digest(path)) continue;
+      this.contentHashes.set(path, content);
+      this.builder.setDigest(path, this.parse(path, read));
     }
     if (publish) {
       const counts = await this.publish();
@@ -299,8 +332,10 @@ export class LibraryLoader {
   }
 
   private async removeFile(path: string): Promise<void> {
+    await this.parseRestored([path]);
     if (!this.builder.removeDigest(path)) return;
     this.fileHashes.delete(path);
+    this.contentHashes.delete(path);
     await this.publish();
     this.ports.log.info(`Removed digest ${path}.`);
     this.scheduleSave();
@@ -311,8 +346,9 @@ export class LibraryLoader {
     await this.writeKeys();
     this.library = library;
     for (const listener of [...this.listeners]) listener(library);
-    // Hover and the Cited-in scan need the names matcher: build it now, in slices, not on the first hover.
-    void this.enqueue(async () => library.prepare());
+    // Hover and the Cited-in scan need the names matcher: build it now, not on the first hover.
+    // After the answer to the request that published (a timer, not a microtask, lets it go out first).
+    setTimeout(() => void this.enqueue(async () => library.prepare()), 0);
     return counts;
   }
 

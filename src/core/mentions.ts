@@ -66,7 +66,6 @@ export class MentionMatcher {
   }
 
   private addPapers(papers: readonly Paper[]): void {
-    let n = 0;
     for (const paper of papers) {
       let topic: ReadonlySet<string> | undefined;
       for (const name of new Set([paper.shortName, ...paper.aliases].filter((n): n is string => !!n))) {

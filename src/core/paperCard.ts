@@ -16,13 +16,16 @@ export function escapeMarkdown(text: string): string {
 
 /** The first sentences of an abstract, at most about `max` characters. */
 export function abstractLead(abstract: string, max = 360): string {
-  const sentences = abstract.match(/[^.!?]+[.!?]+(?:\s|$)/g) ?? [abstract];
-  let lead = '';
-  for (const s of sentences) {
-    if (lead && lead.length + s.length > max) break;
-    lead += s;
+  // Sentence ends found one after another from the start, never past the first that does
+  // not fit: linear, and only as far as the lead goes (a summary is made for every paper).
+  const end = /[.!?]+(?:\s+|$)/g;
+  let cut = 0;
+  for (let m = end.exec(abstract); m; m = end.exec(abstract)) {
+    const next = m.index + m[0].length;
+    if (cut && next > max) break;
+    cut = next;
   }
-  return truncate(lead.trim() || abstract, max);
+  return truncate(abstract.slice(0, cut).trim() || abstract, max);
 }
 
 /** The part of the abstract around the first matched word, so that a search result shows why it matched. */

@@ -1,4 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
+import type { Paper } from './model';
+import { normalizeTitle } from './text';
 
 /**
  * Papers straight from the source: Hugging Face's Daily Papers and papers API, arXiv's
@@ -48,6 +50,12 @@ export interface SourceOptions {
   cancelled?: () => boolean;
   /** Where to say what is happening. */
   progress?: (message: string) => void;
+  /**
+   * Whether arXiv can be asked. Not from vscode.dev: arXiv sends no CORS header, so a
+   * browser may not read its answers; an arXiv id is then looked up by its DOI
+   * (10.48550/arXiv.ID, registered with DataCite) after Hugging Face.
+   */
+  arxiv?: boolean;
 }
 
 const PAGE_SIZE = 100;
@@ -101,9 +109,40 @@ export class PaperSources {
       const hf = await this.get(hfUrl, {}, 'Hugging Face');
       if (hf.status === 200) return parseJsonObject(hf.text, hfUrl);
       if (hf.status !== 404) throw this.failure('Hugging Face', hfUrl, hf.status);
-      return this.arxivPaper(id.arxiv);
+      return this.options.arxiv === false ? this.doiPaper(`10.48550/arXiv.${id.arxiv}`) : this.arxivPaper(id.arxiv);
     }
     return this.doiPaper(id.doi!);
+  }
+
+  /**
+   * The Hugging Face paper with exactly this title (letter case, accents and punctuation
+   * aside), found with its paper search; undefined when it has none. A near title is not
+   * taken: a copied page's paper must not get another paper's authors.
+   */
+  async paperByTitle(title: string): Promise<HfObject | undefined> {
+    this.checkCancelled();
+    const url = `${this.endpoints.huggingFace}/api/papers/search?q=${encodeURIComponent(title)}&limit=10`;
+    const wanted = normalizeTitle(title);
+    return parseJsonArray(await this.getText(url, {}, 'Hugging Face'), url).find((item) => {
+      const paper = (typeof item.paper === 'object' && item.paper !== null ? item.paper : item) as HfObject;
+      return typeof paper.title === 'string' && normalizeTitle(paper.title) === wanted;
+    });
+  }
+
+  /**
+   * Details for papers a copied Daily Papers page gives without an arXiv id or authors,
+   * by exact title: the Hugging Face objects found, and the papers it does not know.
+   */
+  async detailsFor(papers: readonly Paper[]): Promise<{ found: HfObject[]; missing: Paper[] }> {
+    const found: HfObject[] = [];
+    const missing: Paper[] = [];
+    for (const [i, paper] of papers.entries()) {
+      this.options.progress?.(`${i + 1} of ${papers.length}: ${paper.title}`);
+      const object = await this.paperByTitle(paper.title);
+      if (object) found.push(object);
+      else missing.push(paper);
+    }
+    return { found, missing };
   }
 
   private async arxivPaper(arxivId: string): Promise<HfObject> {
@@ -155,6 +194,15 @@ export class PaperSources {
   private checkCancelled(): void {
     if (this.options.cancelled?.()) throw new SourceError('cancelled');
   }
+}
+
+/**
+ * Papers whose digest gave no arXiv id, no DOI and no author names (a copied Daily
+ * Papers page shows only "N authors"): what Complete Paper Details looks up. An entry
+ * of a bibliography has its authors, and is never matched to another entry by title.
+ */
+export function papersLackingDetails(papers: readonly Paper[]): Paper[] {
+  return papers.filter((p) => !p.arxivId && !p.doi && p.authors.length === 0);
 }
 
 function origin(url: string): string {

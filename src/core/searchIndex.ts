@@ -237,16 +237,13 @@ export class SearchIndex {
       } else counts.added++;
       toAdd.push(paper);
     }
-    let seen = 0;
     for (const entry of [...this.entries.values()]) {
       if (next.has(entry.paper.id)) continue;
       this.forget(entry);
       counts.removed++;
     }
     if (this.text.abstract.deadFraction > 0.3) this.compact();
-    for (let i = 0; i < toAdd.length; i += 25) {
-      this.addPapers(toAdd.slice(i, i + 25));
-    }
+    this.addPapers(toAdd);
     this.sortedKeys = this.sortKeys();
     return counts;
   }
@@ -308,7 +305,6 @@ export class SearchIndex {
   private compact(): void {
     this.text = emptyTextIndexes();
     this.slotIds = [];
-    let n = 0;
     for (const entry of this.entries.values()) {
       entry.slot = this.addText(entry.paper);
     }
@@ -321,7 +317,6 @@ export class SearchIndex {
       const id = this.slotIds[slot];
       if (id) slots.set(id, slot);
     }
-    let n = 0;
     const docs: IndexedDocument[] = [];
     for (const paper of papers) {
       const slot = slots.get(paper.id);
@@ -329,9 +324,7 @@ export class SearchIndex {
       if (slot !== undefined) this.remember(entryFor(paper, slot, name !== ''));
       if (!this.namesIndexed && name) docs.push({ id: paper.id, name });
     }
-    for (let i = 0; i < docs.length; i += 1000) {
-      this.miniSearch.addAll(docs.slice(i, i + 1000));
-    }
+    this.miniSearch.addAll(docs);
     this.namesIndexed = true;
     this.sortedKeys = this.sortKeys();
   }

@@ -177,9 +177,10 @@ export class LibraryService implements vscode.Disposable {
   /** What the engine asks of the editor: bytes of files only the editor can read, and where to log. */
   private serve(rpc: RpcEndpoint): void {
     rpc.handle('digests.list', () => this.source.list());
+    rpc.handle<{ path: string }>('digests.version', ({ path }) => this.source.version(path));
     rpc.handle<{ path: string }>('digests.read', async ({ path }) => {
       const read = await this.source.read(path);
-      return 'bytes' in read ? transferable(read.bytes, (bytes) => ({ bytes })) : read;
+      return 'bytes' in read ? transferable(read.bytes, (bytes) => ({ bytes, version: read.version })) : read;
     });
     rpc.handle('keys.read', async (): Promise<KeyFileText> => ({ path: this.keys.uri && pathOf(this.keys.uri), text: await this.keys.readText(), mayCreate: this.keys.mayCreate() }));
     rpc.handle<{ text: string }>('keys.write', ({ text }) => this.keys.writeText(text));
@@ -337,22 +338,42 @@ class WorkspaceDigests {
     return uris.map(pathOf);
   }
 
+  /** The file's version (size and modification time), without reading it. */
+  async version(path: string): Promise<string> {
+    const read = await this.stat(path);
+    return read.version;
+  }
+
   /** A file's bytes; a file that cannot be read, or is over the size limit, becomes one problem naming it. */
   async read(path: string): Promise<DigestBytes> {
-    const uri = this.uriOf(path);
+    const stat = await this.stat(path);
+    if ('problem' in stat) return stat;
     try {
-      const limitMb = maxDigestMegabytes();
-      const { size } = await vscode.workspace.fs.stat(uri);
-      if (size > limitMb * 1024 * 1024) {
-        const message = `${path} is ${Math.round(size / 1024 / 1024)} MB, over the ${limitMb} MB limit (paperDigest.maxDigestSizeMB); it is not read.`;
-        return { problem: { path, line: 0, severity: 'error', message }, hash: `too-large:${size}` };
-      }
-      return { bytes: await vscode.workspace.fs.readFile(uri) };
+      return { bytes: await vscode.workspace.fs.readFile(this.uriOf(path)), version: stat.version };
     } catch (error) {
-      const message = `Cannot read digest ${path}: ${error instanceof Error ? error.message : String(error)}`;
-      return { problem: { path, line: 0, severity: 'error', message }, hash: `unreadable:${message}` };
+      return unreadable(path, error);
     }
   }
+
+  private async stat(path: string): Promise<{ version: string } | { problem: Problem; version: string }> {
+    try {
+      const limitMb = maxDigestMegabytes();
+      const { size, mtime, type } = await vscode.workspace.fs.stat(this.uriOf(path));
+      if (type & vscode.FileType.Directory) return unreadable(path, new Error('it is a folder, not a file'));
+      if (size > limitMb * 1024 * 1024) {
+        const message = `${path} is ${Math.round(size / 1024 / 1024)} MB, over the ${limitMb} MB limit (paperDigest.maxDigestSizeMB); it is not read.`;
+        return { problem: { path, line: 0, severity: 'error', message }, version: `too-large:${size}` };
+      }
+      return { version: `${size}:${mtime}` };
+    } catch (error) {
+      return unreadable(path, error);
+    }
+  }
+}
+
+function unreadable(path: string, error: unknown): { problem: Problem; version: string } {
+  const message = `Cannot read digest ${path}: ${error instanceof Error ? error.message : String(error)}`;
+  return { problem: { path, line: 0, severity: 'error', message }, version: `unreadable:${message}` };
 }
 
 /** The largest digest read, in MB (a setting; a 500 MB file would take the editor's memory). */

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { HfObject, PaperSources, SourceError, mergeIntoDigest } from '../core/paperSources';
+import { HfObject, PaperSources, SourceError, mergeIntoDigest, papersLackingDetails } from '../core/paperSources';
 import { decodeText } from '../core/text';
 import { fetchClient } from '../fetchClient';
+import { LibraryService } from './libraryService';
 
 /**
  * Fetch Daily Papers… and Add Paper…: papers from Hugging Face, arXiv or a DOI into the
@@ -10,12 +11,16 @@ import { fetchClient } from '../fetchClient';
  * file is left as it was and the message names what failed.
  */
 export class PaperFetchCommands {
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly service: LibraryService,
+  ) {}
 
   register(): vscode.Disposable[] {
     return [
       vscode.commands.registerCommand('paperDigest.fetchDailyPapers', () => this.fetchDailyPapers()),
       vscode.commands.registerCommand('paperDigest.addPaper', (ids?: string) => this.addPaper(ids)),
+      vscode.commands.registerCommand('paperDigest.completeDetails', () => this.completeDetails()),
     ];
   }
 
@@ -43,6 +48,26 @@ export class PaperFetchCommands {
     });
   }
 
+  /**
+   * Complete Paper Details: the arXiv id, authors and abstract of papers from a copied
+   * page, found by exact title on Hugging Face, go into the workspace's Hugging Face
+   * digest, where the library merges them with the page's papers (keys do not change).
+   */
+  async completeDetails(): Promise<void> {
+    const lacking = papersLackingDetails((await this.service.current()).papers);
+    if (!lacking.length) {
+      void vscode.window.showInformationMessage('Paper Digest: every paper already has its arXiv id or DOI and its authors.');
+      return;
+    }
+    let missing: string[] = [];
+    await this.into(`details of ${lacking.length} paper${lacking.length === 1 ? '' : 's'}`, async (sources) => {
+      const details = await sources.detailsFor(lacking);
+      missing = details.missing.map((p) => p.title);
+      return details.found;
+    });
+    if (missing.length) this.log.info(`Complete Paper Details: Hugging Face has no paper titled exactly so: ${missing.map((t) => `"${t}"`).join(', ')}.`);
+  }
+
   /** Fetches, then merges into the digest file; nothing is written unless every request succeeded. */
   private async into(what: string, fetch: (sources: PaperSources) => Promise<HfObject[]>): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -56,7 +81,13 @@ export class PaperFetchCommands {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Paper Digest: fetching ${what}`, cancellable: true },
         async (progress, token) => {
-          const sources = new PaperSources(fetchClient, { endpoints: endpoints(), cancelled: () => token.isCancellationRequested, progress: (message) => progress.report({ message }) });
+          const sources = new PaperSources(fetchClient, {
+            endpoints: endpoints(),
+            cancelled: () => token.isCancellationRequested,
+            progress: (message) => progress.report({ message }),
+            // In a browser (vscode.dev) arXiv's answers cannot be read: no CORS header.
+            arxiv: vscode.env.uiKind !== vscode.UIKind.Web,
+          });
           const objects = await fetch(sources);
           const existing = await readIfAny(target);
           const merged = mergeIntoDigest(existing, objects);

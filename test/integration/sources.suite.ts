@@ -13,7 +13,13 @@ describe('Papers from the source', function () {
   this.timeout(60000);
   let api: PaperDigestApi;
   const server = createServer((req, res) => {
-    if (req.url === '/api/papers/2406.99999') {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/api/papers/search') {
+      // Hugging Face knows one paper of the bundled page (LD-Pruner), by its exact title.
+      const known = url.searchParams.get('q') === ldPrunerTitle;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(known ? [{ paper: { id: '2404.11936', title: ldPrunerTitle, summary: 'Latent Diffusion Models are pruned task-agnostically.', authors: ['Thibault Castells', 'Hyoung-Kyu Song', 'Bo-Kyeong Kim', 'Shinkook Choi'].map((name) => ({ name })), publishedAt: '2024-04-18T00:00:00.000Z', upvotes: 1 } }] : []));
+    } else if (req.url === '/api/papers/2406.99999') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: '2406.99999', title: 'Zebrafish Pruning: A Replayed Test Paper', summary: 'We prune zebrafish networks.', authors: [{ name: 'Ada Tester' }], publishedAt: '2024-06-20T00:00:00.000Z', upvotes: 3 }));
     } else {
@@ -23,8 +29,10 @@ describe('Papers from the source', function () {
   });
 
   let digestsBefore: unknown;
+  let ldPrunerTitle = '';
   before(async () => {
     api = await activateExtension();
+    ldPrunerTitle = api.service.snapshot.paper('ldpruner2024')!.title;
     digestsBefore = vscode.workspace.getConfiguration('paperDigest').inspect('digests')?.workspaceValue;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -52,5 +60,18 @@ describe('Papers from the source', function () {
     // Adding it again changes nothing.
     await vscode.commands.executeCommand('paperDigest.addPaper', '2406.99999');
     assert.equal(await readText(workspaceFile('fetched/added.json')), text);
+  });
+
+  it('completes a copied page\'s paper with its arXiv id and authors found by exact title, keeping its key', async () => {
+    const before = api.service.snapshot.paper('ldpruner2024')!;
+    assert.equal(before.arxivId, null, 'the control: the copied page gives no arXiv id');
+    await vscode.commands.executeCommand('paperDigest.completeDetails');
+    const completed = await until('the completed paper', () => {
+      const paper = api.service.snapshot.paper('ldpruner2024');
+      return paper?.arxivId ? paper : undefined;
+    }, 30000);
+    assert.equal(completed.arxivId, '2404.11936');
+    assert.deepEqual(completed.authors, ['Thibault Castells', 'Hyoung-Kyu Song', 'Bo-Kyeong Kim', 'Shinkook Choi']);
+    assert.equal(api.service.snapshot.papers.filter((p) => p.title === before.title).length, 1, 'one paper, not two');
   });
 });

@@ -16,6 +16,13 @@ import { ROOT, hfSample, readSeed } from './fixtures';
 
 const encoder = new TextEncoder();
 
+/** Content stands in for the editor's size and modification time. */
+function hashOf(text: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(16);
+}
+
 class EditorDouble {
   readonly digests = new Map<string, string | Error>();
   keyText: string | undefined;
@@ -28,11 +35,15 @@ class EditorDouble {
   constructor(port: MessagePortLike) {
     this.rpc = new RpcEndpoint(port);
     this.rpc.handle('digests.list', () => [...this.digests.keys()]);
+    this.rpc.handle<{ path: string }>('digests.version', ({ path }) => {
+      const file = this.digests.get(path);
+      return typeof file === 'string' ? `${file.length}:${hashOf(file)}` : 'unreadable';
+    });
     this.rpc.handle<{ path: string }>('digests.read', ({ path }): DigestBytes | Transfer<DigestBytes> => {
       const file = this.digests.get(path);
-      if (file === undefined || file instanceof Error) return { problem: { path, line: 0, severity: 'error', message: `Cannot read digest ${path}` }, hash: `unreadable:${Math.random()}` };
+      if (file === undefined || file instanceof Error) return { problem: { path, line: 0, severity: 'error', message: `Cannot read digest ${path}` }, version: `unreadable:${Math.random()}` };
       const bytes = encoder.encode(file);
-      return new Transfer({ bytes }, [bytes.buffer as ArrayBuffer]);
+      return new Transfer({ bytes, version: `${file.length}:${hashOf(file)}` }, [bytes.buffer as ArrayBuffer]);
     });
     this.rpc.handle('keys.read', (): KeyFileText => ({ path: '/w/.paper-digest/keys.tsv', text: this.keyText, mayCreate: true }));
     this.rpc.handle<{ text: string }>('keys.write', ({ text }) => {

@@ -19,14 +19,18 @@ class MemoryDigests implements DigestSource {
   async list(): Promise<string[]> {
     return [...this.files.keys()];
   }
+  async version(path: string): Promise<string> {
+    const file = this.files.get(path);
+    return typeof file === 'string' ? hashOf(file) : 'unreadable';
+  }
   async read(path: string): Promise<DigestRead> {
     this.reads++;
     const file = this.files.get(path);
     if (file === undefined || file instanceof Error) {
       const message = `Cannot read digest ${path}: ${file instanceof Error ? file.message : 'no such file'}`;
-      return { problem: { path, line: 0, severity: 'error', message }, hash: `unreadable:${this.reads}` };
+      return { problem: { path, line: 0, severity: 'error', message }, version: `unreadable:${this.reads}` };
     }
-    return { text: file, hash: hashOf(file) };
+    return { text: file, version: hashOf(file) };
   }
 }
 

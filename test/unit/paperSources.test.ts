@@ -6,7 +6,10 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDigest } from '../../src/core/digest';
-import { PaperSources, SourceError, daysBetween, mergeIntoDigest, parseIdentifier, retryAfterMs } from '../../src/core/paperSources';
+import { KeyMemory } from '../../src/core/keyMemory';
+import { Library } from '../../src/core/library';
+import { PaperSources, SourceError, daysBetween, mergeIntoDigest, papersLackingDetails, parseIdentifier, retryAfterMs } from '../../src/core/paperSources';
+import { normalizeTitle } from '../../src/core/text';
 import { fetchClient } from '../../src/fetchClient';
 import { FIXTURES, ROOT, readFixture } from './fixtures';
 
@@ -16,7 +19,7 @@ import { FIXTURES, ROOT, readFixture } from './fixtures';
  * API, arXiv's Atom and DOI content negotiation; with 429s, a slow route and an
  * unreachable endpoint.
  */
-const sample = JSON.parse(readFixture('hf-daily-papers-sample.json')) as Array<{ paper: { id: string } }>;
+const sample = JSON.parse(readFixture("hf-daily-papers-sample.json")) as Array<{ paper: { id: string; title: string } }>;
 /** 130 objects for one day: the sample's, and copies with other ids, so that a second page is needed. */
 const bigDay = Array.from({ length: 130 }, (_, i) => {
   const o = structuredClone(sample[i % sample.length]!);
@@ -54,6 +57,13 @@ async function startReplay(): Promise<Replay> {
       }
       if (date === '2024-06-21') return; // never answers
       return json(200, []);
+    }
+    if (url.pathname === '/api/papers/search') {
+      // As Hugging Face's search answers: the best matches first, near titles among them.
+      const q = normalizeTitle(url.searchParams.get('q') ?? '');
+      const words = new Set(q.split(' '));
+      const scored = sample.map((o) => ({ o, shared: normalizeTitle(o.paper.title).split(' ').filter((w) => words.has(w)).length }));
+      return json(200, scored.filter((s) => s.shared > 0).sort((a, b) => b.shared - a.shared).slice(0, 10).map((s) => s.o));
     }
     if (url.pathname === '/api/papers/2405.00001') return json(200, { ...sample[0]!.paper, id: '2405.00001' });
     if (url.pathname.startsWith('/api/papers/')) return json(404, { error: 'Paper not found' });
@@ -134,6 +144,41 @@ describe('papers from the source (against a local replay server)', function () {
     // What was added reads as papers, with their ids and links.
     const { papers } = parseDigest(mergeIntoDigest(undefined, [arxiv, doi]).text, 'added.json');
     assert.deepEqual(papers.map((p) => [p.arxivId, p.doi, p.authors.length]), [['1803.03635', null, 2], [null, '10.18653/v1/N19-1423', 4]]);
+  });
+
+  it('completes the papers of a copied page by exact title, keeping their keys, and names those Hugging Face does not know', async () => {
+    const known = sample.slice(0, 3).map((o) => o.paper as unknown as { title: string; summary: string; authors: unknown[]; publishedAt: string });
+    const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+    const entry = (title: string, abstract: string, authors: number, date: Date) =>
+      [title, '', abstract, '', `  • ${authors} authors`, '·', `${date.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })} ${date.getUTCDate()}, ${date.getUTCFullYear()}`, ''].join('\n');
+    const page = [
+      'Daily Papers',
+      '',
+      ...known.map((p) => entry(oneLine(p.title), oneLine(p.summary), p.authors.length, new Date(p.publishedAt))),
+      // Near a real title, but not it: never completed with another paper's details.
+      entry(`${oneLine(known[0]!.title)} Revisited`, 'We revisit the method and find that it holds up in a new setting.', 2, new Date(known[0]!.publishedAt)),
+    ].join('\n');
+    const memory = new KeyMemory();
+    const before = Library.fromDigests([{ path: 'page.txt', text: page }], undefined, memory);
+    const lacking = papersLackingDetails(before.papers);
+    assert.equal(lacking.length, 4, 'a copied page gives no arXiv id and no author names');
+    const details = await sources().detailsFor(lacking);
+    assert.equal(details.found.length, 3);
+    assert.deepEqual(details.missing.map((p) => p.title), [`${oneLine(known[0]!.title)} Revisited`]);
+    const after = Library.fromDigests([{ path: 'page.txt', text: page }, { path: 'details.json', text: mergeIntoDigest(undefined, details.found).text }], undefined, memory);
+    assert.equal(after.papers.length, 4, 'merged with the page\'s papers, not added beside them');
+    for (const paper of before.papers.slice(0, 3)) {
+      const completed = after.paper(paper.key);
+      assert.ok(completed, `${paper.key} keeps its key`);
+      assert.ok(completed.arxivId && completed.authors.length > 0, `${paper.key} has its arXiv id and authors`);
+    }
+    assert.equal(papersLackingDetails(after.papers).length, 1);
+  });
+
+  it('looks an arXiv id up by its DOI after Hugging Face where arXiv cannot be read (vscode.dev)', async () => {
+    const web = new PaperSources(fetchClient, { endpoints: { huggingFace: replay.url, arxiv: replay.url, doi: replay.url }, arxiv: false, sleep: async () => undefined });
+    await assert.rejects(web.paper('1803.03635'), /no DOI 10\.48550\/arXiv\.1803\.03635 is registered/);
+    assert.deepEqual(replay.requests, ['/api/papers/1803.03635', '/10.48550/arXiv.1803.03635'], 'arXiv is never asked');
   });
 
   it('keeps arXiv to one request every 3 seconds', async () => {

@@ -80,7 +80,6 @@ export function parseBibtex(input: string, path: string): ParseResult {
     }
   }
   const parsed: Array<{ entry: BibEntry; line: number; raw: string }> = [];
-  let n = 0;
   for (const chunk of entries) {
     if (chunk.kind === 'string' || chunk.kind === 'comment' || chunk.kind === 'preamble') continue;
     const line = lines.position(chunk.start).line;

@@ -70,7 +70,7 @@ function looksLikeTitle(text: string): boolean {
   return trimmed.length > 0 && trimmed.length <= 400 && !isMetaLine(trimmed) && !isHeaderLine(trimmed);
 }
 
-/** The non-blank lines, cleaned of control characters, read a slice at a time. */
+/** The non-blank lines, cleaned of control characters. */
 function nonBlankLines(text: string): TextLine[] {
   const lines: TextLine[] = [];
   let line = 0;
