@@ -65,10 +65,15 @@ export interface SimilarSummary {
   reason: string;
 }
 
-/** `library.begin`: a new library follows in `library.papers` chunks, then `library.end`. */
+/**
+ * `library.begin`: a new library, its papers' keys in order; the summaries that are new
+ * or changed since the last library follow in `library.papers` chunks, then `library.end`.
+ * After an edit that is one paper, not 50,000: the editor keeps the others' objects.
+ */
 export interface LibraryBegin {
   generation: number;
-  total: number;
+  keys: string[];
+  changed: number;
   problems: Problem[];
   techniques: unknown;
 }
@@ -85,6 +90,69 @@ export interface LibraryEnd {
 /** Papers per `library.papers` message: the editor takes each in a few milliseconds. */
 export const PAPERS_PER_MESSAGE = 1000;
 
+/** A library as the editor assembles it. */
+export interface ReceivedLibrary {
+  papers: Paper[];
+  problems: Problem[];
+  techniques: unknown;
+  /** Summaries that came in this library's messages (the rest were kept). */
+  changed: number;
+  messages: number;
+}
+
+/**
+ * The editor's side of `library.*`: each library from the summaries that came and the
+ * unchanged ones it already holds (the same objects, so an edit leaves little garbage).
+ */
+export class LibraryReceiver {
+  private byKey = new Map<string, Paper>();
+  private incoming: { begin: LibraryBegin; changed: Map<string, Paper>; messages: number } | undefined;
+
+  begin(begin: LibraryBegin): void {
+    this.incoming = { begin, changed: new Map(), messages: 0 };
+  }
+
+  chunk({ generation, papers }: LibraryChunk): void {
+    if (this.incoming?.begin.generation !== generation) return;
+    this.incoming.messages++;
+    for (const paper of papers) this.incoming.changed.set(paper.key, paper);
+  }
+
+  /** The library whose messages end here; undefined for one whose beginning was not seen. */
+  end({ generation }: LibraryEnd): ReceivedLibrary | undefined {
+    const incoming = this.incoming;
+    if (incoming?.begin.generation !== generation) return undefined;
+    this.incoming = undefined;
+    const { begin, changed } = incoming;
+    const papers: Paper[] = [];
+    for (const key of begin.keys) {
+      const paper = changed.get(key) ?? this.byKey.get(key);
+      if (!paper) throw new Error(`the library engine sent no paper for ${key}`);
+      papers.push(paper);
+    }
+    this.byKey = new Map(papers.map((p) => [p.key, p]));
+    return { papers, problems: begin.problems, techniques: begin.techniques, changed: changed.size, messages: incoming.messages };
+  }
+
+  /** A new engine knows nothing of what this one holds: it sends every paper again. */
+  reset(): void {
+    this.byKey = new Map();
+    this.incoming = undefined;
+  }
+}
+
+/** A 53-bit fingerprint of a text (two 32-bit FNV-style hashes), to tell a changed summary. */
+function fingerprint(text: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
+
 /**
  * A paper as the editor keeps it: all but the abstract's tail and the keywords (at
  * 50,000 papers the abstracts alone are 100 MB). The editor asks for whole papers
@@ -99,6 +167,8 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
   let loader: LibraryLoader | undefined;
   let techniques: unknown = [];
   let generation = 0;
+  /** What the editor holds: each paper's summary's fingerprint, by key. */
+  let sent = new Map<string, number>();
   const log: LoaderLog = {
     info: (message) => rpc.notify('log', { level: 'info', message }),
     warn: (message) => rpc.notify('log', { level: 'warn', message }),
@@ -135,12 +205,23 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
     loader.onDidChange((built) => publish(built));
   });
 
-  /** Sends the library's papers as summaries, a chunk per message. */
+  /** Sends the library: its keys, and the summaries the editor does not have yet, a chunk per message. */
   function publish(built: Library): void {
     const id = ++generation;
-    rpc.notify('library.begin', { generation: id, total: built.papers.length, problems: [...built.problems], techniques } satisfies LibraryBegin);
-    for (let i = 0; i < built.papers.length; i += PAPERS_PER_MESSAGE) {
-      rpc.notify('library.papers', { generation: id, papers: built.papers.slice(i, i + PAPERS_PER_MESSAGE).map(paperSummary) } satisfies LibraryChunk);
+    const keys: string[] = [];
+    const changed: Paper[] = [];
+    const prints = new Map<string, number>();
+    for (const paper of built.papers) {
+      const summary = paperSummary(paper);
+      const print = fingerprint(JSON.stringify(summary));
+      keys.push(paper.key);
+      prints.set(paper.key, print);
+      if (sent.get(paper.key) !== print) changed.push(summary);
+    }
+    sent = prints;
+    rpc.notify('library.begin', { generation: id, keys, changed: changed.length, problems: [...built.problems], techniques } satisfies LibraryBegin);
+    for (let i = 0; i < changed.length; i += PAPERS_PER_MESSAGE) {
+      rpc.notify('library.papers', { generation: id, papers: changed.slice(i, i + PAPERS_PER_MESSAGE) } satisfies LibraryChunk);
     }
     rpc.notify('library.end', { generation: id } satisfies LibraryEnd);
   }

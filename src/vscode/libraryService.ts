@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { LibraryAccess, OwnKeys } from '../core/citationScope';
 import { MentionOptions, PaperCatalog } from '../core/library';
-import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, MentionSettings, SimilarSummary } from '../core/libraryEngine';
+import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, MentionSettings, SimilarSummary } from '../core/libraryEngine';
 import { LoadInfo } from '../core/libraryLoader';
 import { Paper, Problem } from '../core/model';
 import { NoteScan } from '../core/noteScanner';
@@ -45,7 +45,6 @@ export class LibraryService implements vscode.Disposable {
   private readonly source: WorkspaceDigests;
   private readonly subscriptions: vscode.Disposable[];
   private engine!: { rpc: RpcEndpoint; worker: EngineWorker; loaded: Promise<void> };
-  private incoming: { begin: LibraryBegin; papers: Paper[] } | undefined;
   private readonly taxonomies = new Map<string, Taxonomy>();
   private restarts: number[] = [];
   private disposed = false;
@@ -191,17 +190,14 @@ export class LibraryService implements vscode.Disposable {
     rpc.handle<{ key: string; bytes: Uint8Array }>('snapshot.write', ({ key, bytes }) => this.store?.write(key, bytes));
     rpc.handle<{ key: string }>('snapshot.delete', ({ key }) => this.store?.delete(key));
     rpc.on<{ level: 'info' | 'warn' | 'error'; message: string }>('log', ({ level, message }) => this.log[level](message));
-    rpc.on<LibraryBegin>('library.begin', (begin) => {
-      this.incoming = { begin, papers: [] };
-    });
-    rpc.on<LibraryChunk>('library.papers', ({ generation, papers }) => {
-      if (this.incoming?.begin.generation === generation) for (const paper of papers) this.incoming.papers.push(paper);
-    });
-    rpc.on<LibraryEnd>('library.end', ({ generation }) => {
-      const incoming = this.incoming;
-      if (rpc !== this.engine.rpc || incoming?.begin.generation !== generation) return;
-      this.incoming = undefined;
-      this.library = new EditorLibrary(incoming.papers, incoming.begin.problems, this.taxonomy(incoming.begin.techniques), this);
+    // A new worker sends every paper again: what the receiver kept is of the old one.
+    const receiver = new LibraryReceiver();
+    rpc.on<LibraryBegin>('library.begin', (begin) => receiver.begin(begin));
+    rpc.on<LibraryChunk>('library.papers', (chunk) => receiver.chunk(chunk));
+    rpc.on<LibraryEnd>('library.end', (end) => {
+      const received = receiver.end(end);
+      if (!received || rpc !== this.engine.rpc) return;
+      this.library = new EditorLibrary(received.papers, received.problems, this.taxonomy(received.techniques), this);
       this.changed.fire(this.library);
     });
   }

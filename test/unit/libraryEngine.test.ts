@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DigestBytes, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, PAPERS_PER_MESSAGE, serveLibraryEngine } from '../../src/core/libraryEngine';
+import { DigestBytes, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, PAPERS_PER_MESSAGE, ReceivedLibrary, serveLibraryEngine } from '../../src/core/libraryEngine';
 import { Paper } from '../../src/core/model';
 import { NoteScan } from '../../src/core/noteScanner';
 import { ConnectionClosed, MessagePortLike, RpcEndpoint, Transfer, memoryPorts } from '../../src/core/rpc';
@@ -28,8 +28,8 @@ class EditorDouble {
   keyText: string | undefined;
   readonly saved = new Map<string, Uint8Array>();
   readonly logs: string[] = [];
-  readonly libraries: Array<{ papers: Paper[]; problems: LibraryBegin['problems']; messages: number }> = [];
-  private incoming: { begin: LibraryBegin; papers: Paper[]; messages: number } | undefined;
+  readonly libraries: ReceivedLibrary[] = [];
+  private readonly receiver = new LibraryReceiver();
   readonly rpc: RpcEndpoint;
 
   constructor(port: MessagePortLike) {
@@ -56,16 +56,9 @@ class EditorDouble {
     });
     this.rpc.handle<{ key: string }>('snapshot.delete', ({ key }) => this.saved.delete(key));
     this.rpc.on<{ level: string; message: string }>('log', ({ level, message }) => this.logs.push(`${level}: ${message}`));
-    this.rpc.on<LibraryBegin>('library.begin', (begin) => (this.incoming = { begin, papers: [], messages: 0 }));
-    this.rpc.on<LibraryChunk>('library.papers', ({ papers }) => {
-      this.incoming!.papers.push(...papers);
-      this.incoming!.messages++;
-    });
-    this.rpc.on<LibraryEnd>('library.end', () => {
-      const { begin, papers, messages } = this.incoming!;
-      assert.equal(papers.length, begin.total);
-      this.libraries.push({ papers, problems: begin.problems, messages });
-    });
+    this.rpc.on<LibraryBegin>('library.begin', (begin) => this.receiver.begin(begin));
+    this.rpc.on<LibraryChunk>('library.papers', (chunk) => this.receiver.chunk(chunk));
+    this.rpc.on<LibraryEnd>('library.end', (end) => this.libraries.push(this.receiver.end(end)!));
   }
 
   get latest() {
@@ -166,6 +159,10 @@ describe('the library engine behind a port', () => {
     await editor.rpc.request('idle');
     assert.equal(editor.libraries.length - before, 1, 'twenty events, one new library');
     assert.equal(editor.latest.papers.length, 87);
+    // The ten new papers, and those whose names the new ones now share (a name belongs to one paper).
+    assert.ok(editor.latest.changed >= 10 && editor.latest.changed < 30, `${editor.latest.changed} summaries sent, not 87`);
+    const kept = editor.libraries[before - 1]!.papers.find((p) => p.shortName === 'LD-Pruner')!;
+    assert.equal(editor.latest.papers.find((p) => p.key === kept.key), kept, 'the same object');
     assert.ok(editor.latest.problems.some((p) => p.path === '/w/gone.json' && /Cannot read/.test(p.message)));
   });
 
