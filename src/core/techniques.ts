@@ -68,6 +68,11 @@ export function requiredWordStarts(source: string): string[] | null {
         else if (word) consider(['?*{'.includes(rest[word.length] ?? '') ? word.slice(0, -1) : word]);
       }
       i++;
+    } else if (c === ' ' && depth === 0) {
+      // A word after a literal space outside any group starts a word wherever the pattern
+      // matches ("… attention\b"): often a far better hint than the alternatives before it.
+      const word = /^[A-Za-z0-9]+/.exec(source.slice(i + 1))?.[0];
+      if (word) consider(['?*{'.includes(source[i + 1 + word.length] ?? '') ? word.slice(0, -1) : word]);
     } else if (c === '[') {
       while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
     } else if (c === '(') depth++;
