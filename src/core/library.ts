@@ -236,8 +236,10 @@ export class Library extends PaperCatalog {
       seen.add(entry.paper);
       if (buckets[quality]!.length < limit) buckets[quality]!.push(entry.paper);
     }
-    // Title words, from the index: a word of three letters or more says enough.
-    if (folded.length >= 3) {
+    // Title words, from the index: a word of three letters or more says enough. Not when
+    // the better matches already fill the list (title words come after them).
+    const better = buckets.slice(0, COMPLETION_TITLE_WORD).reduce((n, b) => n + b.length, 0);
+    if (folded.length >= 3 && better < limit) {
       const byTitle = this.own(this.index.search(prefix, { limit, scope: 'names' })).map((h) => h.paper).filter((p) => !seen.has(p));
       buckets[COMPLETION_TITLE_WORD] = byTitle.sort(newestFirst);
     }
