@@ -38,6 +38,8 @@ export function activate(context: vscode.ExtensionContext) {
   const panel = new PaperPanel(service, (paper) => commands.insertPapers([paper]));
   const styles = new CslStyles(context.extensionUri);
   const commands = new PaperCommands(service, tree, treeView, panel, notes, scopes, styles);
+  const fetching = new PaperFetchCommands(log, service);
+  const autoFetch = () => service.current().then(() => fetching.autoFetch(context.workspaceState));
   const hover = new PaperHoverProvider(scopes, notes, styles);
   const completion = new CitationCompletionProvider(scopes);
 
@@ -53,7 +55,7 @@ export function activate(context: vscode.ExtensionContext) {
     treeView,
     panel,
     ...commands.register(),
-    ...new PaperFetchCommands(log, service).register(),
+    ...fetching.register(),
     notes,
     citedIn,
     citedInView,
@@ -71,6 +73,8 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.languages.registerCompletionItemProvider(NOTE_SELECTOR, completion, '@', '{'),
   );
   active = service;
+  // paperDigest.dailyPapers.autoFetch: new Daily Papers once the library is loaded.
+  void autoFetch();
   // Other extensions and tests wait on `ready` rather than on timing (the library loads after
   // activate() returns). The internals are handed out only outside production, for the
   // integration tests and the benchmark.
@@ -81,7 +85,7 @@ export function activate(context: vscode.ExtensionContext) {
     extendMarkdownIt: citationPreviewPlugin(service, styles),
   };
   if (context.extensionMode === vscode.ExtensionMode.Production) return api;
-  const internals: PaperDigestTestApi = { ...api, tree, service, notes, scopes, citedIn, hover, completion };
+  const internals: PaperDigestTestApi = { ...api, tree, service, notes, scopes, citedIn, hover, completion, autoFetch };
   return internals;
 }
 
@@ -102,6 +106,8 @@ export interface PaperDigestTestApi extends PaperDigestApi {
   /** The providers themselves, for latencies as they see them (the benchmark). */
   hover: PaperHoverProvider;
   completion: CitationCompletionProvider;
+  /** What start does for `paperDigest.dailyPapers.autoFetch`; true when it fetched. */
+  autoFetch: () => Promise<boolean>;
 }
 
 let active: LibraryService | undefined;

@@ -220,6 +220,18 @@ export function daysBetween(from: string, to: string): string[] {
   return days;
 }
 
+/**
+ * The days an automatic fetch asks for: from the last day fetched (again: its list may
+ * have grown since) to today, at most `maxDays` of them; today alone the first time.
+ */
+export function daysToFetch(lastFetched: string | undefined, today: string, maxDays = 7): { from: string; to: string } {
+  const end = parseDay(today);
+  if (end === undefined) throw new SourceError(`dates are YYYY-MM-DD (got "${today}")`);
+  const earliest = new Date(end - (maxDays - 1) * 86_400_000).toISOString().slice(0, 10);
+  const last = lastFetched !== undefined && parseDay(lastFetched) !== undefined && lastFetched <= today ? lastFetched : today;
+  return { from: last < earliest ? earliest : last, to: today };
+}
+
 function parseDay(day: string): number | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
   const t = Date.parse(`${day}T00:00:00Z`);

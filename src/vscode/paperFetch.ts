@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { HfObject, PaperSources, SourceError, mergeIntoDigest, papersLackingDetails } from '../core/paperSources';
+import { HfObject, PaperSources, SourceError, daysToFetch, mergeIntoDigest, papersLackingDetails } from '../core/paperSources';
 import { decodeText } from '../core/text';
 import { fetchClient } from '../fetchClient';
 import { LibraryService } from './libraryService';
@@ -68,18 +68,33 @@ export class PaperFetchCommands {
     if (missing.length) this.log.info(`Complete Paper Details: Hugging Face has no paper titled exactly so: ${missing.map((t) => `"${t}"`).join(', ')}.`);
   }
 
-  /** Fetches, then merges into the digest file; nothing is written unless every request succeeded. */
-  private async into(what: string, fetch: (sources: PaperSources) => Promise<HfObject[]>): Promise<void> {
+  /**
+   * `paperDigest.dailyPapers.autoFetch`: on start, the Daily Papers from the last day
+   * fetched to today (at most a week), quietly: progress in the status bar, the outcome
+   * in the log, nothing shown when offline. The last day is remembered per workspace.
+   */
+  async autoFetch(state: vscode.Memento): Promise<boolean> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder || !vscode.workspace.getConfiguration('paperDigest', folder.uri).get<boolean>('dailyPapers.autoFetch', false)) return false;
+    const today = new Date().toISOString().slice(0, 10);
+    const range = daysToFetch(state.get<string>(LAST_FETCHED_DAY), today);
+    const fetched = await this.into(`Daily Papers ${range.from === range.to ? range.from : `${range.from} to ${range.to}`}`, (sources) => sources.dailyPapers(range.from, range.to), { quiet: true });
+    if (fetched) await state.update(LAST_FETCHED_DAY, today);
+    return fetched;
+  }
+
+  /** Fetches, then merges into the digest file; nothing is written unless every request succeeded. True when it succeeded. */
+  private async into(what: string, fetch: (sources: PaperSources) => Promise<HfObject[]>, { quiet = false } = {}): Promise<boolean> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
-      void vscode.window.showErrorMessage('Paper Digest: open a folder first; the papers are written to a digest file in it.');
-      return;
+      if (!quiet) void vscode.window.showErrorMessage('Paper Digest: open a folder first; the papers are written to a digest file in it.');
+      return false;
     }
     const relative = vscode.workspace.getConfiguration('paperDigest', folder.uri).get<string>('dailyPapers.file', 'papers/daily-papers.json').trim() || 'papers/daily-papers.json';
     const target = vscode.Uri.joinPath(folder.uri, relative);
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Paper Digest: fetching ${what}`, cancellable: true },
+        { location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: `Paper Digest: fetching ${what}`, cancellable: !quiet },
         async (progress, token) => {
           const sources = new PaperSources(fetchClient, {
             endpoints: endpoints(),
@@ -101,14 +116,19 @@ export class PaperFetchCommands {
       const listed = await ensureDigestSetting(relative);
       const message = `Paper Digest: ${result.added} paper${result.added === 1 ? '' : 's'} added to ${relative}${result.already ? ` (${result.already} already there)` : ''}.${listed ? ` ${relative} was added to paperDigest.digests.` : ''}`;
       this.log.info(message);
-      void vscode.window.showInformationMessage(message);
+      if (!quiet || result.added) void vscode.window.showInformationMessage(message);
+      return true;
     } catch (error) {
       const message = error instanceof SourceError ? error.message : String(error);
       this.log.warn(`Fetching ${what}: ${message}`);
-      if (message !== 'cancelled') void vscode.window.showErrorMessage(`Paper Digest: ${message}. ${relative} is unchanged.`);
+      if (message !== 'cancelled' && !quiet) void vscode.window.showErrorMessage(`Paper Digest: ${message}. ${relative} is unchanged.`);
+      return false;
     }
   }
 }
+
+/** The workspace state key of the last day `autoFetch` fetched. */
+const LAST_FETCHED_DAY = 'paperDigest.dailyPapers.lastFetchedDay';
 
 /** Today, yesterday, this week, or a date or range typed as YYYY-MM-DD[..YYYY-MM-DD]. */
 async function askDays(): Promise<{ from: string; to: string } | undefined> {

@@ -19,6 +19,12 @@ describe('Papers from the source', function () {
       const known = url.searchParams.get('q') === ldPrunerTitle;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(known ? [{ paper: { id: '2404.11936', title: ldPrunerTitle, summary: 'Latent Diffusion Models are pruned task-agnostically.', authors: ['Thibault Castells', 'Hyoung-Kyu Song', 'Bo-Kyeong Kim', 'Shinkook Choi'].map((name) => ({ name })), publishedAt: '2024-04-18T00:00:00.000Z', upvotes: 1 } }] : []));
+    } else if (url.pathname === '/api/daily_papers') {
+      // Every day's list holds one paper (page 0 only).
+      dailyAsks.push(url.searchParams.get('date') ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const paper = { id: '2406.88888', title: 'Quokka Quantization: A Replayed Daily Paper', summary: 'We quantize quokkas.', authors: [{ name: 'Ada Tester' }], publishedAt: '2024-06-21T00:00:00.000Z', upvotes: 2 };
+      res.end(JSON.stringify(url.searchParams.get('p') === '0' ? [{ paper, publishedAt: paper.publishedAt, title: paper.title }] : []));
     } else if (req.url === '/api/papers/2406.99999') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: '2406.99999', title: 'Zebrafish Pruning: A Replayed Test Paper', summary: 'We prune zebrafish networks.', authors: [{ name: 'Ada Tester' }], publishedAt: '2024-06-20T00:00:00.000Z', upvotes: 3 }));
@@ -30,6 +36,7 @@ describe('Papers from the source', function () {
 
   let digestsBefore: unknown;
   let ldPrunerTitle = '';
+  const dailyAsks: string[] = [];
   before(async () => {
     api = await activateExtension();
     ldPrunerTitle = api.service.snapshot.paper('ldpruner2024')!.title;
@@ -73,5 +80,19 @@ describe('Papers from the source', function () {
     assert.equal(completed.arxivId, '2404.11936');
     assert.deepEqual(completed.authors, ['Thibault Castells', 'Hyoung-Kyu Song', 'Bo-Kyeong Kim', 'Shinkook Choi']);
     assert.equal(api.service.snapshot.papers.filter((p) => p.title === before.title).length, 1, 'one paper, not two');
+  });
+
+  it('fetches new Daily Papers on start only when paperDigest.dailyPapers.autoFetch is on', async () => {
+    assert.equal(await api.autoFetch(), false, 'off by default: nothing fetched');
+    assert.deepEqual(dailyAsks, [], 'and nothing asked');
+    await vscode.workspace.getConfiguration('paperDigest').update('dailyPapers.autoFetch', true, vscode.ConfigurationTarget.Workspace);
+    try {
+      assert.equal(await api.autoFetch(), true);
+      assert.deepEqual(dailyAsks, [new Date().toISOString().slice(0, 10)], 'today, the first time');
+      assert.match(await readText(workspaceFile('fetched/added.json')), /Quokka Quantization/);
+      await until('the library to know the fetched paper', async () => (await api.service.snapshot.search('quokka'))[0], 30000);
+    } finally {
+      await vscode.workspace.getConfiguration('paperDigest').update('dailyPapers.autoFetch', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 });

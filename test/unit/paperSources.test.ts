@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseDigest } from '../../src/core/digest';
 import { KeyMemory } from '../../src/core/keyMemory';
 import { Library } from '../../src/core/library';
-import { PaperSources, SourceError, daysBetween, mergeIntoDigest, papersLackingDetails, parseIdentifier, retryAfterMs } from '../../src/core/paperSources';
+import { PaperSources, SourceError, daysBetween, daysToFetch, mergeIntoDigest, papersLackingDetails, parseIdentifier, retryAfterMs } from '../../src/core/paperSources';
 import { normalizeTitle } from '../../src/core/text';
 import { fetchClient } from '../../src/fetchClient';
 import { FIXTURES, ROOT, readFixture } from './fixtures';
@@ -212,6 +212,11 @@ describe('merging into a digest file', () => {
     assert.throws(() => daysBetween('2024-02-30', '2024-03-01'), /YYYY-MM-DD/);
     assert.throws(() => daysBetween('2024-03-02', '2024-03-01'), /ends .* before it starts/);
     assert.equal(retryAfterMs('12'), 12000);
+    // An automatic fetch: the last day again (its list grows) to today, at most a week; today the first time.
+    assert.deepEqual(daysToFetch('2024-06-18', '2024-06-20'), { from: '2024-06-18', to: '2024-06-20' });
+    assert.deepEqual(daysToFetch('2024-05-01', '2024-06-20'), { from: '2024-06-14', to: '2024-06-20' });
+    assert.deepEqual(daysToFetch(undefined, '2024-06-20'), { from: '2024-06-20', to: '2024-06-20' });
+    assert.deepEqual(daysToFetch('2030-01-01', '2024-06-20'), { from: '2024-06-20', to: '2024-06-20' }, 'a day in the future (a clock that was wrong) is not trusted');
     assert.ok((retryAfterMs(new Date(Date.now() + 5000).toUTCString()) ?? 0) > 3000);
   });
 });
