@@ -181,10 +181,11 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
     warn: (message) => rpc.notify('log', { level: 'warn', message }),
     error: (message) => rpc.notify('log', { level: 'error', message }),
   };
-  const library = (): Library => {
+  const started = (): LibraryLoader => {
     if (!loader) throw new Error('the library engine was not started');
-    return loader.snapshot;
+    return loader;
   };
+  const library = (): Library => started().snapshot;
 
   rpc.handle<EngineSettings>('start', (settings) => {
     techniques = settings.techniques;
@@ -242,10 +243,6 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
     rpc.notify('library.end', { generation: id } satisfies LibraryEnd);
   }
 
-  const started = () => {
-    if (!loader) throw new Error('the library engine was not started');
-    return loader;
-  };
   rpc.handle('load', async () => {
     await started().load();
     return started().lastLoad;
