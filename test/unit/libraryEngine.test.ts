@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DigestBytes, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, PAPERS_PER_MESSAGE, ReceivedLibrary, serveLibraryEngine } from '../../src/core/libraryEngine';
 import { Paper } from '../../src/core/model';
 import { NoteScan } from '../../src/core/noteScanner';
 import { ConnectionClosed, MessagePortLike, RpcEndpoint, Transfer, memoryPorts } from '../../src/core/rpc';
-import { ROOT, hfSample, readSeed } from './fixtures';
+import { Library } from '../../src/core/library';
+import { ROOT, corpusPath, hasCorpus, hfSample, readSeed } from './fixtures';
 
 /**
  * The library engine as the editor drives it, over a port: here the editor's side is a
@@ -193,5 +194,37 @@ describe('the library engine behind a port', () => {
     } finally {
       await worker.terminate();
     }
+  });
+
+  it('serves real libraries written by others (d2l.bib and 3,071 Hugging Face papers) as the core builds them, and after an edit sends only what changed', async function () {
+    if (!hasCorpus('d2l.bib') || !hasCorpus('hf-daily-papers-dev.json')) this.skip();
+    this.timeout(120000);
+    const bib = readFileSync(corpusPath('d2l.bib'), 'utf8');
+    const hf = readFileSync(corpusPath('hf-daily-papers-dev.json'), 'utf8');
+    const editor = inThisThread();
+    editor.digests.set('/w/d2l.bib', bib);
+    editor.digests.set('/w/hf.json', hf);
+    await editor.start();
+    await editor.rpc.request('load');
+    const core = Library.fromDigests([{ path: '/w/d2l.bib', text: bib }, { path: '/w/hf.json', text: hf }]);
+    assert.deepEqual(editor.latest.papers.map((p) => p.key), core.papers.map((p) => p.key), 'the same papers under the same keys, in the same order');
+    const sample = core.papers.filter((_, i) => i % 60 === 0);
+    const whole = await editor.rpc.request<Paper[]>('papers', { keys: sample.map((p) => p.key) });
+    assert.deepEqual(whole, JSON.parse(JSON.stringify(sample)), 'whole papers as the core has them');
+    for (const summary of editor.latest.papers.filter((_, i) => i % 60 === 0)) {
+      const paper = core.paper(summary.key)!;
+      assert.deepEqual({ ...summary, abstract: '', keywords: [] }, JSON.parse(JSON.stringify({ ...paper, abstract: '', keywords: [] })), `${summary.key}: the summary is the paper but for its abstract and keywords`);
+      assert.ok(paper.abstract.startsWith(summary.abstract.replace(/…$/, '')), `${summary.key}: the summary's abstract is the paper's lead`);
+    }
+    // A person edits one entry's title.
+    const before = editor.latest;
+    editor.digests.set('/w/d2l.bib', bib.replace('title={Hierarchical text-conditional image generation with clip latents}', 'title={Hierarchical text-conditional image generation with {CLIP} latents}'));
+    await editor.rpc.request('digestsChanged', { paths: ['/w/d2l.bib'] });
+    await editor.rpc.request('idle');
+    const after = editor.latest;
+    assert.notEqual(after, before);
+    assert.equal(after.changed, 1, 'one summary sent');
+    assert.ok(after.papers.some((p) => p.title === 'Hierarchical text-conditional image generation with CLIP latents'));
+    assert.deepEqual(after.papers.map((p) => p.key), before.papers.map((p) => p.key), 'no key moved');
   });
 });
