@@ -79,7 +79,7 @@ export class LibraryLoader {
   private library: Library = Library.fromResults([]);
   private builder = new LibraryBuilder();
   /** Each digest's version (and the key file's and taxonomy's hashes): the saved index's key. */
-  private readonly fileHashes = new Map<string, string>();
+  private readonly indexKeyParts = new Map<string, string>();
   /** A hash of each parsed digest's text, so that an event for unchanged bytes parses nothing. */
   private readonly contentHashes = new Map<string, string>();
   private readonly listeners = new Set<(library: Library) => void>();
@@ -204,7 +204,7 @@ export class LibraryLoader {
     const started = Date.now();
     const paths = await this.ports.digests.list();
     const versions = await Promise.all(paths.map((path) => this.ports.digests.version(path)));
-    paths.forEach((path, i) => this.fileHashes.set(path, versions[i]!));
+    paths.forEach((path, i) => this.indexKeyParts.set(path, versions[i]!));
     const keys = await this.readKeys();
     const taxonomy = await this.readTaxonomy();
     const saved = await this.loadSaved();
@@ -220,7 +220,7 @@ export class LibraryLoader {
       this.builder.setMemory(keys.memory, keys.problems);
       for (const path of paths) {
         const read = await this.ports.digests.read(path);
-        this.fileHashes.set(path, read.version);
+        this.indexKeyParts.set(path, read.version);
         this.builder.setDigest(path, this.parse(path, read));
       }
       await this.publish();
@@ -246,7 +246,7 @@ export class LibraryLoader {
 
   /** A key for this exact set of digest contents, key file, taxonomy and version. */
   private indexKey(): Promise<string> {
-    const parts = [...this.fileHashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, hash]) => `${path}\u0000${hash}`);
+    const parts = [...this.indexKeyParts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, hash]) => `${path}\u0000${hash}`);
     return this.ports.hash(`${this.version}\u0001${parts.join('\u0001')}`);
   }
 
@@ -256,13 +256,13 @@ export class LibraryLoader {
 
   private async readKeys() {
     const read = await this.ports.keys.read();
-    this.fileHashes.set(KEY_FILE_HASH, await this.ports.hash(read.text));
+    this.indexKeyParts.set(KEY_FILE_HASH, await this.ports.hash(read.text));
     return read;
   }
 
   private async readTaxonomy(): Promise<Taxonomy> {
     const { taxonomy, identity } = this.ports.taxonomy();
-    this.fileHashes.set(TAXONOMY_HASH, await this.ports.hash(identity));
+    this.indexKeyParts.set(TAXONOMY_HASH, await this.ports.hash(identity));
     return taxonomy;
   }
 
@@ -271,7 +271,7 @@ export class LibraryLoader {
     const memory = this.builder.keyMemory;
     if (!memory.changed) return;
     try {
-      this.fileHashes.set(KEY_FILE_HASH, await this.ports.hash(await this.ports.keys.write(memory)));
+      this.indexKeyParts.set(KEY_FILE_HASH, await this.ports.hash(await this.ports.keys.write(memory)));
     } catch (error) {
       this.ports.log.error(`Cannot write the key file: ${String(error)}`);
     }
@@ -288,7 +288,7 @@ export class LibraryLoader {
     for (const path of paths) {
       if (this.builder.digest(path)) continue;
       const read = await this.ports.digests.read(path);
-      this.fileHashes.set(path, read.version);
+      this.indexKeyParts.set(path, read.version);
       this.builder.setDigest(path, this.parse(path, read));
     }
     this.builder.absorbDerived();
@@ -301,7 +301,7 @@ export class LibraryLoader {
     for (const path of this.builder.paths) {
       if (!wantedPaths.has(path)) {
         this.builder.removeDigest(path);
-        this.fileHashes.delete(path);
+        this.indexKeyParts.delete(path);
         this.contentHashes.delete(path);
       }
     }
@@ -317,7 +317,7 @@ export class LibraryLoader {
     await this.parseRestored(paths);
     for (const path of paths) {
       const read = await this.ports.digests.read(path);
-      this.fileHashes.set(path, read.version);
+      this.indexKeyParts.set(path, read.version);
       // By content, not version: a modification time can stay the same across two quick edits.
       const content = 'text' in read ? await this.ports.hash(read.text) : read.version;
       if (this.contentHashes.get(path) === content && this.builder.digest(path)) continue;
@@ -334,7 +334,7 @@ export class LibraryLoader {
   private async removeFile(path: string): Promise<void> {
     await this.parseRestored([path]);
     if (!this.builder.removeDigest(path)) return;
-    this.fileHashes.delete(path);
+    this.indexKeyParts.delete(path);
     this.contentHashes.delete(path);
     await this.publish();
     this.ports.log.info(`Removed digest ${path}.`);

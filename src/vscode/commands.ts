@@ -102,7 +102,7 @@ export class PaperCommands {
       onInsert: (p) => void this.insertPapers([p]),
       onOpenLink: (p) => void openLink(p),
     });
-    if (paper) this.panel.show(paper);
+    if (paper) await this.panel.show(paper);
   }
 
   async insertCitation(arg: PaperArg): Promise<void> {
@@ -223,7 +223,7 @@ export class PaperCommands {
       similar,
       { title: `Papers similar to ${paper.shortName ?? paper.title}`, matchOnDetail: true },
     );
-    if (picked) this.panel.show(picked.paper);
+    if (picked) await this.panel.show(picked.paper);
   }
 
   private async showInDigest(paper: Paper): Promise<void> {
