@@ -121,6 +121,8 @@ const COMPARISON_CAP = 1;
 /** A subject keyword the digest gives (Hugging Face's `ai_keywords`): one more neutral mention, once. */
 const KEYWORD_WEIGHT = 1;
 const THRESHOLD = 3;
+/** How far before a technique a "we", "our" or the paper's own name still acts on it, in characters. */
+const NEAR = 20;
 
 const PROPOSAL =
   /\b(?:we|this (?:paper|work)) (?:\w+ )?(?:propose|proposes|proposed|introduce|introduces|introduced|present|presents|presented|develop|develops|developed|design|designs|designed|devise|devised)\b|\bour (?:proposed|novel|new)\b/i;
@@ -160,6 +162,11 @@ export class Taxonomy {
   classify(title: string, abstract: string, keywords: readonly string[] = [], ownNames: readonly string[] = []): string[] {
     const names = ownNames.filter((n) => n.length >= 3);
     const aboutItself = (sentence: string) => CONTRIBUTION.test(sentence) || names.some((n) => sentence.includes(n));
+    // "we distill it into…", "our diffusion framework", "AlayaWorld … a video diffusion transformer": the paper itself acting with the technique.
+    const actsOn = (sentence: string, at: number) => {
+      const before = sentence.slice(Math.max(0, at - NEAR), at);
+      return /\b(?:we|our)\b/i.test(before) || names.some((n) => before.includes(n));
+    };
     let sentences: string[] | undefined;
     const keywordText = keywords.join('; ');
     const starts = wordStarts(`${title} ${abstract} ${keywordText}`);
@@ -170,21 +177,27 @@ export class Taxonomy {
       for (const p of patterns) if (p.hints === null || p.hints.some((h) => starts.has(h))) candidates.push(p.regex);
       if (!candidates.length || !candidates.some((r) => r.test(title) || r.test(abstract) || r.test(keywordText))) continue;
       sentences ??= splitSentences(abstract);
-      const matches = (text: string) => {
+      const matchAt = (text: string) => {
         const kept = exclude.length ? exclude.reduce((t, e) => t.replace(e, ' '), text) : text;
-        return candidates.some((r) => r.test(kept));
+        for (const r of candidates) {
+          const m = r.exec(kept);
+          if (m) return m.index;
+        }
+        return -1;
       };
+      const matches = (text: string) => matchAt(text) >= 0;
       let score = (matches(title) ? TITLE_WEIGHT : 0) + (keywords.some(matches) ? KEYWORD_WEIGHT : 0);
       let comparisons = 0;
       for (const sentence of sentences) {
         if (score >= THRESHOLD) break;
-        if (!matches(sentence)) continue;
+        const at = matchAt(sentence);
+        if (at < 0) continue;
         if (COMPARISON.test(sentence) && !(USE.test(sentence) && aboutItself(sentence))) {
           if (comparisons < COMPARISON_CAP) score += COMPARISON_WEIGHT;
           comparisons += COMPARISON_WEIGHT;
           continue;
         }
-        score += PROPOSAL.test(sentence) ? PROPOSAL_WEIGHT : aboutItself(sentence) ? CONTRIBUTION_WEIGHT : NEUTRAL_WEIGHT;
+        score += PROPOSAL.test(sentence) || actsOn(sentence, at) ? PROPOSAL_WEIGHT : aboutItself(sentence) ? CONTRIBUTION_WEIGHT : NEUTRAL_WEIGHT;
       }
       if (score >= THRESHOLD) {
         found.add(definition.id);
