@@ -114,9 +114,10 @@ describe('techniques', () => {
     if (!papers.length) return this.skip(); // ../shared/corpus is absent
     const { precision, recall, errors } = evaluate(papers);
     if (process.env.PAPER_DIGEST_EVAL) console.log({ precision, recall, papers: papers.length }, errors);
-    // Measured 0.89 / 0.77 on the 120 held-out papers, labelled before the classifier saw them (the goal is 0.95 / 0.90).
-    assert.ok(precision >= 0.86, `precision ${precision.toFixed(3)}`);
-    assert.ok(recall >= 0.74, `recall ${recall.toFixed(3)}`);
+    // Measured 0.75 / 0.55 on these 100 papers (49 labels), labelled before the classifier was run on them; the goal
+    // is 0.95 / 0.90. (The first held-out set, read while tuning and now part of 'tune', measured 0.91 / 0.77.)
+    assert.ok(precision >= 0.72, `precision ${precision.toFixed(3)}`);
+    assert.ok(recall >= 0.5, `recall ${recall.toFixed(3)}`);
   });
 
   it('counts self-distillation and step distillation as distillation, but not a "-R1-Distill-" model name', () => {
