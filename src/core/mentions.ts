@@ -142,13 +142,18 @@ function meansPaper(text: string, tokens: Token[], i: number, subject: ReadonlyS
   const token = tokens[i]!;
   const next = tokens[i + 1];
   if (next && /^[ \t]+$/.test(text.slice(token.end, next.start)) && /^\p{Lu}\p{Ll}/u.test(next.text)) return false;
+  // Written in capitals ("SLIDERS", "STREAM") where the words around it are not: no ordinary word is written so.
+  // In a line all in capitals, case says nothing.
+  if (/\p{Lu}{2}/u.test(token.text) && !/\p{Ll}/u.test(token.text)) return /\p{Ll}{2}/u.test(text.slice(Math.max(0, token.start - 40), token.end + 40));
   const before = text.slice(Math.max(0, token.start - 80), token.start).trimEnd();
   const sentenceStart = before === '' || /[.!?:]["”')\]]*$/.test(before);
   if (!sentenceStart) return true;
-  // The rest of the sentence, looked at no further than a long sentence goes (linear, however long the paragraph).
+  // The sentence around it (after a colon, the clause before counts too: "Subject-driven generation: Scone tells…"),
+  // looked at no further than a long sentence goes (linear, however long the paragraph).
   const rest = text.slice(token.end, token.end + 400);
   const end = rest.search(/[.!?](?:\s|$)/);
-  const sentence = end < 0 ? rest : rest.slice(0, end);
+  const head = text.slice(Math.max(0, token.start - 400), token.start);
+  const sentence = head.slice(head.search(/(?:^|[.!?]\s)[^.!?]*$/)) + ' ' + (end < 0 ? rest : rest.slice(0, end));
   for (const m of sentence.matchAll(/\p{L}{4,}/gu)) if (!isCommonWord(m[0]) && subject.has(stem(m[0]))) return true;
   return false;
 }

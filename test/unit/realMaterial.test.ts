@@ -201,6 +201,28 @@ describe('ordinary prose of a real book, against the names of 3,071 real papers'
   });
 });
 
+describe('papers named in notes, among 3,118 real papers', function () {
+  this.timeout(120000);
+  it('finds at least 95% of the papers named in sentences a researcher might write, and takes no other paper in 1 sentence in 15', function () {
+    const library = realLibrary(ROOT);
+    if (!library) return this.skip();
+    const { sentences } = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'named-papers-in-notes.json'), 'utf8')) as { sentences: Array<{ id: string; sentence: string }> };
+    const missed: string[] = [];
+    const others: string[] = [];
+    for (const { id, sentence } of sentences) {
+      const paper = library.papers.find((p) => (p.arxivId ?? p.id) === id);
+      assert.ok(paper, `not in the corpus: ${id}`);
+      const mentions = library.scanNote(sentence).mentions;
+      if (!mentions.some((m) => m.key === paper.key)) missed.push(`${paper.shortName}: ${sentence}`);
+      const wrong = mentions.filter((m) => m.key !== paper.key);
+      if (wrong.length) others.push(`${wrong.map((m) => m.text).join(', ')} ← ${sentence}`);
+    }
+    console.log(`      (${sentences.length - missed.length} of ${sentences.length} found; another paper taken in ${others.length})`);
+    assert.ok(missed.length * 20 <= sentences.length, missed.join('\n'));
+    assert.ok(others.length * 15 <= sentences.length, others.join('\n'));
+  });
+});
+
 describe('search on 3,000 real papers, beside a tuned MiniSearch (bench/ranking.ts)', function () {
   this.timeout(120000);
   let comparison: ReturnType<typeof compareRanking> | undefined;

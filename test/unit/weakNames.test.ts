@@ -19,6 +19,7 @@ const library = Library.fromDigests([
       { id: '2402.09090', title: 'Magma: A Foundation Model for Multimodal AI Agents', summary: 'We present Magma, a foundation model for multimodal agentic tasks in digital and physical worlds, with spatial grounding and planning for robot manipulation.' },
       { id: '1207.05800', title: 'Dropout: A Simple Way to Prevent Neural Networks from Overfitting', summary: 'We propose Dropout, a technique for addressing overfitting in deep neural networks by randomly dropping units during training.' },
       { id: '2406.01234', title: 'Wolf: Captioning Everything with a World Summarization Framework', summary: 'We propose Wolf, a summarization framework for accurate video captioning with a mixture of vision language models.' },
+      { id: '2601.01234', title: 'STREAM: A Data-Centric Framework for Mining Task-Oriented Dialogues from Streaming Media', summary: 'We present STREAM, a framework that mines task-oriented dialogues from live streams for domain language models.' },
       { id: '2404.11936', title: 'MixLoRA: Enhancing Fine-Tuning with LoRA-based Mixture of Experts', summary: 'We propose MixLoRA, a parameter-efficient mixture of experts built from LoRA adapters.' },
     ]),
   },
@@ -38,6 +39,9 @@ describe('names that are also ordinary words', () => {
     ['MixLoRA adds experts.', 'MixLoRA'],
     ['Compared with MixLoRA, ours is smaller.', 'MixLoRA'],
     ['The optimizer is Adam, as in most work.', 'Adam'],
+    // In capitals where the words around it are not: no ordinary word is written so, whatever the sentence is about.
+    ['STREAM is what we ran first.', 'STREAM'],
+    ['Our first try was STREAM.', 'STREAM'],
   ];
   const ordinary = [
     'Adam Smith wrote about markets.',
@@ -55,6 +59,8 @@ describe('names that are also ordinary words', () => {
     'Puzzle pieces were missing from the box.',
     'Re: the meeting notes.',
     'Palette knives are used in painting.',
+    'Stream the talk tonight.',
+    'THE STREAM WAS COLD THAT MORNING.',
   ];
 
   for (const [sentence, name] of meant) it(`reads "${sentence}" as naming ${name}`, () => assert.deepEqual(named(sentence), [name]));
