@@ -28,8 +28,8 @@ export interface TaxonomyData {
 
 interface CompiledPattern {
   regex: RegExp;
-  /** Word starts of which the pattern needs one (see requiredWordStarts); null when unknown. */
-  hints: string[] | null;
+  /** Codes of the word starts of which the pattern needs one (see requiredWordStarts, startCode); null when unknown. */
+  hints: number[] | null;
 }
 
 interface CompiledTechnique {
@@ -40,15 +40,15 @@ interface CompiledTechnique {
 
 /**
  * Word starts a pattern cannot match without ("prun" for `\bprun(?:e|ed)\b`, any of
- * "line", "spar", … for `\b(?:linear|sparse…) attention\b`): what follows a top-level
- * `\b`, cut to 4 letters. Checking them against a paper's words is far cheaper than
+ * "line", "spar", … for `\b(?:linear|sparse…) attention\b`, "fp", "int", "nf" for
+ * `\b(?:FP|INT|NF)[2-8]\b`): what follows a top-level `\b`, cut to 4 letters. Checking them against a paper's words is far cheaper than
  * the regex and rules most papers out. Null when there is none (the regex always runs).
  */
 export function requiredWordStarts(source: string): string[] | null {
   let depth = 0;
   let best: string[] | null = null;
   const consider = (words: string[]) => {
-    const usable = words.map((w) => w.toLowerCase()).filter((w) => w.length >= 3);
+    const usable = words.map((w) => w.toLowerCase()).filter((w) => w.length >= 2);
     if (usable.length !== words.length || !usable.length) return;
     const score = Math.min(...usable.map((w) => w.length)) - usable.length / 10;
     const bestScore = best ? Math.min(...best.map((w) => w.length)) - best.length / 10 : -Infinity;
@@ -82,23 +82,66 @@ export function requiredWordStarts(source: string): string[] | null {
   return best;
 }
 
-/** The 3- and 4-letter starts of every word in a text, for `requiredWordStarts` checks. */
-function wordStarts(text: string): Set<string> {
-  const starts = new Set<string>();
-  const lower = text.toLowerCase();
-  let start = -1;
-  for (let i = 0; i <= lower.length; i++) {
-    const code = i < lower.length ? lower.charCodeAt(i) : 0;
-    const isWord = (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
-    if (isWord && start < 0) start = i;
-    else if (!isWord && start >= 0) {
-      if (i - start >= 3) starts.add(lower.slice(start, start + 3));
-      if (i - start >= 4) starts.add(lower.slice(start, start + 4));
-      start = -1;
+/** Letters and digits as 1–36 (a–z, then 0–9), 0 for anything else; capitals as small letters. */
+function letterCode(code: number): number {
+  if (code >= 97 && code <= 122) return code - 96;
+  if (code >= 65 && code <= 90) return code - 64;
+  if (code >= 48 && code <= 57) return code - 21;
+  return 0;
+}
+
+/** A word start of 2 to 4 letters or digits as one number, the same however long the word. */
+function startCode(start: string): number {
+  let code = 0;
+  for (let i = 0; i < 4; i++) code = code * 37 + (i < start.length ? letterCode(start.charCodeAt(i)) : 0);
+  return code;
+}
+
+/**
+ * The 2-, 3- and 4-letter starts of every word of a text, marked in one table with a fresh
+ * stamp per text: no strings or sets are made for the thousands of papers a build reads.
+ */
+class WordStarts {
+  // 7 MB, made when the first paper is classified (the editor's side, which never classifies, never makes it).
+  private stamps = new Int32Array(0);
+  private stamp = 0;
+
+  mark(text: string): void {
+    if (!this.stamps.length) this.stamps = new Int32Array(37 ** 4);
+    if (++this.stamp === 0x7fffffff) {
+      this.stamps.fill(0);
+      this.stamp = 1;
+    }
+    let length = 0;
+    let code = 0;
+    for (let i = 0; i <= text.length; i++) {
+      const letter = i < text.length ? letterCode(text.charCodeAt(i)) : 0;
+      if (letter) {
+        if (length < 4) code = code * 37 + letter;
+        length++;
+        continue;
+      }
+      if (length >= 2) {
+        // The word's 2-, 3- and 4-letter starts, each padded as startCode pads it.
+        const full = length >= 4 ? code : length === 3 ? code * 37 : code * 37 * 37;
+        this.stamps[full] = this.stamp;
+        if (length >= 3) this.stamps[Math.floor(full / 37) * 37] = this.stamp;
+        this.stamps[Math.floor(full / (37 * 37)) * 37 * 37] = this.stamp;
+      }
+      length = 0;
+      code = 0;
     }
   }
-  return starts;
+
+  /** Whether the last marked text has a word starting with one of these (startCode) starts. */
+  hasAny(codes: readonly number[]): boolean {
+    for (const code of codes) if (this.stamps[code] === this.stamp) return true;
+    return false;
+  }
 }
+
+/** One table for every taxonomy: classifying is synchronous, one paper at a time. */
+const wordStarts = new WordStarts();
 
 function compile(sources: readonly string[] | undefined, flags: string): RegExp[] {
   return (sources ?? []).flatMap((source) => {
@@ -144,7 +187,7 @@ export class Taxonomy {
     this.techniques = data.techniques;
     this.compiled = data.techniques.map((definition) => ({
       definition,
-      patterns: compile(definition.patterns, 'i').map((regex) => ({ regex, hints: requiredWordStarts(regex.source) })),
+      patterns: compile(definition.patterns, 'i').map((regex) => ({ regex, hints: requiredWordStarts(regex.source)?.map(startCode) ?? null })),
       exclude: compile(definition.exclude, 'gi'),
     }));
     for (const t of data.techniques) this.byId.set(t.id, t);
@@ -169,12 +212,13 @@ export class Taxonomy {
     };
     let sentences: string[] | undefined;
     const keywordText = keywords.join('; ');
-    const starts = wordStarts(`${title} ${abstract} ${keywordText}`);
+    const starts = wordStarts;
+    starts.mark(`${title} ${abstract} ${keywordText}`);
     const found = new Set<string>();
     for (const { definition, patterns, exclude } of this.compiled) {
       // Most techniques appear nowhere in a paper: substring searches rule them out cheaply.
       const candidates: RegExp[] = [];
-      for (const p of patterns) if (p.hints === null || p.hints.some((h) => starts.has(h))) candidates.push(p.regex);
+      for (const p of patterns) if (p.hints === null || starts.hasAny(p.hints)) candidates.push(p.regex);
       if (!candidates.length || !candidates.some((r) => r.test(title) || r.test(abstract) || r.test(keywordText))) continue;
       sentences ??= splitSentences(abstract);
       const matchAt = (text: string) => {
