@@ -472,7 +472,9 @@ export class LibraryBuilder {
   /** The library as last built, with what the next start needs to skip all the work. */
   toSnapshot(): LibrarySnapshot {
     const { papers, problems } = this.last ?? this.restored ?? { papers: [], problems: [] };
-    return { format: 3, papers, problems, derived: papers.map((p) => this.derive(p)), index: this.index.serialize() };
+    // Restored and not changed since: the saved names and techniques, not every paper classified again.
+    const derived = this.pendingDerived?.papers === papers ? this.pendingDerived.derived : papers.map((p) => this.derive(p));
+    return { format: 3, papers, problems, derived, index: this.index.serialize() };
   }
 
   private derive(paper: Paper): Derived {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { parseDigest } from '../../src/core/digest';
 import { LibraryBuilder, LibrarySnapshot } from '../../src/core/library';
 import { SnapshotError, decodeSnapshot, encodeSnapshot } from '../../src/core/snapshotCodec';
+import { Taxonomy, TaxonomyData } from '../../src/core/techniques';
+import defaultTaxonomyData from '../../src/core/taxonomy.json';
 import { SEED_PATH, readFixture, readSeed } from './fixtures';
 
 function seededBuilder(): LibraryBuilder {
@@ -93,6 +95,30 @@ describe('LibraryBuilder', () => {
     assert.equal(counts.removed, 25);
     assert.deepEqual(library.search('SageAttention'), []);
     assert.equal(library.search('lottery')[0]?.paper.key, 'lotteryticket2018');
+  });
+});
+
+describe('saving a restored library', () => {
+  it('saves the names and techniques it was restored with, classifying no paper again until a digest changes', () => {
+    const builder = seededBuilder();
+    builder.build();
+    const saved = roundTrip(builder.toSnapshot());
+    let classified = 0;
+    const counting = new (class extends Taxonomy {
+      override classify(...args: Parameters<Taxonomy['classify']>): string[] {
+        classified++;
+        return super.classify(...args);
+      }
+    })(defaultTaxonomyData as TaxonomyData);
+    const restored = LibraryBuilder.restore(saved, counting);
+    restored.build();
+    assert.deepEqual(roundTrip(restored.toSnapshot()).derived, saved.derived);
+    assert.equal(classified, 0);
+    // The control: a changed digest is read and its papers classified.
+    restored.setDigest('hf.json', parseDigest(readFixture('hf-daily-papers-sample.json').replace('Large Language Models', 'Small Language Models'), 'hf.json'));
+    restored.setDigest(SEED_PATH, parseDigest(readSeed(), SEED_PATH));
+    restored.build();
+    assert.ok(classified > 0);
   });
 });
 
