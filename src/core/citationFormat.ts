@@ -193,7 +193,7 @@ export interface CslItem {
   title: string;
   author?: CslName[];
   editor?: CslName[];
-  issued?: { 'date-parts': number[][] };
+  issued?: { 'date-parts': number[][] } | { literal: string };
   'container-title'?: string;
   volume?: string;
   issue?: string;
@@ -203,6 +203,8 @@ export interface CslItem {
   URL?: string;
   DOI?: string;
   abstract?: string;
+  /** Further CSL variables (genre, note, collection-title, edition…), as pandoc gives them from BibTeX. */
+  [variable: string]: unknown;
 }
 
 /** BibTeX entry types as CSL types. */
@@ -219,7 +221,7 @@ const CSL_TYPE: Record<string, string> = {
   unpublished: 'manuscript',
 };
 
-function cslName(name: PersonName): CslName {
+export function cslName(name: PersonName): CslName {
   if (name.literal) return { literal: name.literal };
   const out: CslName = { family: name.family };
   if (name.given) out.given = name.given;

@@ -1,6 +1,7 @@
 import CSL from 'citeproc';
 import { BUNDLED_CSL_STYLES } from './bundled';
-import { CslItem, toCslItem } from './citationFormat';
+import { CslItem, cslName, toCslItem } from './citationFormat';
+import { bibtexNames, bibtexValueText } from './formats/bibtex';
 import { Paper } from './model';
 import { parse } from 'yaml';
 import { frontMatter } from './markdownParse';
@@ -75,24 +76,14 @@ export function declaredCsl(markdown: string): string | undefined {
 }
 
 /**
- * Our CSL-JSON item, read as pandoc reads BibTeX: a title in title case becomes sentence
- * case (braced words kept as written), and the `and others` of an author list is the
- * name pandoc makes of it.
+ * Our CSL-JSON item; a BibTeX entry read field by field as pandoc reads BibTeX
+ * (Text.Pandoc.Citeproc.BibTeX), so that the bibliography matches `pandoc --citeproc`.
  */
 export function cslItemFor(paper: Paper): CslItem {
   const item = toCslItem(paper);
   delete item.abstract;
-  const raw = (name: string) => paper.publication?.bibtexFields?.find(([field]) => field === name)?.[1];
-  const plain = (value: string) => latexToText(value.replace(/^\s*[{"]|[}"]\s*$/g, '')).replace(/[{}]/g, '').replace(/~/g, ' ').replace(/\s+/g, ' ').trim();
-  const rawTitle = raw('title');
-  if (rawTitle) item.title = sentenceCase(rawTitle);
-  // Where and by whom, as pandoc reads them: `address`, and `organization` (or `institution`, `school`) when no publisher.
-  const container = raw('journal') ?? raw('journaltitle') ?? raw('booktitle');
-  if (container && item['container-title']) item['container-title'] = plain(container);
-  const address = raw('address') ?? raw('location');
-  if (address) item['publisher-place'] = plain(address);
-  const by = raw('organization') ?? raw('institution') ?? raw('school');
-  if (!item.publisher && by) item.publisher = plain(by);
+  const fields = paper.publication?.bibtexFields;
+  if (fields) readAsPandoc(item, paper.publication!.type ?? '', new Map(fields));
   for (const role of ['author', 'editor'] as const) {
     const names = item[role];
     if (!names) continue;
@@ -106,12 +97,91 @@ export function cslItemFor(paper: Paper): CslItem {
   return item;
 }
 
+// Title case as pandoc's citeproc does it: its stop words (citeproc-js's own list is four times longer:
+// "through", "between", "given"…), read by citeproc-js when it loads a locale.
+(CSL as unknown as { SKIP_WORDS: string[] }).SKIP_WORDS = ['a', 'an', 'and', 'as', 'at', 'but', 'by', 'down', 'for', 'from', 'in', 'into', 'nor', 'of', 'on', 'onto', 'or', 'over', 'so', 'the', 'till', 'to', 'up', 'via', 'with', 'yet', 'about', 'van', 'von', 'de', 'd', 'l'];
+
+const ARTICLE_LIKE = ['article', 'periodical', 'suppperiodical', 'review'];
+const CHAPTER_LIKE = ['inbook', 'incollection', 'inproceedings', 'inreference', 'bookinbook'];
+/** Entry types whose `number` is the number in a series. */
+const SERIES_NUMBERED = ['book', 'collection', 'proceedings', 'reference', 'mvbook', 'mvcollection', 'mvproceedings', 'mvreference', 'suppbook', 'suppcollection', ...CHAPTER_LIKE];
+/** The genre pandoc gives a thesis without a `type` field (biblatex's English strings). */
+const THESIS_GENRE: Record<string, string> = { phdthesis: 'PhD thesis', mastersthesis: "Master's thesis" };
+
+/** Sets the variables pandoc reads from a BibTeX entry's fields, as it reads them. */
+function readAsPandoc(item: CslItem, entryType: string, fields: ReadonlyMap<string, string>): void {
+  const text = (name: string) => {
+    const raw = fields.get(name);
+    return raw === undefined ? undefined : bibtexValueText(raw) || undefined;
+  };
+  const title = (name: string) => {
+    const raw = fields.get(name);
+    return raw === undefined ? undefined : sentenceCase(raw) || undefined;
+  };
+  /** pandoc's concatWith: parts joined by the separator and a space, or by a space after punctuation. */
+  const joined = (parts: Array<string | undefined>, separator: string) =>
+    parts.filter((p): p is string => !!p).reduce((all, part) => (!all ? part : /[!?.,:;]$/.test(all) ? `${all} ${part}` : `${all}${separator} ${part}`), '');
+  /** A list field ("Chapman and Hall"): its items joined by semicolons. */
+  const list = (name: string) => text(name)?.split(/\s+and\s+/).join('; ');
+  const type = entryType.toLowerCase();
+  const mainTitle = title('title');
+  // pandoc's citeproc never changes the case of a word with a letter outside ASCII ("für"); citeproc-js would
+  // capitalise it in a title-cased journal name. Protected from case changes, it reads as pandoc writes it.
+  const keepCase = (value: string) => value.replace(/[\p{L}\p{N}]+/gu, (word) => (/[^\x00-\x7F]/.test(word) && word === word.toLowerCase() ? `<span class="nocase">${word}</span>` : word));
+  if (mainTitle) item.title = keepCase(joined([joined([mainTitle, title('subtitle')], ':'), title('titleaddon')], '.'));
+  const isArticle = ARTICLE_LIKE.includes(type);
+  const isChapter = CHAPTER_LIKE.includes(type);
+  const container = isChapter ? title('maintitle') ?? title('booktitle') ?? text('journaltitle') ?? text('journal') : text('journaltitle') ?? text('journal');
+  if (container) item['container-title'] = keepCase(container);
+  else delete item['container-title'];
+  const series = title('series');
+  if (series) item['collection-title'] = series;
+  const genre = text('type') ?? THESIS_GENRE[type];
+  if (genre) item.genre = genre;
+  // The number: in a series for books and their parts, an issue for articles, else a report's or patent's number.
+  delete item.issue;
+  // citeproc-js would make "1-2" a range ("1–2"); pandoc's citeproc writes such a number as it is.
+  const number = text('number')?.replace(/-/g, '\\-');
+  if (number) {
+    if (SERIES_NUMBERED.includes(type)) item['collection-number'] = number;
+    else if (isArticle) item.issue = joined([number, text('issue')], ',');
+    else item.number = number;
+  }
+  const volume = text('volume');
+  const part = text('part');
+  if (volume || part) item.volume = (volume && part ? `${volume}.${part}` : volume ?? part)!.replace(/-/g, '\\-');
+  else delete item.volume;
+  const pages = text('pages');
+  if (pages) item.page = pages.replace(/–/g, '-');
+  else delete item.page;
+  for (const [variable, field] of [['edition', 'edition'], ['chapter-number', 'chapter'], ['number-of-volumes', 'volumes'], ['number-of-pages', 'pagetotal'], ['version', 'version'], ['note', 'note'], ['event-place', 'venue']] as const) {
+    const value = text(field);
+    if (value) item[variable] = value;
+  }
+  const publisher = joined(['school', 'institution', 'organization', 'howpublished', 'publisher'].map(list), ';');
+  if (publisher) item.publisher = publisher;
+  else delete item.publisher;
+  const place = list('address') ?? list('location');
+  if (place) item['publisher-place'] = place;
+  const editors = fields.get('editor');
+  if (editors !== undefined && item.author) item.editor = bibtexNames(editors).map(cslName);
+  const accessed = /^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$/.exec(text('urldate') ?? '');
+  if (accessed) item.accessed = { 'date-parts': [accessed.slice(1).filter(Boolean).map(Number)] };
+  // A year that is no number ("2023a") is a literal date, as pandoc keeps it.
+  const year = text('year');
+  if (!item.issued && year && !fields.has('date')) item.issued = { literal: year };
+}
+
 /**
  * A BibTeX title in sentence case, as pandoc does for English entries: a word spelt in
  * title case ("Theory", "Large-Scale") is lowercased unless it starts the title or
  * follows a colon, a question or an exclamation mark; a word with other capitals ("TensorFlow", "GANs") and anything in
  * braces stay as written.
  */
+const TITLE_CASE_WORD = /^\p{Lu}[\p{Ll}'’]*$/u;
+/** An accent command inside a word (`Op\'erations`): not a letter of it, for telling its case. */
+const ACCENT_COMMAND = /\\[^A-Za-z\s]|[{}]/g;
+
 export function sentenceCase(raw: string): string {
   const value = raw.trim().replace(/^\{([\s\S]*)\}$/, (whole, inner: string) => (balanced(inner) ? inner : whole));
   let out = '';
@@ -121,9 +191,11 @@ export function sentenceCase(raw: string): string {
   let afterColon = false;
   const flush = () => {
     if (!word) return;
-    if (first) out += word[0]!.toUpperCase() + word.slice(1);
-    else if (afterColon) out += word[0]!.toUpperCase() + word.slice(1);
-    else out += /^\p{Lu}[\p{Ll}'’]*(?:-\p{Lu}?[\p{Ll}'’]*)*$/u.test(word) ? word.toLowerCase() : word;
+    // Each part of a hyphenated word on its own ("Score-Based" → "Score-based"), as citeproc cases them.
+    out += word
+      .split('-')
+      .map((part, i) => (i === 0 && (first || afterColon) ? part.slice(0, 1).toUpperCase() + part.slice(1) : TITLE_CASE_WORD.test(part.replace(ACCENT_COMMAND, '')) ? part.toLowerCase() : part))
+      .join('-');
     word = '';
     first = false;
     afterColon = false;
@@ -156,7 +228,7 @@ export function sentenceCase(raw: string): string {
     }
   }
   flush();
-  return latexToText(out.replace(/---/g, '—').replace(/--/g, '–')).replace(/[{}]/g, '');
+  return bibtexValueText(`{${out}}`) ?? latexToText(out.replace(/---/g, '—').replace(/--/g, '–')).replace(/[{}]/g, '');
 }
 
 function balanced(text: string): boolean {

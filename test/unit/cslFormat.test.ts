@@ -59,13 +59,38 @@ describe('references in a CSL style', () => {
     assert.match(bibliography[0]!.html, /A\. Zed, “Second,”/);
   });
 
+  it('reads BibTeX fields as pandoc does: accents, control spaces, quotes and math; theses, editors, publishers, series numbers and a year with a letter', function () {
+    const bib = [
+      "@article{legendre, title = {M\\'emoire sur les Op\\'erations}, author = {Legendre, A. M.}, journal = {Rend.\\ Accad.\\ Lincei}, volume = {26}, number = {1-2}, pages = {39--45}, year = {1805}}",
+      "@article{zfw, title = {Score-Based Models and the ``echo state network'' Approach}, author = {Stone, Charles}, journal = {Zeitschrift f{\\\"u}r Wahrscheinlichkeitstheorie}, year = {1982}}",
+      '@phdthesis{thesis, title = {Learning Deep Models}, author = {Doe, Jane}, school = {CMU}, year = {2019}}',
+      '@inproceedings{repr, title = {A Generalized Representer Theorem}, author = {Sch{\\"o}lkopf, B.}, booktitle = {Proceedings of the {A}nnual {C}onference on Learning Theory}, editor = {D.~P.~Helmbold and B.~Williamson}, pages = {416-426}, publisher = {Springer-Verlag}, year = 2001}',
+      '@book{silverman, title = {Density Estimation}, author = {Silverman, B. W.}, publisher = {Chapman and {H}all}, number = {3}, year = 1986}',
+      '@article{llama, title = {L{L}a{MA}: Open Models}, author = {Touvron, Hugo}, journal = {Ar{X}iv:2302.13971}, year = {2023a}}',
+      '@inproceedings{vit, title = {An image is worth $16\\times 16$ words}, author = {Dosovitskiy, Alexey}, booktitle = {International Conference on Learning Representations}, year = {2021}}',
+    ].join('\n');
+    // pandoc 2.17's output for these entries with the bundled APA style, word for word.
+    const expected = [
+      'Doe, J. (2019). Learning deep models [PhD thesis]. CMU.',
+      'Dosovitskiy, A. (2021). An image is worth 16 × 16 words. International Conference on Learning Representations.',
+      'Legendre, A. M. (1805). Mémoire sur les opérations. Rend. Accad. Lincei, 26(1-2), 39–45.',
+      'Schölkopf, B. (2001). A generalized representer theorem. In D. P. Helmbold & B. Williamson (Eds.), Proceedings of the Annual Conference on learning theory (pp. 416–426). Springer-Verlag.',
+      'Silverman, B. W. (1986). Density estimation. Chapman; Hall.',
+      'Stone, C. (1982). Score-based models and the “echo state network” approach. Zeitschrift für Wahrscheinlichkeitstheorie.',
+      'Touvron, H. (2023a). LLaMA: Open models. ArXiv:2302.13971.',
+    ];
+    assert.deepEqual(formatBibliography(parseDigest(bib, 'x.bib').papers, bundledStyle('apa')), expected);
+  });
+
   it('matches pandoc --citeproc on a real 488-entry library, for each bundled style (measured)', function () {
     this.timeout(300000);
     if (!hasCorpus('d2l.bib')) return this.skip();
     needPandoc(this);
     const path = corpusPath('d2l.bib');
     const papers = parseDigest(readFileSync(path, 'utf8'), path).papers;
-    // Measured when written: apa 0.920, ieee 0.914, chicago-author-date 0.883, vancouver 0.910, harvard 0.914 (the goal is 0.95).
+    // Measured: apa 0.969, ieee 0.965, chicago-author-date 0.959, vancouver 0.969, harvard 0.975 (the goal is 0.95).
+    // What is left is mostly where citeproc-js and pandoc's citeproc differ (page ranges in Chicago, title case
+    // after a dot, "and others"), not how the entries are read.
     for (const name of BUNDLED_CSL_STYLES) {
       const theirs = pandocBibliography(path, name);
       const ours = formatBibliography(papers, bundledStyle(name));
@@ -73,7 +98,7 @@ describe('references in a CSL style', () => {
       const identical = ours.filter((o) => same.has(o)).length / theirs.length;
       console.log(`      (${name}: ${ours.filter((o) => same.has(o)).length} of ${theirs.length} entries identical to pandoc's, ${identical.toFixed(3)})`);
       assert.equal(ours.length, theirs.length, name);
-      assert.ok(identical >= 0.86, `${name}: ${identical.toFixed(3)}`);
+      assert.ok(identical >= 0.95, `${name}: ${identical.toFixed(3)}`);
     }
   });
 });

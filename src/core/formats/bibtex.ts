@@ -3,7 +3,7 @@ import { isCitableKey } from '../citationKeys';
 import { ParseResult, Paper, PersonName, Problem, Publication, newPaper } from '../model';
 import { displayName, splitName } from '../personNames';
 import { LineIndex } from '../positions';
-import { arxivFromDoi, arxivFromUrl, extractLinks, keywordList } from '../text';
+import { arxivFromDoi, arxivFromUrl, extractLinks, keywordList, latexToText } from '../text';
 
 /**
  * BibTeX / BibLaTeX through @retorquere/bibtex-parser (the parser behind Better
@@ -177,6 +177,38 @@ function toPapers(parsed: Array<{ entry: BibEntry; line: number; raw: string }>,
     );
   });
   return papers;
+}
+
+/**
+ * A field's value as written in the file (`{…}`, `"…"`, a number) as text, its LaTeX read
+ * as pandoc's LaTeX reader reads it: accents and quotes as characters, a control space
+ * (`Rend.\\ Accad.`) as a space, a binary operator in math with spaces around it
+ * (`$16\\times 16$` → "16 × 16"). Undefined for a macro (`jan`, an @string) it cannot expand
+ * on its own.
+ */
+export function bibtexValueText(raw: string): string | undefined {
+  const value = raw.trim();
+  if (!/^[{"\d]/.test(value)) return undefined;
+  const latex = value
+    .replace(/\\ /g, ' ')
+    // Math as pandoc's TeX reader writes it in text: symbols, with binary operators between spaces.
+    .replace(/\$([^$]{1,200})\$/g, (whole, math: string) => latexToText(whole).replace(/\s*([×·±∓÷≤≥≠≈=+<>])\s*/g, ' $1 ').replace(/^ | $/g, '') || math);
+  try {
+    const field = parse(`@misc{x, f = ${latex}}`, OPTIONS).entries[0]?.fields.f;
+    return typeof field === 'string' ? text1(field) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A name list as written in the file (an `editor` field), read as the entry's authors are. */
+export function bibtexNames(raw: string): PersonName[] {
+  try {
+    const names = parse(`@misc{x, author = ${raw.trim()}}`, OPTIONS).entries[0]?.fields.author;
+    return Array.isArray(names) ? (names as Creator[]).map(personName).filter((n) => n.family || n.literal) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** A field as one line of text (array fields such as `institution` joined). */
