@@ -207,18 +207,41 @@ export interface CslItem {
   [variable: string]: unknown;
 }
 
-/** BibTeX entry types as CSL types. */
+/** BibTeX and BibLaTeX entry types as CSL types, as pandoc maps them (anything else is an article). */
 const CSL_TYPE: Record<string, string> = {
   article: 'article-journal',
+  periodical: 'article-journal',
+  suppperiodical: 'article-journal',
   inproceedings: 'paper-conference',
   conference: 'paper-conference',
   incollection: 'chapter',
   inbook: 'chapter',
+  bookinbook: 'chapter',
+  suppbook: 'chapter',
+  suppcollection: 'chapter',
+  inreference: 'entry-encyclopedia',
   book: 'book',
+  mvbook: 'book',
+  collection: 'book',
+  mvcollection: 'book',
+  proceedings: 'book',
+  mvproceedings: 'book',
+  reference: 'book',
+  mvreference: 'book',
+  manual: 'book',
+  software: 'book',
+  booklet: 'pamphlet',
   techreport: 'report',
+  report: 'report',
   phdthesis: 'thesis',
   mastersthesis: 'thesis',
+  thesis: 'thesis',
   unpublished: 'manuscript',
+  online: 'webpage',
+  www: 'webpage',
+  electronic: 'webpage',
+  dataset: 'dataset',
+  patent: 'patent',
 };
 
 export function cslName(name: PersonName): CslName {

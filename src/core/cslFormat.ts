@@ -91,7 +91,9 @@ export function cslItemFor(paper: Paper): CslItem {
       if (n.literal === 'others') return { family: 'al.', 'dropping-particle': 'et' };
       // A BibTeX "von" part is a particle that drops when sorting ("Arx, S. von"), as pandoc reads it.
       const { 'non-dropping-particle': particle, ...rest } = n;
-      return particle ? { ...rest, 'dropping-particle': particle } : n;
+      // "I.J." read as "I. J.", as pandoc reads initials run together.
+      if (rest.given) rest.given = rest.given.replace(/(?<!\p{L})(\p{Lu})\.(?=\p{Lu}(?!\p{L}))/gu, '$1. ');
+      return particle ? { ...rest, 'dropping-particle': particle } : rest;
     });
   }
   return item;
@@ -100,6 +102,28 @@ export function cslItemFor(paper: Paper): CslItem {
 // Title case as pandoc's citeproc does it: its stop words (citeproc-js's own list is four times longer:
 // "through", "between", "given"…), read by citeproc-js when it loads a locale.
 (CSL as unknown as { SKIP_WORDS: string[] }).SKIP_WORDS = ['a', 'an', 'and', 'as', 'at', 'but', 'by', 'down', 'for', 'from', 'in', 'into', 'nor', 'of', 'on', 'onto', 'or', 'over', 'so', 'the', 'till', 'to', 'up', 'via', 'with', 'yet', 'about', 'van', 'von', 'de', 'd', 'l'];
+
+const EPRINT_URL: Record<string, string> = { arxiv: 'https://arxiv.org/abs/', jstor: 'https://www.jstor.org/stable/', pubmed: 'https://www.ncbi.nlm.nih.gov/pubmed/', googlebooks: 'https://books.google.com?id=' };
+
+/** A name list as written (`{A and {B and C}}`), split at the top-level "and"s. */
+function splitNameList(raw: string): string[] {
+  const value = raw.trim().replace(/^[{"]([\s\S]*)[}"]$/, '$1');
+  const names: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '{') depth++;
+    else if (c === '}') depth--;
+    else if (depth === 0 && /\s/.test(c ?? '') && /^\s+and\s/i.test(value.slice(i, i + 6))) {
+      names.push(value.slice(start, i));
+      i += /^\s+and/i.exec(value.slice(i))![0].length;
+      start = i;
+    }
+  }
+  names.push(value.slice(start));
+  return names.map((n) => n.trim()).filter((n) => n && !/^others$/i.test(n));
+}
 
 const ARTICLE_LIKE = ['article', 'periodical', 'suppperiodical', 'review'];
 const CHAPTER_LIKE = ['inbook', 'incollection', 'inproceedings', 'inreference', 'bookinbook'];
@@ -116,7 +140,7 @@ function readAsPandoc(item: CslItem, entryType: string, fields: ReadonlyMap<stri
   };
   const title = (name: string) => {
     const raw = fields.get(name);
-    return raw === undefined ? undefined : sentenceCase(raw) || undefined;
+    return raw === undefined ? undefined : sentenceCased(raw).replace(/\u0001([^\u0001\u0002]*)\u0002/g, '<span class="nocase">$1</span>').replace(/[\u0001\u0002]/g, '') || undefined;
   };
   /** pandoc's concatWith: parts joined by the separator and a space, or by a space after punctuation. */
   const joined = (parts: Array<string | undefined>, separator: string) =>
@@ -165,6 +189,24 @@ function readAsPandoc(item: CslItem, entryType: string, fields: ReadonlyMap<stri
   if (place) item['publisher-place'] = place;
   const editors = fields.get('editor');
   if (editors !== undefined && item.author) item.editor = bibtexNames(editors).map(cslName);
+  // The link pandoc gives: the `url` field, else an arXiv, JSTOR or PubMed eprint with its type.
+  const url = fields.get('url')?.trim().replace(/^[{"]|[}"]$/g, '');
+  const eprint = fields.get('eprint')?.trim().replace(/^[{"]|[}"]$/g, '');
+  const eprintBase = EPRINT_URL[(text('eprinttype') ?? text('archiveprefix') ?? '').toLowerCase()];
+  if (url) item.URL = url;
+  else if (eprint && eprintBase) item.URL = eprintBase + eprint;
+  else delete item.URL;
+  // "McInnes, L," is BibTeX's "Last, Jr, First" with no first name: pandoc prints it as "McInnes, L".
+  const authors = fields.get('author');
+  if (authors && item.author) {
+    const written = splitNameList(authors);
+    if (written.length === item.author.length) {
+      written.forEach((name, i) => {
+        const parts = name.split(',').map((p) => p.trim());
+        if (parts.length === 3 && parts[0] && parts[1] && !parts[2]) item.author![i] = { family: bibtexValueText(`{${parts[0]}}`) ?? parts[0]!, suffix: bibtexValueText(`{${parts[1]}}`) ?? parts[1]! };
+      });
+    }
+  }
   const accessed = /^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$/.exec(text('urldate') ?? '');
   if (accessed) item.accessed = { 'date-parts': [accessed.slice(1).filter(Boolean).map(Number)] };
   // A year that is no number ("2023a") is a literal date, as pandoc keeps it.
@@ -183,7 +225,20 @@ const TITLE_CASE_WORD = /^\p{Lu}[\p{Ll}'’]*$/u;
 const ACCENT_COMMAND = /\\[^A-Za-z\s]|[{}]/g;
 
 export function sentenceCase(raw: string): string {
-  const value = raw.trim().replace(/^\{([\s\S]*)\}$/, (whole, inner: string) => (balanced(inner) ? inner : whole));
+  return sentenceCased(raw).replace(/[\u0001\u0002]/g, '');
+}
+
+/**
+ * sentenceCase, with each braced part that holds a word starting in lower case ("{bookdown}",
+ * "{data.frame}") between \u0001 and \u0002: pandoc keeps such a part's case when a style
+ * puts the title in title case (its other braced parts, "{A}nnual", are cased again).
+ */
+function sentenceCased(raw: string): string {
+  // The value without its delimiters: `{…}` or `"…"` (inside quotes, a braced group protects its case).
+  const value = raw
+    .trim()
+    .replace(/^\{([\s\S]*)\}$/, (whole, inner: string) => (balanced(inner) ? inner : whole))
+    .replace(/^"([\s\S]*)"$/, (whole, inner: string) => (balanced(inner) ? inner : whole));
   let out = '';
   let depth = 0;
   let word = '';
@@ -214,16 +269,19 @@ export function sentenceCase(raw: string): string {
       let j = i + 1;
       let d = 1;
       for (; j < value.length && d > 0; j++) d += value[j] === '{' ? 1 : value[j] === '}' ? -1 : 0;
-      out += value.slice(i + 1, j - 1);
+      const inner = value.slice(i + 1, j - 1);
+      out += /(?:^|[^\p{L}\\])\p{Ll}/u.test(inner.replace(ACCENT_COMMAND, '')) ? `\u0001${inner}\u0002` : inner;
       depth--;
       i = j - 1;
       first = false;
-      afterColon = false;
+      // "{I.} The method": a braced part can end a sentence too.
+      afterColon = /[.:?!]$/.test(inner) && /\s/.test(value[j] ?? '');
     } else if (/[\p{L}\p{N}'’-]/u.test(c)) word += c;
     else {
       flush();
       out += c;
-      if (c === ':' || c === '?' || c === '!') afterColon = true;
+      // A new sentence after a colon, a question or exclamation mark, or a full stop before a space ("I. The method").
+      if (c === ':' || c === '?' || c === '!' || (c === '.' && /\s/.test(value[i + 1] ?? ''))) afterColon = true;
       else if (!/\s/.test(c)) afterColon = false;
     }
   }

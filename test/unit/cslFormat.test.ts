@@ -82,23 +82,32 @@ describe('references in a CSL style', () => {
     assert.deepEqual(formatBibliography(parseDigest(bib, 'x.bib').papers, bundledStyle('apa')), expected);
   });
 
-  it('matches pandoc --citeproc on a real 488-entry library, for each bundled style (measured)', function () {
+  it('matches pandoc --citeproc on two real libraries, for each bundled style (measured)', function () {
     this.timeout(300000);
-    if (!hasCorpus('d2l.bib')) return this.skip();
+    if (!hasCorpus('d2l.bib') || !hasCorpus('tmwr')) return this.skip();
     needPandoc(this);
-    const path = corpusPath('d2l.bib');
-    const papers = parseDigest(readFileSync(path, 'utf8'), path).papers;
-    // Measured: apa 0.969, ieee 0.965, chicago-author-date 0.959, vancouver 0.969, harvard 0.975 (the goal is 0.95).
-    // What is left is mostly where citeproc-js and pandoc's citeproc differ (page ranges in Chicago, title case
-    // after a dot, "and others"), not how the entries are read.
-    for (const name of BUNDLED_CSL_STYLES) {
-      const theirs = pandocBibliography(path, name);
-      const ours = formatBibliography(papers, bundledStyle(name));
-      const same = new Set(theirs);
-      const identical = ours.filter((o) => same.has(o)).length / theirs.length;
-      console.log(`      (${name}: ${ours.filter((o) => same.has(o)).length} of ${theirs.length} entries identical to pandoc's, ${identical.toFixed(3)})`);
-      assert.equal(ours.length, theirs.length, name);
-      assert.ok(identical >= 0.95, `${name}: ${identical.toFixed(3)}`);
+    // d2l.bib (488 entries) is the library the issue measures, at least 0.95 a style; measured: apa 0.973, ieee 0.967,
+    // chicago-author-date 0.959, vancouver 0.971, harvard 0.977. The TMwR book's library (101 entries), never tuned on:
+    // apa 0.96, ieee 0.81, chicago-author-date 0.97, vancouver 0.93, harvard 0.98. What is left is mostly where
+    // citeproc-js and pandoc's citeproc differ: IEEE's "[Online]" (citeproc-js prints a group of terms whose
+    // sibling variable is empty), pandoc's Chicago and Vancouver page ranges ("1–1" for 1-11), title case after
+    // a dot ("Data.frame"), "and others", and malformed names.
+    const floors: Record<string, Record<string, number>> = {
+      'd2l.bib': { apa: 0.95, ieee: 0.95, 'chicago-author-date': 0.95, vancouver: 0.95, 'harvard-cite-them-right': 0.95 },
+      'tmwr/TMwR.bib': { apa: 0.93, ieee: 0.78, 'chicago-author-date': 0.93, vancouver: 0.9, 'harvard-cite-them-right': 0.93 },
+    };
+    for (const [library, floor] of Object.entries(floors)) {
+      const path = corpusPath(library);
+      const papers = parseDigest(readFileSync(path, 'utf8'), path).papers;
+      for (const name of BUNDLED_CSL_STYLES) {
+        const theirs = pandocBibliography(path, name);
+        const ours = formatBibliography(papers, bundledStyle(name));
+        const same = new Set(theirs);
+        const identical = ours.filter((o) => same.has(o)).length / theirs.length;
+        console.log(`      (${library}, ${name}: ${ours.filter((o) => same.has(o)).length} of ${theirs.length} entries identical to pandoc's, ${identical.toFixed(3)})`);
+        assert.equal(ours.length, theirs.length, name);
+        assert.ok(identical >= floor[name]!, `${library}, ${name}: ${identical.toFixed(3)}`);
+      }
     }
   });
 });

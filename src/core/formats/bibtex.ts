@@ -214,9 +214,9 @@ export function bibtexNames(raw: string): PersonName[] {
 /** A field as one line of text (array fields such as `institution` joined). */
 function text1(value: unknown): string {
   const text = typeof value === 'string' ? value : Array.isArray(value) ? value.filter((v) => typeof v === 'string').join(', ') : '';
-  // The parser marks up \emph and \textsc as <i>, <span …>: plain text here (a literal "<" in BibTeX never comes through as one).
+  // The parser marks up \emph, \textsc and \url as <i>, <span …>, <a …>: plain text here (a literal "<" in BibTeX never comes through as one).
   // NFC: it writes accents as combining marks ("U" + "̈"), which would not match "Ü" typed in a note.
-  return text.replace(/<\/?(?:i|b|em|strong|sup|sub|span|sc|tt)(?:\s[^>]*)?>/g, '').replace(/\s+/g, ' ').trim().normalize('NFC');
+  return text.replace(/<\/?(?:i|b|em|strong|sup|sub|span|sc|tt|a)(?:\s[^>]*)?>/g, '').replace(/\s+/g, ' ').trim().normalize('NFC');
 }
 
 function personName(c: Creator): PersonName {
