@@ -1,4 +1,4 @@
-import { KeyMemory } from './keyMemory';
+import { KEY_MEMORY_FILE, KeyMemory } from './keyMemory';
 import { Library, MentionOptions } from './library';
 import { DigestRead, KeyStore, LibraryLoader, LoaderLog, SnapshotStore } from './libraryLoader';
 import { Paper, Problem } from './model';
@@ -315,8 +315,7 @@ function remoteKeyStore(rpc: RpcEndpoint): KeyStore {
       const file = await rpc.request<KeyFileText>('keys.read');
       const text = file.text ?? '';
       lastText = text;
-      const { memory, problems } = KeyMemory.parse(text, file.path ?? '.paper-digest/keys.tsv');
-      return { memory, problems, text };
+      return { text, path: file.path ?? KEY_MEMORY_FILE };
     },
     async write(memory) {
       const file = await rpc.request<KeyFileText>('keys.read');

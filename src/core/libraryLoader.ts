@@ -38,7 +38,8 @@ export interface SnapshotStore {
 
 /** The workspace's remembered keys. */
 export interface KeyStore {
-  read(): Promise<{ memory: KeyMemory; problems: Problem[]; text: string }>;
+  /** The key file's text ('' when there is none) and where it is, for problems' paths. */
+  read(): Promise<{ text: string; path: string }>;
   /** Writes the memory; returns the text the file now holds, for the saved index's key. */
   write(memory: KeyMemory): Promise<string>;
 }
@@ -90,8 +91,9 @@ export class LibraryLoader {
   /** Digests changed since the queued re-read was queued, and that re-read. */
   private readonly changedPaths = new Set<string>();
   private pendingRead: Promise<void> | undefined;
-  /** Digests a warm start did not parse (see parseRestored). */
+  /** Digests a warm start did not parse, and the key file it did not read yet (see parseRestored). */
   private unparsed: string[] = [];
+  private unreadKeys: { text: string; path: string } | undefined;
   lastLoad: LoadInfo | undefined;
 
   constructor(
@@ -145,8 +147,8 @@ export class LibraryLoader {
   keysChanged(): Promise<void> {
     return this.enqueue(async () => {
       await this.parseRestored();
-      const { memory, problems } = await this.readKeys();
-      this.builder.setMemory(memory, problems);
+      this.unreadKeys = undefined;
+      this.setKeys(await this.readKeys());
       await this.publish();
       this.ports.log.info('The key file changed; keys updated from it.');
       this.scheduleSave();
@@ -210,14 +212,16 @@ export class LibraryLoader {
     const saved = await this.loadSaved();
     if (saved) {
       this.builder = LibraryBuilder.restore(saved, taxonomy);
-      this.builder.setMemory(keys.memory, keys.problems);
+      // The saved index was built with exactly this key file (its hash is in the index's key): the keys
+      // are needed only when the next change is built, so they are read then (50,000 lines take ~0.2 s).
+      this.unreadKeys = keys;
       await this.publish();
       // Search is ready. The parsed digests are needed only for the next change: they are
       // read again then (parsing 50,000 papers now would hold up the first searches).
       this.unparsed = paths;
     } else {
       this.builder = new LibraryBuilder(taxonomy);
-      this.builder.setMemory(keys.memory, keys.problems);
+      this.setKeys(keys);
       for (const path of paths) {
         const read = await this.ports.digests.read(path);
         this.indexKeyParts.set(path, read.version);
@@ -254,10 +258,16 @@ export class LibraryLoader {
     return 'problem' in read ? { papers: [], problems: [read.problem] } : parseDigest(read.text, path);
   }
 
-  private async readKeys() {
+  private async readKeys(): Promise<{ text: string; path: string }> {
     const read = await this.ports.keys.read();
     this.indexKeyParts.set(KEY_FILE_HASH, await this.ports.hash(read.text));
     return read;
+  }
+
+  /** The builder's key memory from the key file's text, with the problems of its lines. */
+  private setKeys({ text, path }: { text: string; path: string }): void {
+    const { memory, problems } = KeyMemory.parse(text, path);
+    this.builder.setMemory(memory, problems);
   }
 
   private async readTaxonomy(): Promise<Taxonomy> {
@@ -282,6 +292,10 @@ export class LibraryLoader {
    * the parsed digests back (those in `changing` are about to be read anyway).
    */
   private async parseRestored(changing: readonly string[] = []): Promise<void> {
+    if (this.unreadKeys) {
+      this.setKeys(this.unreadKeys);
+      this.unreadKeys = undefined;
+    }
     if (!this.unparsed.length) return;
     const paths = this.unparsed.filter((path) => !changing.includes(path));
     this.unparsed = [];

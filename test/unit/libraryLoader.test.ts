@@ -50,8 +50,7 @@ class MemorySnapshots implements SnapshotStore {
 class MemoryKeys implements KeyStore {
   text = '';
   async read() {
-    const { memory, problems } = KeyMemory.parse(this.text, 'keys.tsv');
-    return { memory, problems, text: this.text };
+    return { text: this.text, path: 'keys.tsv' };
   }
   async write(memory: KeyMemory) {
     this.text = memory.serialize();
@@ -97,6 +96,25 @@ describe('the library loader, over in-memory ports', () => {
     const other = new LibraryLoader(ports, '2.0.0');
     await other.load();
     assert.equal(other.lastLoad?.fromSavedIndex, false);
+  });
+
+  it('after a warm start, builds the next change with the key file: a key it reserves and a key it moved are kept', async () => {
+    const { ports, keys, digests, loader } = setup();
+    const cold = loader();
+    await cold.load();
+    // A key of a paper no digest has any more (reserved), and LD-Pruner's key changed by hand: both are in the file
+    // the saved index is built with.
+    keys.text = keys.text.replace(/^ldpruner2024\t/m, 'mypruner\t') + 'gone2019\t1901.00001\t\t2019\tA Paper No Digest Has\n';
+    await cold.keysChanged();
+    await cold.saveNow();
+    const warm = new LibraryLoader(ports, '1.0.0');
+    await warm.load();
+    assert.equal(warm.lastLoad?.fromSavedIndex, true);
+    digests.files.set('/w/hf.json', digests.files.get('/w/hf.json')!.replace('"title": "', '"title": "Revised '));
+    await warm.digestsChanged(['/w/hf.json']);
+    assert.equal(warm.snapshot.paper('mypruner')?.shortName, 'LD-Pruner');
+    assert.match(keys.text, /^gone2019\t/m, 'the reserved key stays in the file');
+    assert.ok(warm.snapshot.papers.some((p) => p.title.startsWith('Revised ')), 'the control: the change was built');
   });
 
   it('applies a burst of changes in order, each file read again, and ends with the last content', async () => {
