@@ -299,6 +299,11 @@ export class Library extends PaperCatalog {
     return this.index.documentFrequency(term);
   }
 
+  /** Prepares the names matcher, so that the first hover after a load does not wait for it. */
+  prepare(): void {
+    this.mentionMatcher ??= new MentionMatcher(this.papers);
+  }
+
   /**
    * Citations and paper mentions in a Markdown note; `mentions` says whether, and which,
    * names in prose count; `ownKeys` (a note's own bibliography) widens what counts as a key.

@@ -219,10 +219,11 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
     const keys = built.papers.map((p) => p.key);
     let changed: Paper[];
     if (sent === undefined) {
-      // The editor has nothing yet: everything goes. The fingerprints (~0.3 s at 50k) are taken when the
-      // next library is sent, not now, when the editor's first requests are about to come.
+      // The editor has nothing yet: everything goes, and the fingerprints are taken after
+      // the answer to the load has gone out (they cost ~0.2 s at 50k).
       changed = built.papers.map(paperSummary);
       sent = changed;
+      setTimeout(() => fingerprintsOf(), 0);
     } else {
       const previous = fingerprintsOf();
       const prints = new Map<string, number>();

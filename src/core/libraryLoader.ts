@@ -360,8 +360,9 @@ export class LibraryLoader {
     await this.writeKeys();
     this.library = library;
     for (const listener of [...this.listeners]) listener(library);
-    // The names matcher (~0.3 s at 50k) is built by the first note scan, not here: a search right after a
-    // start would wait for it, and the editor scans its notes as soon as the library comes anyway.
+    // Hover and the Cited-in scan need the names matcher: build it now, not on the first hover.
+    // After the answer to the request that published (a timer, not a microtask, lets it go out first).
+    setTimeout(() => void this.enqueue(async () => library.prepare()), 0);
     return counts;
   }
 

@@ -110,7 +110,7 @@ describe('the library loader, over in-memory ports', () => {
     const warm = new LibraryLoader(ports, '1.0.0');
     await warm.load();
     assert.equal(warm.lastLoad?.fromSavedIndex, true);
-    digests.files.set('/w/hf.json', (digests.files.get('/w/hf.json') as string).replace('"title": "', '"title": "Revised '));
+    digests.files.set('/w/hf.json', digests.files.get('/w/hf.json')!.replace('"title": "', '"title": "Revised '));
     await warm.digestsChanged(['/w/hf.json']);
     assert.equal(warm.snapshot.paper('mypruner')?.shortName, 'LD-Pruner');
     assert.match(keys.text, /^gone2019\t/m, 'the reserved key stays in the file');
