@@ -72,7 +72,8 @@ export interface SimilarSummary {
  */
 export interface LibraryBegin {
   generation: number;
-  keys: string[];
+  /** Every paper's key in library order; left out when it is the same as the last library's. */
+  keys?: string[];
   changed: number;
   problems: Problem[];
   techniques: unknown;
@@ -105,7 +106,9 @@ export interface ReceivedLibrary {
  * unchanged ones it already holds (the same objects, so an edit leaves little garbage).
  */
 export class LibraryReceiver {
-  private byKey = new Map<string, Paper>();
+  /** The last library's papers, and each key's place in it. */
+  private papers: Paper[] = [];
+  private placeOf = new Map<string, number>();
   private incoming: { begin: LibraryBegin; changed: Map<string, Paper>; messages: number } | undefined;
 
   begin(begin: LibraryBegin): void {
@@ -124,19 +127,35 @@ export class LibraryReceiver {
     if (incoming?.begin.generation !== generation) return undefined;
     this.incoming = undefined;
     const { begin, changed } = incoming;
-    const papers: Paper[] = [];
-    for (const key of begin.keys) {
-      const paper = changed.get(key) ?? this.byKey.get(key);
-      if (!paper) throw new Error(`the library engine sent no paper for ${key}`);
-      papers.push(paper);
+    let papers: Paper[];
+    if (begin.keys) {
+      papers = [];
+      const placeOf = new Map<string, number>();
+      for (const key of begin.keys) {
+        const place = this.placeOf.get(key);
+        const paper = changed.get(key) ?? (place === undefined ? undefined : this.papers[place]);
+        if (!paper) throw new Error(`the library engine sent no paper for ${key}`);
+        placeOf.set(key, papers.length);
+        papers.push(paper);
+      }
+      this.placeOf = placeOf;
+    } else {
+      // The same papers in the same order, a few of them changed (an edit): replaced in place, not rebuilt.
+      papers = this.papers.slice();
+      for (const [key, paper] of changed) {
+        const place = this.placeOf.get(key);
+        if (place === undefined) throw new Error(`the library engine sent a paper it did not list: ${key}`);
+        papers[place] = paper;
+      }
     }
-    this.byKey = new Map(papers.map((p) => [p.key, p]));
+    this.papers = papers;
     return { papers, problems: begin.problems, techniques: begin.techniques, changed: changed.size, messages: incoming.messages };
   }
 
   /** A new engine knows nothing of what this one holds: it sends every paper again. */
   reset(): void {
-    this.byKey = new Map();
+    this.papers = [];
+    this.placeOf = new Map();
     this.incoming = undefined;
   }
 }
@@ -172,6 +191,8 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
    * themselves until their fingerprints are taken; nothing before the first library.
    */
   let sent: Map<string, number> | Paper[] | undefined;
+  /** The keys of the last library sent, in order. */
+  let sentKeys: string[] = [];
   const fingerprintsOf = (): Map<string, number> => {
     if (Array.isArray(sent)) sent = new Map(sent.map((s) => [s.key, fingerprint(JSON.stringify(s))]));
     return sent ?? new Map();
@@ -236,7 +257,9 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
       }
       sent = prints;
     }
-    rpc.notify('library.begin', { generation: id, keys, changed: changed.length, problems: [...built.problems], techniques } satisfies LibraryBegin);
+    const sameKeys = keys.length === sentKeys.length && keys.every((key, i) => key === sentKeys[i]);
+    sentKeys = keys;
+    rpc.notify('library.begin', { generation: id, ...(sameKeys ? {} : { keys }), changed: changed.length, problems: [...built.problems], techniques } satisfies LibraryBegin);
     for (let i = 0; i < changed.length; i += PAPERS_PER_MESSAGE) {
       rpc.notify('library.papers', { generation: id, papers: changed.slice(i, i + PAPERS_PER_MESSAGE) } satisfies LibraryChunk);
     }

@@ -30,6 +30,7 @@ class EditorDouble {
   readonly saved = new Map<string, Uint8Array>();
   readonly logs: string[] = [];
   readonly libraries: ReceivedLibrary[] = [];
+  readonly begins: LibraryBegin[] = [];
   private readonly receiver = new LibraryReceiver();
   readonly rpc: RpcEndpoint;
 
@@ -57,7 +58,10 @@ class EditorDouble {
     });
     this.rpc.handle<{ key: string }>('snapshot.delete', ({ key }) => this.saved.delete(key));
     this.rpc.on<{ level: string; message: string }>('log', ({ level, message }) => this.logs.push(`${level}: ${message}`));
-    this.rpc.on<LibraryBegin>('library.begin', (begin) => this.receiver.begin(begin));
+    this.rpc.on<LibraryBegin>('library.begin', (begin) => {
+      this.begins.push(begin);
+      this.receiver.begin(begin);
+    });
     this.rpc.on<LibraryChunk>('library.papers', (chunk) => this.receiver.chunk(chunk));
     this.rpc.on<LibraryEnd>('library.end', (end) => this.libraries.push(this.receiver.end(end)!));
   }
@@ -165,6 +169,33 @@ describe('the library engine behind a port', () => {
     const kept = editor.libraries[before - 1]!.papers.find((p) => p.shortName === 'LD-Pruner')!;
     assert.equal(editor.latest.papers.find((p) => p.key === kept.key), kept, 'the same object');
     assert.ok(editor.latest.problems.some((p) => p.path === '/w/gone.json' && /Cannot read/.test(p.message)));
+  });
+
+  it('after an edit that keeps every paper in its place, sends the changed summary without the list of keys, and the editor puts it in place', async () => {
+    const editor = inThisThread();
+    editor.digests.set('/w/hf.json', hfDigest(30));
+    await editor.start();
+    await editor.rpc.request('load');
+    assert.ok(editor.begins[0]!.keys, 'the first library lists its keys');
+    const before = editor.latest;
+    const edited = before.papers[12]!;
+    const objects = JSON.parse(hfDigest(30)) as Array<{ paper: { id: string; title: string } }>;
+    const object = objects.find((o) => o.paper.id === edited.arxivId)!;
+    object.paper.title = `Revised: ${object.paper.title}`;
+    editor.digests.set('/w/hf.json', JSON.stringify(objects));
+    await editor.rpc.request('digestsChanged', { paths: ['/w/hf.json'] });
+    await editor.rpc.request('idle');
+    assert.equal(editor.begins.length, 2);
+    assert.equal(editor.begins[1]!.keys, undefined, 'the same keys in the same order are not sent again');
+    assert.deepEqual(editor.latest.papers.map((p) => p.key), before.papers.map((p) => p.key));
+    assert.ok(editor.latest.papers[12]!.title.startsWith('Revised: '), editor.latest.papers[12]!.title);
+    assert.equal(editor.latest.papers[13], before.papers[13], 'the others are the same objects');
+    // The control: a paper more changes the keys, and they are sent.
+    editor.digests.set('/w/hf.json', hfDigest(31));
+    await editor.rpc.request('digestsChanged', { paths: ['/w/hf.json'] });
+    await editor.rpc.request('idle');
+    assert.equal(editor.begins[2]!.keys?.length, 31);
+    assert.equal(editor.latest.papers.length, 31);
   });
 
   it('answers requests made before it was started with an error, not a crash', async () => {
