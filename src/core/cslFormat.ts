@@ -83,7 +83,7 @@ export function cslItemFor(paper: Paper): CslItem {
   const item = toCslItem(paper);
   delete item.abstract;
   const fields = paper.publication?.bibtexFields;
-  if (fields) readAsPandoc(item, paper.publication!.type ?? '', new Map(fields));
+  if (fields) readAsPandoc(item, paper, new Map(fields));
   for (const role of ['author', 'editor'] as const) {
     const names = item[role];
     if (!names) continue;
@@ -133,21 +133,28 @@ const SERIES_NUMBERED = ['book', 'collection', 'proceedings', 'reference', 'mvbo
 const THESIS_GENRE: Record<string, string> = { phdthesis: 'PhD thesis', mastersthesis: "Master's thesis" };
 
 /** Sets the variables pandoc reads from a BibTeX entry's fields, as it reads them. */
-function readAsPandoc(item: CslItem, entryType: string, fields: ReadonlyMap<string, string>): void {
+function readAsPandoc(item: CslItem, paper: Paper, fields: ReadonlyMap<string, string>): void {
+  const publication = paper.publication!;
+  // A macro (`journal = jmlr`, defined by an @string) is read from the entry as the parser expanded it.
+  const expanded: Record<string, string | undefined> = { title: paper.title, journal: publication.journal, journaltitle: publication.journal, booktitle: publication.booktitle, volume: publication.volume, number: publication.number, pages: publication.pages, publisher: publication.publisher };
+  const isMacro = (raw: string) => !/^\s*[{"\d]/.test(raw);
   const text = (name: string) => {
     const raw = fields.get(name);
-    return raw === undefined ? undefined : bibtexValueText(raw) || undefined;
+    if (raw === undefined) return undefined;
+    return (isMacro(raw) ? expanded[name] : bibtexValueText(raw)) || undefined;
   };
   const title = (name: string) => {
     const raw = fields.get(name);
-    return raw === undefined ? undefined : sentenceCased(raw).replace(/\u0001([^\u0001\u0002]*)\u0002/g, '<span class="nocase">$1</span>').replace(/[\u0001\u0002]/g, '') || undefined;
+    if (raw === undefined) return undefined;
+    if (isMacro(raw)) return expanded[name] || undefined;
+    return sentenceCased(raw).replace(/\u0001([^\u0001\u0002]*)\u0002/g, '<span class="nocase">$1</span>').replace(/[\u0001\u0002]/g, '') || undefined;
   };
   /** pandoc's concatWith: parts joined by the separator and a space, or by a space after punctuation. */
   const joined = (parts: Array<string | undefined>, separator: string) =>
     parts.filter((p): p is string => !!p).reduce((all, part) => (!all ? part : /[!?.,:;]$/.test(all) ? `${all} ${part}` : `${all}${separator} ${part}`), '');
   /** A list field ("Chapman and Hall"): its items joined by semicolons. */
   const list = (name: string) => text(name)?.split(/\s+and\s+/).join('; ');
-  const type = entryType.toLowerCase();
+  const type = (publication.type ?? '').toLowerCase();
   const mainTitle = title('title');
   // pandoc's citeproc never changes the case of a word with a letter outside ASCII ("für"); citeproc-js would
   // capitalise it in a title-cased journal name. Protected from case changes, it reads as pandoc writes it.

@@ -82,6 +82,11 @@ describe('references in a CSL style', () => {
     assert.deepEqual(formatBibliography(parseDigest(bib, 'x.bib').papers, bundledStyle('apa')), expected);
   });
 
+  it('reads a field given by an @string macro as the macro says', () => {
+    const bib = '@string{jmlr = {Journal of Machine Learning Research}}\n@article{a, title = {Dropout}, author = {Srivastava, Nitish}, journal = jmlr, volume = 15, year = 2014}';
+    assert.deepEqual(formatBibliography(parseDigest(bib, 'x.bib').papers, bundledStyle('apa')), ['Srivastava, N. (2014). Dropout. Journal of Machine Learning Research, 15.']);
+  });
+
   it('matches pandoc --citeproc on two real libraries, for each bundled style (measured)', function () {
     this.timeout(300000);
     if (!hasCorpus('d2l.bib') || !hasCorpus('tmwr')) return this.skip();
