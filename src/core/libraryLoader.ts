@@ -71,6 +71,9 @@ export interface LoadInfo {
   milliseconds: number;
 }
 
+/** How many reads in a row of a file that keeps changing are left unparsed before one is built anyway. */
+const MAX_OUTDATED_READS = 20;
+
 /** The key file's hash stands beside the digests' in the saved index's key: other keys, another index. */
 const KEY_FILE_HASH = '\u0000keys';
 /** So does the taxonomy: other techniques, another index. */
@@ -94,6 +97,8 @@ export class LibraryLoader {
   /** Digests a warm start did not parse, and the key file it did not read yet (see parseRestored). */
   private unparsed: string[] = [];
   private unreadKeys: { text: string; path: string } | undefined;
+  /** Reads in a row whose bytes were outdated before they were parsed (see readFiles). */
+  private outdatedReads = 0;
   lastLoad: LoadInfo | undefined;
 
   constructor(
@@ -329,8 +334,18 @@ export class LibraryLoader {
 
   private async readFiles(paths: readonly string[], publish = true): Promise<void> {
     await this.parseRestored(paths);
+    let outdated = 0;
     for (const path of paths) {
       const read = await this.ports.digests.read(path);
+      // Changed again while it was being read (a burst of saves): the read already queued sees the newer
+      // bytes, so these are neither parsed nor built. Only so many times in a row: a file written without
+      // pause is still read now and then.
+      if (this.changedPaths.has(path) && this.outdatedReads < MAX_OUTDATED_READS) {
+        this.outdatedReads++;
+        outdated++;
+        continue;
+      }
+      this.outdatedReads = 0;
       this.indexKeyParts.set(path, read.version);
       // By content, not version: a modification time can stay the same across two quick edits.
       const content = 'text' in read ? await this.ports.hash(read.text) : read.version;
@@ -338,6 +353,7 @@ export class LibraryLoader {
       this.contentHashes.set(path, content);
       this.builder.setDigest(path, this.parse(path, read));
     }
+    if (publish && outdated === paths.length) return;
     if (publish) {
       const counts = await this.publish();
       this.ports.log.info(`Updated from ${paths.map(fileName).join(', ')}: ${counts.added} added, ${counts.updated} changed, ${counts.removed} removed.`);

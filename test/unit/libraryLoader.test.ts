@@ -16,6 +16,8 @@ function hashOf(text: string): string {
 class MemoryDigests implements DigestSource {
   readonly files = new Map<string, string | Error>();
   reads = 0;
+  /** Called while a read is under way (before it answers), to change files meanwhile. */
+  duringRead: (() => void) | undefined;
   async list(): Promise<string[]> {
     return [...this.files.keys()];
   }
@@ -26,6 +28,10 @@ class MemoryDigests implements DigestSource {
   async read(path: string): Promise<DigestRead> {
     this.reads++;
     const file = this.files.get(path);
+    const during = this.duringRead;
+    this.duringRead = undefined;
+    during?.();
+    await Promise.resolve();
     if (file === undefined || file instanceof Error) {
       const message = `Cannot read digest ${path}: ${file instanceof Error ? file.message : 'no such file'}`;
       return { problem: { path, line: 0, severity: 'error', message }, version: `unreadable:${this.reads}` };
@@ -110,7 +116,7 @@ describe('the library loader, over in-memory ports', () => {
     const warm = new LibraryLoader(ports, '1.0.0');
     await warm.load();
     assert.equal(warm.lastLoad?.fromSavedIndex, true);
-    digests.files.set('/w/hf.json', digests.files.get('/w/hf.json')!.replace('"title": "', '"title": "Revised '));
+    digests.files.set('/w/hf.json', (digests.files.get('/w/hf.json') as string).replace('"title": "', '"title": "Revised '));
     await warm.digestsChanged(['/w/hf.json']);
     assert.equal(warm.snapshot.paper('mypruner')?.shortName, 'LD-Pruner');
     assert.match(keys.text, /^gone2019\t/m, 'the reserved key stays in the file');
@@ -153,6 +159,35 @@ describe('the library loader, over in-memory ports', () => {
     await Promise.all(done);
     assert.ok(l.snapshot.search('edit 20')[0]?.paper.title.includes('(edit 20)'), 'the last edit is what the library shows');
     assert.ok(rebuilds >= 1 && rebuilds <= 5, `${rebuilds} rebuilds for 20 edits`);
+  });
+
+  it('does not build a digest from bytes that changed again while they were read, and builds the newer ones', async () => {
+    const { digests, loader } = setup();
+    const l = loader();
+    await l.load();
+    const built: string[] = [];
+    l.onDidChange((library) => built.push(library.search('LD-Pruner')[0]?.paper.title ?? 'none'));
+    const seed = readSeed();
+    const version = (n: number) => seed.replace('LD-Pruner: Efficient Pruning of Latent Diffusion Models', `LD-Pruner: Efficient Pruning of Latent Diffusion Models (v${n})`);
+    digests.files.set('/w/seed.txt', version(1));
+    // While v1 is being read, the file is saved again (v2) and its event comes.
+    let second: Promise<void> | undefined;
+    digests.duringRead = () => {
+      digests.files.set('/w/seed.txt', version(2));
+      second = l.digestsChanged(['/w/seed.txt']);
+    };
+    const readsBefore = digests.reads;
+    await l.digestsChanged(['/w/seed.txt']);
+    await second;
+    await l.idle();
+    assert.equal(digests.reads - readsBefore, 2, 'both saves read');
+    assert.equal(built.length, 1, `one library, not two: ${built.join(' | ')}`);
+    assert.match(built[0]!, /\(v2\)/, 'built from the newer bytes');
+    // The control: a save with no other one during its read is built.
+    digests.files.set('/w/seed.txt', version(3));
+    await l.digestsChanged(['/w/seed.txt']);
+    assert.equal(built.length, 2);
+    assert.match(built[1]!, /\(v3\)/);
   });
 
   it('turns an unreadable digest into one problem naming it and keeps the other digests\' papers', async () => {
