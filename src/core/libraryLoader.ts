@@ -36,10 +36,15 @@ export interface SnapshotStore {
   save(key: string, snapshot: LibrarySnapshot): Promise<void>;
 }
 
+/** The key file's text ('' when there is none) and where it is, for problems' paths. */
+export interface KeyFile {
+  text: string;
+  path: string;
+}
+
 /** The workspace's remembered keys. */
 export interface KeyStore {
-  /** The key file's text ('' when there is none) and where it is, for problems' paths. */
-  read(): Promise<{ text: string; path: string }>;
+  read(): Promise<KeyFile>;
   /** Writes the memory; returns the text the file now holds, for the saved index's key. */
   write(memory: KeyMemory): Promise<string>;
 }
@@ -96,7 +101,7 @@ export class LibraryLoader {
   private pendingRead: Promise<void> | undefined;
   /** Digests a warm start did not parse, and the key file it did not read yet (see parseRestored). */
   private unparsed: string[] = [];
-  private unreadKeys: { text: string; path: string } | undefined;
+  private unreadKeys: KeyFile | undefined;
   /** Reads in a row whose bytes were outdated before they were parsed (see readFiles). */
   private outdatedReads = 0;
   lastLoad: LoadInfo | undefined;
@@ -152,7 +157,6 @@ export class LibraryLoader {
   keysChanged(): Promise<void> {
     return this.enqueue(async () => {
       await this.parseRestored();
-      this.unreadKeys = undefined;
       this.setKeys(await this.readKeys());
       await this.publish();
       this.ports.log.info('The key file changed; keys updated from it.');
@@ -263,14 +267,14 @@ export class LibraryLoader {
     return 'problem' in read ? { papers: [], problems: [read.problem] } : parseDigest(read.text, path);
   }
 
-  private async readKeys(): Promise<{ text: string; path: string }> {
+  private async readKeys(): Promise<KeyFile> {
     const read = await this.ports.keys.read();
     this.indexKeyParts.set(KEY_FILE_HASH, await this.ports.hash(read.text));
     return read;
   }
 
   /** The builder's key memory from the key file's text, with the problems of its lines. */
-  private setKeys({ text, path }: { text: string; path: string }): void {
+  private setKeys({ text, path }: KeyFile): void {
     const { memory, problems } = KeyMemory.parse(text, path);
     this.builder.setMemory(memory, problems);
   }

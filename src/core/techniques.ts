@@ -41,8 +41,9 @@ interface CompiledTechnique {
 /**
  * Word starts a pattern cannot match without ("prun" for `\bprun(?:e|ed)\b`, any of
  * "line", "spar", … for `\b(?:linear|sparse…) attention\b`, "fp", "int", "nf" for
- * `\b(?:FP|INT|NF)[2-8]\b`): what follows a top-level `\b`, cut to 4 letters. Checking them against a paper's words is far cheaper than
- * the regex and rules most papers out. Null when there is none (the regex always runs).
+ * `\b(?:FP|INT|NF)[2-8]\b`): what follows a top-level `\b`, cut to 4 letters. Checking
+ * them against a paper's words is far cheaper than the regex and rules most papers out.
+ * Null when there is none (the regex always runs).
  */
 export function requiredWordStarts(source: string): string[] | null {
   let depth = 0;
@@ -212,13 +213,12 @@ export class Taxonomy {
     };
     let sentences: string[] | undefined;
     const keywordText = keywords.join('; ');
-    const starts = wordStarts;
-    starts.mark(`${title} ${abstract} ${keywordText}`);
+    wordStarts.mark(`${title} ${abstract} ${keywordText}`);
     const found = new Set<string>();
     for (const { definition, patterns, exclude } of this.compiled) {
       // Most techniques appear nowhere in a paper: substring searches rule them out cheaply.
       const candidates: RegExp[] = [];
-      for (const p of patterns) if (p.hints === null || starts.hasAny(p.hints)) candidates.push(p.regex);
+      for (const p of patterns) if (p.hints === null || wordStarts.hasAny(p.hints)) candidates.push(p.regex);
       if (!candidates.length || !candidates.some((r) => r.test(title) || r.test(abstract) || r.test(keywordText))) continue;
       sentences ??= splitSentences(abstract);
       const matchAt = (text: string) => {
