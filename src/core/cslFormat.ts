@@ -80,6 +80,16 @@ export function declaredCsl(markdown: string): string | undefined {
  * (Text.Pandoc.Citeproc.BibTeX), so that the bibliography matches `pandoc --citeproc`.
  */
 export function cslItemFor(paper: Paper): CslItem {
+  // Reading the fields as pandoc does parses each one: done once a paper (the preview asks on every render);
+  // a copy goes out, since citeproc-js may change the items it is given.
+  let item = cslItems.get(paper);
+  if (!item) cslItems.set(paper, (item = readCslItem(paper)));
+  return structuredClone(item);
+}
+
+const cslItems = new WeakMap<Paper, CslItem>();
+
+function readCslItem(paper: Paper): CslItem {
   const item = toCslItem(paper);
   delete item.abstract;
   const fields = paper.publication?.bibtexFields;
