@@ -14,3 +14,4 @@ declare const performance: { now(): number } | undefined;
 declare function setTimeout(callback: (value?: unknown) => void, ms?: number): unknown;
 declare function clearTimeout(handle: unknown): void;
 declare const crypto: { subtle: { digest(algorithm: string, data: Uint8Array): Promise<ArrayBuffer> } };
+declare function structuredClone<T>(value: T): T;

@@ -129,8 +129,6 @@ export function memoryPorts(): [MessagePortLike, MessagePortLike] {
   return [a, b];
 }
 
-declare const structuredClone: ((value: unknown) => unknown) | undefined;
-
 /** What crosses a port is a copy: tests see the same (no shared objects) as with a real worker. */
 function structuredCloneSafe(value: unknown): unknown {
   return typeof structuredClone === 'function' ? structuredClone(value) : value;
