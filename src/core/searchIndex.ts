@@ -336,7 +336,7 @@ export class SearchIndex {
   }
 
   private sortKeys(): Entry[] {
-    return [...this.entries.values()].sort( (a, b) => (a.paper.key < b.paper.key ? -1 : a.paper.key > b.paper.key ? 1 : 0));
+    return [...this.entries.values()].sort((a, b) => (a.paper.key < b.paper.key ? -1 : a.paper.key > b.paper.key ? 1 : 0));
   }
 
   /** In how many abstracts a word occurs. */

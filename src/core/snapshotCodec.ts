@@ -78,11 +78,7 @@ class Writer {
 function checksum(bytes: Uint8Array): number {
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset + PREFIX, (bytes.byteLength - PREFIX) >>> 2);
   let h = 0x811c9dc5 ^ words.length;
-  const slice = 1 << 20;
-  for (let from = 0; from < words.length; from += slice) {
-    const to = Math.min(words.length, from + slice);
-    for (let i = from; i < to; i++) h = Math.imul(h ^ words[i]!, 0x9e3779b1) >>> 0;
-  }
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i]!, 0x9e3779b1) >>> 0;
   return (h ^ (h >>> 16)) >>> 0;
 }
 

@@ -13,14 +13,18 @@ export function elementName(index: number, line: number): string {
 }
 
 /**
+ * Past this size an array is read element by element from the start: its elements' spans
+ * are needed anyway (for their lines), and a broken element then costs no failed parse
+ * of the whole file first.
+ */
+const WHOLE_PARSE_LIMIT = 2_000_000;
+
+/**
  * Reads a JSON array element by element, so that one broken element costs only
  * itself: each element is found by bracket depth (outside strings) and parsed alone.
  * A top-level object is read as a one-element array; `{ "papers": [...] }`-style
  * wrappers are unwrapped by the caller.
  */
-/** Past this size one JSON.parse would hold the editor too long: read element by element. */
-const WHOLE_PARSE_LIMIT = 2_000_000;
-
 export function readJsonElements(text: string, path: string, problems: Problem[]): JsonElement[] {
   if (text.length > WHOLE_PARSE_LIMIT && text.trimStart().startsWith('[')) {
     const elements: JsonElement[] = [];
@@ -109,16 +113,14 @@ export function firstJsonElement(text: string): unknown {
  */
 function elementSpans(text: string, limit = Infinity): { spans: Array<[number, number]>; unfinished: number | undefined } {
   const scanner = new ElementScanner(text, limit);
-  while (!scanner.done) {
-    scanner.scan(1 << 20);
-  }
+  scanner.scan();
   return { spans: scanner.spans, unfinished: scanner.unfinished };
 }
 
 const QUOTE = 34;
 const BACKSLASH = 92;
 
-/** Finds element boundaries a megabyte at a time; strings are skipped with indexOf. */
+/** Finds element boundaries in one pass; strings are skipped with indexOf. */
 class ElementScanner {
   readonly spans: Array<[number, number]> = [];
   done = false;
@@ -135,11 +137,10 @@ class ElementScanner {
     if (text[open] !== '[') this.done = true;
   }
 
-  scan(budget: number): void {
+  scan(): void {
     const { text } = this;
-    const stop = Math.min(text.length, this.i + budget);
     let i = this.i;
-    while (i < stop) {
+    while (!this.done && i < text.length) {
       const c = text.charCodeAt(i);
       if (c === QUOTE) {
         if (this.depth === 0 && this.start < 0) this.start = i;
