@@ -6,6 +6,7 @@ import { NoteScan } from './noteScanner';
 import { abstractLead, abstractSnippet } from './paperCard';
 import { RpcEndpoint } from './rpc';
 import { SearchOptions } from './searchIndex';
+import { QuietTasks } from './quietTasks';
 import { SnapshotError, decodeSnapshot, encodeSnapshot } from './snapshotCodec';
 import { taxonomyWithUserTechniques } from './techniques';
 import { decodeText, sha256 } from './text';
@@ -31,6 +32,29 @@ export interface EngineSettings {
   /** `paperDigest.techniques` as the user wrote it. */
   techniques: unknown;
   saveDelayMs?: number;
+  /**
+   * Where the saved index lives, as a path on this machine's disk, when the engine may
+   * read and write it there itself (a Node worker): 137 MB at 50,000 papers need not pass
+   * through the editor's thread. Without it the editor reads and writes the bytes.
+   */
+  snapshotFolder?: string;
+}
+
+/** The saved index's bytes by key: kept by the editor, or in a folder the engine reaches itself. */
+export interface SnapshotFiles {
+  read(key: string): Promise<Uint8Array | undefined>;
+  write(key: string, bytes: Uint8Array): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** The saved index's file name for a key; older files (other keys) are removed when one is written. */
+export function snapshotFileName(key: string): string {
+  return `index-${key.slice(0, 32)}.bin`;
+}
+
+/** What the engine can reach on its own where it runs (a Node worker reaches the disk). */
+export interface EngineHost {
+  snapshotFiles?(folder: string): SnapshotFiles;
 }
 
 /** The editor's answer to `digests.read`: the bytes (decoded here) and the file's version, or a problem that names the file. */
@@ -90,6 +114,8 @@ export interface LibraryEnd {
 
 /** Papers per `library.papers` message: the editor takes each in a few milliseconds. */
 export const PAPERS_PER_MESSAGE = 1000;
+/** How long the editor must stop asking before work that can wait runs (a pause in typing). */
+const QUIET_MS = 250;
 
 /** A library as the editor assembles it. */
 export interface ReceivedLibrary {
@@ -182,7 +208,7 @@ export function paperSummary(paper: Paper): Paper {
 }
 
 /** Serves the engine on `rpc` (the worker's side of the port). */
-export function serveLibraryEngine(rpc: RpcEndpoint): void {
+export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): void {
   let loader: LibraryLoader | undefined;
   let techniques: unknown = [];
   let generation = 0;
@@ -202,13 +228,20 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
     warn: (message) => rpc.notify('log', { level: 'warn', message }),
     error: (message) => rpc.notify('log', { level: 'error', message }),
   };
+  const quiet = new QuietTasks(QUIET_MS, (error) => log.error(`Background work failed: ${String(error)}`));
+  /** Every request the editor makes postpones the work that can wait. */
+  const handle = <P>(method: string, handler: (params: P) => unknown) =>
+    rpc.handle<P>(method, (params) => {
+      quiet.touch();
+      return handler(params);
+    });
   const started = (): LibraryLoader => {
     if (!loader) throw new Error('the library engine was not started');
     return loader;
   };
   const library = (): Library => started().snapshot;
 
-  rpc.handle<EngineSettings>('start', (settings) => {
+  handle<EngineSettings>('start', (settings) => {
     techniques = settings.techniques;
     loader?.dispose();
     loader = new LibraryLoader(
@@ -218,7 +251,7 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
           version: (path) => rpc.request<string>('digests.version', { path }),
           read: async (path) => digestRead(await rpc.request<DigestBytes>('digests.read', { path })),
         },
-        snapshots: remoteSnapshots(rpc),
+        snapshots: snapshotStore(settings.snapshotFolder && host.snapshotFiles ? host.snapshotFiles(settings.snapshotFolder) : editorSnapshotFiles(rpc)),
         keys: remoteKeyStore(rpc),
         taxonomy: () => {
           const { taxonomy, problems } = taxonomyWithUserTechniques(techniques);
@@ -228,6 +261,7 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
         hash: sha256,
         log,
         saveDelayMs: settings.saveDelayMs,
+        whenQuiet: (task) => quiet.add(task),
       },
       settings.version,
     );
@@ -240,11 +274,11 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
     const keys = built.papers.map((p) => p.key);
     let changed: Paper[];
     if (sent === undefined) {
-      // The editor has nothing yet: everything goes, and the fingerprints are taken after
-      // the answer to the load has gone out (they cost ~0.2 s at 50k).
+      // The editor has nothing yet: everything goes, and the fingerprints are taken when
+      // the editor pauses (they cost ~0.3 s at 50k), or by the next publish if it comes first.
       changed = built.papers.map(paperSummary);
       sent = changed;
-      setTimeout(() => fingerprintsOf(), 0);
+      quiet.add(fingerprintsOf);
     } else {
       const previous = fingerprintsOf();
       const prints = new Map<string, number>();
@@ -266,38 +300,38 @@ export function serveLibraryEngine(rpc: RpcEndpoint): void {
     rpc.notify('library.end', { generation: id } satisfies LibraryEnd);
   }
 
-  rpc.handle('load', async () => {
+  handle('load', async () => {
     await started().load();
     return started().lastLoad;
   });
-  rpc.handle('syncDigests', () => started().syncDigests());
-  rpc.handle<{ paths: string[] }>('digestsChanged', ({ paths }) => started().digestsChanged(paths));
-  rpc.handle<{ path: string }>('digestDeleted', ({ path }) => started().digestDeleted(path));
-  rpc.handle('keysChanged', () => started().keysChanged());
-  rpc.handle<{ techniques: unknown }>('techniquesChanged', (params) => {
+  handle('syncDigests', () => started().syncDigests());
+  handle<{ paths: string[] }>('digestsChanged', ({ paths }) => started().digestsChanged(paths));
+  handle<{ path: string }>('digestDeleted', ({ path }) => started().digestDeleted(path));
+  handle('keysChanged', () => started().keysChanged());
+  handle<{ techniques: unknown }>('techniquesChanged', (params) => {
     techniques = params.techniques;
     return started().techniquesChanged();
   });
-  rpc.handle('saveNow', () => started().saveNow());
-  rpc.handle('flushPendingSave', () => started().flushPendingSave());
-  rpc.handle('idle', () => started().idle());
+  handle('saveNow', () => started().saveNow());
+  handle('flushPendingSave', () => started().flushPendingSave());
+  handle('idle', () => started().idle());
 
-  rpc.handle<{ query: string; options: SearchOptions }>('search', ({ query, options }): HitSummary[] =>
+  handle<{ query: string; options: SearchOptions }>('search', ({ query, options }): HitSummary[] =>
     library()
       .search(query, options)
       .map((hit) => ({ key: hit.paper.key, score: hit.score, matchedTerms: hit.matchedTerms, snippet: abstractSnippet(hit.paper.abstract, hit.matchedTerms) })),
   );
-  rpc.handle<{ prefix: string; limit: number }>('completions', ({ prefix, limit }) => library().completions(prefix, limit).map((p) => p.key));
-  rpc.handle<{ markdown: string; mentions: MentionSettings; ownKeys: string[] }>('scanNote', ({ markdown, mentions, ownKeys }): NoteScan => {
+  handle<{ prefix: string; limit: number }>('completions', ({ prefix, limit }) => library().completions(prefix, limit).map((p) => p.key));
+  handle<{ markdown: string; mentions: MentionSettings; ownKeys: string[] }>('scanNote', ({ markdown, mentions, ownKeys }): NoteScan => {
     const options: MentionOptions = { enabled: mentions.enabled, ignoredNames: new Set(mentions.ignoredNames ?? []) };
     return library().scanNote(markdown, options, new Set(ownKeys));
   });
-  rpc.handle<{ key: string; limit: number }>('closest', ({ key, limit }) => closestPapers(library(), key, limit).map((p) => p.key));
-  rpc.handle<{ key: string; limit: number }>('similar', ({ key, limit }): SimilarSummary[] => {
+  handle<{ key: string; limit: number }>('closest', ({ key, limit }) => closestPapers(library(), key, limit).map((p) => p.key));
+  handle<{ key: string; limit: number }>('similar', ({ key, limit }): SimilarSummary[] => {
     const paper = library().paper(key);
     return paper ? similarPapers(library(), paper, limit).map((s) => ({ key: s.paper.key, score: s.score, reason: s.reason })) : [];
   });
-  rpc.handle<{ keys: string[] }>('papers', ({ keys }) => keys.map((key) => library().paper(key)).filter((p): p is Paper => !!p));
+  handle<{ keys: string[] }>('papers', ({ keys }) => keys.map((key) => library().paper(key)).filter((p): p is Paper => !!p));
 }
 
 /** A digest's bytes as the loader wants them: decoded. */
@@ -305,24 +339,30 @@ function digestRead(answer: DigestBytes): DigestRead {
   return 'problem' in answer ? answer : { text: decodeText(answer.bytes), version: answer.version };
 }
 
-/** The saved index, kept by the editor as bytes; encoding and decoding happen here. */
-function remoteSnapshots(rpc: RpcEndpoint): SnapshotStore {
+/** The saved index's bytes, kept by the editor. */
+function editorSnapshotFiles(rpc: RpcEndpoint): SnapshotFiles {
+  return {
+    read: async (key) => (await rpc.request<Uint8Array | null>('snapshot.read', { key })) ?? undefined,
+    write: (key, bytes) => rpc.request('snapshot.write', { key, bytes }, [bytes.buffer as ArrayBuffer]),
+    delete: (key) => rpc.request('snapshot.delete', { key }),
+  };
+}
+
+/** The saved index: encoded and decoded here, wherever its bytes are kept. */
+function snapshotStore(files: SnapshotFiles): SnapshotStore {
   return {
     async load(key) {
-      const bytes = await rpc.request<Uint8Array | null>('snapshot.read', { key });
+      const bytes = await files.read(key);
       if (!bytes) return {}; // no saved index yet: build afresh
       try {
         const snapshot = decodeSnapshot(bytes);
         return snapshot ? { snapshot } : { discarded: 'it was written by another version' };
       } catch (error) {
-        await rpc.request('snapshot.delete', { key }).catch(() => undefined);
+        await files.delete(key).catch(() => undefined);
         return { discarded: error instanceof SnapshotError ? error.message : `it cannot be read (${String(error)})` };
       }
     },
-    async save(key, snapshot) {
-      const bytes = encodeSnapshot(snapshot);
-      await rpc.request('snapshot.write', { key, bytes }, [bytes.buffer as ArrayBuffer]);
-    },
+    save: (key, snapshot) => files.write(key, encodeSnapshot(snapshot)),
   };
 }
 

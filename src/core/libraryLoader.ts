@@ -66,6 +66,8 @@ export interface LoaderPorts {
   log: LoaderLog;
   /** How long to wait before saving after a change, in ms. */
   saveDelayMs?: number;
+  /** Runs work that can wait (see QuietTasks); by default on the next turn of the event loop. */
+  whenQuiet?(task: () => void): void;
 }
 
 export interface LoadInfo {
@@ -380,9 +382,13 @@ export class LibraryLoader {
     await this.writeKeys();
     this.library = library;
     for (const listener of [...this.listeners]) listener(library);
-    // Hover and the Cited-in scan need the names matcher: build it now, not on the first hover.
-    // After the answer to the request that published (a timer, not a microtask, lets it go out first).
-    setTimeout(() => void this.enqueue(async () => library.prepare()), 0);
+    // Hover and the Cited-in scan need the names matcher: build it before the first hover
+    // asks, but after the answer to the request that published, and for the current library only.
+    const prepare = () => {
+      if (this.library === library) library.prepare();
+    };
+    if (this.ports.whenQuiet) this.ports.whenQuiet(prepare);
+    else setTimeout(prepare, 0);
     return counts;
   }
 

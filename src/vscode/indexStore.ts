@@ -1,17 +1,24 @@
 import * as vscode from 'vscode';
+import { snapshotFileName } from '../core/libraryEngine';
 
 /**
  * Where the library engine keeps its saved index: one file per key (the digests'
  * content, the key file, the techniques and the extension's version) in the extension's
  * storage, so that the next start neither parses nor indexes. The engine encodes and
  * decodes (core/snapshotCodec.ts); this only reads and writes bytes. Older files are
- * removed on save.
+ * removed on save. Where the folder is on this machine's disk, a Node worker reads and
+ * writes it itself (`localFolder`), and this serves only the web worker.
  */
 export class IndexStore {
   constructor(private readonly folder: vscode.Uri) {}
 
   private uri(key: string): vscode.Uri {
-    return vscode.Uri.joinPath(this.folder, `index-${key.slice(0, 32)}.bin`);
+    return vscode.Uri.joinPath(this.folder, snapshotFileName(key));
+  }
+
+  /** The folder as a path on this machine's disk, if it is one. */
+  get localFolder(): string | undefined {
+    return this.folder.scheme === 'file' ? this.folder.fsPath : undefined;
   }
 
   /** The saved bytes for this key, or undefined when there are none yet. */

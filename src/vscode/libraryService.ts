@@ -146,7 +146,7 @@ export class LibraryService implements vscode.Disposable {
     const rpc = new RpcEndpoint(worker);
     this.serve(rpc);
     worker.onExit((reason) => this.engineEnded(rpc, reason));
-    const settings: EngineSettings = { version: this.version, techniques: techniquesSetting() };
+    const settings: EngineSettings = { version: this.version, techniques: techniquesSetting(), snapshotFolder: this.store?.localFolder };
     const loaded = rpc
       .request('start', settings)
       .then(() => rpc.request<LoadInfo | undefined>('load'))

@@ -3,12 +3,13 @@ import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import { serveLibraryEngine } from '../core/libraryEngine';
 import { RpcEndpoint } from '../core/rpc';
+import { folderSnapshots } from './folderSnapshots';
 
 // The library engine in a Node worker thread (desktop VS Code): see core/libraryEngine.ts.
 const port = parentPort;
 if (!port) throw new Error('the library engine runs in a worker thread');
 const rpc = new RpcEndpoint({ post: (message, transfer) => port.postMessage(message, transfer), onMessage: (handler) => port.on('message', handler) });
-serveLibraryEngine(rpc);
+serveLibraryEngine(rpc, { snapshotFiles: folderSnapshots });
 // The integration tests end the worker as a crash would, to see the editor start it again.
 rpc.handle('crashForTest', () => process.exit(70));
 // The benchmark reports the worker's heap beside the editor's: in use after a full collection.

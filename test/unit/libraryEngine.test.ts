@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DigestBytes, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, PAPERS_PER_MESSAGE, ReceivedLibrary, serveLibraryEngine } from '../../src/core/libraryEngine';
+import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, PAPERS_PER_MESSAGE, ReceivedLibrary, serveLibraryEngine } from '../../src/core/libraryEngine';
 import { Paper } from '../../src/core/model';
 import { NoteScan } from '../../src/core/noteScanner';
 import { ConnectionClosed, MessagePortLike, RpcEndpoint, Transfer, memoryPorts } from '../../src/core/rpc';
 import { Library } from '../../src/core/library';
+import { QuietTasks } from '../../src/core/quietTasks';
 import { ROOT, corpusPath, hasCorpus, hfSample, readSeed } from './fixtures';
 
 /**
@@ -28,6 +30,8 @@ class EditorDouble {
   readonly digests = new Map<string, string | Error>();
   keyText: string | undefined;
   readonly saved = new Map<string, Uint8Array>();
+  /** How often the engine asked this side for the saved index's bytes. */
+  snapshotRequests = 0;
   readonly logs: string[] = [];
   readonly libraries: ReceivedLibrary[] = [];
   readonly begins: LibraryBegin[] = [];
@@ -51,8 +55,12 @@ class EditorDouble {
     this.rpc.handle<{ text: string }>('keys.write', ({ text }) => {
       this.keyText = text;
     });
-    this.rpc.handle<{ key: string }>('snapshot.read', ({ key }) => this.saved.get(key)?.slice() ?? null);
+    this.rpc.handle<{ key: string }>('snapshot.read', ({ key }) => {
+      this.snapshotRequests++;
+      return this.saved.get(key)?.slice() ?? null;
+    });
     this.rpc.handle<{ key: string; bytes: Uint8Array }>('snapshot.write', ({ key, bytes }) => {
+      this.snapshotRequests++;
       this.saved.clear();
       this.saved.set(key, bytes);
     });
@@ -70,8 +78,8 @@ class EditorDouble {
     return this.libraries[this.libraries.length - 1]!;
   }
 
-  start() {
-    return this.rpc.request('start', { version: 'test', techniques: [], saveDelayMs: 0 });
+  start(settings: Partial<EngineSettings> = {}) {
+    return this.rpc.request('start', { version: 'test', techniques: [], saveDelayMs: 0, ...settings } satisfies EngineSettings);
   }
 }
 
@@ -89,6 +97,35 @@ function hfDigest(n: number): string {
     return { paper: { ...o.paper, id: `2401.${String(10000 + i)}`, title: i < sample.length ? o.paper.title : `${o.paper.title} (part ${i})` } };
   }));
 }
+
+describe('work that can wait', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('runs only once the editor stops asking, one task at a time, and goes on after one that fails', async () => {
+    const ran: string[] = [];
+    const errors: unknown[] = [];
+    const quiet = new QuietTasks(150, (error) => errors.push(error));
+    quiet.add(() => {
+      ran.push('first');
+      throw new Error('broken');
+    });
+    quiet.add(() => ran.push('second'));
+    for (let i = 0; i < 30; i++) {
+      quiet.touch(); // a request every 10 ms: someone is typing
+      await sleep(10);
+    }
+    assert.deepEqual(ran, [], 'nothing while requests keep coming');
+    await sleep(220);
+    assert.deepEqual(ran, ['first'], 'the first task after a pause');
+    await sleep(220);
+    assert.deepEqual(ran, ['first', 'second'], 'the next after another pause, the failure notwithstanding');
+    assert.equal(errors.length, 1);
+    quiet.add(() => ran.push('never'));
+    quiet.dispose();
+    await sleep(220);
+    assert.equal(ran.length, 2, 'nothing after dispose');
+  });
+});
 
 describe('the library engine behind a port', () => {
   it('loads, sends the papers as summaries in chunks, and answers search, completion and note scans', async () => {
@@ -224,6 +261,52 @@ describe('the library engine behind a port', () => {
       await assert.rejects(editor.rpc.request('search', { query: 'lora', options: {} }), ConnectionClosed);
     } finally {
       await worker.terminate();
+    }
+  });
+
+  it('in a worker thread, keeps the saved index in a local folder itself: a second worker starts warm from it, a cut one is removed and rebuilt', async function () {
+    if (!existsSync(workerScript)) this.skip();
+    const folder = mkdtempSync(join(tmpdir(), 'paper-digest-index-'));
+    writeFileSync(join(folder, 'index-from-an-older-version.bin'), 'old');
+    let keyText: string | undefined; // the workspace's key file, as one session leaves it to the next
+    const session = async (check: (editor: EditorDouble, info: { fromSavedIndex: boolean; papers: number }) => Promise<void>) => {
+      const worker = new Worker(workerScript);
+      const editor = new EditorDouble({ post: (message, transfer) => worker.postMessage(message, transfer), onMessage: (handler) => worker.on('message', handler) });
+      try {
+        editor.digests.set('/w/seed.txt', readSeed());
+        editor.keyText = keyText;
+        await editor.start({ snapshotFolder: folder });
+        await check(editor, await editor.rpc.request('load'));
+        assert.equal(editor.snapshotRequests, 0, 'the editor never carried the index\'s bytes');
+        keyText = editor.keyText;
+      } finally {
+        await worker.terminate();
+      }
+    };
+    const files = () => readdirSync(folder).sort();
+    try {
+      await session(async (editor, info) => {
+        assert.equal(info.fromSavedIndex, false);
+        await editor.rpc.request('saveNow');
+        assert.equal(files().length, 1, `one index, the older one removed and no temporary file left: ${files().join(', ')}`);
+      });
+      const [saved] = files();
+      await session(async (_, info) => {
+        assert.equal(info.fromSavedIndex, true);
+        assert.equal(info.papers, 47);
+      });
+      const bytes = readFileSync(join(folder, saved!));
+      writeFileSync(join(folder, saved!), bytes.subarray(0, bytes.length >> 1));
+      await session(async (editor, info) => {
+        assert.equal(info.fromSavedIndex, false, 'a cut index is not used');
+        assert.equal(info.papers, 47);
+        assert.ok(editor.logs.some((l) => /checksum|cannot be read/.test(l)), editor.logs.join('\n'));
+        await editor.rpc.request('saveNow');
+        assert.deepEqual(files(), [saved], 'and replaced');
+        assert.equal(readFileSync(join(folder, saved!)).length, bytes.length, 'by a whole one');
+      });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 
