@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { PaperCommands } from './vscode/commands';
+import { CommandContext, PAPER_COMMANDS, insertPapers, registerCommands } from './vscode/commands';
 import { CslStyles } from './vscode/cslStyles';
 import { CitationDiagnostics, CitationQuickFixes } from './vscode/citationDiagnostics';
 import { CitationCompletionProvider } from './vscode/completion';
@@ -13,7 +13,7 @@ import { LibraryService } from './vscode/libraryService';
 import { PaperDefinitionProvider, PaperReferenceProvider } from './vscode/navigation';
 import { CitedInView, NoteIndex } from './vscode/noteIndex';
 import { NOTE_SELECTOR, NoteScopes } from './vscode/noteScopes';
-import { PaperFetchCommands } from './vscode/paperFetch';
+import { FETCH_COMMANDS, PaperFetchCommands } from './vscode/paperFetch';
 import { PaperPanel } from './vscode/paperPanel';
 import { citationPreviewPlugin } from './vscode/previewCitations';
 import { ReferenceLinkDiagnostics } from './vscode/referenceLinks';
@@ -35,9 +35,9 @@ export function activate(context: vscode.ExtensionContext) {
   const notes = new NoteIndex(service, scopes);
   const citedIn = new CitedInView(notes);
   const citedInView = vscode.window.createTreeView('paperDigest.citedIn', { treeDataProvider: citedIn });
-  const panel = new PaperPanel(service, (paper) => commands.insertPapers([paper]));
+  const panel: PaperPanel = new PaperPanel(service, (paper) => insertPapers(commands, [paper]));
   const styles = new CslStyles(context.extensionUri);
-  const commands = new PaperCommands(service, tree, treeView, panel, notes, scopes, styles);
+  const commands: CommandContext = { service, tree, treeView, panel, notes, scopes, styles };
   const fetching = new PaperFetchCommands(log, service);
   const autoFetch = () => service.current().then(() => fetching.autoFetch(context.workspaceState));
   const hover = new PaperHoverProvider(scopes, notes, styles);
@@ -54,8 +54,8 @@ export function activate(context: vscode.ExtensionContext) {
     tree,
     treeView,
     panel,
-    ...commands.register(),
-    ...fetching.register(),
+    ...registerCommands(PAPER_COMMANDS, commands),
+    ...registerCommands(FETCH_COMMANDS, fetching),
     notes,
     citedIn,
     citedInView,

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { HfObject, PaperSources, SourceError, daysToFetch, mergeIntoDigest, papersLackingDetails } from '../core/paperSources';
 import { decodeText } from '../core/text';
 import { fetchClient } from '../fetchClient';
+import { CommandFactory } from './commands';
 import { LibraryService } from './libraryService';
 
 /**
@@ -10,19 +11,17 @@ import { LibraryService } from './libraryService';
  * then watches like any digest. A progress notification with Cancel; on any failure the
  * file is left as it was and the message names what failed.
  */
+export const FETCH_COMMANDS: Readonly<Record<string, CommandFactory<PaperFetchCommands>>> = {
+  'paperDigest.fetchDailyPapers': (f) => () => f.fetchDailyPapers(),
+  'paperDigest.addPaper': (f) => (ids?: string) => f.addPaper(ids),
+  'paperDigest.completeDetails': (f) => () => f.completeDetails(),
+};
+
 export class PaperFetchCommands {
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly service: LibraryService,
   ) {}
-
-  register(): vscode.Disposable[] {
-    return [
-      vscode.commands.registerCommand('paperDigest.fetchDailyPapers', () => this.fetchDailyPapers()),
-      vscode.commands.registerCommand('paperDigest.addPaper', (ids?: string) => this.addPaper(ids)),
-      vscode.commands.registerCommand('paperDigest.completeDetails', () => this.completeDetails()),
-    ];
-  }
 
   async fetchDailyPapers(): Promise<void> {
     const range = await askDays();
