@@ -57,6 +57,8 @@ export async function run(): Promise<void> {
     activateMs: round(api.activateMs),
     activateCallMs: round(activateCallMs),
     searchReadyMs: round(readyMs),
+    // Of which the engine's load in its worker (from the saved index or the digests), the rest being the editor's.
+    engineLoadMs: api.service.lastLoad?.milliseconds ?? NaN,
     fromSavedIndex,
     papers: api.service.lastLoad?.papers ?? 0,
     longestEventLoopBlockMs: round(loop.max / 1e6),

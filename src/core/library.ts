@@ -299,9 +299,10 @@ export class Library extends PaperCatalog {
     return this.index.documentFrequency(term);
   }
 
-  /** Prepares the names matcher, so that the first hover after a load does not wait for it. */
+  /** Prepares the names matcher and the completion list, so that the first hover or `@` after a load does not wait for them. */
   prepare(): void {
     this.mentionMatcher ??= new MentionMatcher(this.papers);
+    this.completionIndex();
   }
 
   /**

@@ -384,11 +384,9 @@ export class LibraryLoader {
     for (const listener of [...this.listeners]) listener(library);
     // Hover and the Cited-in scan need the names matcher: build it before the first hover
     // asks, but after the answer to the request that published, and for the current library only.
-    const prepare = () => {
+    this.whenQuiet(() => {
       if (this.library === library) library.prepare();
-    };
-    if (this.ports.whenQuiet) this.ports.whenQuiet(prepare);
-    else setTimeout(prepare, 0);
+    });
     return counts;
   }
 
@@ -397,6 +395,18 @@ export class LibraryLoader {
     if (!this.ports.snapshots || this.disposed) return;
     clearTimeout(this.saveTimer);
     this.savePending = true;
-    this.saveTimer = setTimeout(() => void this.saveNow(), delay);
+    // Encoding holds the engine ~1 s at 50,000 papers: not while someone is searching.
+    this.saveTimer = setTimeout(
+      () =>
+        this.whenQuiet(() => {
+          if (this.savePending && !this.disposed) void this.saveNow();
+        }),
+      delay,
+    );
+  }
+
+  private whenQuiet(task: () => void): void {
+    if (this.ports.whenQuiet) this.ports.whenQuiet(task);
+    else setTimeout(task, 0);
   }
 }
