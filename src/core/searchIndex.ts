@@ -320,9 +320,10 @@ export class SearchIndex {
     const docs: IndexedDocument[] = [];
     for (const paper of papers) {
       const slot = slots.get(paper.id);
-      const name = nameText(paper);
-      if (slot !== undefined) this.remember(entryFor(paper, slot, name !== ''));
-      if (!this.namesIndexed && name) docs.push({ id: paper.id, name });
+      // Restored with its names index (the usual case): whether a paper has names is known there.
+      const name = this.namesIndexed ? '' : nameText(paper);
+      if (name) docs.push({ id: paper.id, name });
+      if (slot !== undefined) this.remember(entryFor(paper, slot, this.namesIndexed ? this.miniSearch.has(paper.id) : name !== ''));
     }
     this.miniSearch.addAll(docs);
     this.namesIndexed = true;
