@@ -177,8 +177,8 @@ export class LibraryService implements vscode.Disposable {
   private serve(rpc: RpcEndpoint): void {
     rpc.handle('digests.list', () => this.source.list());
     rpc.handle<{ path: string }>('digests.version', ({ path }) => this.source.version(path));
-    rpc.handle<{ path: string }>('digests.read', async ({ path }) => {
-      const read = await this.source.read(path);
+    rpc.handle<{ path: string; onDisk?: boolean }>('digests.read', async ({ path, onDisk }) => {
+      const read = await this.source.read(path, !!onDisk);
       return 'bytes' in read ? transferable(read.bytes, (bytes) => ({ bytes, version: read.version })) : read;
     });
     rpc.handle('keys.read', async (): Promise<KeyFileText> => ({ path: this.keys.uri && pathOf(this.keys.uri), text: await this.keys.readText(), mayCreate: this.keys.mayCreate() }));
@@ -340,12 +340,18 @@ class WorkspaceDigests {
     return read.version;
   }
 
-  /** A file's bytes; a file that cannot be read, or is over the size limit, becomes one problem naming it. */
-  async read(path: string): Promise<DigestBytes> {
+  /**
+   * A file's bytes; a file that cannot be read, or is over the size limit, becomes one
+   * problem naming it. Where the engine reads the disk itself (`onDisk`), a local file's
+   * path instead of its bytes.
+   */
+  async read(path: string, onDisk: boolean): Promise<DigestBytes> {
     const stat = await this.stat(path);
     if ('problem' in stat) return stat;
+    const uri = this.uriOf(path);
+    if (onDisk && uri.scheme === 'file') return { file: uri.fsPath, version: stat.version };
     try {
-      return { bytes: await vscode.workspace.fs.readFile(this.uriOf(path)), version: stat.version };
+      return { bytes: await vscode.workspace.fs.readFile(uri), version: stat.version };
     } catch (error) {
       return unreadable(path, error);
     }

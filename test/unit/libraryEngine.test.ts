@@ -32,6 +32,10 @@ class EditorDouble {
   readonly saved = new Map<string, Uint8Array>();
   /** How often the engine asked this side for the saved index's bytes. */
   snapshotRequests = 0;
+  /** Digests also on disk, by path: an engine that reads the disk is given the file instead of bytes. */
+  readonly onDisk = new Map<string, string>();
+  /** How many digest reads this side answered with bytes or a problem. */
+  bytesSent = 0;
   readonly logs: string[] = [];
   readonly libraries: ReceivedLibrary[] = [];
   readonly begins: LibraryBegin[] = [];
@@ -45,8 +49,11 @@ class EditorDouble {
       const file = this.digests.get(path);
       return typeof file === 'string' ? `${file.length}:${hashOf(file)}` : 'unreadable';
     });
-    this.rpc.handle<{ path: string }>('digests.read', ({ path }): DigestBytes | Transfer<DigestBytes> => {
+    this.rpc.handle<{ path: string; onDisk?: boolean }>('digests.read', ({ path, onDisk }): DigestBytes | Transfer<DigestBytes> => {
       const file = this.digests.get(path);
+      const onDiskAt = this.onDisk.get(path);
+      if (onDisk && onDiskAt && typeof file === 'string') return { file: onDiskAt, version: `${file.length}:${hashOf(file)}` };
+      this.bytesSent++;
       if (file === undefined || file instanceof Error) return { problem: { path, line: 0, severity: 'error', message: `Cannot read digest ${path}` }, version: `unreadable:${Math.random()}` };
       const bytes = encoder.encode(file);
       return new Transfer({ bytes, version: `${file.length}:${hashOf(file)}` }, [bytes.buffer as ArrayBuffer]);
@@ -306,6 +313,31 @@ describe('the library engine behind a port', () => {
         assert.equal(readFileSync(join(folder, saved!)).length, bytes.length, 'by a whole one');
       });
     } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('in a worker thread, reads a digest on disk itself, given its path; one gone before it is read is a problem naming it', async function () {
+    if (!existsSync(workerScript)) this.skip();
+    const folder = mkdtempSync(join(tmpdir(), 'paper-digest-digests-'));
+    const worker = new Worker(workerScript);
+    const editor = new EditorDouble({ post: (message, transfer) => worker.postMessage(message, transfer), onMessage: (handler) => worker.on('message', handler) });
+    try {
+      const seed = join(folder, 'seed.txt');
+      writeFileSync(seed, readSeed());
+      editor.digests.set('/w/seed.txt', readSeed());
+      editor.onDisk.set('/w/seed.txt', seed);
+      editor.digests.set('/w/gone.txt', readSeed().slice(0, 2000));
+      editor.onDisk.set('/w/gone.txt', join(folder, 'gone.txt')); // never written
+      editor.digests.set('/w/remote.txt', hfDigest(3)); // not on disk: its bytes come from the editor
+      await editor.start();
+      const info = await editor.rpc.request<{ papers: number }>('load');
+      assert.equal(info.papers, 50, 'the 47 papers read from disk and the 3 sent as bytes');
+      assert.equal(editor.bytesSent, 1, 'only the digest that is not on disk was sent');
+      const problem = editor.latest.problems.find((p) => p.path === '/w/gone.txt');
+      assert.ok(problem && /^Cannot read digest \/w\/gone\.txt: .*ENOENT/.test(problem.message), JSON.stringify(editor.latest.problems));
+    } finally {
+      await worker.terminate();
       rmSync(folder, { recursive: true, force: true });
     }
   });
