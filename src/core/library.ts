@@ -142,6 +142,8 @@ export class PaperCatalog {
  */
 export class Library extends PaperCatalog {
   private mentionMatcher: MentionMatcher | undefined;
+  /** The previous library's matcher, kept if these papers give the same (see succeed). */
+  private inheritedMatcher: MentionMatcher | undefined;
   private completionText: CompletionIndex | undefined;
 
   constructor(
@@ -299,10 +301,24 @@ export class Library extends PaperCatalog {
     return this.index.documentFrequency(term);
   }
 
+  /** This library replaces `previous`: its names matcher is reused if no paper's names changed (checked when first needed). */
+  succeed(previous: Library): void {
+    this.inheritedMatcher = previous.mentionMatcher ?? previous.inheritedMatcher;
+  }
+
   /** Prepares the names matcher and the completion list, so that the first hover or `@` after a load does not wait for them. */
   prepare(): void {
-    this.mentionMatcher ??= new MentionMatcher(this.papers);
+    this.matcher();
     this.completionIndex();
+  }
+
+  private matcher(): MentionMatcher {
+    if (!this.mentionMatcher) {
+      const inherited = this.inheritedMatcher;
+      this.inheritedMatcher = undefined;
+      this.mentionMatcher = inherited?.servesAlso(this.papers) ? inherited : new MentionMatcher(this.papers);
+    }
+    return this.mentionMatcher;
   }
 
   /**
@@ -312,8 +328,7 @@ export class Library extends PaperCatalog {
   scanNote(markdown: string, mentions: MentionOptions = {}, ownKeys?: { has(key: string): boolean }): NoteScan {
     const isKnownKey = (key: string) => this.byKey.has(key) || !!ownKeys?.has(key);
     if (mentions.enabled === false) return scanNote(markdown, { isKnownKey });
-    this.mentionMatcher ??= new MentionMatcher(this.papers);
-    const scan = scanNote(markdown, { mentions: this.mentionMatcher, isKnownKey });
+    const scan = scanNote(markdown, { mentions: this.matcher(), isKnownKey });
     const ignored = mentions.ignoredNames;
     if (ignored?.size) scan.mentions = scan.mentions.filter((m) => !ignored.has(m.text.toLowerCase()));
     return scan;

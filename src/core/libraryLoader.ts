@@ -379,6 +379,7 @@ export class LibraryLoader {
 
   private async publish() {
     const { library, counts } = this.builder.build();
+    library.succeed(this.library);
     await this.writeKeys();
     this.library = library;
     for (const listener of [...this.listeners]) listener(library);

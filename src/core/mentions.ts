@@ -58,11 +58,35 @@ interface NameGroup {
 const SPLIT_AT = 32;
 const newGroup = (): NameGroup => ({ ending: [], longer: [] });
 
+/** Everything of a paper its matcher entries depend on: key, names, title, and the abstract where a name is weak. */
+function nameSource(paper: Paper, weak: boolean): string {
+  return `${paper.key}\u0000${paper.shortName ?? ''}\u0000${paper.aliases.join('\u0001')}\u0000${paper.title}${weak ? `\u0000${paper.abstract}` : ''}`;
+}
+
 export class MentionMatcher {
   private readonly byFirstWord = new Map<string, NameGroup>();
+  /** What each paper's entries were made from, in order (see servesAlso). */
+  private readonly sources: string[] = [];
+  /** Papers with a weak name: their abstract says what their subject is. */
+  private readonly weakKeys = new Set<string>();
 
   constructor(papers: readonly Paper[]) {
     this.addPapers(papers);
+  }
+
+  /**
+   * Whether these papers would give exactly this matcher: the same keys, names and titles
+   * in the same order, and the same abstract where a name is weak. After an edit that
+   * changed no name (most edits at 50,000 papers), the next library keeps the matcher
+   * instead of building it again (~0.4 s).
+   */
+  servesAlso(papers: readonly Paper[]): boolean {
+    if (papers.length !== this.sources.length) return false;
+    for (let i = 0; i < papers.length; i++) {
+      const paper = papers[i]!;
+      if (nameSource(paper, this.weakKeys.has(paper.key)) !== this.sources[i]) return false;
+    }
+    return true;
   }
 
   private addPapers(papers: readonly Paper[]): void {
@@ -72,9 +96,13 @@ export class MentionMatcher {
         // Two-letter names ("AI") would match everywhere.
         if (name.replace(/[^\p{L}\p{N}]/gu, '').length < 3) continue;
         const weak = tokenize(name).length === 1 && isOrdinaryWord(name);
-        if (weak) topic ??= subjectWords(`${paper.title} ${paper.abstract}`);
+        if (weak) {
+          topic ??= subjectWords(`${paper.title} ${paper.abstract}`);
+          this.weakKeys.add(paper.key);
+        }
         this.add(name, true, paper.key, 'name', weak ? topic : undefined);
       }
+      this.sources.push(nameSource(paper, this.weakKeys.has(paper.key)));
       const titleTokens = tokenize(paper.title);
       // Short titles read like ordinary phrases; only long ones match regardless of case.
       if (titleTokens.length >= 3) this.add(paper.title, false, paper.key, 'title');

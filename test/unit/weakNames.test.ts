@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { Library } from '../../src/core/library';
+import { MentionMatcher } from '../../src/core/mentions';
 import { extractNames } from '../../src/core/names';
 
 /**
@@ -81,5 +82,53 @@ describe('fragments of a title are never names', () => {
     assert.deepEqual(names('Survey: Token Compression for MLLMs', 'We introduce TokenZip, a benchmark of token compression.'), ['TokenZip']);
     // A coined name standing alone still counts: the control.
     assert.deepEqual(names('Efficient Training of Tiny Models', 'We propose Hymba, a hybrid-head architecture for small language models.'), ['Hymba']);
+  });
+});
+
+describe('the names matcher after an edit', () => {
+  const papers = [
+    { id: '2406.01234', title: 'Wolf: Captioning Everything with a World Summarization Framework', summary: 'We propose Wolf, a framework that describes dashcam footage with a mixture of vision language models.' },
+    { id: '2404.11936', title: 'MixLoRA: Enhancing Fine-Tuning with LoRA-based Mixture of Experts', summary: 'We propose MixLoRA, a parameter-efficient mixture of experts built from LoRA adapters.' },
+  ];
+  const libraryOf = (edit: (ps: typeof papers) => void) => {
+    const copy = papers.map((p) => ({ ...p }));
+    edit(copy);
+    return Library.fromDigests([{ path: 'hf.json', text: json(copy) }]);
+  };
+  const named = (library: Library, sentence: string) => library.scanNote(sentence).mentions.map((m) => m.text);
+  const first = () => {
+    const library = libraryOf(() => undefined);
+    assert.deepEqual(named(library, 'Wolf describes dashcam footage.'), ['Wolf'], 'control: the weak name counts by its abstract');
+    return library;
+  };
+
+  it('is kept when no name, title or weak-named abstract changed, and made again when one did', () => {
+    const before = first();
+    const matcher = (library: Library) => new MentionMatcher(library.papers);
+    const built = matcher(before);
+    assert.ok(built.servesAlso(libraryOf(() => undefined).papers), 'the same digest read again');
+    assert.ok(built.servesAlso(libraryOf((ps) => (ps[1]!.summary += ' It is fast.')).papers), "a strong name's abstract edited");
+    assert.ok(!built.servesAlso(libraryOf((ps) => (ps[0]!.summary = 'We propose Wolf, a framework for database indexing.')).papers), "a weak name's abstract edited");
+    assert.ok(!built.servesAlso(libraryOf((ps) => (ps[1]!.title = 'MixLoRA2: Enhancing Fine-Tuning with LoRA-based Mixture of Experts')).papers), 'a title and name edited');
+    assert.ok(!built.servesAlso(libraryOf((ps) => ps.reverse()).papers), 'the papers in another order');
+  });
+
+  it('finds what the edited library names, whichever matcher it uses', () => {
+    const before = first();
+    const weakEdited = libraryOf((ps) => (ps[0]!.summary = 'We propose Wolf, a framework for database indexing.'));
+    weakEdited.succeed(before);
+    assert.deepEqual(named(weakEdited, 'Wolf describes dashcam footage.'), [], 'its abstract no longer says so');
+    const renamed = libraryOf((ps) => {
+      ps[1]!.title = 'MixLoRA2: Enhancing Fine-Tuning with LoRA-based Mixture of Experts';
+      ps[1]!.summary = 'We propose MixLoRA2, a parameter-efficient mixture of experts built from LoRA adapters.';
+    });
+    renamed.succeed(weakEdited);
+    assert.deepEqual(named(renamed, 'MixLoRA2 adds experts; MixLoRA did too.'), ['MixLoRA2']);
+    const untouched = libraryOf((ps) => {
+      ps[1]!.title = 'MixLoRA2: Enhancing Fine-Tuning with LoRA-based Mixture of Experts';
+      ps[1]!.summary = 'We propose MixLoRA2, a parameter-efficient mixture of experts built from LoRA adapters. It is fast.';
+    });
+    untouched.succeed(renamed);
+    assert.deepEqual(named(untouched, 'MixLoRA2 adds experts.'), ['MixLoRA2'], 'kept across an edit of a strong name\'s abstract');
   });
 });
