@@ -28,32 +28,33 @@ export interface TaxonomyData {
 
 interface CompiledPattern {
   regex: RegExp;
-  /** Codes of the word starts of which the pattern needs one (see requiredWordStarts, startCode); null when unknown. */
-  hints: number[] | null;
+  /** Groups of word-start codes, each of which the pattern needs one of (see requiredWordStarts, startCode); null when unknown. */
+  hints: number[][] | null;
 }
 
 interface CompiledTechnique {
   definition: TechniqueDefinition;
   patterns: CompiledPattern[];
-  exclude: RegExp[];
+  exclude: CompiledPattern[];
 }
 
 /**
- * Word starts a pattern cannot match without ("prun" for `\bprun(?:e|ed)\b`, any of
- * "line", "spar", … for `\b(?:linear|sparse…) attention\b`, "fp", "int", "nf" for
- * `\b(?:FP|INT|NF)[2-8]\b`): what follows a top-level `\b`, cut to 4 letters. Checking
- * them against a paper's words is far cheaper than the regex and rules most papers out.
- * Null when there is none (the regex always runs).
+ * Word starts a pattern cannot match without, as groups of which the text needs one start
+ * each ("prun" for `\bprun(?:e|ed)\b`; "line", "spar", … and then "atte" for
+ * `\b(?:linear|sparse…) attention\b`; "fp", "int", "nf" for `\b(?:FP|INT|NF)[2-8]\b`):
+ * what follows a top-level `\b` or a literal space, cut to 4 letters. Checking them against
+ * a paper's words is far cheaper than the regex and rules most papers out; needing every
+ * group, not only the most telling one, rules out texts that have "efficient" but never
+ * "architecture". Null when there is none (the regex always runs).
  */
-export function requiredWordStarts(source: string): string[] | null {
+export function requiredWordStarts(source: string): string[][] | null {
   let depth = 0;
-  let best: string[] | null = null;
+  const groups: string[][] = [];
   const consider = (words: string[]) => {
     const usable = words.map((w) => w.toLowerCase()).filter((w) => w.length >= 2);
     if (usable.length !== words.length || !usable.length) return;
-    const score = Math.min(...usable.map((w) => w.length)) - usable.length / 10;
-    const bestScore = best ? Math.min(...best.map((w) => w.length)) - best.length / 10 : -Infinity;
-    if (score > bestScore) best = usable.map((w) => w.slice(0, 4));
+    const group = [...new Set(usable.map((w) => w.slice(0, 4)))];
+    if (!groups.some((g) => g.length === group.length && g.every((w) => group.includes(w)))) groups.push(group);
   };
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
@@ -70,8 +71,7 @@ export function requiredWordStarts(source: string): string[] | null {
       }
       i++;
     } else if (c === ' ' && depth === 0) {
-      // A word after a literal space outside any group starts a word wherever the pattern
-      // matches ("… attention\b"): often a far better hint than the alternatives before it.
+      // A word after a literal space outside any group starts a word wherever the pattern matches ("… attention\b").
       const word = /^[A-Za-z0-9]+/.exec(source.slice(i + 1))?.[0];
       if (word) consider(['?*{'.includes(source[i + 1 + word.length] ?? '') ? word.slice(0, -1) : word]);
     } else if (c === '[') {
@@ -80,7 +80,7 @@ export function requiredWordStarts(source: string): string[] | null {
     else if (c === ')') depth--;
     else if (c === '|' && depth === 0) return null;
   }
-  return best;
+  return groups.length ? groups : null;
 }
 
 /** Letters and digits as 1–36 (a–z, then 0–9), 0 for anything else; capitals as small letters. */
@@ -134,10 +134,9 @@ class WordStarts {
     }
   }
 
-  /** Whether the last marked text has a word starting with one of these (startCode) starts. */
-  hasAny(codes: readonly number[]): boolean {
-    for (const code of codes) if (this.stamps[code] === this.stamp) return true;
-    return false;
+  /** Whether the last marked text has, for each group, a word starting with one of its (startCode) starts. */
+  hasAll(groups: readonly (readonly number[])[]): boolean {
+    return groups.every((codes) => codes.some((code) => this.stamps[code] === this.stamp));
   }
 }
 
@@ -186,10 +185,11 @@ export class Taxonomy {
   constructor(data: TaxonomyData) {
     this.categories = data.categories;
     this.techniques = data.techniques;
+    const withHints = (regex: RegExp): CompiledPattern => ({ regex, hints: requiredWordStarts(regex.source)?.map((group) => group.map(startCode)) ?? null });
     this.compiled = data.techniques.map((definition) => ({
       definition,
-      patterns: compile(definition.patterns, 'i').map((regex) => ({ regex, hints: requiredWordStarts(regex.source)?.map(startCode) ?? null })),
-      exclude: compile(definition.exclude, 'gi'),
+      patterns: compile(definition.patterns, 'i').map(withHints),
+      exclude: compile(definition.exclude, 'gi').map(withHints),
     }));
     for (const t of data.techniques) this.byId.set(t.id, t);
   }
@@ -218,11 +218,14 @@ export class Taxonomy {
     for (const { definition, patterns, exclude } of this.compiled) {
       // Most techniques appear nowhere in a paper: substring searches rule them out cheaply.
       const candidates: RegExp[] = [];
-      for (const p of patterns) if (p.hints === null || wordStarts.hasAny(p.hints)) candidates.push(p.regex);
+      for (const p of patterns) if (p.hints === null || wordStarts.hasAll(p.hints)) candidates.push(p.regex);
       if (!candidates.length || !candidates.some((r) => r.test(title) || r.test(abstract) || r.test(keywordText))) continue;
       sentences ??= splitSentences(abstract);
+      // Only the exclusions that can occur in this paper (most never do): each would scan every sentence.
+      const excluded: RegExp[] = [];
+      for (const e of exclude) if (e.hints === null || wordStarts.hasAll(e.hints)) excluded.push(e.regex);
       const matchAt = (text: string) => {
-        const kept = exclude.length ? exclude.reduce((t, e) => t.replace(e, ' '), text) : text;
+        const kept = excluded.length ? excluded.reduce((t, e) => t.replace(e, ' '), text) : text;
         for (const r of candidates) {
           const m = r.exec(kept);
           if (m) return m.index;
