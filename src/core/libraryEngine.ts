@@ -351,10 +351,14 @@ async function digestRead(path: string, answer: DigestBytes, host: EngineHost): 
     if (!host.readFile) throw new Error('this engine does not read files itself');
     return { text: decodeText(await host.readFile(answer.file)), version: answer.version };
   } catch (error) {
-    // Gone or locked between the editor's look at it and this read: a problem naming it, as the editor would say.
-    const message = `Cannot read digest ${path}: ${error instanceof Error ? error.message : String(error)}`;
-    return { problem: { path, line: 0, severity: 'error', message }, version: `unreadable:${message}` };
+    return unreadableDigest(path, error); // gone or locked between the editor's look at it and this read
   }
+}
+
+/** A digest that cannot be read, as one problem naming it (the editor's side says it the same way). */
+export function unreadableDigest(path: string, error: unknown): { problem: Problem; version: string } {
+  const message = `Cannot read digest ${path}: ${error instanceof Error ? error.message : String(error)}`;
+  return { problem: { path, line: 0, severity: 'error', message }, version: `unreadable:${message}` };
 }
 
 /** The saved index's bytes, kept by the editor. */

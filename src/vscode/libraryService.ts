@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { LibraryAccess, OwnKeys } from '../core/citationScope';
 import { MentionOptions, PaperCatalog } from '../core/library';
-import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, MentionSettings, SimilarSummary } from '../core/libraryEngine';
+import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, MentionSettings, SimilarSummary, unreadableDigest } from '../core/libraryEngine';
 import { LoadInfo } from '../core/libraryLoader';
 import { Paper, Problem } from '../core/model';
 import { NoteScan } from '../core/noteScanner';
@@ -353,7 +353,7 @@ class WorkspaceDigests {
     try {
       return { bytes: await vscode.workspace.fs.readFile(uri), version: stat.version };
     } catch (error) {
-      return unreadable(path, error);
+      return unreadableDigest(path, error);
     }
   }
 
@@ -361,21 +361,16 @@ class WorkspaceDigests {
     try {
       const limitMb = maxDigestMegabytes();
       const { size, mtime, type } = await vscode.workspace.fs.stat(this.uriOf(path));
-      if (type & vscode.FileType.Directory) return unreadable(path, new Error('it is a folder, not a file'));
+      if (type & vscode.FileType.Directory) return unreadableDigest(path, new Error('it is a folder, not a file'));
       if (size > limitMb * 1024 * 1024) {
         const message = `${path} is ${Math.round(size / 1024 / 1024)} MB, over the ${limitMb} MB limit (paperDigest.maxDigestSizeMB); it is not read.`;
         return { problem: { path, line: 0, severity: 'error', message }, version: `too-large:${size}` };
       }
       return { version: `${size}:${mtime}` };
     } catch (error) {
-      return unreadable(path, error);
+      return unreadableDigest(path, error);
     }
   }
-}
-
-function unreadable(path: string, error: unknown): { problem: Problem; version: string } {
-  const message = `Cannot read digest ${path}: ${error instanceof Error ? error.message : String(error)}`;
-  return { problem: { path, line: 0, severity: 'error', message }, version: `unreadable:${message}` };
 }
 
 /** The largest digest read, in MB (a setting; a 500 MB file would take the editor's memory). */
