@@ -346,10 +346,11 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
 /** A digest's bytes as the loader wants them: decoded. */
 async function digestRead(path: string, answer: DigestBytes, host: EngineHost): Promise<DigestRead> {
   if ('problem' in answer) return answer;
-  if ('bytes' in answer) return { text: decodeText(answer.bytes), version: answer.version };
+  if ('bytes' in answer) return { text: decodeText(answer.bytes), version: answer.version, bytes: answer.bytes };
   try {
     if (!host.readFile) throw new Error('this engine does not read files itself');
-    return { text: decodeText(await host.readFile(answer.file)), version: answer.version };
+    const bytes = await host.readFile(answer.file);
+    return { text: decodeText(bytes), version: answer.version, bytes };
   } catch (error) {
     return unreadableDigest(path, error); // gone or locked between the editor's look at it and this read
   }

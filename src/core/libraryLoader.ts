@@ -18,7 +18,10 @@ import { fileName } from './text';
  * stamp that changes whenever its content does (a content hash, or size and modification
  * time as the editor gives them: ESLint's cache decides the same way).
  */
-export type DigestRead = { text: string; version: string } | { problem: Problem; version: string };
+export type DigestRead =
+  /** `bytes`: what the text was decoded from, where the source has them (hashing them spares encoding 86 MB again). */
+  | { text: string; version: string; bytes?: Uint8Array }
+  | { problem: Problem; version: string };
 
 /** Where digests come from. Paths are the names papers and problems carry. */
 export interface DigestSource {
@@ -61,8 +64,8 @@ export interface LoaderPorts {
   keys: KeyStore;
   /** The taxonomy to classify with, and a text that identifies it (the user's setting). */
   taxonomy(): { taxonomy: Taxonomy; identity: string };
-  /** A hash of text (SHA-256 where the platform has it). */
-  hash(text: string): Promise<string>;
+  /** A hash of text (as UTF-8) or bytes (SHA-256 where the platform has it). */
+  hash(data: string | Uint8Array): Promise<string>;
   log: LoaderLog;
   /** How long to wait before saving after a change, in ms. */
   saveDelayMs?: number;
@@ -354,7 +357,11 @@ export class LibraryLoader {
       this.outdatedReads = 0;
       this.indexKeyParts.set(path, read.version);
       // By content, not version: a modification time can stay the same across two quick edits.
-      const content = 'text' in read ? await this.ports.hash(read.text) : read.version;
+      let content = read.version;
+      if ('text' in read) {
+        content = await this.ports.hash(read.bytes ?? read.text);
+        read.bytes = undefined; // not kept alive through parsing
+      }
       if (this.contentHashes.get(path) === content && this.builder.digest(path)) continue;
       this.contentHashes.set(path, content);
       this.builder.setDigest(path, this.parse(path, read));

@@ -169,7 +169,6 @@ export function detectEncoding(bytes: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-1
   return 'utf-8';
 }
 
-/** A file's bytes as text, in whichever of UTF-8 and UTF-16 they are (without the byte-order mark). */
 /** SHA-256 of text (as UTF-8) or bytes, in hex, with the platform's Web Crypto (Node, workers and browsers alike). */
 export async function sha256(data: string | Uint8Array): Promise<string> {
   const bytes = (typeof data === 'string' ? new TextEncoder().encode(data) : data) as Uint8Array<ArrayBuffer>;
@@ -177,6 +176,7 @@ export async function sha256(data: string | Uint8Array): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** A file's bytes as text, in whichever of UTF-8 and UTF-16 they are (without the byte-order mark). */
 export function decodeText(bytes: Uint8Array): string {
   return new TextDecoder(detectEncoding(bytes)).decode(bytes);
 }

@@ -77,7 +77,7 @@ function setup() {
     snapshots,
     keys,
     taxonomy: () => ({ taxonomy: defaultTaxonomy, identity: '[]' }),
-    hash: async (text) => hashOf(text),
+    hash: async (data) => hashOf(typeof data === 'string' ? data : new TextDecoder().decode(data)),
     log: { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`), error: (m) => messages.push(`error: ${m}`) },
     saveDelayMs: 60_000, // the tests save when they mean to
   };
