@@ -1,9 +1,9 @@
 /**
- * Work that can wait until the editor stops asking: preparing the names matcher, taking
- * the summaries' fingerprints. Each task runs after `quietMs` without a request (`touch`),
- * one at a time, so that a search typed right after a load is answered first instead of
- * behind ~0.7 s of preparation at 50,000 papers. A request that needs the prepared thing
- * before its task has run makes it itself: every task is work done at most once anyway.
+ * Work that can wait until the editor stops asking: preparing the names matcher and the
+ * completion list, saving the index. Each task runs after `quietMs` without a request
+ * (`touch`), one at a time, so that a search typed right after a load is answered first
+ * instead of behind ~1 s of preparation and saving at 50,000 papers. A request that needs
+ * the prepared thing before its task has run makes it itself.
  */
 export class QuietTasks {
   private readonly tasks: Array<() => void> = [];

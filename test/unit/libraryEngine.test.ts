@@ -234,11 +234,20 @@ describe('the library engine behind a port', () => {
     assert.deepEqual(editor.latest.papers.map((p) => p.key), before.papers.map((p) => p.key));
     assert.ok(editor.latest.papers[12]!.title.startsWith('Revised: '), editor.latest.papers[12]!.title);
     assert.equal(editor.latest.papers[13], before.papers[13], 'the others are the same objects');
+    assert.equal(editor.begins[1]!.changed, 1, 'one summary sent');
+    // A change deep inside a paper (the last author's name) is a changed summary too.
+    const authored = objects.find((o) => o.paper.id === before.papers[5]!.arxivId) as unknown as { paper: { authors: Array<{ name: string }> } };
+    authored.paper.authors = [...authored.paper.authors.slice(0, -1), { name: 'Ada Lovelace' }];
+    editor.digests.set('/w/hf.json', JSON.stringify(objects));
+    await editor.rpc.request('digestsChanged', { paths: ['/w/hf.json'] });
+    await editor.rpc.request('idle');
+    assert.equal(editor.begins[2]!.changed, 1);
+    assert.ok(editor.latest.papers[5]!.authors.includes('Ada Lovelace'), editor.latest.papers[5]!.authors.join(', '));
     // The control: a paper more changes the keys, and they are sent.
     editor.digests.set('/w/hf.json', hfDigest(31));
     await editor.rpc.request('digestsChanged', { paths: ['/w/hf.json'] });
     await editor.rpc.request('idle');
-    assert.equal(editor.begins[2]!.keys?.length, 31);
+    assert.equal(editor.begins[3]!.keys?.length, 31);
     assert.equal(editor.latest.papers.length, 31);
   });
 
