@@ -267,7 +267,7 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
         digests: {
           list: () => rpc.request<string[]>('digests.list'),
           version: (path) => rpc.request<string>('digests.version', { path }),
-          read: async (path) => digestRead(path, await rpc.request<DigestBytes>('digests.read', { path, onDisk: !!host.readFile }), host),
+          read: (path) => readDigest(rpc, host, path),
         },
         snapshots: snapshotStore(settings.snapshotFolder && host.snapshotFiles ? host.snapshotFiles(settings.snapshotFolder) : editorSnapshotFiles(rpc)),
         keys: remoteKeyStore(rpc),
@@ -338,15 +338,32 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
 }
 
 /** A digest's bytes as the loader wants them: decoded. */
-async function digestRead(path: string, answer: DigestBytes, host: EngineHost): Promise<DigestRead> {
-  if ('problem' in answer) return answer;
-  if ('bytes' in answer) return { text: decodeText(answer.bytes), version: answer.version, bytes: answer.bytes };
-  try {
-    if (!host.readFile) throw new Error('this engine does not read files itself');
-    const bytes = await host.readFile(answer.file);
-    return { text: decodeText(bytes), version: answer.version, bytes };
-  } catch (error) {
-    return unreadableDigest(path, error); // gone or locked between the editor's look at it and this read
+/** How often a digest being written while it is read is read again, SETTLE_MS apart, before what was read is taken. */
+const SETTLE_READS = 20;
+const SETTLE_MS = 50;
+
+/**
+ * A digest as the loader wants it: decoded. Where the engine reads the file itself, the
+ * editor's version is asked again after the read: a file being written (a save of 86 MB,
+ * a script writing it) changes version meanwhile, and its bytes may be cut; they are read
+ * again once it settles, not parsed into a library missing half its papers.
+ */
+async function readDigest(rpc: RpcEndpoint, host: EngineHost, path: string): Promise<DigestRead> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await rpc.request<DigestBytes>('digests.read', { path, onDisk: !!host.readFile });
+    if ('problem' in answer) return answer;
+    if ('bytes' in answer) return { text: decodeText(answer.bytes), version: answer.version, bytes: answer.bytes };
+    let bytes: Uint8Array;
+    try {
+      if (!host.readFile) throw new Error('this engine does not read files itself');
+      bytes = await host.readFile(answer.file);
+    } catch (error) {
+      return unreadableDigest(path, error); // gone or locked between the editor's look at it and this read
+    }
+    if (attempt >= SETTLE_READS || (await rpc.request<string>('digests.version', { path })) === answer.version) {
+      return { text: decodeText(bytes), version: answer.version, bytes };
+    }
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   }
 }
 

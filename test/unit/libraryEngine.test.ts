@@ -36,6 +36,8 @@ class EditorDouble {
   readonly onDisk = new Map<string, string>();
   /** How many digest reads this side answered with bytes or a problem. */
   bytesSent = 0;
+  /** Called when the engine asks for a digest's version (before it answers). */
+  versionAsked: ((path: string) => void) | undefined;
   readonly logs: string[] = [];
   readonly libraries: ReceivedLibrary[] = [];
   readonly begins: LibraryBegin[] = [];
@@ -46,6 +48,7 @@ class EditorDouble {
     this.rpc = new RpcEndpoint(port);
     this.rpc.handle('digests.list', () => [...this.digests.keys()]);
     this.rpc.handle<{ path: string }>('digests.version', ({ path }) => {
+      this.versionAsked?.(path);
       const file = this.digests.get(path);
       return typeof file === 'string' ? `${file.length}:${hashOf(file)}` : 'unreadable';
     });
@@ -345,6 +348,36 @@ describe('the library engine behind a port', () => {
       assert.equal(editor.bytesSent, 1, 'only the digest that is not on disk was sent');
       const problem = editor.latest.problems.find((p) => p.path === '/w/gone.txt');
       assert.ok(problem && /^Cannot read digest \/w\/gone\.txt: .*ENOENT/.test(problem.message), JSON.stringify(editor.latest.problems));
+    } finally {
+      await worker.terminate();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('in a worker thread, reads a digest being written again once it settles, instead of parsing it cut', async function () {
+    if (!existsSync(workerScript)) this.skip();
+    const folder = mkdtempSync(join(tmpdir(), 'paper-digest-digests-'));
+    const worker = new Worker(workerScript);
+    const editor = new EditorDouble({ post: (message, transfer) => worker.postMessage(message, transfer), onMessage: (handler) => worker.on('message', handler) });
+    try {
+      const seed = join(folder, 'seed.txt');
+      const whole = readSeed();
+      const cut = whole.slice(0, whole.indexOf('\n', whole.length >> 1)); // the first half, as a save in progress leaves it
+      writeFileSync(seed, cut);
+      editor.digests.set('/w/seed.txt', cut);
+      editor.onDisk.set('/w/seed.txt', seed);
+      let asked = 0;
+      editor.versionAsked = () => {
+        // The save finishes while the engine reads: the file, and so its version, changed.
+        if (asked++ === 0) {
+          writeFileSync(seed, whole);
+          editor.digests.set('/w/seed.txt', whole);
+        }
+      };
+      await editor.start();
+      const info = await editor.rpc.request<{ papers: number }>('load');
+      assert.ok(asked >= 2, `the version was asked after each read (${asked})`);
+      assert.equal(info.papers, 47, 'the whole digest, not the half read first');
     } finally {
       await worker.terminate();
       rmSync(folder, { recursive: true, force: true });
