@@ -343,20 +343,20 @@ const SETTLE_READS = 20;
 const SETTLE_MS = 50;
 
 /**
- * A digest as the loader wants it: decoded. Where the engine reads the file itself, the
- * editor's version is asked again after the read: a file being written (a save of 86 MB,
- * a script writing it) changes version meanwhile, and its bytes may be cut; they are read
- * again once it settles, not parsed into a library missing half its papers.
+ * A digest as the loader wants it: decoded. The editor's version of it is asked again
+ * after the read: a file being written (a save of 86 MB, a script writing it) changes
+ * version meanwhile, and its bytes may be cut; they are read again once it settles, not
+ * parsed into a library missing half its papers.
  */
 async function readDigest(rpc: RpcEndpoint, host: EngineHost, path: string): Promise<DigestRead> {
   for (let attempt = 1; ; attempt++) {
     const answer = await rpc.request<DigestBytes>('digests.read', { path, onDisk: !!host.readFile });
     if ('problem' in answer) return answer;
-    if ('bytes' in answer) return { text: decodeText(answer.bytes), version: answer.version, bytes: answer.bytes };
     let bytes: Uint8Array;
     try {
-      if (!host.readFile) throw new Error('this engine does not read files itself');
-      bytes = await host.readFile(answer.file);
+      if ('bytes' in answer) bytes = answer.bytes;
+      else if (host.readFile) bytes = await host.readFile(answer.file);
+      else throw new Error('this engine does not read files itself');
     } catch (error) {
       return unreadableDigest(path, error); // gone or locked between the editor's look at it and this read
     }
