@@ -329,12 +329,22 @@ describe('the library engine behind a port', () => {
     }
   });
 
-  it('in a worker thread, reads a digest on disk itself, given its path; one gone before it is read is a problem naming it', async function () {
-    if (!existsSync(workerScript)) this.skip();
+  /** The engine in a real worker thread, the editor's side here, and a scratch folder on disk; all ended afterwards. */
+  const inWorkerThread = async (body: (editor: EditorDouble, folder: string) => Promise<void>) => {
     const folder = mkdtempSync(join(tmpdir(), 'paper-digest-digests-'));
     const worker = new Worker(workerScript);
     const editor = new EditorDouble({ post: (message, transfer) => worker.postMessage(message, transfer), onMessage: (handler) => worker.on('message', handler) });
     try {
+      await body(editor, folder);
+    } finally {
+      await worker.terminate();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  };
+
+  it('in a worker thread, reads a digest on disk itself, given its path; one gone before it is read is a problem naming it', async function () {
+    if (!existsSync(workerScript)) this.skip();
+    await inWorkerThread(async (editor, folder) => {
       const seed = join(folder, 'seed.txt');
       writeFileSync(seed, readSeed());
       editor.digests.set('/w/seed.txt', readSeed());
@@ -348,18 +358,12 @@ describe('the library engine behind a port', () => {
       assert.equal(editor.bytesSent, 1, 'only the digest that is not on disk was sent');
       const problem = editor.latest.problems.find((p) => p.path === '/w/gone.txt');
       assert.ok(problem && /^Cannot read digest \/w\/gone\.txt: .*ENOENT/.test(problem.message), JSON.stringify(editor.latest.problems));
-    } finally {
-      await worker.terminate();
-      rmSync(folder, { recursive: true, force: true });
-    }
+    });
   });
 
   it('in a worker thread, reads a digest being written again once it settles, instead of parsing it cut', async function () {
     if (!existsSync(workerScript)) this.skip();
-    const folder = mkdtempSync(join(tmpdir(), 'paper-digest-digests-'));
-    const worker = new Worker(workerScript);
-    const editor = new EditorDouble({ post: (message, transfer) => worker.postMessage(message, transfer), onMessage: (handler) => worker.on('message', handler) });
-    try {
+    await inWorkerThread(async (editor, folder) => {
       const seed = join(folder, 'seed.txt');
       const whole = readSeed();
       const cut = whole.slice(0, whole.indexOf('\n', whole.length >> 1)); // the first half, as a save in progress leaves it
@@ -378,10 +382,7 @@ describe('the library engine behind a port', () => {
       const info = await editor.rpc.request<{ papers: number }>('load');
       assert.ok(asked >= 2, `the version was asked after each read (${asked})`);
       assert.equal(info.papers, 47, 'the whole digest, not the half read first');
-    } finally {
-      await worker.terminate();
-      rmSync(folder, { recursive: true, force: true });
-    }
+    });
   });
 
   it('serves real libraries written by others (d2l.bib and 3,071 Hugging Face papers) as the core builds them, and after an edit sends only what changed', async function () {
