@@ -337,33 +337,16 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
   handle<{ keys: string[] }>('papers', ({ keys }) => keys.map((key) => library().paper(key)).filter((p): p is Paper => !!p));
 }
 
-/** A digest's bytes as the loader wants them: decoded. */
-/** How often a digest being written while it is read is read again, SETTLE_MS apart, before what was read is taken. */
-const SETTLE_READS = 20;
-const SETTLE_MS = 50;
-
-/**
- * A digest as the loader wants it: decoded. The editor's version of it is asked again
- * after the read: a file being written (a save of 86 MB, a script writing it) changes
- * version meanwhile, and its bytes may be cut; they are read again once it settles, not
- * parsed into a library missing half its papers.
- */
+/** A digest as the loader wants it: decoded, read by the editor or, given its path, by the engine itself. */
 async function readDigest(rpc: RpcEndpoint, host: EngineHost, path: string): Promise<DigestRead> {
-  for (let attempt = 1; ; attempt++) {
-    const answer = await rpc.request<DigestBytes>('digests.read', { path, onDisk: !!host.readFile });
-    if ('problem' in answer) return answer;
-    let bytes: Uint8Array;
-    try {
-      if ('bytes' in answer) bytes = answer.bytes;
-      else if (host.readFile) bytes = await host.readFile(answer.file);
-      else throw new Error('this engine does not read files itself');
-    } catch (error) {
-      return unreadableDigest(path, error); // gone or locked between the editor's look at it and this read
-    }
-    if (attempt >= SETTLE_READS || (await rpc.request<string>('digests.version', { path })) === answer.version) {
-      return { text: decodeText(bytes), version: answer.version, bytes };
-    }
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const answer = await rpc.request<DigestBytes>('digests.read', { path, onDisk: !!host.readFile });
+  if ('problem' in answer) return answer;
+  try {
+    if (!('bytes' in answer) && !host.readFile) throw new Error('this engine does not read files itself');
+    const bytes = 'bytes' in answer ? answer.bytes : await host.readFile!(answer.file);
+    return { text: decodeText(bytes), version: answer.version, bytes };
+  } catch (error) {
+    return unreadableDigest(path, error); // gone or locked between the editor's look at it and this read
   }
 }
 

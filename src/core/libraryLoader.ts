@@ -81,6 +81,10 @@ export interface LoadInfo {
   milliseconds: number;
 }
 
+/** How often a digest that changed while it was read is read again, SETTLE_MS apart (see readSettled). */
+const SETTLE_READS = 20;
+const SETTLE_MS = 50;
+
 /** How many reads in a row of a file that keeps changing are left unparsed before one is built anyway. */
 const MAX_OUTDATED_READS = 20;
 
@@ -237,7 +241,7 @@ export class LibraryLoader {
       this.builder = new LibraryBuilder(taxonomy);
       this.setKeys(keys);
       for (const path of paths) {
-        const read = await this.ports.digests.read(path);
+        const read = await this.readSettled(path);
         this.indexKeyParts.set(path, read.version);
         this.builder.setDigest(path, this.parse(path, read));
       }
@@ -266,6 +270,22 @@ export class LibraryLoader {
   private indexKey(): Promise<string> {
     const parts = [...this.indexKeyParts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, hash]) => `${path}\u0000${hash}`);
     return this.ports.hash(`${this.version}\u0001${parts.join('\u0001')}`);
+  }
+
+  /**
+   * A digest read whole: its version is asked again after the read, and a file being
+   * written meanwhile (a save of 86 MB, a script writing it), whose bytes may be cut, is
+   * read again once it settles instead of being parsed into a library missing half its
+   * papers. After SETTLE_READS reads what was read is taken (its change event follows).
+   */
+  private async readSettled(path: string): Promise<DigestRead> {
+    for (let attempt = 1; ; attempt++) {
+      const read = await this.ports.digests.read(path);
+      // A newer read already queued (its change event came) sees the settled bytes: no need to wait here.
+      if (!('text' in read) || attempt >= SETTLE_READS || this.changedPaths.has(path)) return read;
+      if ((await this.ports.digests.version(path)) === read.version) return read;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    }
   }
 
   private parse(path: string, read: DigestRead): ParseResult {
@@ -315,7 +335,7 @@ export class LibraryLoader {
     this.unparsed = [];
     for (const path of paths) {
       if (this.builder.digest(path)) continue;
-      const read = await this.ports.digests.read(path);
+      const read = await this.readSettled(path);
       this.indexKeyParts.set(path, read.version);
       this.builder.setDigest(path, this.parse(path, read));
     }
@@ -345,7 +365,7 @@ export class LibraryLoader {
     await this.parseRestored(paths);
     let outdated = 0;
     for (const path of paths) {
-      const read = await this.ports.digests.read(path);
+      const read = await this.readSettled(path);
       // Changed again while it was being read (a burst of saves): the read already queued sees the newer
       // bytes, so these are neither parsed nor built. Only so many times in a row: a file written without
       // pause is still read now and then.
