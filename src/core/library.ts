@@ -6,7 +6,7 @@ import { Paper, ParseResult, Problem, newestFirst } from './model';
 import { PaperNames, extractNames } from './names';
 import { NoteScan, scanNote } from './noteScanner';
 import { SearchHit, SearchIndex, SearchOptions, SerializedSearchIndex, SyncCounts } from './searchIndex';
-import { COMPLETION_ANYWHERE, COMPLETION_TITLE_WORD, CompletionNames, completionNames, matchQuality } from './completionMatch';
+import { COMPLETION_ANYWHERE, COMPLETION_EXACT, COMPLETION_INSIDE, COMPLETION_START, COMPLETION_TITLE_WORD, CompletionNames, completionNames, matchQuality } from './completionMatch';
 import { SearchFilter, parseQuery } from './searchQuery';
 import { Taxonomy, defaultTaxonomy } from './techniques';
 import { asciiFold, fileName, keywordList, normalizeTitle } from './text';
@@ -226,74 +226,119 @@ export class Library extends PaperCatalog {
     if (!prefix) return this.completionIndex().entries.slice(0, limit).map((e) => e.paper);
     const typed = prefix.toLowerCase();
     const folded = asciiFold(prefix);
-    // Only papers whose key or a name has what was typed (found with indexOf over one text),
-    // newest first: each quality's first `limit` are its best.
-    const buckets: Paper[][] = [[], [], [], [], []];
-    const seen = new Set<Paper>();
     const { entries } = this.completionIndex();
+    const buckets: Paper[][] = [[], [], [], [], []];
+    const add = (i: number, quality: number) => {
+      if (buckets[quality]!.length < limit) buckets[quality]!.push(entries[i]!.paper);
+    };
+    // A key or name that is, or starts with, what was typed: found by binary search. Most
+    // keystrokes ("m", "lo", "ldpr") have a list's worth of these, and nothing else is looked at.
+    const { exact, start } = this.completionStarts(typed, folded);
+    if (exact.length + start.length >= limit) return [...exact, ...start].slice(0, limit).map((i) => entries[i]!.paper);
+    const first = exact.length + start.length;
+    exact.forEach((i) => add(i, COMPLETION_EXACT));
+    start.forEach((i) => add(i, COMPLETION_START));
+    // Then what has it inside a key or name (found with indexOf over one text), newest first, until the list is full.
+    const seen = new Set([...exact, ...start]);
     for (const i of this.completionCandidates(typed, folded)) {
-      const entry = entries[i]!;
-      let quality = matchQuality(entry, typed, folded);
-      if (quality === COMPLETION_TITLE_WORD) quality = COMPLETION_ANYWHERE;
-      seen.add(entry.paper);
-      if (buckets[quality]!.length < limit) buckets[quality]!.push(entry.paper);
+      if (seen.has(i)) continue;
+      seen.add(i);
+      const quality = matchQuality(entries[i]!, typed, folded);
+      add(i, quality === COMPLETION_TITLE_WORD ? COMPLETION_ANYWHERE : quality);
+      if (first + buckets[COMPLETION_INSIDE]!.length >= limit) break;
     }
     // Title words, from the index: a word of three letters or more says enough. Not when
     // the better matches already fill the list (title words come after them).
     const better = buckets.slice(0, COMPLETION_TITLE_WORD).reduce((n, b) => n + b.length, 0);
     if (folded.length >= 3 && better < limit) {
-      const byTitle = this.own(this.index.search(prefix, { limit, scope: 'names' })).map((h) => h.paper).filter((p) => !seen.has(p));
+      const listed = new Set([...seen].map((i) => entries[i]!.paper));
+      const byTitle = this.own(this.index.search(prefix, { limit, scope: 'names' })).map((h) => h.paper).filter((p) => !listed.has(p));
       buckets[COMPLETION_TITLE_WORD] = byTitle.sort(newestFirst);
     }
     return buckets.flat().slice(0, limit);
   }
 
   /**
-   * Every paper's key and names, newest first, and one text of them all (a line per
-   * paper: key, names lowercase, names folded) to find what was typed with indexOf.
+   * Every paper's key and names, newest first; one text of them all (a line per paper:
+   * key, names lowercase, names folded) to find what was typed with indexOf; and the keys
+   * and folded names sorted, to find those that start with it by binary search.
    */
   private completionIndex(): CompletionIndex {
     if (!this.completionText) {
       const entries = [...this.papers].sort(newestFirst).map(completionNames);
       const starts = new Uint32Array(entries.length);
       let text = '';
+      const keys: Array<[string, number]> = [];
+      const names: Array<[string, number]> = [];
       entries.forEach((e, i) => {
         starts[i] = text.length;
         text += `${e.key}\u0001${e.names.map((n) => `${n.lower}\u0001${n.folded}`).join('\u0001')}\n`;
+        keys.push([e.key, i]);
+        for (const folded of new Set(e.names.map((n) => n.folded))) names.push([folded, i]);
       });
-      this.completionText = { entries, starts, text };
+      this.completionText = { entries, starts, text, sortedKeys: sortedTexts(keys), sortedNames: sortedTexts(names) };
     }
     return this.completionText;
   }
 
   /**
-   * Indexes (newest first) of the papers whose line has `typed` or `folded`; for one or
-   * two letters, only at the start of a key or name (inside, they are everywhere).
+   * Indexes (newest first) of the papers whose key is `typed` or a folded name `folded`
+   * (`exact`), and of the others whose key or a folded name starts so (`start`): what
+   * matchQuality calls exact and a start, read off the sorted keys and names.
    */
-  private completionCandidates(typed: string, folded: string): number[] {
-    const { starts, text } = this.completionIndex();
-    const found = new Set<number>();
-    const short = folded.length < 3;
-    for (const needle of new Set([typed, folded].filter(Boolean))) {
-      for (let at = text.indexOf(needle); at >= 0; ) {
-        if (short && at > 0 && text[at - 1] !== '\n' && text[at - 1] !== '\u0001') {
-          at = text.indexOf(needle, at + 1);
-          continue;
-        }
-        // The line this occurrence is on, by binary search over the line starts.
-        let lo = 0;
-        let hi = starts.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (starts[mid]! <= at) lo = mid;
-          else hi = mid - 1;
-        }
-        found.add(lo);
-        const next = lo + 1 < starts.length ? starts[lo + 1]! : text.length;
-        at = text.indexOf(needle, next);
+  private completionStarts(typed: string, folded: string): { exact: number[]; start: number[] } {
+    const { sortedKeys, sortedNames } = this.completionIndex();
+    const exact = new Set<number>();
+    const start = new Set<number>();
+    const collect = ({ texts, entries }: SortedTexts, wanted: string) => {
+      if (!wanted) return;
+      let lo = 0;
+      let hi = texts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (texts[mid]! < wanted) lo = mid + 1;
+        else hi = mid;
       }
+      for (let i = lo; i < texts.length && texts[i]!.startsWith(wanted); i++) (texts[i] === wanted ? exact : start).add(entries[i]!);
+    };
+    collect(sortedKeys, typed);
+    collect(sortedNames, folded);
+    const ascending = (a: number, b: number) => a - b;
+    return { exact: [...exact].sort(ascending), start: [...start].filter((i) => !exact.has(i)).sort(ascending) };
+  }
+
+  /**
+   * Indexes, newest first, of the papers whose line has `typed` or `folded`; for one or
+   * two letters, only at the start of a key or name (inside, they are everywhere). Lazily,
+   * so that a list filled early stops the scan.
+   */
+  private *completionCandidates(typed: string, folded: string): Generator<number> {
+    const needles = [...new Set([typed, folded].filter(Boolean))];
+    const short = folded.length < 3;
+    // One needle (the usual case): the text is in library order, so lines come newest first as found.
+    if (needles.length === 1) yield* this.linesWith(needles[0]!, short);
+    else yield* [...new Set(needles.flatMap((needle) => [...this.linesWith(needle, short)]))].sort((a, b) => a - b);
+  }
+
+  /** The lines of the completion text that have `needle` (at a key's or name's start only, when `atStart`), in order, each once. */
+  private *linesWith(needle: string, atStart: boolean): Generator<number> {
+    const { starts, text } = this.completionIndex();
+    for (let at = text.indexOf(needle); at >= 0; ) {
+      if (atStart && at > 0 && text[at - 1] !== '\n' && text[at - 1] !== '\u0001') {
+        at = text.indexOf(needle, at + 1);
+        continue;
+      }
+      // The line this occurrence is on, by binary search over the line starts.
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      yield lo;
+      at = lo + 1 < starts.length ? text.indexOf(needle, starts[lo + 1]!) : -1;
     }
-    return [...found].sort((a, b) => a - b);
   }
 
   /** In how many abstracts a word occurs (for tf-idf). */
@@ -357,6 +402,19 @@ interface CompletionIndex {
   entries: CompletionNames[];
   starts: Uint32Array;
   text: string;
+  sortedKeys: SortedTexts;
+  sortedNames: SortedTexts;
+}
+
+/** Texts in code-unit order, each with the completion entry it belongs to. */
+interface SortedTexts {
+  texts: string[];
+  entries: Uint32Array;
+}
+
+function sortedTexts(pairs: Array<[string, number]>): SortedTexts {
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+  return { texts: pairs.map((p) => p[0]), entries: Uint32Array.from(pairs, (p) => p[1]) };
 }
 
 function techniqueLabeller(taxonomy: Taxonomy): (id: string) => string {

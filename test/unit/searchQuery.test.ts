@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { COMPLETION_INSIDE, COMPLETION_START, completionNames, matchQuality } from '../../src/core/completionMatch';
 import { Library } from '../../src/core/library';
+import { newestFirst } from '../../src/core/model';
 import { parseQuery } from '../../src/core/searchQuery';
-import { SEED_PATH, readFixture, readSeed } from './fixtures';
+import { asciiFold } from '../../src/core/text';
+import { SEED_PATH, corpusPath, hasCorpus, readFixture, readSeed } from './fixtures';
 
 describe('query syntax', () => {
   it('reads phrases, exclusions, authors, years, techniques and digests, and the rest as words', () => {
@@ -96,4 +100,58 @@ describe('@ completion', () => {
     const starts = library.completions('sage', 10).map((p) => p.shortName);
     assert.deepEqual(starts.slice(0, 2), ['SageAttention2', 'SageAttention'], 'both start so: the newer first');
   });
+
+  /**
+   * The order by definition, over every paper: how well the key or a name matches
+   * (matchQuality), then newest first. The papers a list must begin with are those that match
+   * as a start or better; from three letters on, also inside at a boundary ("lora" in IncreLoRA).
+   */
+  function definedFirst(newest: ReturnType<typeof completionNames>[], prefix: string): string[] {
+    const typed = prefix.toLowerCase();
+    const folded = asciiFold(prefix);
+    const worst = folded.length >= 3 ? COMPLETION_INSIDE : COMPLETION_START;
+    return newest
+      .map((entry) => ({ entry, quality: matchQuality(entry, typed, folded) }))
+      .filter((m) => m.quality <= worst)
+      .sort((a, b) => a.quality - b.quality)
+      .map((m) => m.entry.paper.key);
+  }
+
+  function prefixesOf(library: Library, every: number): string[] {
+    const prefixes = new Set(['a', 'x', 'Zh', 'é', 'lora', 'LoRA', 'quant', 'mer', 'ing', '-', '2024', 'Ü']);
+    library.papers.forEach((p, i) => {
+      if (i % every) return;
+      for (const s of [p.key, p.shortName ?? '', ...p.title.split(/\s+/).slice(0, 2)]) for (let n = 1; n <= Math.min(6, s.length); n++) prefixes.add(s.slice(0, n));
+      if (p.shortName && p.shortName.length > 4) prefixes.add(p.shortName.slice(2, 6)); // inside a name
+    });
+    return [...prefixes];
+  }
+
+  function checkAgainstDefinition(library: Library, every: number): number {
+    const newest = [...library.papers].sort(newestFirst).map(completionNames);
+    let checked = 0;
+    for (const prefix of prefixesOf(library, every)) {
+      const defined = definedFirst(newest, prefix);
+      for (const limit of [100, 10, 3]) {
+        const wanted = defined.slice(0, limit);
+        const got = library.completions(prefix, limit).map((p) => p.key);
+        assert.deepEqual(got.slice(0, wanted.length), wanted, `"${prefix}", ${limit} at most`);
+        assert.ok(got.length <= limit);
+        checked++;
+      }
+    }
+    return checked;
+  }
+
+  it('begins every list with the keys and names that match best, newest first, as the order is defined over every paper', () => {
+    assert.ok(checkAgainstDefinition(library, 3) > 500);
+  });
+
+  it('does so on real libraries written by others (3,071 Hugging Face papers, d2l.bib, TMwR.bib)', function () {
+    if (!hasCorpus('hf-daily-papers-dev.json') || !hasCorpus('d2l.bib') || !hasCorpus('tmwr/TMwR.bib')) this.skip();
+    this.timeout(120000);
+    const real = Library.fromDigests(['hf-daily-papers-dev.json', 'd2l.bib', 'tmwr/TMwR.bib'].map((name) => ({ path: name, text: readFileSync(corpusPath(name), 'utf8') })));
+    assert.ok(checkAgainstDefinition(real, 11) > 3000);
+  });
 });
+
