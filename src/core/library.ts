@@ -9,7 +9,7 @@ import { SearchHit, SearchIndex, SearchOptions, SerializedSearchIndex, SyncCount
 import { COMPLETION_ANYWHERE, COMPLETION_EXACT, COMPLETION_INSIDE, COMPLETION_START, COMPLETION_TITLE_WORD, CompletionNames, completionNames, matchQuality } from './completionMatch';
 import { SearchFilter, parseQuery } from './searchQuery';
 import { Taxonomy, defaultTaxonomy } from './techniques';
-import { asciiFold, fileName, keywordList, normalizeTitle } from './text';
+import { asciiFold, fileName, firstNotBefore, keywordList, normalizeTitle } from './text';
 
 export interface DigestSource {
   path: string;
@@ -234,8 +234,8 @@ export class Library extends PaperCatalog {
     // A key or name that is, or starts with, what was typed: found by binary search. Most
     // keystrokes ("m", "lo", "ldpr") have a list's worth of these, and nothing else is looked at.
     const { exact, start } = this.completionStarts(typed, folded);
-    if (exact.length + start.length >= limit) return [...exact, ...start].slice(0, limit).map((i) => entries[i]!.paper);
     const first = exact.length + start.length;
+    if (first >= limit) return [...exact, ...start].slice(0, limit).map((i) => entries[i]!.paper);
     exact.forEach((i) => add(i, COMPLETION_EXACT));
     start.forEach((i) => add(i, COMPLETION_START));
     // Then what has it inside a key or name (found with indexOf over one text), newest first, until the list is full.
@@ -292,14 +292,7 @@ export class Library extends PaperCatalog {
     const start = new Set<number>();
     const collect = ({ texts, entries }: SortedTexts, wanted: string) => {
       if (!wanted) return;
-      let lo = 0;
-      let hi = texts.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (texts[mid]! < wanted) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let i = lo; i < texts.length && texts[i]!.startsWith(wanted); i++) (texts[i] === wanted ? exact : start).add(entries[i]!);
+      for (let i = firstNotBefore(texts.length, (at) => texts[at]!, wanted); i < texts.length && texts[i]!.startsWith(wanted); i++) (texts[i] === wanted ? exact : start).add(entries[i]!);
     };
     collect(sortedKeys, typed);
     collect(sortedNames, folded);

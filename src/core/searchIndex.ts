@@ -3,7 +3,7 @@ import { Paper, newestFirst } from './model';
 import { SearchFilter, hasFilter } from './searchQuery';
 import { SerializedTermIndex, TermIndex, TermMatch } from './termIndex';
 import { stemmer } from 'stemmer';
-import { asciiFold, fileName } from './text';
+import { asciiFold, fileName, firstNotBefore } from './text';
 
 /**
  * Full-text search over the library, built for as-you-type use at 50,000 papers.
@@ -352,15 +352,8 @@ export class SearchIndex {
 
   private keyEntries(prefix: string, limit: number): Entry[] {
     const keys = this.keyList();
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keys[mid]!.paper.key < prefix) lo = mid + 1;
-      else hi = mid;
-    }
     const found: Entry[] = [];
-    for (let i = lo; i < keys.length && found.length < limit && keys[i]!.paper.key.startsWith(prefix); i++) found.push(keys[i]!);
+    for (let i = firstNotBefore(keys.length, (at) => keys[at]!.paper.key, prefix); i < keys.length && found.length < limit && keys[i]!.paper.key.startsWith(prefix); i++) found.push(keys[i]!);
     return found;
   }
 

@@ -1,3 +1,5 @@
+import { firstNotBefore } from './text';
+
 /**
  * A compact inverted index for one long text field (abstracts, author lists), where
  * MiniSearch's per-posting Maps would cost hundreds of MB at 50,000 papers. Postings
@@ -114,15 +116,8 @@ export class TermIndex {
   termsWithPrefix(prefix: string, limit: number): string[] {
     this.sortedTerms ??= [...this.terms].sort();
     const sorted = this.sortedTerms;
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
     const found: string[] = [];
-    for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) found.push(sorted[i]!);
+    for (let i = firstNotBefore(sorted.length, (at) => sorted[at]!, prefix); i < sorted.length && sorted[i]!.startsWith(prefix); i++) found.push(sorted[i]!);
     if (found.length <= limit) return found;
     return found.sort((a, b) => this.documentFrequency(b) - this.documentFrequency(a)).slice(0, limit);
   }

@@ -130,6 +130,21 @@ function trimUrlEnd(url: string): string {
 }
 
 /** Cuts text to at most `max` characters on a word boundary, adding an ellipsis. */
+/**
+ * In a list sorted by `textAt` (code-unit order), the first place whose text is not before
+ * `wanted`: where the texts starting with `wanted`, if any, begin.
+ */
+export function firstNotBefore(count: number, textAt: (i: number) => string, wanted: string): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (textAt(mid) < wanted) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
