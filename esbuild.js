@@ -43,8 +43,8 @@ async function main() {
       // A web worker has no `document`: take packages' worker builds over their DOM ones.
       conditions: ['worker'],
       mainFields: ['browser', 'module', 'main'],
-      // Only the desktop path requires worker_threads; the web one starts a Web Worker.
-      external: ['vscode', 'node:worker_threads'],
+      // Only the desktop path requires worker_threads and v8; the web one starts a Web Worker.
+      external: ['vscode', 'node:worker_threads', 'node:v8'],
       define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
     },
     {

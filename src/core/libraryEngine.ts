@@ -3,11 +3,11 @@ import { Library, MentionOptions } from './library';
 import { DigestRead, KeyStore, LibraryLoader, LoaderLog, SnapshotStore } from './libraryLoader';
 import { Paper, Problem } from './model';
 import { NoteScan } from './noteScanner';
-import { abstractLead, abstractSnippet } from './paperCard';
+import { abstractSnippet, paperSummary } from './paperCard';
 import { RpcEndpoint } from './rpc';
 import { SearchOptions } from './searchIndex';
 import { QuietTasks } from './quietTasks';
-import { SnapshotError, decodeSnapshot, encodeSnapshot } from './snapshotCodec';
+import { OpenedSnapshot, SnapshotError, SummaryCodec, encodeSnapshot, openSnapshot } from './snapshotCodec';
 import { taxonomyWithUserTechniques } from './techniques';
 import { decodeText, sha256 } from './text';
 import { closestPapers, similarPapers } from './writing';
@@ -38,6 +38,11 @@ export interface EngineSettings {
    * through the editor's thread. Without it the editor reads and writes the bytes.
    */
   snapshotFolder?: string;
+  /**
+   * The `SummaryCodec` id the editor decodes: a saved index holding summaries in it sends
+   * them as saved, before the engine decodes anything. Without one, summaries come as objects.
+   */
+  summaryCodec?: string;
 }
 
 /** The saved index's bytes by key: kept by the editor, or in a folder the engine reaches itself. */
@@ -60,6 +65,8 @@ export function snapshotFileName(key: string): string {
 export interface EngineHost {
   snapshotFiles?(folder: string): SnapshotFiles;
   readFile?(path: string): Promise<Uint8Array>;
+  /** How summaries are stored in the saved index, used when the editor decodes the same. */
+  summaryCodec?: SummaryCodec;
 }
 
 /** The editor's answer to `digests.read`: the bytes (decoded here) and the file's version, or a problem that names the file. */
@@ -105,17 +112,17 @@ export interface SimilarSummary {
  */
 export interface LibraryBegin {
   generation: number;
-  /** Every paper's key in library order; left out when it is the same as the last library's. */
+  /** Every paper's key in library order; left out when it is the same as the last library's, or with `inOrder`. */
   keys?: string[];
+  /** Every paper follows, in library order (a warm start's summaries as saved): the chunks give the order. */
+  inOrder?: boolean;
   changed: number;
   problems: Problem[];
   techniques: unknown;
 }
 
-export interface LibraryChunk {
-  generation: number;
-  papers: Paper[];
-}
+/** Summaries as objects, or as bytes in the `SummaryCodec` the editor named at `start` (a warm start's, as saved). */
+export type LibraryChunk = { generation: number; papers: Paper[] } | { generation: number; encoded: Uint8Array };
 
 export interface LibraryEnd {
   generation: number;
@@ -123,6 +130,9 @@ export interface LibraryEnd {
 
 /** Papers per `library.papers` message: the editor takes each in a few milliseconds. */
 export const PAPERS_PER_MESSAGE = 1000;
+/** How long the editor decodes summaries before it lets other work run (a piece takes 2–7 ms). */
+const DECODE_MS_PER_TURN = 8;
+
 /** How long the editor must stop asking before work that can wait runs (a pause in typing). */
 const QUIET_MS = 250;
 
@@ -139,31 +149,75 @@ export interface ReceivedLibrary {
 /**
  * The editor's side of `library.*`: each library from the summaries that came and the
  * unchanged ones it already holds (the same objects, so an edit leaves little garbage).
+ * Encoded summaries are decoded a few milliseconds per turn of the editor's event loop
+ * (`nextTurn`): at 50,000 papers 200 pieces arrive together, and decoding them at once would
+ * hold the editor for 0.3–0.5 s.
  */
 export class LibraryReceiver {
   /** The last library's papers, and each key's place in it. */
   private papers: Paper[] = [];
   private placeOf = new Map<string, number>();
-  private incoming: { begin: LibraryBegin; changed: Map<string, Paper>; messages: number } | undefined;
+  private incoming: { begin: LibraryBegin; chunks: LibraryChunk[] } | undefined;
+  /** Libraries are assembled one after another, each on the one before. */
+  private assembling: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly decode?: (bytes: Uint8Array) => Paper[],
+    private readonly nextTurn: () => Promise<void> = () => new Promise((resolve) => setTimeout(() => resolve(), 0)),
+  ) {}
 
   begin(begin: LibraryBegin): void {
-    this.incoming = { begin, changed: new Map(), messages: 0 };
+    this.incoming = { begin, chunks: [] };
   }
 
-  chunk({ generation, papers }: LibraryChunk): void {
-    if (this.incoming?.begin.generation !== generation) return;
-    this.incoming.messages++;
-    for (const paper of papers) this.incoming.changed.set(paper.key, paper);
+  chunk(chunk: LibraryChunk): void {
+    if (this.incoming?.begin.generation === chunk.generation) this.incoming.chunks.push(chunk);
   }
 
-  /** The library whose messages end here; undefined for one whose beginning was not seen. */
-  end({ generation }: LibraryEnd): ReceivedLibrary | undefined {
+  /**
+   * The library whose messages end here, once assembled; undefined for one whose beginning
+   * was not seen. Rejects when the engine's messages do not add up (a paper it did not send).
+   */
+  end({ generation }: LibraryEnd): Promise<ReceivedLibrary | undefined> {
     const incoming = this.incoming;
-    if (incoming?.begin.generation !== generation) return undefined;
+    if (incoming?.begin.generation !== generation) return Promise.resolve(undefined);
     this.incoming = undefined;
-    const { begin, changed } = incoming;
+    const assembled = this.assembling.then(() => this.assemble(incoming.begin, incoming.chunks));
+    this.assembling = assembled.catch(() => undefined);
+    return assembled;
+  }
+
+  private async assemble(begin: LibraryBegin, chunks: readonly LibraryChunk[]): Promise<ReceivedLibrary> {
+    const received: Paper[] = [];
+    // In library order, each paper's place is where it arrives: noted as it does, a chunk per turn.
+    const placeOf = new Map<string, number>();
+    const take = (papers: readonly Paper[]) => {
+      for (const paper of papers) {
+        if (begin.inOrder) placeOf.set(paper.key, received.length);
+        received.push(paper);
+      }
+    };
+    let decoded = false;
+    let turnStarted = Date.now();
+    for (const chunk of chunks) {
+      if ('papers' in chunk) {
+        take(chunk.papers);
+        continue;
+      }
+      if (!this.decode) throw new Error('the library engine sent encoded summaries this editor cannot decode');
+      if (Date.now() - turnStarted >= DECODE_MS_PER_TURN) {
+        await this.nextTurn();
+        turnStarted = Date.now();
+      }
+      take(this.decode(chunk.encoded));
+      decoded = true;
+    }
     let papers: Paper[];
-    if (begin.keys) {
+    if (begin.inOrder) {
+      papers = received;
+      this.placeOf = placeOf;
+    } else if (begin.keys) {
+      const changed = new Map(received.map((paper) => [paper.key, paper]));
       papers = [];
       const placeOf = new Map<string, number>();
       for (const key of begin.keys) {
@@ -177,14 +231,16 @@ export class LibraryReceiver {
     } else {
       // The same papers in the same order, a few of them changed (an edit): replaced in place, not rebuilt.
       papers = this.papers.slice();
-      for (const [key, paper] of changed) {
-        const place = this.placeOf.get(key);
-        if (place === undefined) throw new Error(`the library engine sent a paper it did not list: ${key}`);
+      for (const paper of received) {
+        const place = this.placeOf.get(paper.key);
+        if (place === undefined) throw new Error(`the library engine sent a paper it did not list: ${paper.key}`);
         papers[place] = paper;
       }
     }
     this.papers = papers;
-    return { papers, problems: begin.problems, techniques: begin.techniques, changed: changed.size, messages: incoming.messages };
+    // After decoding, what takes the library (50,000 papers into the editor's maps) gets a turn of its own.
+    if (decoded) await this.nextTurn();
+    return { papers, problems: begin.problems, techniques: begin.techniques, changed: received.length, messages: chunks.length };
   }
 
   /** A new engine knows nothing of what this one holds: it sends every paper again. */
@@ -220,15 +276,6 @@ function sameValue(a: unknown, b: unknown): boolean {
   return keys.length === Object.keys(b).length && keys.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
-/**
- * A paper as the editor keeps it: all but the abstract's tail and the keywords (at
- * 50,000 papers the abstracts alone are 100 MB). The editor asks for whole papers
- * (`papers`) where it writes them out or shows the abstract in full.
- */
-export function paperSummary(paper: Paper): Paper {
-  return { ...paper, abstract: abstractLead(paper.abstract), keywords: [] };
-}
-
 /** Serves the engine on `rpc` (the worker's side of the port). */
 export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): void {
   let loader: LibraryLoader | undefined;
@@ -241,6 +288,8 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
   let sent: Map<string, Paper> | undefined;
   /** The keys of the last library sent, in order. */
   let sentKeys: string[] = [];
+  /** The summaries of the saved index being restored, as saved: sent for the library restored from it. */
+  let savedSummaries: { count: number; pieces: Uint8Array[] } | undefined;
   const log: LoaderLog = {
     info: (message) => rpc.notify('log', { level: 'info', message }),
     warn: (message) => rpc.notify('log', { level: 'warn', message }),
@@ -261,6 +310,8 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
 
   handle<EngineSettings>('start', (settings) => {
     techniques = settings.techniques;
+    const codec = host.summaryCodec && host.summaryCodec.id === settings.summaryCodec ? host.summaryCodec : undefined;
+    const files = settings.snapshotFolder && host.snapshotFiles ? host.snapshotFiles(settings.snapshotFolder) : editorSnapshotFiles(rpc);
     loader?.dispose();
     loader = new LibraryLoader(
       {
@@ -269,7 +320,14 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
           version: (path) => rpc.request<string>('digests.version', { path }),
           read: (path) => readDigest(rpc, host, path),
         },
-        snapshots: snapshotStore(settings.snapshotFolder && host.snapshotFiles ? host.snapshotFiles(settings.snapshotFolder) : editorSnapshotFiles(rpc)),
+        snapshots: snapshotStore(files, codec, {
+          opened: ({ count, summaries }) => {
+            savedSummaries = { count, pieces: summaries };
+          },
+          unusable: () => {
+            savedSummaries = undefined;
+          },
+        }),
         keys: remoteKeyStore(rpc),
         taxonomy: () => {
           const { taxonomy, problems } = taxonomyWithUserTechniques(techniques);
@@ -289,7 +347,23 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
   /** Sends the library: its keys, and the summaries the editor does not have yet, a chunk per message. */
   function publish(built: Library): void {
     const id = ++generation;
+    // Until the editor has taken it (`library.taken`), work that can wait would only slow it down.
+    quiet.hold();
     const keys = built.papers.map((p) => p.key);
+    const saved = savedSummaries;
+    savedSummaries = undefined;
+    if (saved && saved.count === built.papers.length) {
+      // Restored from a saved index: its summaries go as saved, in library order (no building, no cloning).
+      rpc.notify('library.begin', { generation: id, inOrder: true, changed: saved.count, problems: [...built.problems], techniques } satisfies LibraryBegin);
+      for (const piece of saved.pieces) {
+        const encoded = piece.slice(); // its own buffer, handed over without another copy
+        rpc.notify('library.papers', { generation: id, encoded } satisfies LibraryChunk, [encoded.buffer as ArrayBuffer]);
+      }
+      rpc.notify('library.end', { generation: id } satisfies LibraryEnd);
+      sent = new Map(built.papers.map((paper) => [paper.key, paper]));
+      sentKeys = keys;
+      return;
+    }
     const previous = sent;
     // The editor has nothing yet: everything goes; else what it holds no longer stands for.
     const changed = built.papers.filter((paper) => !previous?.has(paper.key) || !sameSummary(previous.get(paper.key)!, paper)).map(paperSummary);
@@ -315,7 +389,15 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
     techniques = params.techniques;
     return started().techniquesChanged();
   });
+  // The editor has taken a library: it was busy until now, so work that can wait waits on.
+  rpc.on('library.taken', () => quiet.touch());
   handle('saveNow', () => started().saveNow());
+  // The editor could not take the summaries as saved: every paper again, as objects.
+  handle('resendLibrary', () => {
+    sent = undefined;
+    sentKeys = [];
+    publish(library());
+  });
   handle('flushPendingSave', () => started().flushPendingSave());
   handle('idle', () => started().idle());
 
@@ -365,21 +447,31 @@ function editorSnapshotFiles(rpc: RpcEndpoint): SnapshotFiles {
   };
 }
 
+/** What the engine does with a saved index it opened: sends its summaries; forgets them if the index turns out unusable. */
+interface SavedIndexEvents {
+  opened(opened: OpenedSnapshot & { summaries: Uint8Array[] }): void;
+  unusable(): void;
+}
+
 /** The saved index: encoded and decoded here, wherever its bytes are kept. */
-function snapshotStore(files: SnapshotFiles): SnapshotStore {
+function snapshotStore(files: SnapshotFiles, codec: SummaryCodec | undefined, events: SavedIndexEvents): SnapshotStore {
   return {
     async load(key) {
       const bytes = await files.read(key);
       if (!bytes) return {}; // no saved index yet: build afresh
       try {
-        const snapshot = decodeSnapshot(bytes);
-        return snapshot ? { snapshot } : { discarded: 'it was written by another version' };
+        const opened = openSnapshot(bytes, codec?.id);
+        if (!opened) return { discarded: 'it was written by another version' };
+        if (opened.summaries) events.opened({ ...opened, summaries: opened.summaries });
+        // Saved without summaries the editor can take (by another runtime): saved again, with them.
+        return { snapshot: opened.decode(), ...(codec && !opened.summaries ? { outdated: true } : {}) };
       } catch (error) {
+        events.unusable();
         await files.delete(key).catch(() => undefined);
         return { discarded: error instanceof SnapshotError ? error.message : `it cannot be read (${String(error)})` };
       }
     },
-    save: (key, snapshot) => files.write(key, encodeSnapshot(snapshot)),
+    save: (key, snapshot) => files.write(key, encodeSnapshot(snapshot, codec)),
   };
 }
 

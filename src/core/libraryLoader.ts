@@ -34,8 +34,11 @@ export interface DigestSource {
 
 /** Where the built library is kept between starts. */
 export interface SnapshotStore {
-  /** The saved library for this key; `discarded` with the reason when one was there but unusable. */
-  load(key: string): Promise<{ snapshot?: LibrarySnapshot; discarded?: string }>;
+  /**
+   * The saved library for this key; `discarded` with the reason when one was there but
+   * unusable; `outdated` when it is usable but should be saved again (in the current form).
+   */
+  load(key: string): Promise<{ snapshot?: LibrarySnapshot; discarded?: string; outdated?: boolean }>;
   save(key: string, snapshot: LibrarySnapshot): Promise<void>;
 }
 
@@ -227,7 +230,7 @@ export class LibraryLoader {
     paths.forEach((path, i) => this.indexKeyParts.set(path, versions[i]!));
     const keys = await this.readKeys();
     const taxonomy = await this.readTaxonomy();
-    const saved = await this.loadSaved();
+    const { snapshot: saved, outdated } = await this.loadSaved();
     if (saved) {
       this.builder = LibraryBuilder.restore(saved, taxonomy);
       // The saved index was built with exactly this key file (its hash is in the index's key): the keys
@@ -256,14 +259,15 @@ export class LibraryLoader {
     };
     this.ports.log.info(`Loaded ${this.lastLoad.papers} papers from ${paths.length} digest(s) in ${this.lastLoad.milliseconds} ms${saved ? ' (saved index)' : ''}.`);
     if (!saved) this.scheduleSave(0);
+    else if (outdated) this.scheduleSave();
   }
 
-  private async loadSaved(): Promise<LibrarySnapshot | undefined> {
+  private async loadSaved(): Promise<{ snapshot?: LibrarySnapshot; outdated?: boolean }> {
     const store = this.ports.snapshots;
-    if (!store) return undefined;
-    const { snapshot, discarded } = await store.load(await this.indexKey());
+    if (!store) return {};
+    const { snapshot, discarded, outdated } = await store.load(await this.indexKey());
     if (discarded) this.ports.log.warn(`The saved index was discarded and the library is rebuilt: ${discarded}.`);
-    return snapshot;
+    return { snapshot, outdated };
   }
 
   /** A key for this exact set of digest contents, key file, taxonomy and version. */

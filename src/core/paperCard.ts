@@ -89,3 +89,11 @@ function shortUrl(url: string): string {
   return truncate(url.replace(/^https?:\/\/(www\.)?/, ''), 60);
 }
 
+/**
+ * A paper as the editor keeps it: all but the abstract's tail and the keywords (at
+ * 50,000 papers the abstracts alone are 100 MB). The editor asks the engine for whole
+ * papers where it writes them out or shows the abstract in full.
+ */
+export function paperSummary(paper: Paper): Paper {
+  return { ...paper, abstract: abstractLead(paper.abstract), keywords: [] };
+}

@@ -8,6 +8,7 @@
 export class QuietTasks {
   private readonly tasks: Array<() => void> = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private held = false;
 
   constructor(
     private readonly quietMs: number,
@@ -16,12 +17,19 @@ export class QuietTasks {
 
   add(task: () => void): void {
     this.tasks.push(task);
-    this.arm();
+    if (!this.held) this.arm();
   }
 
-  /** A request came: what waits, waits a little longer. */
+  /** A request came (or the editor is done with what it was sent): what waits, waits a little longer. */
   touch(): void {
+    this.held = false;
     if (this.tasks.length) this.arm();
+  }
+
+  /** The editor is busy with what it was sent (a library to take): nothing runs until the next `touch`. */
+  hold(): void {
+    this.held = true;
+    clearTimeout(this.timer);
   }
 
   dispose(): void {

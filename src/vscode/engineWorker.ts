@@ -1,12 +1,16 @@
 import * as vscode from 'vscode';
 import { serveLibraryEngine } from '../core/libraryEngine';
 import { MessagePortLike, RpcEndpoint, memoryPorts } from '../core/rpc';
+import { SummaryCodec } from '../core/snapshotCodec';
+import { v8SummaryCodec } from '../worker/v8SummaryCodec';
 
 /** The library engine's worker as the extension sees it: a message port that can end. */
 export interface EngineWorker extends MessagePortLike {
   /** Called once when the worker ends on its own (a crash, out of memory, killed), with why. */
   onExit(listener: (reason: string) => void): void;
   terminate(): void;
+  /** How this side decodes summaries the engine stores encoded (the same as the engine's, or none). */
+  summaryCodec?: SummaryCodec;
 }
 
 export type EngineWorkerFactory = () => EngineWorker;
@@ -46,6 +50,7 @@ function nodeWorker(path: string): EngineWorker {
       ended = true;
       void worker.terminate();
     },
+    summaryCodec: v8SummaryCodec(),
   };
 }
 

@@ -7,6 +7,7 @@ import { Paper, Problem } from '../core/model';
 import { NoteScan } from '../core/noteScanner';
 import { ConnectionClosed, RpcEndpoint, Transfer } from '../core/rpc';
 import { SearchOptions } from '../core/searchIndex';
+import { SummaryCodec } from '../core/snapshotCodec';
 import { Taxonomy, taxonomyWithUserTechniques } from '../core/techniques';
 import { SimilarPaper } from '../core/writing';
 import { pathOf } from './convert';
@@ -144,14 +145,15 @@ export class LibraryService implements vscode.Disposable {
   private startEngine(): void {
     const worker = this.startWorker();
     const rpc = new RpcEndpoint(worker);
-    this.serve(rpc);
+    const assembled = this.serve(rpc, worker.summaryCodec);
     worker.onExit((reason) => this.engineEnded(rpc, reason));
-    const settings: EngineSettings = { version: this.version, techniques: techniquesSetting(), snapshotFolder: this.store?.localFolder };
+    const settings: EngineSettings = { version: this.version, techniques: techniquesSetting(), snapshotFolder: this.store?.localFolder, summaryCodec: worker.summaryCodec?.id };
     const loaded = rpc
       .request('start', settings)
       .then(() => rpc.request<LoadInfo | undefined>('load'))
-      .then((info) => {
-        // The library came before this answer (messages keep their order): search is ready.
+      .then(async (info) => {
+        // The library came before this answer (messages keep their order): search is ready once it is assembled.
+        await assembled();
         this.lastLoad = info;
         this.firstLibrary(this.library);
       });
@@ -173,8 +175,11 @@ export class LibraryService implements vscode.Disposable {
     this.startEngine();
   }
 
-  /** What the engine asks of the editor: bytes of files only the editor can read, and where to log. */
-  private serve(rpc: RpcEndpoint): void {
+  /**
+   * What the engine asks of the editor: bytes of files only the editor can read, and where
+   * to log; and the libraries it sends. Returns a wait for the last library sent so far.
+   */
+  private serve(rpc: RpcEndpoint, codec: SummaryCodec | undefined): () => Promise<unknown> {
     rpc.handle('digests.list', () => this.source.list());
     rpc.handle<{ path: string }>('digests.version', ({ path }) => this.source.version(path));
     rpc.handle<{ path: string; onDisk?: boolean }>('digests.read', async ({ path, onDisk }) => {
@@ -191,15 +196,27 @@ export class LibraryService implements vscode.Disposable {
     rpc.handle<{ key: string }>('snapshot.delete', ({ key }) => this.store?.delete(key));
     rpc.on<{ level: 'info' | 'warn' | 'error'; message: string }>('log', ({ level, message }) => this.log[level](message));
     // A new worker sends every paper again: what the receiver kept is of the old one.
-    const receiver = new LibraryReceiver();
+    // Encoded summaries (a warm start's) are decoded a few milliseconds per turn of this thread.
+    const receiver = new LibraryReceiver(codec && ((bytes) => codec.decode(bytes)), codec && (() => new Promise((resolve) => setImmediate(resolve))));
+    let last: Promise<unknown> = Promise.resolve();
     rpc.on<LibraryBegin>('library.begin', (begin) => receiver.begin(begin));
     rpc.on<LibraryChunk>('library.papers', (chunk) => receiver.chunk(chunk));
     rpc.on<LibraryEnd>('library.end', (end) => {
-      const received = receiver.end(end);
-      if (!received || rpc !== this.engine.rpc) return;
-      this.library = new EditorLibrary(received.papers, received.problems, this.taxonomy(received.techniques), this);
-      this.changed.fire(this.library);
+      last = receiver.end(end).then(
+        (received) => {
+          if (!received || rpc !== this.engine.rpc) return;
+          this.library = new EditorLibrary(received.papers, received.problems, this.taxonomy(received.techniques), this);
+          this.changed.fire(this.library);
+          rpc.notify('library.taken', undefined);
+        },
+        (error) => {
+          // Summaries this side could not take: the engine sends every paper again, as objects.
+          this.log.error(`Paper Digest: the library's papers could not be taken (${error instanceof Error ? error.message : String(error)}); asking for them again.`);
+          void this.tell('resendLibrary');
+        },
+      );
     });
+    return () => last;
   }
 
   /** The taxonomy the engine classified with (the same setting gives the same one). */

@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { serveLibraryEngine } from '../core/libraryEngine';
 import { RpcEndpoint } from '../core/rpc';
 import { folderSnapshots } from './folderSnapshots';
+import { v8SummaryCodec } from './v8SummaryCodec';
 
 // The library engine in a Node worker thread (desktop VS Code): see core/libraryEngine.ts.
 const port = parentPort;
@@ -16,6 +17,7 @@ serveLibraryEngine(rpc, {
     const buffer = await readFile(path);
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   },
+  summaryCodec: v8SummaryCodec(),
 });
 // The integration tests end the worker as a crash would, to see the editor start it again.
 rpc.handle('crashForTest', () => process.exit(70));

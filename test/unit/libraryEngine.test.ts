@@ -9,6 +9,8 @@ import { NoteScan } from '../../src/core/noteScanner';
 import { ConnectionClosed, MessagePortLike, RpcEndpoint, Transfer, memoryPorts } from '../../src/core/rpc';
 import { Library } from '../../src/core/library';
 import { QuietTasks } from '../../src/core/quietTasks';
+import { SUMMARIES_PER_PIECE, SummaryCodec } from '../../src/core/snapshotCodec';
+import { v8SummaryCodec } from '../../src/worker/v8SummaryCodec';
 import { ROOT, corpusPath, hasCorpus, hfSample, readSeed } from './fixtures';
 
 /**
@@ -41,10 +43,11 @@ class EditorDouble {
   readonly logs: string[] = [];
   readonly libraries: ReceivedLibrary[] = [];
   readonly begins: LibraryBegin[] = [];
-  private readonly receiver = new LibraryReceiver();
+  private readonly receiver: LibraryReceiver;
   readonly rpc: RpcEndpoint;
 
-  constructor(port: MessagePortLike) {
+  constructor(port: MessagePortLike, codec?: SummaryCodec) {
+    this.receiver = new LibraryReceiver(codec && ((bytes) => codec.decode(bytes)));
     this.rpc = new RpcEndpoint(port);
     this.rpc.handle('digests.list', () => [...this.digests.keys()]);
     this.rpc.handle<{ path: string }>('digests.version', ({ path }) => {
@@ -81,7 +84,22 @@ class EditorDouble {
       this.receiver.begin(begin);
     });
     this.rpc.on<LibraryChunk>('library.papers', (chunk) => this.receiver.chunk(chunk));
-    this.rpc.on<LibraryEnd>('library.end', (end) => this.libraries.push(this.receiver.end(end)!));
+    this.rpc.on<LibraryEnd>('library.end', (end) => {
+      this.assembled = this.receiver.end(end).then((library) => {
+        this.libraries.push(library!);
+        this.rpc.notify('library.taken', undefined); // as the editor says once it holds the library
+      });
+    });
+  }
+
+  /** The last library sent so far, once assembled. */
+  private assembled: Promise<void> = Promise.resolve();
+
+  /** A request to the engine, answered once every library sent before the answer is assembled (as the editor waits). */
+  async request<T>(method: string, params?: unknown): Promise<T> {
+    const answer = await this.rpc.request<T>(method, params);
+    await this.assembled;
+    return answer;
   }
 
   get latest() {
@@ -93,10 +111,25 @@ class EditorDouble {
   }
 }
 
-function inThisThread(): EditorDouble {
+/** The engine here, over in-memory ports; with a codec, both sides store and take summaries encoded by it. */
+function inThisThread(codec?: SummaryCodec): EditorDouble {
   const [editorPort, enginePort] = memoryPorts();
-  serveLibraryEngine(new RpcEndpoint(enginePort));
-  return new EditorDouble(editorPort);
+  serveLibraryEngine(new RpcEndpoint(enginePort), { summaryCodec: codec });
+  return new EditorDouble(editorPort, codec);
+}
+
+/** Summaries as JSON bytes: a codec any runtime has (the Node worker uses V8's serialization). */
+function jsonCodec(id = 'json-test'): SummaryCodec & { decoded: number } {
+  const codec = {
+    id,
+    decoded: 0,
+    encode: (summaries: Paper[]) => encoder.encode(JSON.stringify(summaries)),
+    decode: (bytes: Uint8Array) => {
+      codec.decoded++;
+      return JSON.parse(new TextDecoder().decode(bytes)) as Paper[];
+    },
+  };
+  return codec;
 }
 
 /** A JSON digest of `n` real Hugging Face papers (the sample, repeated under other ids). */
@@ -137,31 +170,107 @@ describe('work that can wait', () => {
   });
 });
 
+describe('work that can wait, held while the editor takes a library', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('runs nothing while held, however long, and runs once touched again', async () => {
+    const ran: string[] = [];
+    const quiet = new QuietTasks(30);
+    quiet.add(() => ran.push('before'));
+    await sleep(80);
+    assert.deepEqual(ran, ['before'], 'a task runs after the quiet time (the control)');
+    quiet.hold();
+    quiet.add(() => ran.push('held'));
+    await sleep(120);
+    assert.deepEqual(ran, ['before'], 'not while held');
+    quiet.touch();
+    await sleep(80);
+    assert.deepEqual(ran, ['before', 'held'], 'after the editor said it is done');
+    quiet.dispose();
+  });
+});
+
+describe('the editor taking encoded summaries', () => {
+  const papers = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ key: `p${from + i}`, title: `Paper ${from + i}` }) as unknown as Paper);
+
+  it('decodes them over several turns of its event loop, never all at once, and keeps their order', async () => {
+    const codec = jsonCodec();
+    let turns = 0;
+    const receiver = new LibraryReceiver(
+      (bytes) => {
+        const start = Date.now();
+        while (Date.now() - start < 5); // a piece that takes 5 ms, as 250 summaries do
+        return codec.decode(bytes);
+      },
+      () => {
+        turns++;
+        return new Promise((resolve) => setImmediate(resolve));
+      },
+    );
+    receiver.begin({ generation: 1, inOrder: true, changed: 40, problems: [], techniques: [] });
+    for (let i = 0; i < 8; i++) receiver.chunk({ generation: 1, encoded: codec.encode(papers(i * 5, 5)) });
+    const assembled = receiver.end({ generation: 1 });
+    assert.equal(codec.decoded, 0, 'nothing decoded in the turn the messages came in');
+    const library = (await assembled)!;
+    assert.equal(codec.decoded, 8);
+    assert.ok(turns >= 4, `8 pieces of 5 ms in turns of about 8 ms: ${turns} turns`);
+    assert.deepEqual(library.papers.map((p) => p.key), papers(0, 40).map((p) => p.key));
+
+    // The next library, an edit sent as objects, builds on this one.
+    receiver.begin({ generation: 2, changed: 1, problems: [], techniques: [] });
+    receiver.chunk({ generation: 2, papers: [{ ...papers(7, 1)[0]!, title: 'Edited' }] });
+    const edited = (await receiver.end({ generation: 2 }))!;
+    assert.equal(edited.papers[7]!.title, 'Edited');
+    assert.equal(edited.papers[8], library.papers[8]);
+  });
+
+  it('rejects encoded summaries it has no codec for, instead of a library missing them', async () => {
+    const receiver = new LibraryReceiver();
+    receiver.begin({ generation: 1, inOrder: true, changed: 5, problems: [], techniques: [] });
+    receiver.chunk({ generation: 1, encoded: jsonCodec().encode(papers(0, 5)) });
+    await assert.rejects(receiver.end({ generation: 1 }), /cannot decode/);
+  });
+});
+
+describe('summaries as V8 bytes (the Node worker and extension host)', () => {
+  it('gives back the same summaries, strings cut from a digest with a non-Latin-1 character stored a byte a character', () => {
+    const codec = v8SummaryCodec();
+    const seed = readSeed();
+    assert.ok([...seed].some((c) => c.charCodeAt(0) > 255), 'the seed page has a character beyond Latin-1 (the control)');
+    // As the parser cuts them: slices of the page's text, which V8 stores two bytes a character.
+    const summaries = Array.from({ length: 200 }, (_, i) => ({ key: `k${i}`, title: seed.slice(i * 40, i * 40 + 120).replace(/[^\x00-\xff]/g, ' '), aliases: [] }) as unknown as Paper);
+    const bytes = codec.encode(summaries);
+    assert.deepEqual(codec.decode(bytes), summaries);
+    const text = summaries.reduce((n, p) => n + p.title.length + p.key.length, 0);
+    assert.ok(bytes.length < text * 1.5, `${bytes.length} bytes for ${text} characters`);
+  });
+});
+
 describe('the library engine behind a port', () => {
   it('loads, sends the papers as summaries in chunks, and answers search, completion and note scans', async () => {
     const editor = inThisThread();
     editor.digests.set('/w/seed.txt', readSeed());
     editor.digests.set('/w/hf.json', hfDigest(1500));
     await editor.start();
-    await editor.rpc.request('load');
+    await editor.request('load');
     const library = editor.latest;
     assert.equal(library.papers.length, 1547);
     assert.equal(library.messages, Math.ceil(1547 / PAPERS_PER_MESSAGE), 'one message per chunk of papers');
     const ld = library.papers.find((p) => p.shortName === 'LD-Pruner')!;
     assert.ok(ld.abstract.length > 0 && ld.abstract.length <= 400, 'the editor gets the abstract\'s lead, not all of it');
-    const [whole] = await editor.rpc.request<Paper[]>('papers', { keys: [ld.key] });
+    const [whole] = await editor.request<Paper[]>('papers', { keys: [ld.key] });
     assert.ok(whole!.abstract.length > ld.abstract.length, 'and the whole paper when it asks');
 
-    const hits = await editor.rpc.request<HitSummary[]>('search', { query: 'LD-Pruner', options: { limit: 5 } });
+    const hits = await editor.request<HitSummary[]>('search', { query: 'LD-Pruner', options: { limit: 5 } });
     assert.equal(hits[0]!.key, ld.key);
-    const [quantized] = await editor.rpc.request<HitSummary[]>('search', { query: 'quantization', options: { limit: 1 } });
+    const [quantized] = await editor.request<HitSummary[]>('search', { query: 'quantization', options: { limit: 1 } });
     assert.match(quantized!.snippet, /quantiz/i, 'each hit with the part of its abstract that matched');
-    const keys = await editor.rpc.request<string[]>('completions', { prefix: 'ldpr', limit: 10 });
+    const keys = await editor.request<string[]>('completions', { prefix: 'ldpr', limit: 10 });
     assert.equal(keys[0], ld.key);
-    const scan = await editor.rpc.request<NoteScan>('scanNote', { markdown: 'LD-Pruner prunes [@own2020; @nobody].', mentions: {}, ownKeys: ['own2020'] });
+    const scan = await editor.request<NoteScan>('scanNote', { markdown: 'LD-Pruner prunes [@own2020; @nobody].', mentions: {}, ownKeys: ['own2020'] });
     assert.deepEqual(scan.mentions.map((m) => m.key), [ld.key]);
     assert.deepEqual(scan.citations.map((c) => c.key), ['own2020', 'nobody']);
-    const silenced = await editor.rpc.request<NoteScan>('scanNote', { markdown: 'LD-Pruner prunes.', mentions: { ignoredNames: ['ld-pruner'] }, ownKeys: [] });
+    const silenced = await editor.request<NoteScan>('scanNote', { markdown: 'LD-Pruner prunes.', mentions: { ignoredNames: ['ld-pruner'] }, ownKeys: [] });
     assert.deepEqual(silenced.mentions, [], 'a silenced name is no mention');
   });
 
@@ -169,8 +278,8 @@ describe('the library engine behind a port', () => {
     const first = inThisThread();
     first.digests.set('/w/seed.txt', readSeed());
     await first.start();
-    await first.rpc.request('load');
-    await first.rpc.request('saveNow');
+    await first.request('load');
+    await first.request('saveNow');
     assert.equal(first.saved.size, 1, 'the index is saved');
     assert.ok(first.keyText && first.keyText.includes('ldpruner'), 'and the keys handed out are written');
 
@@ -179,7 +288,7 @@ describe('the library engine behind a port', () => {
     second.keyText = first.keyText;
     for (const [key, bytes] of first.saved) second.saved.set(key, bytes);
     await second.start();
-    const warm = await second.rpc.request<{ fromSavedIndex: boolean; papers: number }>('load');
+    const warm = await second.request<{ fromSavedIndex: boolean; papers: number }>('load');
     assert.equal(warm.fromSavedIndex, true);
     assert.deepEqual(second.latest.papers.map((p) => p.key), first.latest.papers.map((p) => p.key), 'the same keys');
 
@@ -192,10 +301,91 @@ describe('the library engine behind a port', () => {
       third.saved.set(key, bad);
     }
     await third.start();
-    const cold = await third.rpc.request<{ fromSavedIndex: boolean; papers: number }>('load');
+    const cold = await third.request<{ fromSavedIndex: boolean; papers: number }>('load');
     assert.equal(cold.fromSavedIndex, false);
     assert.equal(cold.papers, 47);
     assert.ok(third.logs.some((l) => /^warn: The saved index was discarded/.test(l)), third.logs.join('\n'));
+  });
+
+  it('at a warm start sends the summaries as saved, before decoding, and not again once restored; an edit after it sends the one paper', async () => {
+    const digest = hfDigest(2100);
+    const cold = inThisThread(jsonCodec());
+    cold.digests.set('/w/seed.txt', readSeed());
+    cold.digests.set('/w/hf.json', digest);
+    await cold.start({ summaryCodec: 'json-test' });
+    await cold.request('load');
+    await cold.request('saveNow');
+
+    const codec = jsonCodec();
+    const warm = inThisThread(codec);
+    warm.digests.set('/w/seed.txt', readSeed());
+    warm.digests.set('/w/hf.json', digest);
+    warm.keyText = cold.keyText;
+    for (const [key, bytes] of cold.saved) warm.saved.set(key, bytes);
+    await warm.start({ summaryCodec: 'json-test' });
+    const info = await warm.request<{ fromSavedIndex: boolean; papers: number }>('load');
+    assert.equal(info.fromSavedIndex, true);
+    assert.equal(warm.libraries.length, 1, 'one library: the restored one is not sent a second time');
+    assert.equal(warm.begins[0]!.inOrder, true, 'sent in library order, without a key list');
+    assert.equal(codec.decoded, Math.ceil(2147 / SUMMARIES_PER_PIECE), 'every piece decoded by the editor');
+    assert.deepEqual(warm.latest.papers, cold.latest.papers, 'the same summaries as the cold start sent as objects');
+    assert.deepEqual(warm.latest.problems, cold.latest.problems);
+
+    // The engine knows the editor holds those papers: an edit sends only what changed.
+    const paper = warm.latest.papers[1000]!;
+    warm.digests.set('/w/hf.json', digest.replace(paper.title, `${paper.title} revised`));
+    await warm.request('digestsChanged', { paths: ['/w/hf.json'] });
+    await warm.request('idle');
+    assert.equal(warm.libraries.length, 2);
+    assert.equal(warm.latest.changed, 1, 'one paper sent');
+    assert.equal(warm.latest.papers[1000]!.title, `${paper.title} revised`);
+    assert.equal(warm.latest.papers[999], warm.libraries[0]!.papers[999], 'the others kept as they were');
+  });
+
+  it('takes a saved index whose summaries another runtime encoded: sends them as objects and saves the index again with its own', async () => {
+    const first = inThisThread(jsonCodec('other-runtime'));
+    first.digests.set('/w/seed.txt', readSeed());
+    await first.start({ summaryCodec: 'other-runtime' });
+    await first.request('load');
+    await first.request('saveNow');
+
+    const codec = jsonCodec();
+    const second = inThisThread(codec);
+    second.digests.set('/w/seed.txt', readSeed());
+    second.keyText = first.keyText;
+    for (const [key, bytes] of first.saved) second.saved.set(key, bytes);
+    await second.start({ summaryCodec: 'json-test' });
+    const info = await second.request<{ fromSavedIndex: boolean }>('load');
+    assert.equal(info.fromSavedIndex, true, 'the index is used');
+    assert.equal(codec.decoded, 0, 'but not its summaries');
+    assert.equal(second.begins[0]!.inOrder, undefined);
+    assert.deepEqual(second.latest.papers, first.latest.papers);
+    const before = [...second.saved.values()][0]!;
+    await second.request('flushPendingSave');
+    await second.request('idle');
+    assert.notDeepEqual([...second.saved.values()][0], before, 'saved again');
+
+    const third = inThisThread(codec);
+    third.digests.set('/w/seed.txt', readSeed());
+    third.keyText = second.keyText;
+    for (const [key, bytes] of second.saved) third.saved.set(key, bytes);
+    await third.start({ summaryCodec: 'json-test' });
+    await third.request('load');
+    assert.equal(third.begins[0]!.inOrder, true, 'with summaries this editor takes');
+    assert.deepEqual(third.latest.papers, first.latest.papers);
+  });
+
+  it('sends every paper again as objects when the editor asks (it could not take them as saved)', async () => {
+    const editor = inThisThread(jsonCodec());
+    editor.digests.set('/w/seed.txt', readSeed());
+    await editor.start({ summaryCodec: 'json-test' });
+    await editor.request('load');
+    const before = editor.latest.papers;
+    await editor.request('resendLibrary');
+    assert.equal(editor.libraries.length, 2);
+    assert.ok(editor.begins[1]!.keys, 'with the key list');
+    assert.equal(editor.latest.changed, 47, 'every paper');
+    assert.deepEqual(editor.latest.papers, before);
   });
 
   it('reads a burst of changes in one rebuild, and a file that cannot be read becomes a problem naming it', async () => {
@@ -203,12 +393,12 @@ describe('the library engine behind a port', () => {
     editor.digests.set('/w/seed.txt', readSeed());
     editor.digests.set('/w/hf.json', hfDigest(30));
     await editor.start();
-    await editor.rpc.request('load');
+    await editor.request('load');
     const before = editor.libraries.length;
     editor.digests.set('/w/hf.json', hfDigest(40));
     editor.digests.set('/w/gone.json', new Error('EACCES'));
-    await Promise.all(Array.from({ length: 20 }, () => editor.rpc.request('digestsChanged', { paths: ['/w/hf.json', '/w/gone.json'] })));
-    await editor.rpc.request('idle');
+    await Promise.all(Array.from({ length: 20 }, () => editor.request('digestsChanged', { paths: ['/w/hf.json', '/w/gone.json'] })));
+    await editor.request('idle');
     assert.equal(editor.libraries.length - before, 1, 'twenty events, one new library');
     assert.equal(editor.latest.papers.length, 87);
     // The ten new papers, and those whose names the new ones now share (a name belongs to one paper).
@@ -222,7 +412,7 @@ describe('the library engine behind a port', () => {
     const editor = inThisThread();
     editor.digests.set('/w/hf.json', hfDigest(30));
     await editor.start();
-    await editor.rpc.request('load');
+    await editor.request('load');
     assert.ok(editor.begins[0]!.keys, 'the first library lists its keys');
     const before = editor.latest;
     const edited = before.papers[12]!;
@@ -230,8 +420,8 @@ describe('the library engine behind a port', () => {
     const object = objects.find((o) => o.paper.id === edited.arxivId)!;
     object.paper.title = `Revised: ${object.paper.title}`;
     editor.digests.set('/w/hf.json', JSON.stringify(objects));
-    await editor.rpc.request('digestsChanged', { paths: ['/w/hf.json'] });
-    await editor.rpc.request('idle');
+    await editor.request('digestsChanged', { paths: ['/w/hf.json'] });
+    await editor.request('idle');
     assert.equal(editor.begins.length, 2);
     assert.equal(editor.begins[1]!.keys, undefined, 'the same keys in the same order are not sent again');
     assert.deepEqual(editor.latest.papers.map((p) => p.key), before.papers.map((p) => p.key));
@@ -242,24 +432,24 @@ describe('the library engine behind a port', () => {
     const authored = objects.find((o) => o.paper.id === before.papers[5]!.arxivId) as unknown as { paper: { authors: Array<{ name: string }> } };
     authored.paper.authors = [...authored.paper.authors.slice(0, -1), { name: 'Ada Lovelace' }];
     editor.digests.set('/w/hf.json', JSON.stringify(objects));
-    await editor.rpc.request('digestsChanged', { paths: ['/w/hf.json'] });
-    await editor.rpc.request('idle');
+    await editor.request('digestsChanged', { paths: ['/w/hf.json'] });
+    await editor.request('idle');
     assert.equal(editor.begins[2]!.changed, 1);
     assert.ok(editor.latest.papers[5]!.authors.includes('Ada Lovelace'), editor.latest.papers[5]!.authors.join(', '));
     // The control: a paper more changes the keys, and they are sent.
     editor.digests.set('/w/hf.json', hfDigest(31));
-    await editor.rpc.request('digestsChanged', { paths: ['/w/hf.json'] });
-    await editor.rpc.request('idle');
+    await editor.request('digestsChanged', { paths: ['/w/hf.json'] });
+    await editor.request('idle');
     assert.equal(editor.begins[3]!.keys?.length, 31);
     assert.equal(editor.latest.papers.length, 31);
   });
 
   it('answers requests made before it was started with an error, not a crash', async () => {
     const editor = inThisThread();
-    await assert.rejects(editor.rpc.request('search', { query: 'x', options: {} }), /not started/);
+    await assert.rejects(editor.request('search', { query: 'x', options: {} }), /not started/);
     await editor.start();
-    await editor.rpc.request('load');
-    assert.deepEqual(await editor.rpc.request('search', { query: 'x', options: {} }), []);
+    await editor.request('load');
+    assert.deepEqual(await editor.request('search', { query: 'x', options: {} }), []);
   });
 
   const workerScript = join(ROOT, 'dist', 'worker.js');
@@ -271,31 +461,32 @@ describe('the library engine behind a port', () => {
     try {
       editor.digests.set('/w/seed.txt', readSeed());
       await editor.start();
-      const info = await editor.rpc.request<{ papers: number }>('load');
+      const info = await editor.request<{ papers: number }>('load');
       assert.equal(info.papers, 47);
-      assert.ok((await editor.rpc.request<HitSummary[]>('search', { query: 'lora', options: {} })).length > 0);
+      assert.ok((await editor.request<HitSummary[]>('search', { query: 'lora', options: {} })).length > 0);
       const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
-      void editor.rpc.request('crashForTest').catch(() => undefined);
+      void editor.request('crashForTest').catch(() => undefined);
       assert.equal(await exited, 70);
-      await assert.rejects(editor.rpc.request('search', { query: 'lora', options: {} }), ConnectionClosed);
+      await assert.rejects(editor.request('search', { query: 'lora', options: {} }), ConnectionClosed);
     } finally {
       await worker.terminate();
     }
   });
 
-  it('in a worker thread, keeps the saved index in a local folder itself: a second worker starts warm from it, a cut one is removed and rebuilt', async function () {
+  it('in a worker thread, keeps the saved index in a local folder itself: a second worker starts warm from it, its summaries as V8 saved them; a cut one is removed and rebuilt', async function () {
     if (!existsSync(workerScript)) this.skip();
     const folder = mkdtempSync(join(tmpdir(), 'paper-digest-index-'));
     writeFileSync(join(folder, 'index-from-an-older-version.bin'), 'old');
     let keyText: string | undefined; // the workspace's key file, as one session leaves it to the next
     const session = async (check: (editor: EditorDouble, info: { fromSavedIndex: boolean; papers: number }) => Promise<void>) => {
       const worker = new Worker(workerScript);
-      const editor = new EditorDouble({ post: (message, transfer) => worker.postMessage(message, transfer), onMessage: (handler) => worker.on('message', handler) });
+      const codec = v8SummaryCodec();
+      const editor = new EditorDouble({ post: (message, transfer) => worker.postMessage(message, transfer), onMessage: (handler) => worker.on('message', handler) }, codec);
       try {
         editor.digests.set('/w/seed.txt', readSeed());
         editor.keyText = keyText;
-        await editor.start({ snapshotFolder: folder });
-        await check(editor, await editor.rpc.request('load'));
+        await editor.start({ snapshotFolder: folder, summaryCodec: codec.id });
+        await check(editor, await editor.request('load'));
         assert.equal(editor.snapshotRequests, 0, 'the editor never carried the index\'s bytes');
         keyText = editor.keyText;
       } finally {
@@ -304,15 +495,20 @@ describe('the library engine behind a port', () => {
     };
     const files = () => readdirSync(folder).sort();
     try {
+      let coldPapers: Paper[] = [];
       await session(async (editor, info) => {
         assert.equal(info.fromSavedIndex, false);
-        await editor.rpc.request('saveNow');
+        coldPapers = editor.latest.papers;
+        await editor.request('saveNow');
         assert.equal(files().length, 1, `one index, the older one removed and no temporary file left: ${files().join(', ')}`);
       });
       const [saved] = files();
-      await session(async (_, info) => {
+      await session(async (editor, info) => {
         assert.equal(info.fromSavedIndex, true);
         assert.equal(info.papers, 47);
+        assert.equal(editor.begins[0]!.inOrder, true, 'the summaries sent as saved');
+        assert.equal(editor.libraries.length, 1);
+        assert.deepEqual(editor.latest.papers, coldPapers, 'the same as the cold start sent');
       });
       const bytes = readFileSync(join(folder, saved!));
       writeFileSync(join(folder, saved!), bytes.subarray(0, bytes.length >> 1));
@@ -320,7 +516,7 @@ describe('the library engine behind a port', () => {
         assert.equal(info.fromSavedIndex, false, 'a cut index is not used');
         assert.equal(info.papers, 47);
         assert.ok(editor.logs.some((l) => /checksum|cannot be read/.test(l)), editor.logs.join('\n'));
-        await editor.rpc.request('saveNow');
+        await editor.request('saveNow');
         assert.deepEqual(files(), [saved], 'and replaced');
         assert.equal(readFileSync(join(folder, saved!)).length, bytes.length, 'by a whole one');
       });
@@ -353,7 +549,7 @@ describe('the library engine behind a port', () => {
       editor.onDisk.set('/w/gone.txt', join(folder, 'gone.txt')); // never written
       editor.digests.set('/w/remote.txt', hfDigest(3)); // not on disk: its bytes come from the editor
       await editor.start();
-      const info = await editor.rpc.request<{ papers: number }>('load');
+      const info = await editor.request<{ papers: number }>('load');
       assert.equal(info.papers, 50, 'the 47 papers read from disk and the 3 sent as bytes');
       assert.equal(editor.bytesSent, 1, 'only the digest that is not on disk was sent');
       const problem = editor.latest.problems.find((p) => p.path === '/w/gone.txt');
@@ -379,7 +575,7 @@ describe('the library engine behind a port', () => {
         }
       };
       await editor.start();
-      const info = await editor.rpc.request<{ papers: number }>('load');
+      const info = await editor.request<{ papers: number }>('load');
       assert.ok(asked >= 2, `the version was asked after each read (${asked})`);
       assert.equal(info.papers, 47, 'the whole digest, not the half read first');
     });
@@ -394,11 +590,11 @@ describe('the library engine behind a port', () => {
     editor.digests.set('/w/d2l.bib', bib);
     editor.digests.set('/w/hf.json', hf);
     await editor.start();
-    await editor.rpc.request('load');
+    await editor.request('load');
     const core = Library.fromDigests([{ path: '/w/d2l.bib', text: bib }, { path: '/w/hf.json', text: hf }]);
     assert.deepEqual(editor.latest.papers.map((p) => p.key), core.papers.map((p) => p.key), 'the same papers under the same keys, in the same order');
     const sample = core.papers.filter((_, i) => i % 60 === 0);
-    const whole = await editor.rpc.request<Paper[]>('papers', { keys: sample.map((p) => p.key) });
+    const whole = await editor.request<Paper[]>('papers', { keys: sample.map((p) => p.key) });
     assert.deepEqual(whole, JSON.parse(JSON.stringify(sample)), 'whole papers as the core has them');
     for (const summary of editor.latest.papers.filter((_, i) => i % 60 === 0)) {
       const paper = core.paper(summary.key)!;
@@ -408,8 +604,8 @@ describe('the library engine behind a port', () => {
     // A person edits one entry's title.
     const before = editor.latest;
     editor.digests.set('/w/d2l.bib', bib.replace('title={Hierarchical text-conditional image generation with clip latents}', 'title={Hierarchical text-conditional image generation with {CLIP} latents}'));
-    await editor.rpc.request('digestsChanged', { paths: ['/w/d2l.bib'] });
-    await editor.rpc.request('idle');
+    await editor.request('digestsChanged', { paths: ['/w/d2l.bib'] });
+    await editor.request('idle');
     const after = editor.latest;
     assert.notEqual(after, before);
     assert.equal(after.changed, 1, 'one summary sent');
