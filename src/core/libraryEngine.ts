@@ -7,7 +7,7 @@ import { abstractSnippet, paperSummary } from './paperCard';
 import { RpcEndpoint } from './rpc';
 import { SearchOptions } from './searchIndex';
 import { QuietTasks } from './quietTasks';
-import { OpenedSnapshot, SnapshotError, SummaryCodec, encodeSnapshot, openSnapshot } from './snapshotCodec';
+import { SnapshotError, SummaryCodec, encodeSnapshot, openSnapshot } from './snapshotCodec';
 import { taxonomyWithUserTechniques } from './techniques';
 import { decodeText, sha256 } from './text';
 import { closestPapers, similarPapers } from './writing';
@@ -39,8 +39,8 @@ export interface EngineSettings {
    */
   snapshotFolder?: string;
   /**
-   * The `SummaryCodec` id the editor decodes: a saved index holding summaries in it sends
-   * them as saved, before the engine decodes anything. Without one, summaries come as objects.
+   * The `SummaryCodec` id the editor decodes: the library restored from a saved index that
+   * holds summaries in it is sent as those bytes. Without one, summaries come as objects.
    */
   summaryCodec?: string;
 }
@@ -190,10 +190,10 @@ export class LibraryReceiver {
   private async assemble(begin: LibraryBegin, chunks: readonly LibraryChunk[]): Promise<ReceivedLibrary> {
     const received: Paper[] = [];
     // In library order, each paper's place is where it arrives: noted as it does, a chunk per turn.
-    const placeOf = new Map<string, number>();
+    const placeInOrder = new Map<string, number>();
     const take = (papers: readonly Paper[]) => {
       for (const paper of papers) {
-        if (begin.inOrder) placeOf.set(paper.key, received.length);
+        if (begin.inOrder) placeInOrder.set(paper.key, received.length);
         received.push(paper);
       }
     };
@@ -215,7 +215,7 @@ export class LibraryReceiver {
     let papers: Paper[];
     if (begin.inOrder) {
       papers = received;
-      this.placeOf = placeOf;
+      this.placeOf = placeInOrder;
     } else if (begin.keys) {
       const changed = new Map(received.map((paper) => [paper.key, paper]));
       papers = [];
@@ -241,13 +241,6 @@ export class LibraryReceiver {
     // After decoding, what takes the library (50,000 papers into the editor's maps) gets a turn of its own.
     if (decoded) await this.nextTurn();
     return { papers, problems: begin.problems, techniques: begin.techniques, changed: received.length, messages: chunks.length };
-  }
-
-  /** A new engine knows nothing of what this one holds: it sends every paper again. */
-  reset(): void {
-    this.papers = [];
-    this.placeOf = new Map();
-    this.incoming = undefined;
   }
 }
 
@@ -321,8 +314,8 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
           read: (path) => readDigest(rpc, host, path),
         },
         snapshots: snapshotStore(files, codec, {
-          opened: ({ count, summaries }) => {
-            savedSummaries = { count, pieces: summaries };
+          opened: (count, pieces) => {
+            savedSummaries = { count, pieces };
           },
           unusable: () => {
             savedSummaries = undefined;
@@ -447,9 +440,9 @@ function editorSnapshotFiles(rpc: RpcEndpoint): SnapshotFiles {
   };
 }
 
-/** What the engine does with a saved index it opened: sends its summaries; forgets them if the index turns out unusable. */
+/** What the engine does with a saved index it opened: keeps its summaries to send; forgets them if the index turns out unusable. */
 interface SavedIndexEvents {
-  opened(opened: OpenedSnapshot & { summaries: Uint8Array[] }): void;
+  opened(count: number, summaries: Uint8Array[]): void;
   unusable(): void;
 }
 
@@ -462,7 +455,7 @@ function snapshotStore(files: SnapshotFiles, codec: SummaryCodec | undefined, ev
       try {
         const opened = openSnapshot(bytes, codec?.id);
         if (!opened) return { discarded: 'it was written by another version' };
-        if (opened.summaries) events.opened({ ...opened, summaries: opened.summaries });
+        if (opened.summaries) events.opened(opened.count, opened.summaries);
         // Saved without summaries the editor can take (by another runtime): saved again, with them.
         return { snapshot: opened.decode(), ...(codec && !opened.summaries ? { outdated: true } : {}) };
       } catch (error) {

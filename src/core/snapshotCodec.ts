@@ -105,9 +105,9 @@ export class SnapshotError extends Error {}
 /**
  * How the editor's paper summaries are stored in the saved index, in the form the editor
  * decodes itself (`v8.serialize` where both sides are Node): at a warm start the engine
- * sends these bytes as they are, before it decodes anything, and the editor takes them
- * while the engine restores the rest. `id` names the exact encoding: bytes stored under
- * another id are not used (the summaries are then sent as objects, as after a change).
+ * sends these bytes as they are, instead of building and cloning a summary of every paper.
+ * `id` names the exact encoding: bytes stored under another id are not used (the summaries
+ * are then sent as objects, as after a change).
  */
 export interface SummaryCodec {
   id: string;
@@ -161,7 +161,6 @@ interface Meta {
 /** A saved index checked and opened: what can be had before the papers are decoded. */
 export interface OpenedSnapshot {
   count: number;
-  problems: Problem[];
   /**
    * The editor's summaries of every paper, in library order, `SUMMARIES_PER_PIECE` a piece,
    * encoded by the codec asked for; undefined when the index holds them in no such form.
@@ -239,7 +238,7 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
     }
     return { format: 3, papers, problems: meta.problems, derived, index: { fields, slotIds: json<string[]>('slotIds') } };
   };
-  return { count: meta.count, problems: meta.problems, summaries, decode };
+  return { count: meta.count, summaries, decode };
 }
 
 /** A copy on a 4-byte boundary, zero-padded to whole words (as written). */

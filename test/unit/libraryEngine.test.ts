@@ -118,6 +118,15 @@ function inThisThread(codec?: SummaryCodec): EditorDouble {
   return new EditorDouble(editorPort, codec);
 }
 
+/** The next session in the same workspace: the same digests, the key file and saved index the last one left. */
+function nextSession(previous: EditorDouble, codec?: SummaryCodec): EditorDouble {
+  const next = inThisThread(codec);
+  for (const [path, text] of previous.digests) next.digests.set(path, text);
+  next.keyText = previous.keyText;
+  for (const [key, bytes] of previous.saved) next.saved.set(key, bytes);
+  return next;
+}
+
 /** Summaries as JSON bytes: a codec any runtime has (the Node worker uses V8's serialization). */
 function jsonCodec(id = 'json-test'): SummaryCodec & { decoded: number } {
   const codec = {
@@ -283,10 +292,7 @@ describe('the library engine behind a port', () => {
     assert.equal(first.saved.size, 1, 'the index is saved');
     assert.ok(first.keyText && first.keyText.includes('ldpruner'), 'and the keys handed out are written');
 
-    const second = inThisThread();
-    second.digests.set('/w/seed.txt', readSeed());
-    second.keyText = first.keyText;
-    for (const [key, bytes] of first.saved) second.saved.set(key, bytes);
+    const second = nextSession(first);
     await second.start();
     const warm = await second.request<{ fromSavedIndex: boolean; papers: number }>('load');
     assert.equal(warm.fromSavedIndex, true);
@@ -307,7 +313,7 @@ describe('the library engine behind a port', () => {
     assert.ok(third.logs.some((l) => /^warn: The saved index was discarded/.test(l)), third.logs.join('\n'));
   });
 
-  it('at a warm start sends the summaries as saved, before decoding, and not again once restored; an edit after it sends the one paper', async () => {
+  it('at a warm start sends the summaries as saved, once; an edit after it sends the one paper', async () => {
     const digest = hfDigest(2100);
     const cold = inThisThread(jsonCodec());
     cold.digests.set('/w/seed.txt', readSeed());
@@ -317,11 +323,7 @@ describe('the library engine behind a port', () => {
     await cold.request('saveNow');
 
     const codec = jsonCodec();
-    const warm = inThisThread(codec);
-    warm.digests.set('/w/seed.txt', readSeed());
-    warm.digests.set('/w/hf.json', digest);
-    warm.keyText = cold.keyText;
-    for (const [key, bytes] of cold.saved) warm.saved.set(key, bytes);
+    const warm = nextSession(cold, codec);
     await warm.start({ summaryCodec: 'json-test' });
     const info = await warm.request<{ fromSavedIndex: boolean; papers: number }>('load');
     assert.equal(info.fromSavedIndex, true);
@@ -350,10 +352,7 @@ describe('the library engine behind a port', () => {
     await first.request('saveNow');
 
     const codec = jsonCodec();
-    const second = inThisThread(codec);
-    second.digests.set('/w/seed.txt', readSeed());
-    second.keyText = first.keyText;
-    for (const [key, bytes] of first.saved) second.saved.set(key, bytes);
+    const second = nextSession(first, codec);
     await second.start({ summaryCodec: 'json-test' });
     const info = await second.request<{ fromSavedIndex: boolean }>('load');
     assert.equal(info.fromSavedIndex, true, 'the index is used');
@@ -365,10 +364,7 @@ describe('the library engine behind a port', () => {
     await second.request('idle');
     assert.notDeepEqual([...second.saved.values()][0], before, 'saved again');
 
-    const third = inThisThread(codec);
-    third.digests.set('/w/seed.txt', readSeed());
-    third.keyText = second.keyText;
-    for (const [key, bytes] of second.saved) third.saved.set(key, bytes);
+    const third = nextSession(second, codec);
     await third.start({ summaryCodec: 'json-test' });
     await third.request('load');
     assert.equal(third.begins[0]!.inOrder, true, 'with summaries this editor takes');
@@ -611,5 +607,24 @@ describe('the library engine behind a port', () => {
     assert.equal(after.changed, 1, 'one summary sent');
     assert.ok(after.papers.some((p) => p.title === 'Hierarchical text-conditional image generation with CLIP latents'));
     assert.deepEqual(after.papers.map((p) => p.key), before.papers.map((p) => p.key), 'no key moved');
+  });
+
+  it('starts warm on real libraries written by others (d2l.bib, TMwR.bib, 3,071 Hugging Face papers) with the very summaries a cold start sent, through V8 bytes', async function () {
+    if (!hasCorpus('d2l.bib') || !hasCorpus('tmwr/TMwR.bib') || !hasCorpus('hf-daily-papers-dev.json')) this.skip();
+    this.timeout(120000);
+    const codec = v8SummaryCodec();
+    const cold = inThisThread(codec);
+    cold.digests.set('/w/d2l.bib', readFileSync(corpusPath('d2l.bib'), 'utf8'));
+    cold.digests.set('/w/TMwR.bib', readFileSync(corpusPath('tmwr/TMwR.bib'), 'utf8'));
+    cold.digests.set('/w/hf.json', readFileSync(corpusPath('hf-daily-papers-dev.json'), 'utf8'));
+    await cold.start({ summaryCodec: codec.id });
+    await cold.request('load');
+    await cold.request('saveNow');
+    const warm = nextSession(cold, codec);
+    await warm.start({ summaryCodec: codec.id });
+    assert.equal((await warm.request<{ fromSavedIndex: boolean }>('load')).fromSavedIndex, true);
+    assert.equal(warm.begins[0]!.inOrder, true, 'the summaries as saved');
+    assert.ok(warm.latest.papers.length > 3500, `${warm.latest.papers.length} papers`);
+    assert.deepEqual(warm.latest.papers, cold.latest.papers, 'every field of every summary (names, venues, sources) as the cold start sent it');
   });
 });
