@@ -131,7 +131,7 @@ export interface LibraryEnd {
 /** Papers per `library.papers` message: the editor takes each in a few milliseconds. */
 export const PAPERS_PER_MESSAGE = 1000;
 /** How long the editor decodes summaries before it lets other work run (a piece takes 2–7 ms). */
-const DECODE_MS_PER_TURN = 8;
+export const DECODE_MS_PER_TURN = 8;
 
 /** How long the editor must stop asking before work that can wait runs (a pause in typing). */
 const QUIET_MS = 250;
@@ -146,32 +146,81 @@ export interface ReceivedLibrary {
   messages: number;
 }
 
+/** A library whose messages are coming in, its summaries taken as they arrive. */
+interface IncomingLibrary {
+  begin: LibraryBegin;
+  /** The summaries that came, in the order they came. */
+  received: Paper[];
+  /** In library order (`inOrder`), each paper's place: where it arrived. */
+  placeInOrder: Map<string, number>;
+  messages: number;
+  /** Taking the chunks one after another: encoded ones are decoded as they arrive, a few milliseconds per turn. */
+  taking: Promise<void>;
+  turnStarted: number | undefined;
+  decoded: boolean;
+  /** Its `library.end` came: the engine is done with it, the editor need not leave it time any more. */
+  ended: boolean;
+  /** A newer library began before this one ended: what is left of it is not decoded. */
+  abandoned: boolean;
+}
+
 /**
  * The editor's side of `library.*`: each library from the summaries that came and the
  * unchanged ones it already holds (the same objects, so an edit leaves little garbage).
- * Encoded summaries are decoded a few milliseconds per turn of the editor's event loop
- * (`nextTurn`): at 50,000 papers 200 pieces arrive together, and decoding them at once would
- * hold the editor for 0.3–0.5 s.
+ * Encoded summaries are decoded as they arrive, a few milliseconds per turn of the editor's
+ * event loop (`nextTurn`): a warm start's come while the engine still restores its index,
+ * so the two threads work at once, and 200 pieces decoded together would hold the editor
+ * for 0.3–0.5 s.
  */
 export class LibraryReceiver {
   /** The last library's papers, and each key's place in it. */
   private papers: Paper[] = [];
   private placeOf = new Map<string, number>();
-  private incoming: { begin: LibraryBegin; chunks: LibraryChunk[] } | undefined;
+  private incoming: IncomingLibrary | undefined;
   /** Libraries are assembled one after another, each on the one before. */
   private assembling: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly decode?: (bytes: Uint8Array) => Paper[],
     private readonly nextTurn: () => Promise<void> = () => new Promise((resolve) => setTimeout(() => resolve(), 0)),
+    /**
+     * Between pieces decoded before the library ended, while the engine is still restoring
+     * it: a pause that leaves the processor to the engine and to the rest of the editor
+     * (there is time: the engine takes longer than the decoding).
+     */
+    private readonly pause: () => Promise<void> = nextTurn,
   ) {}
 
   begin(begin: LibraryBegin): void {
-    this.incoming = { begin, chunks: [] };
+    if (this.incoming) this.incoming.abandoned = true;
+    this.incoming = { begin, received: [], placeInOrder: new Map(), messages: 0, taking: Promise.resolve(), turnStarted: undefined, decoded: false, ended: false, abandoned: false };
   }
 
   chunk(chunk: LibraryChunk): void {
-    if (this.incoming?.begin.generation === chunk.generation) this.incoming.chunks.push(chunk);
+    const incoming = this.incoming;
+    if (incoming?.begin.generation !== chunk.generation) return;
+    incoming.messages++;
+    const taking = incoming.taking.then(async () => {
+      if ('papers' in chunk) return this.take(incoming, chunk.papers);
+      if (!this.decode) throw new Error('the library engine sent encoded summaries this editor cannot decode');
+      // Never in the turn the messages came in; then until the turn's few milliseconds are spent.
+      if (incoming.turnStarted === undefined || Date.now() - incoming.turnStarted >= DECODE_MS_PER_TURN) {
+        await (incoming.ended ? this.nextTurn() : this.pause());
+        incoming.turnStarted = Date.now();
+      }
+      if (incoming.abandoned) return;
+      this.take(incoming, this.decode(chunk.encoded));
+      incoming.decoded = true;
+    });
+    taking.catch(() => undefined); // reported by end(); a library that never ends reports nothing
+    incoming.taking = taking;
+  }
+
+  private take(incoming: IncomingLibrary, papers: readonly Paper[]): void {
+    for (const paper of papers) {
+      if (incoming.begin.inOrder) incoming.placeInOrder.set(paper.key, incoming.received.length);
+      incoming.received.push(paper);
+    }
   }
 
   /**
@@ -182,36 +231,13 @@ export class LibraryReceiver {
     const incoming = this.incoming;
     if (incoming?.begin.generation !== generation) return Promise.resolve(undefined);
     this.incoming = undefined;
-    const assembled = this.assembling.then(() => this.assemble(incoming.begin, incoming.chunks));
+    incoming.ended = true;
+    const assembled = this.assembling.then(() => incoming.taking).then(() => this.assemble(incoming));
     this.assembling = assembled.catch(() => undefined);
     return assembled;
   }
 
-  private async assemble(begin: LibraryBegin, chunks: readonly LibraryChunk[]): Promise<ReceivedLibrary> {
-    const received: Paper[] = [];
-    // In library order, each paper's place is where it arrives: noted as it does, a chunk per turn.
-    const placeInOrder = new Map<string, number>();
-    const take = (papers: readonly Paper[]) => {
-      for (const paper of papers) {
-        if (begin.inOrder) placeInOrder.set(paper.key, received.length);
-        received.push(paper);
-      }
-    };
-    let decoded = false;
-    let turnStarted = Date.now();
-    for (const chunk of chunks) {
-      if ('papers' in chunk) {
-        take(chunk.papers);
-        continue;
-      }
-      if (!this.decode) throw new Error('the library engine sent encoded summaries this editor cannot decode');
-      if (Date.now() - turnStarted >= DECODE_MS_PER_TURN) {
-        await this.nextTurn();
-        turnStarted = Date.now();
-      }
-      take(this.decode(chunk.encoded));
-      decoded = true;
-    }
+  private async assemble({ begin, received, placeInOrder, messages, decoded }: IncomingLibrary): Promise<ReceivedLibrary> {
     let papers: Paper[];
     if (begin.inOrder) {
       papers = received;
@@ -240,7 +266,7 @@ export class LibraryReceiver {
     this.papers = papers;
     // After decoding, what takes the library (50,000 papers into the editor's maps) gets a turn of its own.
     if (decoded) await this.nextTurn();
-    return { papers, problems: begin.problems, techniques: begin.techniques, changed: received.length, messages: chunks.length };
+    return { papers, problems: begin.problems, techniques: begin.techniques, changed: received.length, messages };
   }
 }
 
@@ -281,8 +307,12 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
   let sent: Map<string, Paper> | undefined;
   /** The keys of the last library sent, in order. */
   let sentKeys: string[] = [];
-  /** The summaries of the saved index being restored, as saved: sent for the library restored from it. */
-  let savedSummaries: { count: number; pieces: Uint8Array[] } | undefined;
+  /**
+   * A warm start's library, begun the moment the saved index opened: its summaries went
+   * as saved (the editor decodes them while this thread restores the index), and it ends
+   * when the library restored from that index is published. Only during that load.
+   */
+  let restoring: { generation: number; count: number } | undefined;
   const log: LoaderLog = {
     info: (message) => rpc.notify('log', { level: 'info', message }),
     warn: (message) => rpc.notify('log', { level: 'warn', message }),
@@ -314,11 +344,17 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
           read: (path) => readDigest(rpc, host, path),
         },
         snapshots: snapshotStore(files, codec, {
-          opened: (count, pieces) => {
-            savedSummaries = { count, pieces };
+          opened: (count, pieces, problems) => {
+            const id = ++generation;
+            rpc.notify('library.begin', { generation: id, inOrder: true, changed: count, problems, techniques } satisfies LibraryBegin);
+            for (const piece of pieces) {
+              const encoded = piece.slice(); // its own buffer, handed over without another copy
+              rpc.notify('library.papers', { generation: id, encoded } satisfies LibraryChunk, [encoded.buffer as ArrayBuffer]);
+            }
+            restoring = { generation: id, count };
           },
           unusable: () => {
-            savedSummaries = undefined;
+            restoring = undefined; // the library that follows begins anew: the editor drops this one
           },
         }),
         keys: remoteKeyStore(rpc),
@@ -339,24 +375,19 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
 
   /** Sends the library: its keys, and the summaries the editor does not have yet, a chunk per message. */
   function publish(built: Library): void {
-    const id = ++generation;
     // Until the editor has taken it (`library.taken`), work that can wait would only slow it down.
     quiet.hold();
     const keys = built.papers.map((p) => p.key);
-    const saved = savedSummaries;
-    savedSummaries = undefined;
+    const saved = restoring;
+    restoring = undefined;
     if (saved && saved.count === built.papers.length) {
-      // Restored from a saved index: its summaries go as saved, in library order (no building, no cloning).
-      rpc.notify('library.begin', { generation: id, inOrder: true, changed: saved.count, problems: [...built.problems], techniques } satisfies LibraryBegin);
-      for (const piece of saved.pieces) {
-        const encoded = piece.slice(); // its own buffer, handed over without another copy
-        rpc.notify('library.papers', { generation: id, encoded } satisfies LibraryChunk, [encoded.buffer as ArrayBuffer]);
-      }
-      rpc.notify('library.end', { generation: id } satisfies LibraryEnd);
+      // Restored from the saved index whose summaries went when it opened: no building, no cloning.
+      rpc.notify('library.end', { generation: saved.generation } satisfies LibraryEnd);
       sent = new Map(built.papers.map((paper) => [paper.key, paper]));
       sentKeys = keys;
       return;
     }
+    const id = ++generation;
     const previous = sent;
     // The editor has nothing yet: everything goes; else what it holds no longer stands for.
     const changed = built.papers.filter((paper) => !previous?.has(paper.key) || !sameSummary(previous.get(paper.key)!, paper)).map(paperSummary);
@@ -372,6 +403,7 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
 
   handle('load', async () => {
     await started().load();
+    restoring = undefined; // the load did not publish the restored library (it failed): its summaries stand for nothing
     return started().lastLoad;
   });
   handle('syncDigests', () => started().syncDigests());
@@ -440,9 +472,9 @@ function editorSnapshotFiles(rpc: RpcEndpoint): SnapshotFiles {
   };
 }
 
-/** What the engine does with a saved index it opened: keeps its summaries to send; forgets them if the index turns out unusable. */
+/** What the engine does with a saved index it opened: sends its summaries; drops them if the index turns out unusable. */
 interface SavedIndexEvents {
-  opened(count: number, summaries: Uint8Array[]): void;
+  opened(count: number, summaries: Uint8Array[], problems: Problem[]): void;
   unusable(): void;
 }
 
@@ -455,7 +487,8 @@ function snapshotStore(files: SnapshotFiles, codec: SummaryCodec | undefined, ev
       try {
         const opened = openSnapshot(bytes, codec?.id);
         if (!opened) return { discarded: 'it was written by another version' };
-        if (opened.summaries) events.opened(opened.count, opened.summaries);
+        // Sent before the library is decoded: the editor takes them while this thread restores it.
+        if (opened.summaries) events.opened(opened.count, opened.summaries, opened.problems);
         // Saved without summaries the editor can take (by another runtime): saved again, with them.
         return { snapshot: opened.decode(), ...(codec && !opened.summaries ? { outdated: true } : {}) };
       } catch (error) {

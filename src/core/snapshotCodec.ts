@@ -161,6 +161,8 @@ interface Meta {
 /** A saved index checked and opened: what can be had before the papers are decoded. */
 export interface OpenedSnapshot {
   count: number;
+  /** The saved library's problems (as decoded). */
+  problems: Problem[];
   /**
    * The editor's summaries of every paper, in library order, `SUMMARIES_PER_PIECE` a piece,
    * encoded by the codec asked for; undefined when the index holds them in no such form.
@@ -238,7 +240,7 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
     }
     return { format: 3, papers, problems: meta.problems, derived, index: { fields, slotIds: json<string[]>('slotIds') } };
   };
-  return { count: meta.count, summaries, decode };
+  return { count: meta.count, problems: meta.problems, summaries, decode };
 }
 
 /** A copy on a 4-byte boundary, zero-padded to whole words (as written). */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { LibraryAccess, OwnKeys } from '../core/citationScope';
 import { MentionOptions, PaperCatalog } from '../core/library';
-import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, MentionSettings, SimilarSummary, unreadableDigest } from '../core/libraryEngine';
+import { DECODE_MS_PER_TURN, DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, MentionSettings, SimilarSummary, unreadableDigest } from '../core/libraryEngine';
 import { LoadInfo } from '../core/libraryLoader';
 import { Paper, Problem } from '../core/model';
 import { NoteScan } from '../core/noteScanner';
@@ -196,8 +196,13 @@ export class LibraryService implements vscode.Disposable {
     rpc.handle<{ key: string }>('snapshot.delete', ({ key }) => this.store?.delete(key));
     rpc.on<{ level: 'info' | 'warn' | 'error'; message: string }>('log', ({ level, message }) => this.log[level](message));
     // A new worker sends every paper again: what the receiver kept is of the old one.
-    // Encoded summaries (a warm start's) are decoded a few milliseconds per turn of this thread.
-    const receiver = new LibraryReceiver(codec && ((bytes) => codec.decode(bytes)), codec && (() => new Promise((resolve) => setImmediate(resolve))));
+    // Encoded summaries (a warm start's) are decoded a few milliseconds per turn of this thread; while
+    // the engine still restores the library they belong to, with as long a pause after each turn.
+    const receiver = new LibraryReceiver(
+      codec && ((bytes) => codec.decode(bytes)),
+      () => new Promise((resolve) => setImmediate(resolve)),
+      () => new Promise((resolve) => setTimeout(resolve, DECODE_MS_PER_TURN)),
+    );
     let last: Promise<unknown> = Promise.resolve();
     rpc.on<LibraryBegin>('library.begin', (begin) => receiver.begin(begin));
     rpc.on<LibraryChunk>('library.papers', (chunk) => receiver.chunk(chunk));

@@ -43,11 +43,20 @@ class EditorDouble {
   readonly logs: string[] = [];
   readonly libraries: ReceivedLibrary[] = [];
   readonly begins: LibraryBegin[] = [];
+  /** Encoded pieces of summaries decoded so far, and how many had been when each library ended. */
+  piecesDecoded = 0;
+  readonly decodedWhenEnded: number[] = [];
   private readonly receiver: LibraryReceiver;
   readonly rpc: RpcEndpoint;
 
   constructor(port: MessagePortLike, codec?: SummaryCodec) {
-    this.receiver = new LibraryReceiver(codec && ((bytes) => codec.decode(bytes)));
+    this.receiver = new LibraryReceiver(
+      codec &&
+        ((bytes) => {
+          this.piecesDecoded++;
+          return codec.decode(bytes);
+        }),
+    );
     this.rpc = new RpcEndpoint(port);
     this.rpc.handle('digests.list', () => [...this.digests.keys()]);
     this.rpc.handle<{ path: string }>('digests.version', ({ path }) => {
@@ -85,6 +94,7 @@ class EditorDouble {
     });
     this.rpc.on<LibraryChunk>('library.papers', (chunk) => this.receiver.chunk(chunk));
     this.rpc.on<LibraryEnd>('library.end', (end) => {
+      this.decodedWhenEnded.push(this.piecesDecoded);
       this.assembled = this.receiver.end(end).then((library) => {
         this.libraries.push(library!);
         this.rpc.notify('library.taken', undefined); // as the editor says once it holds the library
@@ -231,6 +241,28 @@ describe('the editor taking encoded summaries', () => {
     const edited = (await receiver.end({ generation: 2 }))!;
     assert.equal(edited.papers[7]!.title, 'Edited');
     assert.equal(edited.papers[8], library.papers[8]);
+  });
+
+  it('decodes them as they arrive, before the library ends (while the engine still restores it), and drops a library a newer one replaced', async () => {
+    const codec = jsonCodec();
+    const receiver = new LibraryReceiver((bytes) => codec.decode(bytes), () => new Promise((resolve) => setImmediate(resolve)));
+    receiver.begin({ generation: 1, inOrder: true, changed: 20, problems: [], techniques: [] });
+    for (let i = 0; i < 4; i++) receiver.chunk({ generation: 1, encoded: codec.encode(papers(i * 5, 5)) });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(codec.decoded, 4, 'every piece decoded with no end in sight');
+    const library = (await receiver.end({ generation: 1 }))!;
+    assert.equal(codec.decoded, 4, 'and not again at the end');
+    assert.deepEqual(library.papers.map((p) => p.key), papers(0, 20).map((p) => p.key));
+
+    // A warm start whose index then failed: its pieces are dropped once the rebuilt library begins.
+    receiver.begin({ generation: 2, inOrder: true, changed: 20, problems: [], techniques: [] });
+    for (let i = 0; i < 4; i++) receiver.chunk({ generation: 2, encoded: codec.encode(papers(i * 5, 5)) });
+    receiver.begin({ generation: 3, keys: papers(100, 3).map((p) => p.key), changed: 3, problems: [], techniques: [] });
+    receiver.chunk({ generation: 3, papers: papers(100, 3) });
+    assert.equal(await receiver.end({ generation: 2 }), undefined, 'the replaced library never ends');
+    const rebuilt = (await receiver.end({ generation: 3 }))!;
+    assert.deepEqual(rebuilt.papers.map((p) => p.key), ['p100', 'p101', 'p102'], 'the newer library is assembled (the control)');
+    assert.equal(codec.decoded, 4, 'none of the replaced library\'s pieces decoded');
   });
 
   it('rejects encoded summaries it has no codec for, instead of a library missing them', async () => {
@@ -511,11 +543,46 @@ describe('the library engine behind a port', () => {
       await session(async (editor, info) => {
         assert.equal(info.fromSavedIndex, false, 'a cut index is not used');
         assert.equal(info.papers, 47);
-        assert.ok(editor.logs.some((l) => /checksum|cannot be read/.test(l)), editor.logs.join('\n'));
+        assert.ok(editor.logs.some((l) => /checksum|was cut|cannot be read/.test(l)), editor.logs.join('\n'));
         await editor.request('saveNow');
         assert.deepEqual(files(), [saved], 'and replaced');
         assert.equal(readFileSync(join(folder, saved!)).length, bytes.length, 'by a whole one');
       });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('in a worker thread, at a warm start sends the summaries as soon as the saved index opens: the editor decodes them while the engine restores the library', async function () {
+    if (!existsSync(workerScript)) this.skip();
+    const folder = mkdtempSync(join(tmpdir(), 'paper-digest-index-'));
+    const digest = hfDigest(4000);
+    let keyText: string | undefined; // the key file the cold start wrote: the saved index is for it
+    const session = async () => {
+      const worker = new Worker(workerScript);
+      const codec = v8SummaryCodec();
+      const editor = new EditorDouble({ post: (message, transfer) => worker.postMessage(message, transfer), onMessage: (handler) => worker.on('message', handler) }, codec);
+      try {
+        editor.digests.set('/w/hf.json', digest);
+        editor.keyText = keyText;
+        await editor.start({ snapshotFolder: folder, summaryCodec: codec.id });
+        const info = await editor.request<{ fromSavedIndex: boolean }>('load');
+        if (!info.fromSavedIndex) await editor.request('saveNow');
+        keyText = editor.keyText;
+        return { editor, info };
+      } finally {
+        await worker.terminate();
+      }
+    };
+    try {
+      const cold = await session();
+      assert.equal(cold.info.fromSavedIndex, false);
+      const { editor, info } = await session();
+      assert.equal(info.fromSavedIndex, true);
+      assert.equal(editor.piecesDecoded, Math.ceil(4000 / SUMMARIES_PER_PIECE));
+      // Restoring 4,000 papers' index takes the engine tens of milliseconds; a piece takes the editor one or two.
+      assert.ok(editor.decodedWhenEnded[0]! > 0, `pieces decoded before the library ended: ${editor.decodedWhenEnded[0]} of ${editor.piecesDecoded}`);
+      assert.deepEqual(editor.latest.papers, cold.editor.latest.papers, 'the same summaries as the cold start sent');
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
