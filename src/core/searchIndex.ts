@@ -49,6 +49,8 @@ export interface SerializedSearchIndex {
   fields: Record<TextField, SerializedTermIndex>;
   /** Paper id of each term-index slot ('' for a dead one). */
   slotIds: string[];
+  /** The live slots in the order of their papers' citation keys: a restore need not sort 50,000 keys again. */
+  keyOrder?: Uint32Array;
 }
 
 const STOP_WORDS = new Set(
@@ -178,6 +180,8 @@ export class SearchIndex {
   private namesIndexed: boolean;
   /** Citation keys, sorted, for key prefixes (completion after `@`, a key typed in search). */
   private sortedKeys: Entry[] | undefined;
+  /** The saved index's key order, until the papers are adopted. */
+  private savedKeyOrder: Uint32Array | undefined;
 
   constructor(
     private readonly techniqueLabel: (id: string) => string = (id) => id,
@@ -186,6 +190,7 @@ export class SearchIndex {
   ) {
     this.miniSearch = loaded ?? new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS);
     this.namesIndexed = !saved || !!loaded;
+    this.savedKeyOrder = saved?.keyOrder;
     if (saved) {
       this.text = {
         title: TermIndex.deserialize(saved.fields.title, tokenize),
@@ -318,16 +323,34 @@ export class SearchIndex {
       if (id) slots.set(id, slot);
     }
     const docs: IndexedDocument[] = [];
+    const bySlot: Entry[] = [];
     for (const paper of papers) {
       const slot = slots.get(paper.id);
       // Restored with its names index (the usual case): whether a paper has names is known there.
       const name = this.namesIndexed ? '' : nameText(paper);
       if (name) docs.push({ id: paper.id, name });
-      if (slot !== undefined) this.remember(entryFor(paper, slot, this.namesIndexed ? this.miniSearch.has(paper.id) : name !== ''));
+      if (slot === undefined) continue;
+      const entry = entryFor(paper, slot, this.namesIndexed ? this.miniSearch.has(paper.id) : name !== '');
+      this.remember(entry);
+      bySlot[slot] = entry;
     }
     this.miniSearch.addAll(docs);
     this.namesIndexed = true;
-    this.sortedKeys = this.sortKeys();
+    this.sortedKeys = this.inSavedKeyOrder(bySlot) ?? this.sortKeys();
+  }
+
+  /** The entries in the saved key order, if it still is the order of their keys (checked, in one pass). */
+  private inSavedKeyOrder(bySlot: readonly Entry[]): Entry[] | undefined {
+    const order = this.savedKeyOrder;
+    this.savedKeyOrder = undefined;
+    if (!order || order.length !== this.entries.size) return undefined;
+    const sorted: Entry[] = new Array(order.length);
+    for (let i = 0; i < order.length; i++) {
+      const entry = bySlot[order[i]!];
+      if (!entry || (i > 0 && sorted[i - 1]!.paper.key > entry.paper.key)) return undefined;
+      sorted[i] = entry;
+    }
+    return sorted;
   }
 
   /** Entries sorted by citation key (built once after a change). */
@@ -366,6 +389,7 @@ export class SearchIndex {
         authors: this.text.authors.serialize(),
       },
       slotIds: this.slotIds,
+      keyOrder: Uint32Array.from(this.keyList(), (entry) => entry.slot),
     };
   }
 

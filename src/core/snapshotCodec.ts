@@ -145,6 +145,7 @@ export function encodeSnapshot(snapshot: LibrarySnapshot, summaries?: SummaryCod
     w.array(`${name}:alive`, 'u8', t.alive);
   }
   w.json('slotIds', snapshot.index.slotIds);
+  if (snapshot.index.keyOrder) w.array('keyOrder', 'u32', snapshot.index.keyOrder);
   const out = w.finish();
   new DataView(out.buffer, out.byteOffset).setUint32(8, checksum(out), true);
   return out;
@@ -184,9 +185,11 @@ export function decodeSnapshot(input: Uint8Array): LibrarySnapshot | undefined {
  */
 export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSnapshot | undefined {
   // Typed-array views need 4-byte alignment of the whole buffer.
-  const bytes = input.byteOffset % 4 === 0 && input.byteLength % 4 === 0 ? input : padded(input);
+  const bytes = input.byteOffset % 4 === 0 ? input : aligned(input);
   const decoder = new TextDecoder();
   if (bytes.byteLength < PREFIX || decoder.decode(bytes.subarray(0, 4)) !== MAGIC) return undefined;
+  // Written in whole words: anything else was cut (zero padding would hide a cut of trailing zero bytes).
+  if (bytes.byteLength % 4 !== 0) throw new SnapshotError('the saved index does not match its length (the file was cut)');
   const view = new DataView(bytes.buffer, bytes.byteOffset);
   if (checksum(bytes) !== view.getUint32(8, true)) throw new SnapshotError('the saved index does not match its checksum (the file was cut or changed)');
   const headerLength = view.getUint32(4, true);
@@ -238,14 +241,14 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
     for (const name of TEXT_FIELDS) {
       fields[name] = termIndex(name);
     }
-    return { format: 3, papers, problems: meta.problems, derived, index: { fields, slotIds: json<string[]>('slotIds') } };
+    return { format: 3, papers, problems: meta.problems, derived, index: { fields, slotIds: json<string[]>('slotIds'), keyOrder: byName.has('keyOrder') ? u32('keyOrder') : undefined } };
   };
   return { count: meta.count, problems: meta.problems, summaries, decode };
 }
 
-/** A copy on a 4-byte boundary, zero-padded to whole words (as written). */
-function padded(input: Uint8Array): Uint8Array {
-  const out = new Uint8Array(Math.ceil(input.byteLength / 4) * 4);
+/** A copy on a 4-byte boundary. */
+function aligned(input: Uint8Array): Uint8Array {
+  const out = new Uint8Array(input.byteLength);
   out.set(input);
   return out;
 }

@@ -84,6 +84,23 @@ describe('LibraryBuilder', () => {
     assert.deepEqual(restored.library.problems, original.problems);
   });
 
+  it('restores the citation keys in the order it saved, and sorts them itself when the saved order is not theirs', () => {
+    const builder = seededBuilder();
+    const original = builder.build().library;
+    const snapshot = roundTrip(builder.toSnapshot());
+    const order = snapshot.index.keyOrder;
+    assert.equal(order?.length, original.papers.length, 'the index saves its key order');
+    const prefixes = [...'abcdefghijklmnopqrstuvwxyz', 'lo', 'ldp', 'qu'];
+    const keysFor = (library: typeof original) => prefixes.map((prefix) => library.completions(prefix, 1000).map((p) => p.key));
+    const expected = keysFor(original);
+    assert.ok(expected.flat().length >= original.papers.length, 'every key is listed under some prefix (the control)');
+    assert.deepEqual(keysFor(new LibraryBuilder(undefined, snapshot).build().library), expected);
+    for (const wrong of [order!.slice().reverse(), order!.slice(1)]) {
+      const restored = new LibraryBuilder(undefined, { ...snapshot, index: { ...snapshot.index, keyOrder: wrong } }).build().library;
+      assert.deepEqual(keysFor(restored), expected);
+    }
+  });
+
   it('keeps working incrementally after a restore', () => {
     const builder = seededBuilder();
     builder.build();
