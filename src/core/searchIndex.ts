@@ -168,8 +168,8 @@ export class SearchIndex {
   private readonly miniSearch: MiniSearch<IndexedDocument>;
   private text: TextIndexes;
   private readonly entries = new Map<string, Entry>();
-  /** `key:…` and `name:…` (folded short name) → paper id(s), for the exact-name boost. */
-  private readonly byExactName = new Map<string, string | string[]>();
+  /** Folded short name → paper id(s), for the exact-name boost (exact keys are found in the sorted keys). */
+  private readonly byFoldedName = new Map<string, string | string[]>();
   private slotIds: string[] = [];
   private scores = new Float64Array(0);
   /** Per slot, the query words found in it, one bit each (see `search`). */
@@ -274,32 +274,28 @@ export class SearchIndex {
     return slot;
   }
 
-  private exactNameKeys(entry: Entry): string[] {
-    return entry.foldedName ? [`key:${entry.paper.key}`, `name:${entry.foldedName}`] : [`key:${entry.paper.key}`];
-  }
-
   private remember(entry: Entry): void {
     this.entries.set(entry.paper.id, entry);
     this.sortedKeys = undefined;
-    for (const name of this.exactNameKeys(entry)) {
-      // Almost always one paper per key or name: a string, an array only when shared.
-      const ids = this.byExactName.get(name);
-      if (ids === undefined) this.byExactName.set(name, entry.paper.id);
-      else if (typeof ids === 'string') {
-        if (ids !== entry.paper.id) this.byExactName.set(name, [ids, entry.paper.id]);
-      } else if (!ids.includes(entry.paper.id)) ids.push(entry.paper.id);
-    }
+    const name = entry.foldedName;
+    if (!name) return;
+    // Almost always one paper per name: a string, an array only when shared.
+    const ids = this.byFoldedName.get(name);
+    if (ids === undefined) this.byFoldedName.set(name, entry.paper.id);
+    else if (typeof ids === 'string') {
+      if (ids !== entry.paper.id) this.byFoldedName.set(name, [ids, entry.paper.id]);
+    } else if (!ids.includes(entry.paper.id)) ids.push(entry.paper.id);
   }
 
   private forget(entry: Entry): void {
     this.entries.delete(entry.paper.id);
     this.sortedKeys = undefined;
-    for (const name of this.exactNameKeys(entry)) {
-      const ids = this.byExactName.get(name);
-      const rest = typeof ids === 'string' ? [ids] : (ids ?? []);
-      const kept = rest.filter((id) => id !== entry.paper.id);
-      if (kept.length === 0) this.byExactName.delete(name);
-      else this.byExactName.set(name, kept.length === 1 ? kept[0]! : kept);
+    const name = entry.foldedName;
+    if (name) {
+      const ids = this.byFoldedName.get(name);
+      const kept = (typeof ids === 'string' ? [ids] : (ids ?? [])).filter((id) => id !== entry.paper.id);
+      if (kept.length === 0) this.byFoldedName.delete(name);
+      else this.byFoldedName.set(name, kept.length === 1 ? kept[0]! : kept);
     }
     if (entry.named) this.miniSearch.discard(entry.paper.id);
     for (const field of TEXT_FIELDS) this.text[field].remove(entry.slot);
@@ -373,10 +369,15 @@ export class SearchIndex {
     return this.keyEntries(prefix, limit).map((e) => e.paper);
   }
 
-  private keyEntries(prefix: string, limit: number): Entry[] {
+  /** Entries whose key starts with `prefix` (or, `exact`, is it), in key order. */
+  private keyEntries(prefix: string, limit: number, exact = false): Entry[] {
     const keys = this.keyList();
     const found: Entry[] = [];
-    for (let i = firstNotBefore(keys.length, (at) => keys[at]!.paper.key, prefix); i < keys.length && found.length < limit && keys[i]!.paper.key.startsWith(prefix); i++) found.push(keys[i]!);
+    for (let i = firstNotBefore(keys.length, (at) => keys[at]!.paper.key, prefix); i < keys.length && found.length < limit; i++) {
+      const key = keys[i]!.paper.key;
+      if (exact ? key !== prefix : !key.startsWith(prefix)) break;
+      found.push(keys[i]!);
+    }
     return found;
   }
 
@@ -573,13 +574,11 @@ export class SearchIndex {
 
   /** Papers whose key or folded short name is exactly `folded`. */
   private exactNames(folded: string): Entry[] {
-    const found: Entry[] = [];
-    for (const name of [`key:${folded}`, `name:${folded}`]) {
-      const ids = this.byExactName.get(name);
-      for (const id of typeof ids === 'string' ? [ids] : (ids ?? [])) {
-        const entry = this.entries.get(id);
-        if (entry) found.push(entry);
-      }
+    const found = this.keyEntries(folded, Infinity, true);
+    const ids = this.byFoldedName.get(folded);
+    for (const id of typeof ids === 'string' ? [ids] : (ids ?? [])) {
+      const entry = this.entries.get(id);
+      if (entry) found.push(entry);
     }
     return found;
   }
