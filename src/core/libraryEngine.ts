@@ -403,7 +403,7 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
 
   handle('load', async () => {
     await started().load();
-    restoring = undefined; // the load did not publish the restored library (it failed): its summaries stand for nothing
+    restoring = undefined; // a load that failed after the index opened published no restored library: those summaries stand for nothing
     return started().lastLoad;
   });
   handle('syncDigests', () => started().syncDigests());
