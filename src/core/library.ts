@@ -430,6 +430,16 @@ export interface Derived {
   techniques: string[];
 }
 
+/** What a paper's names and techniques are read from. */
+export type PaperText = Pick<Paper, 'title' | 'abstract' | 'keywords'>;
+
+/** A paper's names and techniques, from its text alone: the same in any thread. */
+export function deriveFromText(text: PaperText, taxonomy: Taxonomy): Derived {
+  const names = extractNames(text.title, text.abstract);
+  const ownNames = names.shortName ? [names.shortName, ...names.aliases] : names.aliases;
+  return { names, techniques: taxonomy.classify(text.title, text.abstract, text.keywords, ownNames) };
+}
+
 interface Built {
   papers: Paper[];
   problems: Problem[];
@@ -453,6 +463,8 @@ export class LibraryBuilder {
   private restored: Built | undefined;
   /** Names and techniques from a snapshot, taken into the cache before the first change is built. */
   private pendingDerived: { papers: Paper[]; derived: Derived[] } | undefined;
+  /** The digests merged by `underived`, for the next build if no digest changed since (builds change their papers: used once). */
+  private merged: Paper[] | undefined;
 
   constructor(
     readonly taxonomy: Taxonomy = defaultTaxonomy,
@@ -493,10 +505,43 @@ export class LibraryBuilder {
 
   setDigest(path: string, result: ParseResult): void {
     this.digests.set(path, result);
+    this.merged = undefined;
   }
 
   removeDigest(path: string): boolean {
+    this.merged = undefined;
     return this.digests.delete(path);
+  }
+
+  /**
+   * The texts the next build would have to derive names and techniques from (each once),
+   * so that other threads can share the work (`addDerived`) before it runs.
+   */
+  underived(): PaperText[] {
+    if (this.restored) return [];
+    this.absorbDerived();
+    this.merged ??= this.mergeDigests();
+    const seen = new Set<string>();
+    const texts: PaperText[] = [];
+    for (const paper of this.merged) {
+      if (this.known(paper)) continue;
+      const id = `${paper.title}\u0000${describedBy(paper)}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      texts.push({ title: paper.title, abstract: paper.abstract, keywords: paper.keywords });
+    }
+    return texts;
+  }
+
+  /** Names and techniques derived elsewhere (`derived[i]` from `texts[i]`), for the next build to take. */
+  addDerived(texts: readonly PaperText[], derived: readonly Derived[]): void {
+    if (derived.length !== texts.length) throw new Error(`${derived.length} derived for ${texts.length} texts`);
+    texts.forEach((text, i) => this.remember(text, derived[i]!));
+  }
+
+  /** Derives the texts in this thread (its share of `underived`). */
+  deriveNow(texts: readonly PaperText[]): void {
+    for (const text of texts) this.derive(text);
   }
 
   /** Merges the digests into one library and brings the search index up to date. */
@@ -509,7 +554,8 @@ export class LibraryBuilder {
       return { library: new Library(papers, problems, this.taxonomy, this.index), counts: { added: 0, removed: 0, updated: 0 } };
     }
     this.absorbDerived();
-    const papers = mergePapers([...this.digests.values()].flatMap((r) => r.papers));
+    const papers = this.merged ?? this.mergeDigests();
+    this.merged = undefined;
     const names: PaperNames[] = [];
     for (let i = 0; i < papers.length; i++) {
       const paper = papers[i]!;
@@ -544,17 +590,23 @@ export class LibraryBuilder {
     return { format: 3, papers, problems, derived, index: this.index.serialize() };
   }
 
-  private derive(paper: Paper): Derived {
-    const known = this.derived.get(paper.title)?.get(describedBy(paper));
+  private mergeDigests(): Paper[] {
+    return mergePapers([...this.digests.values()].flatMap((r) => r.papers));
+  }
+
+  private known(text: PaperText): Derived | undefined {
+    return this.derived.get(text.title)?.get(describedBy(text));
+  }
+
+  private derive(text: PaperText): Derived {
+    const known = this.known(text);
     if (known) return known;
-    const names = extractNames(paper.title, paper.abstract);
-    const ownNames = names.shortName ? [names.shortName, ...names.aliases] : names.aliases;
-    const derived: Derived = { names, techniques: this.taxonomy.classify(paper.title, paper.abstract, paper.keywords, ownNames) };
-    this.remember(paper, derived);
+    const derived = deriveFromText(text, this.taxonomy);
+    this.remember(text, derived);
     return derived;
   }
 
-  private remember(paper: Paper, derived: Derived): void {
+  private remember(paper: PaperText, derived: Derived): void {
     let byText = this.derived.get(paper.title);
     if (!byText) this.derived.set(paper.title, (byText = new Map()));
     byText.set(describedBy(paper), derived);
@@ -562,7 +614,7 @@ export class LibraryBuilder {
 }
 
 /** What names and techniques are read from besides the title: the abstract, and the keywords where there are any. */
-function describedBy(paper: Paper): string {
+function describedBy(paper: PaperText): string {
   return paper.keywords.length ? `${paper.abstract}\u0000${paper.keywords.join('\u0000')}` : paper.abstract;
 }
 

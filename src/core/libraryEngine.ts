@@ -1,3 +1,4 @@
+import { HelperThread, helperThreads } from './deriveHelpers';
 import { KEY_MEMORY_FILE, KeyMemory } from './keyMemory';
 import { Library, MentionOptions } from './library';
 import { DigestRead, KeyStore, LibraryLoader, LoaderLog, SnapshotStore } from './libraryLoader';
@@ -67,6 +68,8 @@ export interface EngineHost {
   readFile?(path: string): Promise<Uint8Array>;
   /** How summaries are stored in the saved index, used when the editor decodes the same. */
   summaryCodec?: SummaryCodec;
+  /** Threads a cold build shares its deriving with (see deriveHelpers.ts): how many, and how one starts. */
+  helperThreads?: { count: number; start(): HelperThread };
 }
 
 /** The editor's answer to `digests.read`: the bytes (decoded here) and the file's version, or a problem that names the file. */
@@ -367,6 +370,7 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
         log,
         saveDelayMs: settings.saveDelayMs,
         whenQuiet: (task) => quiet.add(task),
+        helpers: host.helperThreads?.count ? helperThreads(host.helperThreads.count, host.helperThreads.start, () => techniques) : undefined,
       },
       settings.version,
     );

@@ -1,3 +1,4 @@
+import { DeriveHelpers, SHARED_DERIVE_MIN, shareDerivation } from './deriveHelpers';
 import { parseDigest } from './digest';
 import { KeyMemory } from './keyMemory';
 import { Library, LibraryBuilder, LibrarySnapshot } from './library';
@@ -74,6 +75,8 @@ export interface LoaderPorts {
   saveDelayMs?: number;
   /** Runs work that can wait (see QuietTasks); by default on the next turn of the event loop. */
   whenQuiet?(task: () => void): void;
+  /** Threads that share the deriving of names and techniques when a build has many new papers. */
+  helpers?: DeriveHelpers;
 }
 
 export interface LoadInfo {
@@ -409,6 +412,7 @@ export class LibraryLoader {
   }
 
   private async publish() {
+    await this.deriveWithHelpers();
     const { library, counts } = this.builder.build();
     library.succeed(this.library);
     await this.writeKeys();
@@ -420,6 +424,27 @@ export class LibraryLoader {
       if (this.library === library) library.prepare();
     });
     return counts;
+  }
+
+  /** Shares the next build's deriving with the helper threads, when there are any and enough to derive. */
+  private async deriveWithHelpers(): Promise<void> {
+    const helpers = this.ports.helpers;
+    if (!helpers?.count) return;
+    const builder = this.builder;
+    const texts = builder.underived();
+    if (texts.length < SHARED_DERIVE_MIN) return;
+    let byHelpers = 0;
+    await shareDerivation(
+      texts,
+      helpers,
+      (chunk) => builder.deriveNow(chunk),
+      (chunk, derived) => {
+        builder.addDerived(chunk, derived);
+        byHelpers += chunk.length;
+      },
+      (message) => this.ports.log.warn(message),
+    );
+    this.ports.log.info(`Names and techniques of ${texts.length} papers derived, ${byHelpers} of them by ${helpers.count} helper thread${helpers.count === 1 ? '' : 's'}.`);
   }
 
   /** Saves a little later, so that a burst of edits is saved once. */

@@ -23,6 +23,15 @@ export function hfSample(): HfPaperObject[] {
   return JSON.parse(readFixture('hf-daily-papers-sample.json')) as HfPaperObject[];
 }
 
+/** A JSON digest of `n` real Hugging Face papers (the sample, repeated under other ids). */
+export function hfDigest(n: number): string {
+  const sample = hfSample();
+  return JSON.stringify(Array.from({ length: n }, (_, i) => {
+    const o = sample[i % sample.length]!;
+    return { paper: { ...o.paper, id: `2401.${String(10000 + i)}`, title: i < sample.length ? o.paper.title : `${o.paper.title} (part ${i})` } };
+  }));
+}
+
 /** Real material written by others (../shared/corpus), read in place; tests that need it skip where it is absent. */
 export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, PAPERS_PER_MESSAGE, ReceivedLibrary, serveLibraryEngine } from '../../src/core/libraryEngine';
@@ -11,7 +11,7 @@ import { Library } from '../../src/core/library';
 import { QuietTasks } from '../../src/core/quietTasks';
 import { SUMMARIES_PER_PIECE, SummaryCodec } from '../../src/core/snapshotCodec';
 import { v8SummaryCodec } from '../../src/worker/v8SummaryCodec';
-import { ROOT, corpusPath, hasCorpus, hfSample, readSeed } from './fixtures';
+import { ROOT, corpusPath, hasCorpus, hfDigest, readSeed } from './fixtures';
 
 /**
  * The library engine as the editor drives it, over a port: here the editor's side is a
@@ -149,15 +149,6 @@ function jsonCodec(id = 'json-test'): SummaryCodec & { decoded: number } {
     },
   };
   return codec;
-}
-
-/** A JSON digest of `n` real Hugging Face papers (the sample, repeated under other ids). */
-function hfDigest(n: number): string {
-  const sample = hfSample();
-  return JSON.stringify(Array.from({ length: n }, (_, i) => {
-    const o = sample[i % sample.length]!;
-    return { paper: { ...o.paper, id: `2401.${String(10000 + i)}`, title: i < sample.length ? o.paper.title : `${o.paper.title} (part ${i})` } };
-  }));
 }
 
 describe('work that can wait', () => {
@@ -585,6 +576,29 @@ describe('the library engine behind a port', () => {
       assert.deepEqual(editor.latest.papers, cold.editor.latest.papers, 'the same summaries as the cold start sent');
     } finally {
       rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('in a worker thread, shares a cold build with helper threads where the machine has the cores, and sends the library the engine in this thread sends', async function () {
+    if (!existsSync(workerScript)) this.skip();
+    const digest = hfDigest(4000);
+    const here = inThisThread();
+    here.digests.set('/w/hf.json', digest);
+    await here.start();
+    await here.request('load');
+    const worker = new Worker(workerScript);
+    const editor = new EditorDouble({ post: (message, transfer) => worker.postMessage(message, transfer), onMessage: (handler) => worker.on('message', handler) });
+    try {
+      editor.digests.set('/w/hf.json', digest);
+      await editor.start();
+      await editor.request('load');
+      assert.equal(editor.latest.papers.length, 4000);
+      assert.deepEqual(editor.latest.papers, here.latest.papers);
+      const shared = editor.logs.find((l) => /helper thread/.test(l));
+      if (availableParallelism() > 1) assert.match(shared ?? editor.logs.join('\n'), /^info: Names and techniques of 4000 papers derived, [1-9]\d* of them by \d helper threads?\.$/);
+      else assert.equal(shared, undefined, 'one core: no helper');
+    } finally {
+      await worker.terminate();
     }
   });
 

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { DeriveHelpers, SHARED_DERIVE_MIN, serveDeriveHelper } from '../../src/core/deriveHelpers';
 import { KeyMemory } from '../../src/core/keyMemory';
-import { LibrarySnapshot } from '../../src/core/library';
+import { Derived, LibrarySnapshot } from '../../src/core/library';
 import { DigestRead, DigestSource, KeyStore, LibraryLoader, LoaderPorts, SnapshotStore } from '../../src/core/libraryLoader';
+import { RpcEndpoint, memoryPorts } from '../../src/core/rpc';
 import { defaultTaxonomy } from '../../src/core/techniques';
-import { readFixture, readSeed } from './fixtures';
+import { corpusPath, hasCorpus, hfDigest, readFixture, readSeed } from './fixtures';
 
 /** The loader over in-memory ports: what the editor gives it over `vscode.workspace.fs`, here as maps. */
 
@@ -251,5 +254,94 @@ describe('the library loader, over in-memory ports', () => {
     assert.equal(snapshots.saved.size, 1);
     assert.equal(l.flushPendingSave(), undefined);
     l.dispose();
+  });
+});
+
+describe('a cold build shared with helper threads', () => {
+  /** Helpers over in-memory ports, each the real helper (`serveDeriveHelper`); counts what they were sent. */
+  const portHelpers = (count: number) => {
+    const sent: number[] = Array(count).fill(0);
+    let released = 0;
+    let threads: RpcEndpoint[] = [];
+    const helpers: DeriveHelpers = {
+      count,
+      derive(helper, texts) {
+        threads[helper] ??= (() => {
+          const [here, there] = memoryPorts();
+          serveDeriveHelper(new RpcEndpoint(there));
+          return new RpcEndpoint(here);
+        })();
+        sent[helper]! += texts.length;
+        return threads[helper]!.request<Derived[]>('derive', { techniques: [], texts });
+      },
+      release() {
+        released++;
+        threads = [];
+      },
+    };
+    return { helpers, sent, released: () => released };
+  };
+  /** What a paper's names and techniques come to, with its key. */
+  const derivedOf = (l: LibraryLoader) => l.snapshot.papers.map((p) => ({ key: p.key, shortName: p.shortName, aliases: p.aliases, techniques: p.techniques }));
+  /** `withCorpus`: the 3,071 real Hugging Face papers of the corpus too, where it is. */
+  const bigDigests = (withCorpus = false) => {
+    const { digests, ports, messages } = setup();
+    digests.files.set('/w/many.json', hfDigest(SHARED_DERIVE_MIN + 500));
+    if (withCorpus && hasCorpus('hf-daily-papers-dev.json')) digests.files.set('/w/real.json', readFileSync(corpusPath('hf-daily-papers-dev.json'), 'utf8'));
+    return { digests, ports, messages };
+  };
+
+  it('lets helpers derive part of a big cold build, and builds the same library as without them', async () => {
+    const alone = bigDigests(true);
+    const single = new LibraryLoader(alone.ports, '1.0.0');
+    await single.load();
+    const { ports } = bigDigests(true);
+    const { helpers, sent, released } = portHelpers(2);
+    const shared = new LibraryLoader({ ...ports, helpers }, '1.0.0');
+    await shared.load();
+    assert.ok(sent[0]! > 0 && sent[1]! > 0, `each helper derived a share: ${sent.join(', ')}`);
+    assert.ok(sent[0]! + sent[1]! < shared.snapshot.papers.length, 'and the building thread its own');
+    assert.equal(released(), 1, 'the helpers end when the shared part is over');
+    assert.deepEqual(derivedOf(shared), derivedOf(single));
+  });
+
+  it('derives a small change in the building thread only', async () => {
+    const { ports, digests } = bigDigests();
+    const { helpers, sent } = portHelpers(1);
+    const l = new LibraryLoader({ ...ports, helpers }, '1.0.0');
+    await l.load();
+    const afterLoad = sent[0]!;
+    assert.ok(afterLoad > 0, 'the control: the cold build shared its work');
+    digests.files.set('/w/seed.txt', readSeed().replace('LD-Pruner', 'LD-Pruner2'));
+    await l.digestsChanged(['/w/seed.txt']);
+    assert.equal(sent[0], afterLoad, 'nothing more sent for one changed paper');
+    assert.ok(l.snapshot.papers.some((p) => p.shortName === 'LD-Pruner2' && p.techniques.includes('pruning')), 'the changed paper derived here');
+    l.dispose();
+  });
+
+  it('leaves the share of a helper that fails to the build: the same library, and one warning', async () => {
+    const alone = bigDigests();
+    const single = new LibraryLoader(alone.ports, '1.0.0');
+    await single.load();
+    const { ports, messages } = bigDigests();
+    let asked = 0;
+    let released = 0;
+    const failing: DeriveHelpers = {
+      count: 1,
+      derive: async () => {
+        asked++;
+        throw new Error('it exited with code 1');
+      },
+      release: () => void released++,
+    };
+    const shared = new LibraryLoader({ ...ports, helpers: failing }, '1.0.0');
+    await shared.load();
+    assert.ok(asked > 0);
+    assert.equal(released, 1);
+    assert.deepEqual(derivedOf(shared), derivedOf(single));
+    const [warning, info, ...more] = messages.filter((m) => /helper/.test(m));
+    assert.equal(warning, 'warn: A helper thread could not derive names and techniques (it exited with code 1); the build derives its share.');
+    assert.match(info ?? '', /^info: Names and techniques of \d+ papers derived, 0 of them by 1 helper thread\.$/);
+    assert.deepEqual(more, []);
   });
 });

@@ -1,0 +1,99 @@
+import { Derived, PaperText, deriveFromText } from './library';
+import { RpcEndpoint } from './rpc';
+import { Taxonomy, taxonomyWithUserTechniques } from './techniques';
+
+/**
+ * Reading names and techniques from 50,000 new papers is most of a cold build (~8 s of
+ * ~15 on a 2-core machine), and each paper's is independent of every other's: other
+ * threads take a share, so a build uses the cores the machine has.
+ */
+export interface DeriveHelpers {
+  /** How many threads help, besides the one that builds. */
+  readonly count: number;
+  /** Names and techniques of the texts (`[i]` from `texts[i]`), derived by helper `helper` (0 ≤ helper < count) with the library's taxonomy. */
+  derive(helper: number, texts: readonly PaperText[]): Promise<Derived[]>;
+  /** The shared part is over: the threads end (a build that needs them again starts them again). */
+  release(): void;
+}
+
+/** A thread that can be asked to derive (a Node worker thread on desktop). */
+export interface HelperThread {
+  rpc: RpcEndpoint;
+  end(): void;
+}
+
+/** Below this many texts the work is shorter than starting a thread (~100 ms) and sending it the texts. */
+export const SHARED_DERIVE_MIN = 2000;
+/** Texts per message: ~75 ms of work at the slowest, so the builder's thread answers its helpers often. */
+const CHUNK = 500;
+
+/** Runs in a helper thread: derives what it is sent with the taxonomy the user's techniques setting makes. */
+export function serveDeriveHelper(rpc: RpcEndpoint): void {
+  let current: { identity: string; taxonomy: Taxonomy } | undefined;
+  rpc.handle<{ techniques: unknown; texts: PaperText[] }>('derive', ({ techniques, texts }) => {
+    const identity = JSON.stringify(techniques ?? []);
+    if (current?.identity !== identity) current = { identity, taxonomy: taxonomyWithUserTechniques(techniques).taxonomy };
+    const { taxonomy } = current;
+    return texts.map((text) => deriveFromText(text, taxonomy));
+  });
+}
+
+/** Helpers in `count` threads started by `start` when first asked, deriving with the taxonomy of the techniques setting as `techniques` gives it then. */
+export function helperThreads(count: number, start: () => HelperThread, techniques: () => unknown): DeriveHelpers {
+  let threads: (HelperThread | undefined)[] = [];
+  return {
+    count,
+    derive(helper, texts) {
+      const thread = (threads[helper] ??= start());
+      return thread.rpc.request<Derived[]>('derive', { techniques: techniques(), texts });
+    },
+    release() {
+      for (const thread of threads) thread?.end();
+      threads = [];
+    },
+  };
+}
+
+/**
+ * Derives `texts` in chunks taken in turn by this thread (`here`) and each helper (`take`
+ * receives what a helper derived). Each helper has two chunks asked at a time, so it has
+ * the next while this thread is busy with its own. A helper that fails is left out (its
+ * chunk is derived by the build, as any text no one derived); `warn` says so once.
+ */
+export async function shareDerivation(
+  texts: readonly PaperText[],
+  helpers: DeriveHelpers,
+  here: (chunk: readonly PaperText[]) => void,
+  take: (chunk: readonly PaperText[], derived: Derived[]) => void,
+  warn: (message: string) => void,
+): Promise<void> {
+  const chunks: PaperText[][] = [];
+  for (let i = 0; i < texts.length; i += CHUNK) chunks.push(texts.slice(i, i + CHUNK));
+  let next = 0;
+  const failed = new Set<number>();
+  const helperLoop = async (helper: number) => {
+    while (next < chunks.length && !failed.has(helper)) {
+      const chunk = chunks[next++]!;
+      try {
+        take(chunk, await helpers.derive(helper, chunk));
+      } catch (error) {
+        if (!failed.has(helper)) warn(`A helper thread could not derive names and techniques (${error instanceof Error ? error.message : String(error)}); the build derives its share.`);
+        failed.add(helper);
+      }
+    }
+  };
+  const ownLoop = async () => {
+    while (next < chunks.length) {
+      here(chunks[next++]!);
+      // Lets the helpers' answers in, and their next chunks out.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  };
+  const loops = [ownLoop()];
+  for (let helper = 0; helper < helpers.count; helper++) loops.push(helperLoop(helper), helperLoop(helper));
+  try {
+    await Promise.all(loops);
+  } finally {
+    helpers.release();
+  }
+}
