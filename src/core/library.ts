@@ -521,22 +521,31 @@ export class LibraryBuilder {
     if (this.restored) return [];
     this.absorbDerived();
     this.merged ??= this.mergeDigests();
-    const seen = new Set<string>();
+    const seen = new Map<string, Set<string>>(); // by title, then what else describes it, as the cache
     const texts: PaperText[] = [];
     for (const paper of this.merged) {
-      if (this.known(paper)) continue;
-      const id = `${paper.title}\u0000${describedBy(paper)}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
+      const described = describedBy(paper);
+      if (this.derived.get(paper.title)?.has(described)) continue;
+      let sameTitle = seen.get(paper.title);
+      if (!sameTitle) seen.set(paper.title, (sameTitle = new Set()));
+      else if (sameTitle.has(described)) continue;
+      sameTitle.add(described);
       texts.push({ title: paper.title, abstract: paper.abstract, keywords: paper.keywords });
     }
     return texts;
   }
 
-  /** Names and techniques derived elsewhere (`derived[i]` from `texts[i]`), for the next build to take. */
+  /** Names and techniques derived in another thread (`derived[i]` from `texts[i]`), for the next build to take. */
   addDerived(texts: readonly PaperText[], derived: readonly Derived[]): void {
     if (derived.length !== texts.length) throw new Error(`${derived.length} derived for ${texts.length} texts`);
-    texts.forEach((text, i) => this.remember(text, derived[i]!));
+    texts.forEach((text, i) => {
+      const { names, techniques } = derived[i]!;
+      // What crossed a thread would cross to the editor bigger than what was derived here
+      // (2 MB more of its heap at 50,000 papers): the taxonomy's own id strings, one per
+      // technique, not a copy per paper; and packed arrays (see `packed`).
+      const technique = (id: string) => this.taxonomy.technique(id)?.id ?? id;
+      this.remember(text, { names: { shortName: names.shortName, aliases: packed(names.aliases) }, techniques: packed(techniques, technique) });
+    });
   }
 
   /** Derives the texts in this thread (its share of `underived`). */
@@ -594,12 +603,8 @@ export class LibraryBuilder {
     return mergePapers([...this.digests.values()].flatMap((r) => r.papers));
   }
 
-  private known(text: PaperText): Derived | undefined {
-    return this.derived.get(text.title)?.get(describedBy(text));
-  }
-
   private derive(text: PaperText): Derived {
-    const known = this.known(text);
+    const known = this.derived.get(text.title)?.get(describedBy(text));
     if (known) return known;
     const derived = deriveFromText(text, this.taxonomy);
     this.remember(text, derived);
@@ -611,6 +616,17 @@ export class LibraryBuilder {
     if (!byText) this.derived.set(paper.title, (byText = new Map()));
     byText.set(describedBy(paper), derived);
   }
+}
+
+/**
+ * A copy of `items` (each through `each`) built by pushing: V8 gives arrays that crossed a
+ * thread, and those `map` or a spread make, holey elements, and sends a holey array on to
+ * another thread as a sparse one, which that thread keeps bigger.
+ */
+function packed<T>(items: readonly T[], each: (item: T) => T = (item) => item): T[] {
+  const out: T[] = [];
+  for (const item of items) out.push(each(item));
+  return out;
 }
 
 /** What names and techniques are read from besides the title: the abstract, and the keywords where there are any. */
