@@ -8,6 +8,7 @@ import { Paper } from '../../src/core/model';
 import { NoteScan } from '../../src/core/noteScanner';
 import { ConnectionClosed, MessagePortLike, RpcEndpoint, Transfer, memoryPorts } from '../../src/core/rpc';
 import { Library } from '../../src/core/library';
+import { SHARED_DERIVE_MIN, serveDeriveHelper } from '../../src/core/deriveHelpers';
 import { QuietTasks } from '../../src/core/quietTasks';
 import { SUMMARIES_PER_PIECE, SummaryCodec } from '../../src/core/snapshotCodec';
 import { v8SummaryCodec } from '../../src/worker/v8SummaryCodec';
@@ -577,6 +578,44 @@ describe('the library engine behind a port', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  it('shares its builds with helper threads using the techniques setting as it is then, and sends what it sends alone', async () => {
+    const digest = hfDigest(SHARED_DERIVE_MIN + 100);
+    const first = [{ id: 'attention-work', label: 'Attention', category: 'architecture', words: ['attention'] }];
+    const second = [{ id: 'video-work', label: 'Video', category: 'modalities', words: ['video'] }];
+    let started = 0;
+    const withHelpers = (): EditorDouble => {
+      const [editorPort, enginePort] = memoryPorts();
+      serveLibraryEngine(new RpcEndpoint(enginePort), {
+        helperThreads: {
+          count: 1,
+          start: () => {
+            started++;
+            const [here, there] = memoryPorts();
+            serveDeriveHelper(new RpcEndpoint(there));
+            return { rpc: new RpcEndpoint(here), end: () => undefined };
+          },
+        },
+      });
+      return new EditorDouble(editorPort);
+    };
+    const shared = withHelpers();
+    const alone = inThisThread();
+    for (const editor of [shared, alone]) {
+      editor.digests.set('/w/hf.json', digest);
+      await editor.start({ techniques: first });
+      await editor.request('load');
+    }
+    assert.equal(started, 1, 'the cold build started its helper');
+    const tagged = (editor: EditorDouble, id: string) => editor.latest.papers.filter((p) => p.techniques.includes(id)).length;
+    assert.ok(tagged(shared, 'attention-work') > 0, 'the user\'s technique found by the helper and the engine');
+    assert.deepEqual(shared.latest.papers, alone.latest.papers);
+    for (const editor of [shared, alone]) await editor.request('techniquesChanged', { techniques: second });
+    assert.equal(started, 2, 'classifying again started it again');
+    assert.equal(tagged(shared, 'attention-work'), 0);
+    assert.ok(tagged(shared, 'video-work') > 0);
+    assert.deepEqual(shared.latest.papers, alone.latest.papers);
   });
 
   it('in a worker thread, shares a cold build with helper threads where the machine has the cores, and sends the library the engine in this thread sends', async function () {
