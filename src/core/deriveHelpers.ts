@@ -10,6 +10,8 @@ import { Taxonomy, taxonomyWithUserTechniques } from './techniques';
 export interface DeriveHelpers {
   /** How many threads help, besides the one that builds. */
   readonly count: number;
+  /** How long the deriving would take the building thread alone, at least, for the helpers to pay, in ms. */
+  readonly worthMs: number;
   /** Names and techniques of the texts (`[i]` from `texts[i]`), derived by helper `helper` (0 ≤ helper < count) with the library's taxonomy. */
   derive(helper: number, texts: readonly PaperText[]): Promise<Derived[]>;
   /** The shared part is over: the threads end (a build that needs them again starts them again). */
@@ -22,8 +24,16 @@ export interface HelperThread {
   end(): void;
 }
 
-/** Below this many texts the work is shorter than starting a thread (~100 ms) and sending it the texts. */
+/** Below this many texts the work is not even timed: an edit's few papers are derived in the building thread. */
 export const SHARED_DERIVE_MIN = 2000;
+/**
+ * Helpers start only for work this long (as timed on this thread): a helper takes 0.1 s to
+ * start and ~0.3 s to answer its first chunk (its code is new to its thread), and the cores
+ * are shared. Measured on a 2-core machine: 0.8 s of deriving alone (12,000 real Hugging
+ * Face abstracts) took as long shared, and the whole load longer; 1.9 s (12,000 of the
+ * benchmark's) took 1.5 s; 2.5 s (30,000 real) 1.6 s, the load 8.3 s instead of 9.1.
+ */
+export const HELPERS_WORTH_MS = 1500;
 /** Texts per message: ~75 ms of work at the slowest, so the builder's thread answers its helpers often. */
 const CHUNK = 500;
 
@@ -39,10 +49,11 @@ export function serveDeriveHelper(rpc: RpcEndpoint): void {
 }
 
 /** Helpers in `count` threads started by `start` when first asked, deriving with the taxonomy of the techniques setting as `techniques` gives it then. */
-export function helperThreads(count: number, start: () => HelperThread, techniques: () => unknown): DeriveHelpers {
+export function helperThreads(count: number, start: () => HelperThread, techniques: () => unknown, worthMs = HELPERS_WORTH_MS): DeriveHelpers {
   let threads: (HelperThread | undefined)[] = [];
   return {
     count,
+    worthMs,
     derive(helper, texts) {
       const thread = (threads[helper] ??= start());
       return thread.rpc.request<Derived[]>('derive', { techniques: techniques(), texts });
@@ -55,10 +66,12 @@ export function helperThreads(count: number, start: () => HelperThread, techniqu
 }
 
 /**
- * Derives `texts` in chunks taken in turn by this thread (`here`) and each helper (`take`
- * receives what a helper derived). Each helper has two chunks asked at a time, so it has
- * the next while this thread is busy with its own. A helper that fails is left out (its
- * chunk is derived by the build, as any text no one derived); `warn` says so once.
+ * Derives `texts` here (`here`) or, when that would take long enough (timed on this
+ * thread's second chunk, its code warm by then), in chunks taken in turn by this thread and
+ * each helper (`take` receives what a helper derived). Each helper has two chunks asked at
+ * a time, so it has the next while this thread is busy with its own. A helper that fails
+ * is left out (its chunk is derived by the build, as any text no one derived); `warn` says
+ * so once. Returns how many texts the helpers derived, undefined when none were asked.
  */
 export async function shareDerivation(
   texts: readonly PaperText[],
@@ -66,16 +79,30 @@ export async function shareDerivation(
   here: (chunk: readonly PaperText[]) => void,
   take: (chunk: readonly PaperText[], derived: Derived[]) => void,
   warn: (message: string) => void,
-): Promise<void> {
+): Promise<number | undefined> {
   const chunks: PaperText[][] = [];
   for (let i = 0; i < texts.length; i += CHUNK) chunks.push(texts.slice(i, i + CHUNK));
   let next = 0;
+  here(chunks[next++]!);
+  if (next < chunks.length) {
+    const timed = chunks[next++]!;
+    const started = Date.now();
+    here(timed);
+    const rest = texts.length - next * CHUNK;
+    if (((Date.now() - started) / timed.length) * rest < helpers.worthMs) {
+      while (next < chunks.length) here(chunks[next++]!);
+      return undefined;
+    }
+  }
+  if (next >= chunks.length) return undefined;
+  let byHelpers = 0;
   const failed = new Set<number>();
   const helperLoop = async (helper: number) => {
     while (next < chunks.length && !failed.has(helper)) {
       const chunk = chunks[next++]!;
       try {
         take(chunk, await helpers.derive(helper, chunk));
+        byHelpers += chunk.length;
       } catch (error) {
         if (!failed.has(helper)) warn(`A helper thread could not derive names and techniques (${error instanceof Error ? error.message : String(error)}); the build derives its share.`);
         failed.add(helper);
@@ -96,4 +123,5 @@ export async function shareDerivation(
   } finally {
     helpers.release();
   }
+  return byHelpers;
 }

@@ -68,8 +68,8 @@ export interface EngineHost {
   readFile?(path: string): Promise<Uint8Array>;
   /** How summaries are stored in the saved index, used when the editor decodes the same. */
   summaryCodec?: SummaryCodec;
-  /** Threads a cold build shares its deriving with (see deriveHelpers.ts): how many, and how one starts. */
-  helperThreads?: { count: number; start(): HelperThread };
+  /** Threads a cold build shares its deriving with (see deriveHelpers.ts): how many, how one starts, and for how much work (HELPERS_WORTH_MS by default). */
+  helperThreads?: { count: number; start(): HelperThread; worthMs?: number };
 }
 
 /** The editor's answer to `digests.read`: the bytes (decoded here) and the file's version, or a problem that names the file. */
@@ -370,7 +370,7 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
         log,
         saveDelayMs: settings.saveDelayMs,
         whenQuiet: (task) => quiet.add(task),
-        helpers: host.helperThreads?.count ? helperThreads(host.helperThreads.count, host.helperThreads.start, () => techniques) : undefined,
+        helpers: host.helperThreads?.count ? helperThreads(host.helperThreads.count, host.helperThreads.start, () => techniques, host.helperThreads.worthMs) : undefined,
       },
       settings.version,
     );

@@ -433,17 +433,14 @@ export class LibraryLoader {
     const builder = this.builder;
     const texts = builder.underived();
     if (texts.length < SHARED_DERIVE_MIN) return;
-    let byHelpers = 0;
-    await shareDerivation(
+    const byHelpers = await shareDerivation(
       texts,
       helpers,
       (chunk) => builder.deriveNow(chunk),
-      (chunk, derived) => {
-        builder.addDerived(chunk, derived);
-        byHelpers += chunk.length;
-      },
+      (chunk, derived) => builder.addDerived(chunk, derived),
       (message) => this.ports.log.warn(message),
     );
+    if (byHelpers === undefined) return;
     this.ports.log.info(`Names and techniques of ${texts.length} papers derived, ${byHelpers} of them by ${helpers.count} helper thread${helpers.count === 1 ? '' : 's'}.`);
   }
 

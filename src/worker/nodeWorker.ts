@@ -14,7 +14,9 @@ const port = parentPort;
 if (!port) throw new Error('the library engine runs in a worker thread');
 const rpc = new RpcEndpoint({ post: (message, transfer) => port.postMessage(message, transfer), onMessage: (handler) => port.on('message', handler) });
 const HELPER = 'derive-helper';
-if ((workerData as { role?: string } | undefined)?.role === HELPER) serveDeriveHelper(rpc);
+/** `helpersWorthMs`: the tests share builds far smaller than would pay (see HELPERS_WORTH_MS). */
+const data = workerData as { role?: string; helpersWorthMs?: number } | undefined;
+if (data?.role === HELPER) serveDeriveHelper(rpc);
 else serveEngine();
 
 function serveEngine(): void {
@@ -26,7 +28,7 @@ function serveEngine(): void {
     },
     summaryCodec: v8SummaryCodec(),
     // This file again, as a helper: one per core besides the engine's (the editor's thread is idle while a cold build runs), at most 3.
-    helperThreads: { count: Math.min(3, availableParallelism() - 1), start: startHelper },
+    helperThreads: { count: Math.min(3, availableParallelism() - 1), start: startHelper, worthMs: data?.helpersWorthMs },
   });
   // The integration tests end the worker as a crash would, to see the editor start it again.
   rpc.handle('crashForTest', () => process.exit(70));

@@ -590,6 +590,7 @@ describe('the library engine behind a port', () => {
       serveLibraryEngine(new RpcEndpoint(enginePort), {
         helperThreads: {
           count: 1,
+          worthMs: 0, // these 2,100 papers take ~0.2 s: not worth a helper but for the test
           start: () => {
             started++;
             const [here, there] = memoryPorts();
@@ -625,7 +626,8 @@ describe('the library engine behind a port', () => {
     here.digests.set('/w/hf.json', digest);
     await here.start();
     await here.request('load');
-    const worker = new Worker(workerScript);
+    // 4,000 papers take ~0.3 s to derive: worth no helper but for the test.
+    const worker = new Worker(workerScript, { workerData: { helpersWorthMs: 0 } });
     const editor = new EditorDouble({ post: (message, transfer) => worker.postMessage(message, transfer), onMessage: (handler) => worker.on('message', handler) });
     try {
       editor.digests.set('/w/hf.json', digest);

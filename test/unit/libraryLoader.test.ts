@@ -259,12 +259,13 @@ describe('the library loader, over in-memory ports', () => {
 
 describe('a cold build shared with helper threads', () => {
   /** Helpers over in-memory ports, each the real helper (`serveDeriveHelper`); counts what they were sent. */
-  const portHelpers = (count: number) => {
+  const portHelpers = (count: number, worthMs = 0) => {
     const sent: number[] = Array(count).fill(0);
     let released = 0;
     let threads: RpcEndpoint[] = [];
     const helpers: DeriveHelpers = {
       count,
+      worthMs,
       derive(helper, texts) {
         threads[helper] ??= (() => {
           const [here, there] = memoryPorts();
@@ -319,6 +320,23 @@ describe('a cold build shared with helper threads', () => {
     l.dispose();
   });
 
+  it('starts no helper for work shorter than the helpers are worth, and builds the same library', async () => {
+    const { ports, messages } = bigDigests();
+    const { helpers, sent, released } = portHelpers(1, 60_000);
+    const l = new LibraryLoader({ ...ports, helpers }, '1.0.0');
+    await l.load();
+    assert.deepEqual(sent, [0]);
+    assert.equal(released(), 0, 'none was started');
+    assert.ok(!messages.some((m) => /helper/.test(m)), messages.join('\n'));
+    // The control: the same build, helpers worth any work.
+    const control = bigDigests();
+    const eager = portHelpers(1, 0);
+    const shared = new LibraryLoader({ ...control.ports, helpers: eager.helpers }, '1.0.0');
+    await shared.load();
+    assert.ok(eager.sent[0]! > 0);
+    assert.deepEqual(derivedOf(l), derivedOf(shared));
+  });
+
   it('leaves the share of a helper that fails to the build: the same library, and one warning', async () => {
     const alone = bigDigests();
     const single = new LibraryLoader(alone.ports, '1.0.0');
@@ -328,6 +346,7 @@ describe('a cold build shared with helper threads', () => {
     let released = 0;
     const failing: DeriveHelpers = {
       count: 1,
+      worthMs: 0,
       derive: async () => {
         asked++;
         throw new Error('it exited with code 1');
