@@ -3,9 +3,9 @@ import { RpcEndpoint } from './rpc';
 import { Taxonomy, taxonomyWithUserTechniques } from './techniques';
 
 /**
- * Reading names and techniques from 50,000 new papers is most of a cold build (~8 s of
- * ~15 on a 2-core machine), and each paper's is independent of every other's: other
- * threads take a share, so a build uses the cores the machine has.
+ * Reading names and techniques is most of a cold build (~8 s of ~15 for the benchmark's
+ * 50,000 papers on a 2-core machine), and each paper's is independent of every other's:
+ * other threads take a share, so a big build uses the cores the machine has.
  */
 export interface DeriveHelpers {
   /** How many threads help, besides the one that builds. */
