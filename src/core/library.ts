@@ -344,10 +344,11 @@ export class Library extends PaperCatalog {
     this.inheritedMatcher = previous.mentionMatcher ?? previous.inheritedMatcher;
   }
 
-  /** Prepares the names matcher and the completion list, so that the first hover or `@` after a load does not wait for them. */
+  /** Prepares the names matcher, the completion list and the search index's counts, so that the first hover or `@` after a load does not wait for them. */
   prepare(): void {
     this.matcher();
     this.completionIndex();
+    this.index.prepare();
   }
 
   private matcher(): MentionMatcher {

@@ -66,6 +66,12 @@ const MAX_KEY_COMPLETIONS = 200;
 const MAX_QUERY_LENGTH = 500;
 const MAX_WORD_LENGTH = 64;
 const LONG_WORD = /\S{65,}/g;
+/**
+ * Two letters start a name's word in at most this many papers for the names to be searched
+ * by them as a prefix: "lo" finds LoRA in a library of hundreds of papers, but in one of
+ * 50,000 it starts thousands of names, and scoring them all made the keystroke the slowest.
+ */
+const MAX_TWO_LETTER_NAME_PAPERS = 300;
 /** Typos are forgiven in words of up to this length; a longer one is no word a person mistypes. */
 const MAX_FUZZY_LENGTH = 24;
 
@@ -132,6 +138,18 @@ function nameText(paper: Paper): string {
   return names.flatMap((n) => (/\s/.test(n.trim()) || asciiFold(n) === n.toLowerCase() ? [n] : [n, asciiFold(n)])).join(' ');
 }
 
+const nameWords = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+
+/** The first two letters of the words MiniSearch indexes for the paper's names, each once. */
+function nameStarts(paper: Paper): Set<string> {
+  const starts = new Set<string>();
+  for (const word of nameWords(nameText(paper))) {
+    const term = processTerm(word);
+    if (term && term.length >= 2) starts.add(term.slice(0, 2));
+  }
+  return starts;
+}
+
 function authorText(paper: Paper): string {
   return paper.authors.join(' ') + (paper.organization ? ` ${paper.organization}` : '');
 }
@@ -178,6 +196,11 @@ export class SearchIndex {
   private best = new Float64Array(0);
   /** False after a restore without a prebuilt names index: adopting the papers builds it. */
   private namesIndexed: boolean;
+  /**
+   * Per first two letters, in how many papers' names a word starts with them (see
+   * MAX_TWO_LETTER_NAME_PAPERS); counted when first needed, then kept up to date.
+   */
+  private namePrefixCounts: Map<string, number> | undefined;
   /** Citation keys, sorted, for key prefixes (completion after `@`, a key typed in search). */
   private sortedKeys: Entry[] | undefined;
   /** The saved index's key order, until the papers are adopted. */
@@ -277,6 +300,7 @@ export class SearchIndex {
   private remember(entry: Entry): void {
     this.entries.set(entry.paper.id, entry);
     this.sortedKeys = undefined;
+    if (this.namePrefixCounts && entry.named) this.countNameStarts(entry.paper, 1);
     const name = entry.foldedName;
     if (!name) return;
     // Almost always one paper per name: a string, an array only when shared.
@@ -290,6 +314,7 @@ export class SearchIndex {
   private forget(entry: Entry): void {
     this.entries.delete(entry.paper.id);
     this.sortedKeys = undefined;
+    if (this.namePrefixCounts && entry.named) this.countNameStarts(entry.paper, -1);
     const name = entry.foldedName;
     if (name) {
       const ids = this.byFoldedName.get(name);
@@ -300,6 +325,29 @@ export class SearchIndex {
     if (entry.named) this.miniSearch.discard(entry.paper.id);
     for (const field of TEXT_FIELDS) this.text[field].remove(entry.slot);
     this.slotIds[entry.slot] = '';
+  }
+
+  private countNameStarts(paper: Paper, delta: 1 | -1): void {
+    const counts = this.namePrefixCounts!;
+    for (const start of nameStarts(paper)) {
+      const count = (counts.get(start) ?? 0) + delta;
+      if (count > 0) counts.set(start, count);
+      else counts.delete(start);
+    }
+  }
+
+  /** In how many papers' names a word starts with these two letters. */
+  private namePapersStartingWith(twoLetters: string): number {
+    if (!this.namePrefixCounts) {
+      this.namePrefixCounts = new Map();
+      for (const entry of this.entries.values()) if (entry.named) this.countNameStarts(entry.paper, 1);
+    }
+    return this.namePrefixCounts.get(twoLetters) ?? 0;
+  }
+
+  /** Work a search would otherwise do on its first keystroke, done while the engine is idle. */
+  prepare(): void {
+    this.namePapersStartingWith('');
   }
 
   /** Rebuilds the term indexes without the slots of removed papers. */
@@ -463,7 +511,7 @@ export class SearchIndex {
     const idResults = this.miniSearch.search(trimmed, {
       boost: ID_BOOST,
       // One letter starts thousands of names: the key list answers it, cheaply.
-      prefix: (term, i, terms) => typing && i === terms.length - 1 && term.length >= 2,
+      prefix: (term, i, terms) => typing && i === terms.length - 1 && (term.length >= 3 || (term.length === 2 && this.namePapersStartingWith(term) <= MAX_TWO_LETTER_NAME_PAPERS)),
       fuzzy: (term) => (term.length >= 5 && term.length <= MAX_FUZZY_LENGTH ? 0.2 : false),
       maxFuzzy: 2,
       weights: { fuzzy: FUZZY_WEIGHT, prefix: PREFIX_WEIGHT },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { Library } from '../../src/core/library';
+import { Library, LibraryBuilder } from '../../src/core/library';
+import { newPaper } from '../../src/core/model';
 import { SEED_PATH, readSeed } from './fixtures';
 
 describe('search', () => {
@@ -57,6 +58,30 @@ describe('search', () => {
     assert.equal(words.search('compress cache', { prefix: false })[0]?.paper.title, 'A study of memory');
     // The control: one word alone ranks the paper that is all about it first.
     assert.equal(words.search('cache', { prefix: false })[0]?.paper.title, 'Cache cache cache');
+  });
+
+  it('searches names by their first two letters only where those start few papers\' names', () => {
+    // "Lo" starts every name here: LoAaNet, LoAbNet, …, named in the abstracts (titles say nothing "lo…").
+    const letters = (i: number) => String.fromCharCode(97 + Math.floor(i / 26) % 26, 97 + (i % 26));
+    const papers = (n: number) => Array.from({ length: n }, (_, i) => {
+      const name = `Lo${letters(i).toUpperCase()[0]}${letters(i)[1]}Net`;
+      return newPaper(`A study of model number ${i}`, { path: 'names.md', line: i }, { date: '2024-01-01', upvotes: 0, abstract: `We propose ${name}, a model.` });
+    });
+    const builder = new LibraryBuilder();
+    const nameFound = (library: Library) => {
+      const target = library.papers.find((p) => p.title === 'A study of model number 0')!;
+      assert.equal(target.shortName, 'LoAaNet');
+      return library.search('lo', { limit: 1000 }).some((h) => h.paper === target && h.matchedTerms.includes('loaanet'));
+    };
+    // A few hundred named papers: two letters find them by name.
+    builder.setDigest('names.md', { papers: papers(300), problems: [] });
+    assert.equal(nameFound(builder.build().library), true);
+    // Thousands would be scored for two letters: the names wait for a third (the counts follow each change).
+    builder.setDigest('names.md', { papers: papers(301), problems: [] });
+    assert.equal(nameFound(builder.build().library), false);
+    assert.equal(builder.build().library.search('loa', { limit: 1000 }).some((h) => h.matchedTerms.includes('loaanet')), true);
+    builder.setDigest('names.md', { papers: papers(290), problems: [] });
+    assert.equal(nameFound(builder.build().library), true);
   });
 
   it('tolerates a typo in a long word ("quantizaton")', () => {
