@@ -142,6 +142,8 @@ const QUIET_MS = 250;
 /** A library as the editor assembles it. */
 export interface ReceivedLibrary {
   papers: Paper[];
+  /** Each paper's place in `papers` by its key (kept from library to library while the keys stay). */
+  placeOf: ReadonlyMap<string, number>;
   problems: Problem[];
   techniques: unknown;
   /** Summaries that came in this library's messages (the rest were kept). */
@@ -269,7 +271,7 @@ export class LibraryReceiver {
     this.papers = papers;
     // After decoding, what takes the library (50,000 papers into the editor's maps) gets a turn of its own.
     if (decoded) await this.nextTurn();
-    return { papers, problems: begin.problems, techniques: begin.techniques, changed: received.length, messages };
+    return { papers, placeOf: this.placeOf, problems: begin.problems, techniques: begin.techniques, changed: received.length, messages };
   }
 }
 

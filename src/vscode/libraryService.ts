@@ -210,7 +210,7 @@ export class LibraryService implements vscode.Disposable {
       last = receiver.end(end).then(
         (received) => {
           if (!received || rpc !== this.engine.rpc) return;
-          this.library = new EditorLibrary(received.papers, received.problems, this.taxonomy(received.techniques), this);
+          this.library = new EditorLibrary(received.papers, received.problems, this.taxonomy(received.techniques), this, received.placeOf);
           this.changed.fire(this.library);
           rpc.notify('library.taken', undefined);
         },
@@ -256,8 +256,9 @@ export class EditorLibrary extends PaperCatalog implements LibraryAccess {
     problems: readonly Problem[],
     taxonomy: Taxonomy,
     private readonly engine: Pick<LibraryService, 'ask'>,
+    placeOf?: ReadonlyMap<string, number>,
   ) {
-    super(papers, problems, taxonomy);
+    super(papers, problems, taxonomy, placeOf);
   }
 
   /** The engine's search (syntax in searchQuery.ts), as this library's papers. */

@@ -7,7 +7,8 @@ import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, Lib
 import { Paper } from '../../src/core/model';
 import { NoteScan } from '../../src/core/noteScanner';
 import { ConnectionClosed, MessagePortLike, RpcEndpoint, Transfer, memoryPorts } from '../../src/core/rpc';
-import { Library } from '../../src/core/library';
+import { Library, PaperCatalog } from '../../src/core/library';
+import { defaultTaxonomy } from '../../src/core/techniques';
 import { SHARED_DERIVE_MIN, serveDeriveHelper } from '../../src/core/deriveHelpers';
 import { QuietTasks } from '../../src/core/quietTasks';
 import { SUMMARIES_PER_PIECE, SummaryCodec } from '../../src/core/snapshotCodec';
@@ -462,6 +463,38 @@ describe('the library engine behind a port', () => {
     await editor.request('idle');
     assert.equal(editor.begins[3]!.keys?.length, 31);
     assert.equal(editor.latest.papers.length, 31);
+  });
+
+  it('gives the editor each library\'s papers by key from the places it keeps: the same places after an edit, new ones when the keys change', async () => {
+    const editor = inThisThread();
+    editor.digests.set('/w/hf.json', hfDigest(30));
+    await editor.start();
+    await editor.request('load');
+    const catalog = (received: ReceivedLibrary) => new PaperCatalog(received.papers, received.problems, defaultTaxonomy, received.placeOf);
+    const findsEvery = (found: PaperCatalog, received: ReceivedLibrary) => {
+      for (const paper of received.papers) assert.equal(found.paper(paper.key), paper, paper.key);
+      assert.equal(found.paper('no-such-key'), undefined);
+    };
+    const first = editor.latest;
+    const firstCatalog = catalog(first);
+    findsEvery(firstCatalog, first);
+    const objects = JSON.parse(hfDigest(30)) as Array<{ paper: { id: string; title: string } }>;
+    objects.find((o) => o.paper.id === first.papers[12]!.arxivId)!.paper.title += ' (revised)';
+    editor.digests.set('/w/hf.json', JSON.stringify(objects));
+    await editor.request('digestsChanged', { paths: ['/w/hf.json'] });
+    await editor.request('idle');
+    const edited = editor.latest;
+    assert.notEqual(edited, first);
+    assert.equal(edited.placeOf, first.placeOf, 'an edit that keeps every key in its place keeps the places');
+    findsEvery(catalog(edited), edited);
+    assert.ok(catalog(edited).paper(first.papers[12]!.key)!.title.endsWith('(revised)'));
+    // Another paper: new places, and the first library still finds its own papers.
+    editor.digests.set('/w/hf.json', hfDigest(31));
+    await editor.request('digestsChanged', { paths: ['/w/hf.json'] });
+    await editor.request('idle');
+    assert.notEqual(editor.latest.placeOf, first.placeOf);
+    findsEvery(catalog(editor.latest), editor.latest);
+    findsEvery(firstCatalog, first);
   });
 
   it('answers requests made before it was started with an error, not a crash', async () => {
