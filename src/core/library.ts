@@ -59,9 +59,8 @@ export class PaperCatalog {
     readonly taxonomy: Taxonomy,
     placeOf?: ReadonlyMap<string, number>,
   ) {
-    this.placeOf = placeOf ?? new Map(papers.map((paper, place) => [paper.key, place]));
+    this.placeOf = placeOf ?? placesByKey(papers);
     for (const paper of papers) {
-      if (!paper.extraKeys.length) continue;
       for (const key of paper.extraKeys) if (!this.placeOf.has(key) && !this.byExtraKey.has(key)) this.byExtraKey.set(key, paper);
     }
   }
@@ -144,6 +143,12 @@ export class PaperCatalog {
       }))
       .filter((c) => c.techniques.length > 0);
   }
+}
+
+function placesByKey(papers: readonly Paper[]): Map<string, number> {
+  const places = new Map<string, number>();
+  papers.forEach((paper, place) => places.set(paper.key, place));
+  return places;
 }
 
 /**
