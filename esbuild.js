@@ -28,11 +28,15 @@ function testEntries(dir) {
     .map((f) => path.join(dir, f));
 }
 
+// PAPER_DIGEST_WEB: whether the bundle carries the library engine for the extension host's own thread (see engineWorker.ts).
+const desktopExtension = { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], define: { 'process.env.PAPER_DIGEST_WEB': '"false"' } };
+// The library engine's worker (core/libraryEngine.ts), started by the extension.
+const desktopWorker = { ...common, entryPoints: ['src/worker/nodeWorker.ts'], outfile: 'dist/worker.js' };
+
 async function main() {
   const builds = [
-    { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-    // The library engine's worker (core/libraryEngine.ts), started by the extension.
-    { ...common, entryPoints: ['src/worker/nodeWorker.ts'], outfile: 'dist/worker.js' },
+    desktopExtension,
+    desktopWorker,
     { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
     // VS Code for the Web runs extensions in a web worker: no Node built-ins there.
     {
@@ -45,7 +49,7 @@ async function main() {
       mainFields: ['browser', 'module', 'main'],
       // Only the desktop path requires worker_threads and v8; the web one starts a Web Worker.
       external: ['vscode', 'node:worker_threads', 'node:v8'],
-      define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+      define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"', 'process.env.PAPER_DIGEST_WEB': '"true"' },
     },
     {
       ...common,
@@ -79,7 +83,12 @@ async function main() {
   await Promise.all(builds.map((options) => esbuild.build(options)));
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// The tests check what the bundles hold (test/unit/layering.test.ts) with the same options.
+module.exports = { desktopExtension, desktopWorker };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CITATION_STYLES, CitationStyle, formatBibtex, formatPapers } from '../core/citationFormat';
 import { citationEdits } from '../core/citationInsert';
-import { PAPER_GROUPINGS, PaperGrouping } from '../core/library';
+import { PAPER_GROUPINGS, PaperGrouping } from '../core/paperCatalog';
 import { Paper } from '../core/model';
 import { paperMeta } from '../core/paperCard';
 import { citedKeys, referencesEdit } from '../core/writing';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { snapshotFileName } from '../core/libraryEngine';
+import { snapshotFileName } from '../core/engineProtocol';
 
 /**
  * Where the library engine keeps its saved index: one file per key (the digests'

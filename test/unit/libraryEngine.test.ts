@@ -3,11 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, PAPERS_PER_MESSAGE, ReceivedLibrary, serveLibraryEngine } from '../../src/core/libraryEngine';
+import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, PAPERS_PER_MESSAGE, ReceivedLibrary } from '../../src/core/engineProtocol';
+import { serveLibraryEngine } from '../../src/core/libraryEngine';
 import { Paper } from '../../src/core/model';
 import { NoteScan } from '../../src/core/noteScanner';
 import { ConnectionClosed, MessagePortLike, RpcEndpoint, Transfer, memoryPorts } from '../../src/core/rpc';
-import { Library, PaperCatalog } from '../../src/core/library';
+import { Library } from '../../src/core/library';
+import { PaperCatalog } from '../../src/core/paperCatalog';
 import { defaultTaxonomy } from '../../src/core/techniques';
 import { SHARED_DERIVE_MIN, serveDeriveHelper } from '../../src/core/deriveHelpers';
 import { QuietTasks } from '../../src/core/quietTasks';
