@@ -44,13 +44,13 @@ export class Library extends PaperCatalog {
   }
 
   static fromResults(results: readonly ParseResult[], taxonomy: Taxonomy = defaultTaxonomy, memory?: KeyMemory): Library {
-    const builder = new LibraryBuilder(taxonomy, undefined, undefined, memory);
+    const builder = new LibraryBuilder(taxonomy, undefined, memory);
     results.forEach((result, i) => builder.setDigest(`#${i}`, result));
     return builder.build().library;
   }
 
   static fromDigests(sources: readonly DigestSource[], taxonomy: Taxonomy = defaultTaxonomy, memory?: KeyMemory): Library {
-    const builder = new LibraryBuilder(taxonomy, undefined, undefined, memory);
+    const builder = new LibraryBuilder(taxonomy, undefined, memory);
     for (const s of sources) builder.setDigest(s.path, parseDigest(s.text, s.path));
     return builder.build().library;
   }
@@ -345,11 +345,10 @@ export class LibraryBuilder {
   constructor(
     readonly taxonomy: Taxonomy = defaultTaxonomy,
     snapshot?: LibrarySnapshot,
-    restoredIndex?: SearchIndex,
     /** The workspace's remembered keys; builds read it and add the keys they hand out. */
     private memory: KeyMemory = new KeyMemory(),
   ) {
-    this.index = restoredIndex ?? new SearchIndex(techniqueLabeller(taxonomy), snapshot?.index);
+    this.index = new SearchIndex(techniqueLabeller(taxonomy), snapshot?.index);
     if (snapshot) {
       this.restored = { papers: snapshot.papers, problems: snapshot.problems };
       this.pendingDerived = { papers: snapshot.papers, derived: snapshot.derived };
@@ -358,7 +357,7 @@ export class LibraryBuilder {
 
   /** A builder from a saved snapshot: its library is the saved one, with nothing merged, named or indexed again. */
   static restore(snapshot: LibrarySnapshot, taxonomy: Taxonomy = defaultTaxonomy, memory?: KeyMemory): LibraryBuilder {
-    return new LibraryBuilder(taxonomy, snapshot, SearchIndex.restore(snapshot.index, snapshot.papers, techniqueLabeller(taxonomy)), memory);
+    return new LibraryBuilder(taxonomy, snapshot, memory);
   }
 
   get paths(): string[] {

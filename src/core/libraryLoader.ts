@@ -184,7 +184,7 @@ export class LibraryLoader {
     return this.enqueue(async () => {
       await this.parseRestored();
       const taxonomy = await this.readTaxonomy();
-      const next = new LibraryBuilder(taxonomy, undefined, undefined, this.builder.keyMemory);
+      const next = new LibraryBuilder(taxonomy, undefined, this.builder.keyMemory);
       for (const path of this.builder.paths) next.setDigest(path, this.builder.digest(path)!);
       this.builder = next;
       await this.publish();

@@ -49,6 +49,11 @@ export interface SerializedSearchIndex {
   fields: Record<TextField, SerializedTermIndex>;
   /** Paper id of each term-index slot ('' for a dead one). */
   slotIds: string[];
+  /**
+   * What MiniSearch indexes of each slot's paper (its names, see nameText; '' for none or a
+   * dead slot): a restore builds the names index from these, without the papers.
+   */
+  names: string[];
   /** The live slots in the order of their papers' citation keys: a restore need not sort 50,000 keys again. */
   keyOrder?: Uint32Array;
 }
@@ -140,10 +145,10 @@ function nameText(paper: Paper): string {
 
 const nameWords = MiniSearch.getDefault('tokenize') as (text: string) => string[];
 
-/** The first two letters of the words MiniSearch indexes for the paper's names, each once. */
-function nameStarts(paper: Paper): Set<string> {
+/** The first two letters of the words MiniSearch indexes for a paper's names (its nameText), each once. */
+function nameStarts(name: string): Set<string> {
   const starts = new Set<string>();
-  for (const word of nameWords(nameText(paper))) {
+  for (const word of nameWords(name)) {
     const term = processTerm(word);
     if (term && term.length >= 2) starts.add(term.slice(0, 2));
   }
@@ -172,8 +177,8 @@ interface Entry {
   paper: Paper;
   slot: number;
   foldedName: string;
-  /** Whether MiniSearch holds a document for it (only papers with a name do). */
-  named: boolean;
+  /** Its names as MiniSearch indexes them (nameText); '' for none: only papers with a name have a document there. */
+  name: string;
 }
 
 type TextIndexes = Record<TextField, TermIndex>;
@@ -194,8 +199,6 @@ export class SearchIndex {
   private masks = new Uint32Array(0);
   /** Per slot, the best score of one query word's forms in one field. */
   private best = new Float64Array(0);
-  /** False after a restore without a prebuilt names index: adopting the papers builds it. */
-  private namesIndexed: boolean;
   /**
    * Per first two letters, in how many papers' names a word starts with them (see
    * MAX_TWO_LETTER_NAME_PAPERS); counted when first needed, then kept up to date.
@@ -205,15 +208,21 @@ export class SearchIndex {
   private sortedKeys: Entry[] | undefined;
   /** The saved index's key order, until the papers are adopted. */
   private savedKeyOrder: Uint32Array | undefined;
+  /** The saved names per slot, until the papers are adopted. */
+  private savedNames: string[] | undefined;
 
+  /**
+   * Empty, or a saved index: the term indexes load as they were saved, and MiniSearch's
+   * names index is built from the saved names (faster than deserialising it, a smaller
+   * file, and without the papers, which `adopt` takes later).
+   */
   constructor(
     private readonly techniqueLabel: (id: string) => string = (id) => id,
     saved?: SerializedSearchIndex,
-    loaded?: MiniSearch<IndexedDocument>,
   ) {
-    this.miniSearch = loaded ?? new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS);
-    this.namesIndexed = !saved || !!loaded;
+    this.miniSearch = new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS);
     this.savedKeyOrder = saved?.keyOrder;
+    this.savedNames = saved?.names;
     if (saved) {
       this.text = {
         title: TermIndex.deserialize(saved.fields.title, tokenize),
@@ -222,24 +231,14 @@ export class SearchIndex {
         authors: TermIndex.deserialize(saved.fields.authors, tokenize),
       };
       this.slotIds = saved.slotIds;
+      const docs: IndexedDocument[] = [];
+      saved.names.forEach((name, slot) => {
+        if (name && saved.slotIds[slot]) docs.push({ id: saved.slotIds[slot], name });
+      });
+      this.miniSearch.addAll(docs);
     } else {
       this.text = emptyTextIndexes();
     }
-  }
-
-  /**
-   * A saved index. The term indexes load as they were saved; MiniSearch's names index is
-   * rebuilt from the papers (faster than deserialising it, and a smaller file).
-   */
-  static restore(saved: SerializedSearchIndex, papers: readonly Paper[], techniqueLabel: (id: string) => string): SearchIndex {
-    const miniSearch = new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS);
-    const docs: IndexedDocument[] = [];
-    for (const paper of papers) {
-      const name = nameText(paper);
-      if (name) docs.push({ id: paper.id, name });
-    }
-    miniSearch.addAll(docs);
-    return new SearchIndex(techniqueLabel, saved, miniSearch);
   }
 
   get size(): number {
@@ -281,7 +280,7 @@ export class SearchIndex {
     for (const paper of papers) {
       const slot = this.addText(paper);
       const name = nameText(paper);
-      this.remember(entryFor(paper, slot, name !== ''));
+      this.remember(entryFor(paper, slot, name));
       if (name) docs.push({ id: paper.id, name });
     }
     this.miniSearch.addAll(docs);
@@ -300,7 +299,7 @@ export class SearchIndex {
   private remember(entry: Entry): void {
     this.entries.set(entry.paper.id, entry);
     this.sortedKeys = undefined;
-    if (this.namePrefixCounts && entry.named) this.countNameStarts(entry.paper, 1);
+    if (this.namePrefixCounts && entry.name) this.countNameStarts(entry.name, 1);
     const name = entry.foldedName;
     if (!name) return;
     // Almost always one paper per name: a string, an array only when shared.
@@ -314,7 +313,7 @@ export class SearchIndex {
   private forget(entry: Entry): void {
     this.entries.delete(entry.paper.id);
     this.sortedKeys = undefined;
-    if (this.namePrefixCounts && entry.named) this.countNameStarts(entry.paper, -1);
+    if (this.namePrefixCounts && entry.name) this.countNameStarts(entry.name, -1);
     const name = entry.foldedName;
     if (name) {
       const ids = this.byFoldedName.get(name);
@@ -322,14 +321,14 @@ export class SearchIndex {
       if (kept.length === 0) this.byFoldedName.delete(name);
       else this.byFoldedName.set(name, kept.length === 1 ? kept[0]! : kept);
     }
-    if (entry.named) this.miniSearch.discard(entry.paper.id);
+    if (entry.name) this.miniSearch.discard(entry.paper.id);
     for (const field of TEXT_FIELDS) this.text[field].remove(entry.slot);
     this.slotIds[entry.slot] = '';
   }
 
-  private countNameStarts(paper: Paper, delta: 1 | -1): void {
+  private countNameStarts(name: string, delta: 1 | -1): void {
     const counts = this.namePrefixCounts!;
-    for (const start of nameStarts(paper)) {
+    for (const start of nameStarts(name)) {
       const count = (counts.get(start) ?? 0) + delta;
       if (count > 0) counts.set(start, count);
       else counts.delete(start);
@@ -340,7 +339,7 @@ export class SearchIndex {
   private namePapersStartingWith(twoLetters: string): number {
     if (!this.namePrefixCounts) {
       this.namePrefixCounts = new Map();
-      for (const entry of this.entries.values()) if (entry.named) this.countNameStarts(entry.paper, 1);
+      for (const entry of this.entries.values()) if (entry.name) this.countNameStarts(entry.name, 1);
     }
     return this.namePrefixCounts.get(twoLetters) ?? 0;
   }
@@ -366,20 +365,20 @@ export class SearchIndex {
       const id = this.slotIds[slot];
       if (id) slots.set(id, slot);
     }
-    const docs: IndexedDocument[] = [];
+    const names = this.savedNames ?? [];
+    this.savedNames = undefined;
     const bySlot: Entry[] = [];
     for (const paper of papers) {
       const slot = slots.get(paper.id);
-      // Restored with its names index (the usual case): whether a paper has names is known there.
-      const name = this.namesIndexed ? '' : nameText(paper);
-      if (name) docs.push({ id: paper.id, name });
       if (slot === undefined) continue;
-      const entry = entryFor(paper, slot, this.namesIndexed ? this.miniSearch.has(paper.id) : name !== '');
+      const entry = entryFor(paper, slot, names[slot] ?? '');
       this.remember(entry);
       bySlot[slot] = entry;
     }
-    this.miniSearch.addAll(docs);
-    this.namesIndexed = true;
+    // A saved slot no paper took (a saved index that does not match its papers) keeps no document.
+    if (this.entries.size !== slots.size) {
+      for (const [id, slot] of slots) if (names[slot] && !this.entries.has(id)) this.miniSearch.discard(id);
+    }
     this.sortedKeys = this.inSavedKeyOrder(bySlot) ?? this.sortKeys();
   }
 
@@ -438,8 +437,15 @@ export class SearchIndex {
         authors: this.text.authors.serialize(),
       },
       slotIds: this.slotIds,
+      names: this.namesBySlot(),
       keyOrder: Uint32Array.from(this.keyList(), (entry) => entry.slot),
     };
+  }
+
+  private namesBySlot(): string[] {
+    const names = new Array<string>(this.slotIds.length).fill('');
+    for (const entry of this.entries.values()) names[entry.slot] = entry.name;
+    return names;
   }
 
   search(query: string, options: SearchOptions = {}): SearchHit[] {
@@ -678,8 +684,8 @@ function stemOf(word: string): string {
   return stem;
 }
 
-function entryFor(paper: Paper, slot: number, named: boolean): Entry {
-  return { paper, slot, foldedName: paper.shortName ? asciiFold(paper.shortName) : '', named };
+function entryFor(paper: Paper, slot: number, name: string): Entry {
+  return { paper, slot, foldedName: paper.shortName ? asciiFold(paper.shortName) : '', name };
 }
 
 /** The `limit` best slots by score, best first: a bounded heap, not a sort of every match. */

