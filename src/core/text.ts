@@ -5,8 +5,13 @@ export function fileName(path: string): string {
   return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Folds a string to lowercase ASCII letters and digits ("LD-Prüner" → "ldpruner"). */
 export function asciiFold(text: string): string {
+  // ASCII text has nothing to decompose or strip: half the time or less (50,000 names at every
+  // library load, and every keystroke). The same result: NFKD leaves ASCII as it is.
+  if (!NON_ASCII.test(text)) return text.toLowerCase().replace(/[^a-z0-9]+/g, '');
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -4,6 +4,7 @@ import { KeyMemory } from '../../src/core/keyMemory';
 import { Library } from '../../src/core/library';
 import { Paper, newPaper } from '../../src/core/model';
 import { extractNames } from '../../src/core/names';
+import { asciiFold } from '../../src/core/text';
 import { SEED_PATH, hfSample, readSeed } from './fixtures';
 
 const seedLibrary = () => Library.fromDigests([{ path: SEED_PATH, text: readSeed() }]);
@@ -15,6 +16,19 @@ function paper(title: string, date: string | null, extra: Partial<Paper> = {}): 
 
 describe('paper names', () => {
   const library = seedLibrary();
+
+  it('are compared folded to lowercase ASCII letters and digits, accented, full-width or plain', () => {
+    const folded: Record<string, string> = {
+      'LD-Pruner': 'ldpruner',
+      'LD-Prüner': 'ldpruner',
+      'Straße-Net': 'strassenet',
+      'ＬｏＲＡ': 'lora',
+      'BitNet b1.58': 'bitnetb158',
+      'Ω-Net': 'net',
+      '': '',
+    };
+    assert.deepEqual(Object.fromEntries(Object.keys(folded).map((name) => [name, asciiFold(name)])), folded);
+  });
 
   it('finds the names a note would use, from the title and from the abstract', () => {
     const expected: Record<string, string> = {
