@@ -30,13 +30,15 @@ function testEntries(dir) {
 
 // PAPER_DIGEST_WEB: whether the bundle carries the library engine for the extension host's own thread (see engineWorker.ts).
 const desktopExtension = { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], define: { 'process.env.PAPER_DIGEST_WEB': '"false"' } };
-// The library engine's worker (core/libraryEngine.ts), started by the extension.
+// The library engine's worker (core/libraryEngine.ts), started by the extension through workerLoader.js (V8's code cache for it).
 const desktopWorker = { ...common, entryPoints: ['src/worker/nodeWorker.ts'], outfile: 'dist/worker.js' };
+const workerLoader = { ...common, entryPoints: ['src/worker/codeCacheLoader.ts'], outfile: 'dist/workerLoader.js' };
 
 async function main() {
   const builds = [
     desktopExtension,
     desktopWorker,
+    workerLoader,
     { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
     // VS Code for the Web runs extensions in a web worker: no Node built-ins there.
     {

@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext) {
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
   const store = new IndexStore(context.storageUri ?? context.globalStorageUri);
   const keys = new KeyMemoryFile(undefined, () => files.hasOwnDigests);
-  const service = new LibraryService(files, store, log, keys, version, engineWorkerFactory(context.extensionUri, (message) => log.info(message)));
+  const service = new LibraryService(files, store, log, keys, version, engineWorkerFactory(context.extensionUri, (message) => log.info(message), context.globalStorageUri));
   const scopes = new NoteScopes(service, log);
   const tree = new TechniqueTreeProvider(service);
   const treeView = vscode.window.createTreeView('paperDigest.techniques', { treeDataProvider: tree, showCollapseAll: true });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { MessagePortLike, RpcEndpoint, memoryPorts } from '../core/rpc';
 import { SummaryCodec } from '../core/snapshotCodec';
+import type { CodeCacheOptions } from '../worker/codeCacheLoader';
 import { v8SummaryCodec } from '../worker/v8SummaryCodec';
 
 /** The library engine's worker as the extension sees it: a message port that can end. */
@@ -19,15 +20,24 @@ export type EngineWorkerFactory = () => EngineWorker;
  * Worker in VS Code for the Web (dist/web/worker.js), as vscode-eslint and the LSP web
  * samples start their servers.
  */
-export function engineWorkerFactory(extensionUri: vscode.Uri, log: (message: string) => void): EngineWorkerFactory {
+export function engineWorkerFactory(extensionUri: vscode.Uri, log: (message: string) => void, storage?: vscode.Uri): EngineWorkerFactory {
   const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
-  return isNode ? () => nodeWorker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath) : () => webWorker(vscode.Uri.joinPath(extensionUri, 'dist', 'web', 'worker.js').toString(true), log);
+  const dist = (...path: string[]) => vscode.Uri.joinPath(extensionUri, 'dist', ...path);
+  const cacheFolder = storage?.scheme === 'file' ? storage.fsPath : undefined;
+  const engine = { engine: dist('worker.js').fsPath, loader: dist('workerLoader.js').fsPath };
+  return isNode ? () => nodeWorker(engine, cacheFolder) : () => webWorker(dist('web', 'worker.js').toString(true), log);
 }
 
-function nodeWorker(path: string): EngineWorker {
+/** How long the engine runs before V8's code cache for it is written (see codeCacheLoader.ts): its start is compiled by then. */
+const CODE_CACHE_AFTER_MS = 5000;
+
+/** The engine's worker; started from V8's code cache where there is a folder on this disk to keep one. */
+function nodeWorker({ engine, loader }: { engine: string; loader: string }, cacheFolder: string | undefined): EngineWorker {
   // Required here, not imported: the web build has no worker_threads (esbuild.js keeps it external).
   const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const worker = new Worker(path, { name: 'paper-digest-library' });
+  const name = 'paper-digest-library';
+  const codeCache: CodeCacheOptions | undefined = cacheFolder ? { engine, cacheFolder, writeAfterMs: CODE_CACHE_AFTER_MS } : undefined;
+  const worker = codeCache ? new Worker(loader, { name, workerData: { codeCache } }) : new Worker(engine, { name });
   let ended = false;
   let exitListener: ((reason: string) => void) | undefined;
   let lastError: string | undefined;

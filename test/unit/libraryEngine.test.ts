@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -525,6 +525,50 @@ describe('the library engine behind a port', () => {
       await assert.rejects(editor.request('search', { query: 'lora', options: {} }), ConnectionClosed);
     } finally {
       await worker.terminate();
+    }
+  });
+
+  it('in a worker thread started from V8\'s code cache: writes the cache once, starts from it next time, and writes it anew when V8 refuses it', async function () {
+    this.timeout(30000);
+    const loaderScript = join(ROOT, 'dist', 'workerLoader.js');
+    if (!existsSync(workerScript) || !existsSync(loaderScript)) this.skip();
+    const folder = mkdtempSync(join(tmpdir(), 'paper-digest-code-cache-'));
+    writeFileSync(join(folder, 'engine-code-of-an-older-version.bin'), 'old');
+    const caches = () => readdirSync(folder).filter((name) => name.startsWith('engine-code-'));
+    /** The one cache file: its size and inode (a cache written anew is a new file renamed into place). */
+    const cache = () => {
+      const names = caches();
+      if (names.length !== 1) return undefined;
+      const { size, ino } = statSync(join(folder, names[0]!));
+      return { size, ino };
+    };
+    /** Starts the engine through the loader, loads the seed, and gives the cache as it is `settleMs` later. */
+    const session = async (settleMs: number) => {
+      const worker = new Worker(loaderScript, { workerData: { codeCache: { engine: workerScript, cacheFolder: folder, writeAfterMs: 0 } } });
+      const editor = new EditorDouble({ post: (message, transfer) => worker.postMessage(message, transfer), onMessage: (handler) => worker.on('message', handler) });
+      try {
+        editor.digests.set('/w/seed.txt', readSeed());
+        await editor.start();
+        assert.equal((await editor.request<{ papers: number }>('load')).papers, 47);
+        assert.ok((await editor.request<HitSummary[]>('search', { query: 'lora', options: {} })).length > 0);
+        await new Promise((resolve) => setTimeout(resolve, settleMs));
+        return cache();
+      } finally {
+        await worker.terminate();
+      }
+    };
+    try {
+      const written = await session(500);
+      assert.ok(written && written.size > 100_000, 'the first start writes a cache, and removes the older version\'s');
+      // Started from it: not written again (the same file after the same wait as the control below).
+      assert.deepEqual(await session(500), written);
+      // The control: a cache V8 refuses (here cut) is compiled past and written anew within that wait.
+      const file = join(folder, caches()[0]!);
+      writeFileSync(file, readFileSync(file).subarray(0, 1000));
+      const rewritten = await session(500);
+      assert.ok(rewritten && rewritten.size > 100_000 && rewritten.ino !== written.ino, 'a refused cache is written anew');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 
