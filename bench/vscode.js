@@ -18,7 +18,9 @@ async function session(folder, previous, outFile) {
     const exit = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
     await page.exposeFunction('codeAutomationLog', (type, args) => type === 'error' && console.error(...(Array.isArray(args) ? args : [args])));
     await page.goto(workbenchUrl(server.url, folder, { testsPath: path.join(ROOT, 'out', 'bench', 'host', 'index.js') }));
-    const code = await Promise.race([exit, new Promise((r) => setTimeout(() => r('timeout'), 300000))]);
+    let timer;
+    const code = await Promise.race([exit, new Promise((r) => (timer = setTimeout(() => r('timeout'), 300000)))]);
+    clearTimeout(timer); // or the benchmark waits out the 5 minutes before it exits
     if (code !== 0) throw new Error(`benchmark session ended with ${code}`);
     return { server, result: JSON.parse(fs.readFileSync(outFile, 'utf8')) };
   } finally {

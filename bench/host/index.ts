@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
@@ -41,14 +41,13 @@ export async function run(): Promise<void> {
   const extension = vscode.extensions.getExtension<Api>('paper-digest.paper-digest');
   if (!extension) throw new Error('Paper Digest is not installed');
   if (extension.isActive) throw new Error('Paper Digest was activated before the benchmark could time it');
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  loop.enable();
+  const watching = watchEventLoop();
   const started = performance.now();
   const api = await extension.activate();
   const activateCallMs = performance.now() - started;
   await api.ready;
   const readyMs = performance.now() - started;
-  loop.disable();
+  const loop = watching();
   const searchStart = performance.now();
   const hits = (await api.service.snapshot.search('quantization aware training', { limit: 50 })).length;
   const firstSearchMs = performance.now() - searchStart;
@@ -61,7 +60,7 @@ export async function run(): Promise<void> {
     engineLoadMs: api.service.lastLoad?.milliseconds ?? NaN,
     fromSavedIndex,
     papers: api.service.lastLoad?.papers ?? 0,
-    longestEventLoopBlockMs: round(loop.max / 1e6),
+    ...loop,
     firstSearchMs: round(firstSearchMs),
     firstSearchHits: hits,
     extensionHostHeapMb: heapMb(),
@@ -110,8 +109,7 @@ async function editsAndLatencies(api: Api) {
   const at = original.indexOf(`${target.title}\n\n${anchor}`) + target.title.length + 2;
   if (at < target.title.length + 2) throw new Error(`the benchmark cannot find ${target.key}'s abstract in the digest`);
   const watchEdits = async (writes: number) => {
-    const loop = monitorEventLoopDelay({ resolution: 5 });
-    loop.enable();
+    const watching = watchEventLoop();
     const start = performance.now();
     const wanted = `Revised${writes} ${anchor}`;
     const updated = new Promise<boolean>((resolve) => {
@@ -126,8 +124,8 @@ async function editsAndLatencies(api: Api) {
     await writeInWorker(digest.fsPath, at, writes);
     const seen = await updated;
     const ms = performance.now() - start;
-    loop.disable();
-    return seen ? { libraryUpdatedMs: round(ms), longestEventLoopBlockMs: round(loop.max / 1e6) } : { timedOut: true, longestEventLoopBlockMs: round(loop.max / 1e6) };
+    const loop = watching();
+    return seen ? { libraryUpdatedMs: round(ms), ...loop } : { timedOut: true, ...loop };
   };
   const edit = await watchEdits(1);
   const burst = await watchEdits(20);
@@ -180,6 +178,27 @@ async function editsAndLatencies(api: Api) {
     hoverMs.push(performance.now() - start);
   }
   return { digestEdit: edit, burstOf20Edits: burst, keystrokeSearchMs: percentiles(searchMs), completionProviderMs: percentiles(completionMs), hoverProviderMs: percentiles(hoverMs.slice(1)) };
+}
+
+/**
+ * Watches this thread's event loop until the returned function is called: its longest
+ * block, and the longest garbage-collection pause meanwhile (what a long block often is).
+ */
+function watchEventLoop(): () => { longestEventLoopBlockMs: number; longestGcPauseMs: number } {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  let longestGc = 0;
+  const take = (entries: readonly { duration: number }[]) => {
+    for (const entry of entries) longestGc = Math.max(longestGc, entry.duration);
+  };
+  const gc = new PerformanceObserver((list) => take(list.getEntries()));
+  gc.observe({ entryTypes: ['gc'] });
+  loop.enable();
+  return () => {
+    loop.disable();
+    take(gc.takeRecords());
+    gc.disconnect();
+    return { longestEventLoopBlockMs: round(loop.max / 1e6), longestGcPauseMs: round(longestGc) };
+  };
 }
 
 function percentiles(values: number[]) {
