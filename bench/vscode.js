@@ -11,7 +11,13 @@ const REPORT = process.argv[2] || path.join(ROOT, 'bench', 'report.json');
 const ONLY = process.argv[3]?.split(',');
 
 async function session(folder, previous, outFile) {
-  const server = await startCodeServer({ dataDir: previous?.dataDir, port: previous?.port, env: { PAPER_DIGEST_BENCH_OUT: outFile } });
+  // code-server is a remote to VS Code: every 2 s or more its extension host looks for ports to forward by
+  // running `ls` and `ps` (child_process.exec), and each fork of that process held its event loop 10-60 ms
+  // (a CPU profile of the edits: 330-410 ms in spawn). Desktop VS Code does not; the benchmark measures our
+  // blocks. Turning auto-forwarding off is not enough where a tunnel provider exists: ports are then found
+  // in terminal output only.
+  const settings = { 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output' };
+  const server = await startCodeServer({ dataDir: previous?.dataDir, port: previous?.port, settings, env: { PAPER_DIGEST_BENCH_OUT: outFile } });
   const context = await launchBrowser(server.dataDir);
   try {
     const page = context.pages()[0] || (await context.newPage());
