@@ -82,7 +82,7 @@ export interface LibraryBegin {
   generation: number;
   /** Every paper's key in library order; left out when it is the same as the last library's, or with `inOrder`. */
   keys?: string[];
-  /** Every paper follows, in library order (a warm start's summaries as saved): the chunks give the order. */
+  /** Every paper follows, in library order (a warm start's summaries as saved, a cold start's): the chunks give the order. */
   inOrder?: boolean;
   changed: number;
   problems: Problem[];

@@ -384,7 +384,7 @@ describe('the library engine behind a port', () => {
     const info = await second.request<{ fromSavedIndex: boolean }>('load');
     assert.equal(info.fromSavedIndex, true, 'the index is used');
     assert.equal(codec.decoded, 0, 'but not its summaries');
-    assert.equal(second.begins[0]!.inOrder, undefined);
+    assert.equal(second.begins[0]!.changed, 47, 'every paper sent as objects');
     assert.deepEqual(second.latest.papers, first.latest.papers);
     const before = [...second.saved.values()][0]!;
     await second.request('flushPendingSave');
@@ -406,7 +406,7 @@ describe('the library engine behind a port', () => {
     const before = editor.latest.papers;
     await editor.request('resendLibrary');
     assert.equal(editor.libraries.length, 2);
-    assert.ok(editor.begins[1]!.keys, 'with the key list');
+    assert.equal(editor.begins[1]!.inOrder, true, 'in library order');
     assert.equal(editor.latest.changed, 47, 'every paper');
     assert.deepEqual(editor.latest.papers, before);
   });
@@ -436,7 +436,8 @@ describe('the library engine behind a port', () => {
     editor.digests.set('/w/hf.json', hfDigest(30));
     await editor.start();
     await editor.request('load');
-    assert.ok(editor.begins[0]!.keys, 'the first library lists its keys');
+    assert.equal(editor.begins[0]!.inOrder, true, 'the first library: every paper in library order, no list of keys');
+    assert.equal(editor.begins[0]!.keys, undefined);
     const before = editor.latest;
     const edited = before.papers[12]!;
     const objects = JSON.parse(hfDigest(30)) as Array<{ paper: { id: string; title: string } }>;
