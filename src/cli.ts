@@ -1,14 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { BUNDLED_CSL_DIR, BUNDLED_CSL_LOCALES, BUNDLED_CSL_STYLES, BUNDLED_DIGEST, DEFAULT_CSL_STYLE } from './core/bundled';
-import { CslStyle, bibliographyEntries, declaredCsl, formatBibliography, isBundledCsl } from './core/cslFormat';
+import { BUNDLED_CSL_DIR, BUNDLED_CSL_LOCALES, BUNDLED_CSL_STYLES, BUNDLED_DIGEST, DEFAULT_CSL_STYLE, isBundledCsl } from './core/bundled';
+import { CslStyle, bibliographyEntries, formatBibliography } from './core/cslFormat';
 import { EXPORT_FORMATS, ExportFormat, formatPapers } from './core/citationFormat';
 import { CitationScope } from './core/citationScope';
+import { parseDigest } from './core/digest';
 import { KEY_MEMORY_FILE, KeyMemory } from './core/keyMemory';
 import { Library } from './core/library';
 import { Paper, Problem } from './core/model';
-import { NoteBibliographies } from './core/noteBibliography';
+import { NoteBibliographies, declaredCsl } from './core/noteBibliography';
 import { PaperSources, SourceEndpoints, SourceError, mergeIntoDigest, papersLackingDetails } from './core/paperSources';
 import { SearchHit } from './core/searchIndex';
 import { fetchClient } from './fetchClient';
@@ -379,6 +380,7 @@ function noteScopes(library: Library, args: Args, err: (line: string) => void): 
           throw error;
         }),
     },
+    parseDigest,
     resolve(args.workspace),
   );
   return async (path, text) => {

@@ -1,10 +1,7 @@
 import CSL from 'citeproc';
-import { BUNDLED_CSL_STYLES } from './bundled';
 import { CslItem, cslName, toCslItem } from './citationFormat';
 import { bibtexNames, bibtexValueText } from './formats/bibtex';
 import { Paper } from './model';
-import { parse } from 'yaml';
-import { frontMatter } from './markdownParse';
 import { latexToText } from './text';
 
 /**
@@ -38,11 +35,6 @@ export function bibliographyEntries(papers: readonly Paper[], style: CslStyle): 
   return result[1].map((entry, i) => ({ key: ids[i]?.[0] ?? '', text: entry.replace(/\s+/g, ' ').trim() }));
 }
 
-/** Whether a style name is one bundled in media/csl. */
-export function isBundledCsl(name: string): boolean {
-  return (BUNDLED_CSL_STYLES as readonly string[]).includes(name);
-}
-
 /** A citeproc engine over these papers (registered in this order: a numeric style numbers them so). */
 function engineFor(papers: readonly Paper[], style: CslStyle, format: 'text' | 'html'): CSL.Engine {
   const items = new Map(papers.map((p) => [p.key, cslItemFor(p)]));
@@ -61,18 +53,6 @@ export function formatReference(paper: Paper, style: CslStyle): string | undefin
   let text = byPaper.get(paper);
   if (text === undefined) byPaper.set(paper, (text = formatBibliography([paper], style)[0] ?? ''));
   return text || undefined;
-}
-
-/** The style a note names in its front matter (`csl: apa` or a path), as pandoc reads it. */
-export function declaredCsl(markdown: string): string | undefined {
-  const yaml = frontMatter(markdown)?.yaml;
-  if (!yaml) return undefined;
-  try {
-    const value = (parse(yaml) as Record<string, unknown> | null)?.csl;
-    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -1,8 +1,7 @@
-import { LineCounter, parseDocument } from 'yaml';
-import { parseDigest } from './digest';
+import { LineCounter, parse, parseDocument } from 'yaml';
 import { cslPapers } from './formats/cslJson';
 import { frontMatter } from './markdownParse';
-import { Paper, Problem } from './model';
+import { ParseResult, Paper, Problem } from './model';
 
 /**
  * The bibliographies a note declares, found the way pandoc, Quarto and bookdown find
@@ -20,6 +19,12 @@ export interface ProjectFiles {
   read(path: string): Promise<string | undefined>;
 }
 
+/**
+ * Reads a declared bibliography file (BibTeX, CSL-JSON, Hugging Face JSON): `parseDigest`,
+ * handed in so that the editor loads the BibTeX reader only when a note declares a file.
+ */
+export type BibliographyReader = (text: string, path: string) => ParseResult;
+
 export interface FrontMatter {
   /** The parsed YAML mapping, or null when the text has no front matter (or it is not a mapping). */
   data: Record<string, unknown> | null;
@@ -32,6 +37,18 @@ export interface FrontMatter {
 export function readFrontMatter(text: string, path: string): FrontMatter {
   const found = frontMatter(text);
   return found ? parseYaml(found.yaml, path, 1) : parseYaml('', path, 0);
+}
+
+/** The style a note names in its front matter (`csl: apa` or a path), as pandoc reads it. */
+export function declaredCsl(markdown: string): string | undefined {
+  const yaml = frontMatter(markdown)?.yaml;
+  if (!yaml) return undefined;
+  try {
+    const value = (parse(yaml) as Record<string, unknown> | null)?.csl;
+    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A YAML file (or front matter starting at `firstLine`), parsed without ever throwing. */
@@ -133,6 +150,7 @@ export class NoteBibliographies {
 
   constructor(
     private readonly files: ProjectFiles,
+    private readonly readBibliography: BibliographyReader,
     /** The workspace root: project files are not looked for above it. */
     private readonly root?: string,
   ) {}
@@ -237,7 +255,7 @@ export class NoteBibliographies {
     if (known) return known;
     const text = await this.read(path);
     if (text === undefined) return undefined;
-    const result = /\.ya?ml$/i.test(path) ? yamlBibliography(text, path) : parseDigest(text, path);
+    const result = /\.ya?ml$/i.test(path) ? yamlBibliography(text, path) : this.readBibliography(text, path);
     this.parsed.set(path, result);
     return result;
   }

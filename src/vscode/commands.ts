@@ -5,8 +5,9 @@ import { PAPER_GROUPINGS, PaperGrouping } from '../core/paperCatalog';
 import { Paper } from '../core/model';
 import { paperMeta } from '../core/paperCard';
 import { citedKeys, referencesEdit } from '../core/writing';
-import { CslStyle, bibliographyEntries, formatReference } from '../core/cslFormat';
+import type { CslStyle } from '../core/cslFormat';
 import { CslStyles } from './cslStyles';
+import { cslFormat } from './lazyModules';
 import { fromVsPosition, toVsRange } from './convert';
 import { LibraryService } from './libraryService';
 import { keyAt } from './navigation';
@@ -98,7 +99,7 @@ async function resolvePaper(c: CommandContext, arg: PaperArg): Promise<Paper | u
 async function copyReference(c: CommandContext, paper: Paper): Promise<void> {
   try {
     const style = await c.styles.configured();
-    await copy(formatReference(paper, style) ?? paper.title, `Copied the reference of @${paper.key}`);
+    await copy(cslFormat().formatReference(paper, style) ?? paper.title, `Copied the reference of @${paper.key}`);
   } catch (error) {
     void vscode.window.showErrorMessage(`Paper Digest: ${(error as Error).message}.`);
   }
@@ -164,7 +165,7 @@ async function updateReferences(c: CommandContext): Promise<void> {
   } catch (error) {
     return void vscode.window.showErrorMessage(`Paper Digest: ${(error as Error).message}.`);
   }
-  const edit = referencesEdit(document.getText(), scan, scope, style && ((papers) => bibliographyEntries(papers, style)));
+  const edit = referencesEdit(document.getText(), scan, scope, style && ((papers) => cslFormat().bibliographyEntries(papers, style)));
   if (edit === null) {
     if (!scan.citations.some((c) => scope.isKnown(c.key))) void vscode.window.showInformationMessage('This note cites no paper of the digests or of its bibliography.');
     return;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { BUNDLED_CSL_DIR, BUNDLED_CSL_LOCALES, DEFAULT_CSL_STYLE } from '../core/bundled';
-import { CslStyle, declaredCsl, isBundledCsl } from '../core/cslFormat';
+import { BUNDLED_CSL_DIR, BUNDLED_CSL_LOCALES, DEFAULT_CSL_STYLE, isBundledCsl } from '../core/bundled';
+import type { CslStyle } from '../core/cslFormat';
+import { declaredCsl } from '../core/noteBibliography';
 import { decodeText } from '../core/text';
 
 /**

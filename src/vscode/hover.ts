@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { escapeMarkdownText } from '../core/citationFormat';
-import { formatReference } from '../core/cslFormat';
 import { toVsRange } from './convert';
 import { CslStyles } from './cslStyles';
+import { cslFormat } from './lazyModules';
 import { paperCard } from './cards';
 import { itemAt } from './navigation';
 import { NoteIndex } from './noteIndex';
@@ -31,7 +31,7 @@ export class PaperHoverProvider implements vscode.HoverProvider {
     const card = paperCard(paper, scope.library.taxonomy, !scope.isDeclared(paper.key), citedIn, silence);
     // With a citation style for the note (its csl:, or paperDigest.csl), the card says how the paper is cited in it.
     const style = await this.styles.forNote(document).catch(() => undefined);
-    const citeAs = style && formatReference(paper, style);
+    const citeAs = style && cslFormat().formatReference(paper, style);
     if (citeAs) card.appendMarkdown(`\n\n---\n\n**Cite as:** ${escapeMarkdownText(citeAs)}`);
     return new vscode.Hover(card, toVsRange(target.range));
   }

@@ -8,6 +8,7 @@ import { NO_BIBLIOGRAPHY, NoteBibliographies, NoteBibliography, ProjectFiles } f
 import { NoteScan } from '../core/noteScanner';
 import { pathOf } from './convert';
 import { problemDiagnostic } from './digestProblems';
+import { digestReader } from './lazyModules';
 import { LibraryService } from './libraryService';
 
 /** The languages Paper Digest reads as notes: Markdown, Quarto and R Markdown. */
@@ -79,7 +80,7 @@ export class NoteScopes implements vscode.Disposable {
           }
         },
       };
-      resolver = new NoteBibliographies(files, vscode.workspace.getWorkspaceFolder(uri)?.uri.path);
+      resolver = new NoteBibliographies(files, (text, path) => digestReader().parseDigest(text, path), vscode.workspace.getWorkspaceFolder(uri)?.uri.path);
       this.resolvers.set(id, resolver);
     }
     return resolver;

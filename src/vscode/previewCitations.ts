@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { DEFAULT_CSL_STYLE } from '../core/bundled';
 import { BRACED_KEY_SOURCE, PANDOC_KEY_SOURCE } from '../core/citationKeys';
-import { CiteItem, CslStyle, citeItems, declaredCsl, renderCitations } from '../core/cslFormat';
+import type { CiteItem, CslStyle } from '../core/cslFormat';
 import { Paper } from '../core/model';
+import { declaredCsl } from '../core/noteBibliography';
 import { CslStyles } from './cslStyles';
+import { cslFormat } from './lazyModules';
 import { LibraryService } from './libraryService';
 
 /** The part of markdown-it this plugin uses (VS Code hands in its own instance). */
@@ -64,7 +66,7 @@ function renderInto(state: CoreState, md: MarkdownIt, paper: (key: string) => Pa
     for (const token of block.children) {
       if (token.type !== 'text' || !token.content.includes('@')) continue;
       const spans: Found[] = [];
-      for (const m of token.content.matchAll(GROUP)) spans.push({ token, start: m.index, end: m.index + m[0].length, items: citeItems(m[1]!, KEY), text: m[0] });
+      for (const m of token.content.matchAll(GROUP)) spans.push({ token, start: m.index, end: m.index + m[0].length, items: cslFormat().citeItems(m[1]!, KEY), text: m[0] });
       for (const m of token.content.matchAll(IN_TEXT)) {
         if (spans.some((s) => s.start <= m.index && m.index < s.end)) continue;
         spans.push({ token, start: m.index, end: m.index + m[0].length, items: [{ key: m[2] ?? m[3]!, ...(m[1] ? { suppressAuthor: true } : {}) }], text: m[0] });
@@ -73,7 +75,7 @@ function renderInto(state: CoreState, md: MarkdownIt, paper: (key: string) => Pa
     }
   }
   if (!found.length) return;
-  const { groups, bibliography } = renderCitations(
+  const { groups, bibliography } = cslFormat().renderCitations(
     found.map((f) => f.items),
     paper,
     style,

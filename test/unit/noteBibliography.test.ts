@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { CitationScope } from '../../src/core/citationScope';
+import { parseDigest } from '../../src/core/digest';
 import { Library } from '../../src/core/library';
 import { NoteBibliographies, ProjectFiles, joinPath } from '../../src/core/noteBibliography';
 import { SEED_PATH, readSeed } from './fixtures';
@@ -20,7 +21,7 @@ const CSL = '[{"id": "lee2021", "type": "article-journal", "title": "Small Model
 const seed = Library.fromDigests([{ path: SEED_PATH, text: readSeed() }]);
 
 async function scopeOf(files: Record<string, string>, note: string, root = '/w'): Promise<CitationScope> {
-  const bibliographies = new NoteBibliographies(new MemoryFiles(files), root);
+  const bibliographies = new NoteBibliographies(new MemoryFiles(files), parseDigest, root);
   return new CitationScope(seed, await bibliographies.resolve(note, files[note]!));
 }
 
@@ -96,7 +97,7 @@ describe('bibliographies a note declares', () => {
 
   it('reads each bibliography once until told it changed', async () => {
     const files = new MemoryFiles({ '/w/n.md': '---\nbibliography: refs.bib\n---\n', '/w/refs.bib': BIB });
-    const bibliographies = new NoteBibliographies(files, '/w');
+    const bibliographies = new NoteBibliographies(files, parseDigest, '/w');
     await bibliographies.resolve('/w/n.md', files.files['/w/n.md']!);
     const reads = files.reads;
     await bibliographies.resolve('/w/n.md', files.files['/w/n.md']!);

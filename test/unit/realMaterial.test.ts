@@ -118,7 +118,7 @@ describe(`a real R Markdown book opened with no setting (${BOOK})`, function () 
 
   it('reports exactly the citations pandoc finds, all known from index.Rmd\'s bibliography, and no cross-reference', async () => {
     const dir = corpusPath(BOOK);
-    const bibliographies = new NoteBibliographies({ read: (path) => readFile(path, 'utf8').catch(() => undefined) }, dir);
+    const bibliographies = new NoteBibliographies({ read: (path) => readFile(path, 'utf8').catch(() => undefined) }, parseDigest, dir);
     const library = Library.fromDigests([]);
     let citations = 0;
     for (const name of readdirSync(dir).filter((f) => f.endsWith('.Rmd')).sort()) {
