@@ -228,11 +228,8 @@ export class LibraryLoader {
 
   private async loadAll(): Promise<void> {
     const started = Date.now();
-    const paths = await this.ports.digests.list();
-    const versions = await Promise.all(paths.map((path) => this.ports.digests.version(path)));
-    paths.forEach((path, i) => this.indexKeyParts.set(path, versions[i]!));
-    const keys = await this.readKeys();
-    const taxonomy = await this.readTaxonomy();
+    // What names the saved index, asked of the editor at once rather than one answer after another.
+    const [paths, keys, taxonomy] = await Promise.all([this.listDigests(), this.readKeys(), this.readTaxonomy()]);
     const { snapshot: saved, outdated } = await this.loadSaved();
     if (saved) {
       this.builder = LibraryBuilder.restore(saved, taxonomy);
@@ -297,6 +294,14 @@ export class LibraryLoader {
 
   private parse(path: string, read: DigestRead): ParseResult {
     return 'problem' in read ? { papers: [], problems: [read.problem] } : parseDigest(read.text, path);
+  }
+
+  /** The digests and their versions (part of the saved index's key). */
+  private async listDigests(): Promise<string[]> {
+    const paths = await this.ports.digests.list();
+    const versions = await Promise.all(paths.map((path) => this.ports.digests.version(path)));
+    paths.forEach((path, i) => this.indexKeyParts.set(path, versions[i]!));
+    return paths;
   }
 
   private async readKeys(): Promise<KeyFile> {
