@@ -41,9 +41,10 @@ interface CompiledTechnique {
 /**
  * Word starts a pattern cannot match without, as groups of which the text needs one start
  * each ("prun" for `\bprun(?:e|ed)\b`; "line", "spar", … and then "atte" for
- * `\b(?:linear|sparse…) attention\b`; "fp", "int", "nf" for `\b(?:FP|INT|NF)[2-8]\b`):
- * what follows a top-level `\b` or a literal space, cut to 4 letters. Checking them against
- * a paper's words is far cheaper than the regex and rules most papers out; needing every
+ * `\b(?:linear|sparse…) attention\b`; "adap", then "laye", "modu" for
+ * `\badapter (?:layers?|modules?)\b`; "fp", "int", "nf" for `\b(?:FP|INT|NF)[2-8]\b`): what
+ * follows a top-level `\b` or a literal space, cut to 4 letters. Checking them against a
+ * paper's words is far cheaper than the regex and rules most papers out; needing every
  * group, not only the most telling one, rules out texts that have "efficient" but never
  * "architecture". Null when there is none (the regex always runs).
  */
@@ -56,24 +57,31 @@ export function requiredWordStarts(source: string): string[][] | null {
     const group = [...new Set(usable.map((w) => w.slice(0, 4)))];
     if (!groups.some((g) => g.length === group.length && g.every((w) => group.includes(w)))) groups.push(group);
   };
+  /** The word a pattern piece starts with, its last letter dropped where a quantifier makes it optional ("layers?" → "layer"). */
+  const leadingWord = (piece: string) => {
+    const word = /^[A-Za-z0-9]*/.exec(piece)![0];
+    const next = piece[word.length];
+    return next !== undefined && '?*{'.includes(next) ? word.slice(0, -1) : word;
+  };
+  /** What starts a word wherever the pattern matches, given the source after a word boundary. */
+  const considerAt = (rest: string) => {
+    // An optional group first ("(?:neural )?architecture") says nothing: look past it.
+    const optional = /^\(\?:[^()]*\)\?\s?/.exec(rest);
+    if (optional) rest = rest.slice(optional[0].length);
+    const group = /^\(\?:([^()]*)\)/.exec(rest);
+    if (group) {
+      // One of its alternatives is there, unless the group itself may be left out or repeated from nothing.
+      if (!'?*{'.includes(rest[group[0].length] ?? '')) consider(group[1]!.split('|').map(leadingWord));
+    } else if (/^[A-Za-z0-9]/.test(rest)) consider([leadingWord(rest)]);
+  };
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
     if (c === '\\') {
-      if (source[i + 1] === 'b' && depth === 0) {
-        let rest = source.slice(i + 2);
-        // An optional group first ("\b(?:neural )?architecture") says nothing: look past it.
-        const optional = /^\(\?:[^()]*\)\?\s?/.exec(rest);
-        if (optional) rest = rest.slice(optional[0].length);
-        const group = /^\(\?:([^()]*)\)/.exec(rest);
-        const word = /^[A-Za-z0-9]+/.exec(rest)?.[0];
-        if (group) consider(group[1]!.split('|').map((alt) => /^[A-Za-z0-9]*/.exec(alt)![0]));
-        else if (word) consider(['?*{'.includes(rest[word.length] ?? '') ? word.slice(0, -1) : word]);
-      }
+      if (source[i + 1] === 'b' && depth === 0) considerAt(source.slice(i + 2));
       i++;
     } else if (c === ' ' && depth === 0) {
-      // A word after a literal space outside any group starts a word wherever the pattern matches ("… attention\b").
-      const word = /^[A-Za-z0-9]+/.exec(source.slice(i + 1))?.[0];
-      if (word) consider(['?*{'.includes(source[i + 1 + word.length] ?? '') ? word.slice(0, -1) : word]);
+      // After a literal space outside any group a word starts wherever the pattern matches ("… attention\b").
+      considerAt(source.slice(i + 1));
     } else if (c === '[') {
       while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
     } else if (c === '(') depth++;
