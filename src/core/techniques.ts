@@ -71,7 +71,8 @@ export function requiredWordStarts(source: string): string[][] | null {
     const group = /^\(\?:([^()]*)\)/.exec(rest);
     if (group) {
       // One of its alternatives is there, unless the group itself may be left out or repeated from nothing.
-      if (!'?*{'.includes(rest[group[0].length] ?? '')) consider(group[1]!.split('|').map(leadingWord));
+      const after = rest[group[0].length];
+      if (after === undefined || !'?*{'.includes(after)) consider(group[1]!.split('|').map(leadingWord));
     } else if (/^[A-Za-z0-9]/.test(rest)) consider([leadingWord(rest)]);
   };
   for (let i = 0; i < source.length; i++) {

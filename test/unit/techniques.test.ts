@@ -183,6 +183,7 @@ describe('the word starts that let the classifier skip a pattern', () => {
     assert.deepEqual(requiredWordStarts('\\b(?:neural )?architecture search\\b'), [['arch'], ['sear']]);
     assert.deepEqual(requiredWordStarts('\\bprun(?:e|ed|ing)\\b'), [['prun']]);
     assert.deepEqual(requiredWordStarts('\\badapter (?:layers?|modules?|tuning)\\b'), [['adap'], ['laye', 'modu', 'tuni']], 'a group after a literal space');
+    assert.deepEqual(requiredWordStarts('\\bsparse (?:experts|routing)'), [['spar'], ['expe', 'rout']], 'a group that ends the pattern');
     assert.deepEqual(requiredWordStarts('\\bexpert (?:routing|router)?\\b'), [['expe']], 'not a group that may be left out');
     assert.deepEqual(requiredWordStarts('\\b(?:FP|INT|sets?)\\b'), [['fp', 'int', 'set']], 'a letter a quantifier makes optional is not required');
     assert.equal(requiredWordStarts('\\bfoo\\b|\\bbar\\b'), null, 'either of two: nothing is required');
