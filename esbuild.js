@@ -28,20 +28,19 @@ function testEntries(dir) {
     .map((f) => path.join(dir, f));
 }
 
-// What src/vscode/lazyModules.ts requires when first used: on the desktop, files of their own beside the
-// extension (the big libraries in them are not compiled at every start); elsewhere inside the bundle.
-const LAZY_MODULES = ['cslFormat', 'digest'];
-const lazyModulesApart = {
-  name: 'lazy-modules-apart',
+// What src/vscode/lazyModules.ts requires when first used (lazyParts.ts): on the desktop, a file of its own
+// beside the extension (the big libraries in it are not compiled at every start); elsewhere inside the bundle.
+const lazyPartsApart = {
+  name: 'lazy-parts-apart',
   setup(build) {
-    build.onResolve({ filter: new RegExp(`^\\.\\./core/(${LAZY_MODULES.join('|')})$`) }, (args) =>
-      args.kind === 'require-call' && args.importer.endsWith(path.join('src', 'vscode', 'lazyModules.ts')) ? { path: `./${path.basename(args.path)}.js`, external: true } : undefined,
+    build.onResolve({ filter: /^\.\/lazyParts$/ }, (args) =>
+      args.kind === 'require-call' && args.importer.endsWith(path.join('src', 'vscode', 'lazyModules.ts')) ? { path: './lazyParts.js', external: true } : undefined,
     );
   },
 };
-const lazyModules = LAZY_MODULES.map((name) => ({ ...common, entryPoints: [`src/core/${name}.ts`], outfile: `dist/${name}.js` }));
+const lazyParts = { ...common, entryPoints: ['src/vscode/lazyParts.ts'], outfile: 'dist/lazyParts.js' };
 // PAPER_DIGEST_WEB: whether the bundle carries the library engine for the extension host's own thread (see engineWorker.ts).
-const desktopExtension = { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], define: { 'process.env.PAPER_DIGEST_WEB': '"false"' }, plugins: [lazyModulesApart] };
+const desktopExtension = { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], define: { 'process.env.PAPER_DIGEST_WEB': '"false"' }, plugins: [lazyPartsApart] };
 // The library engine's worker (core/libraryEngine.ts), started by the extension through workerLoader.js (V8's code cache for it).
 const desktopWorker = { ...common, entryPoints: ['src/worker/nodeWorker.ts'], outfile: 'dist/worker.js' };
 const workerLoader = { ...common, entryPoints: ['src/worker/codeCacheLoader.ts'], outfile: 'dist/workerLoader.js' };
@@ -49,7 +48,7 @@ const workerLoader = { ...common, entryPoints: ['src/worker/codeCacheLoader.ts']
 async function main() {
   const builds = [
     desktopExtension,
-    ...lazyModules,
+    lazyParts,
     desktopWorker,
     workerLoader,
     { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
@@ -99,7 +98,7 @@ async function main() {
 }
 
 // The tests check what the bundles hold (test/unit/layering.test.ts) with the same options.
-module.exports = { desktopExtension, lazyModules, desktopWorker };
+module.exports = { desktopExtension, lazyParts, desktopWorker };
 
 if (require.main === module) {
   main().catch((error) => {
