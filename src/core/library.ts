@@ -331,10 +331,14 @@ export class LibraryBuilder {
   private readonly index: SearchIndex;
   private memoryProblems: readonly Problem[] = [];
   private last: Built | undefined;
-  /** A restored library, handed out by the next build without merging or indexing. */
-  private restored: Built | undefined;
-  /** Names and techniques from a snapshot, taken into the cache before the first change is built. */
-  private pendingDerived: { papers: Paper[]; derived: Derived[] } | undefined;
+  /**
+   * A restored library, handed out by the next build without merging or indexing. Its papers
+   * and derived names are read from the snapshot when needed (a decoded snapshot decodes
+   * them on first read: the build takes the papers, the first change the derived names).
+   */
+  private restored: LibrarySnapshot | undefined;
+  /** The snapshot whose names and techniques are taken into the cache before the first change is built. */
+  private pendingDerived: LibrarySnapshot | undefined;
   /**
    * The digests merged by `underived`, with each paper's names and techniques where they
    * were known then, for the next build if no digest changed since (builds change their
@@ -349,10 +353,8 @@ export class LibraryBuilder {
     private memory: KeyMemory = new KeyMemory(),
   ) {
     this.index = new SearchIndex(techniqueLabeller(taxonomy), snapshot?.index);
-    if (snapshot) {
-      this.restored = { papers: snapshot.papers, problems: snapshot.problems };
-      this.pendingDerived = { papers: snapshot.papers, derived: snapshot.derived };
-    }
+    this.restored = snapshot;
+    this.pendingDerived = snapshot;
   }
 
   /** A builder from a saved snapshot: its library is the saved one, with nothing merged, named or indexed again. */

@@ -259,7 +259,8 @@ function snapshotStore(files: SnapshotFiles, codec: SummaryCodec | undefined, ev
       try {
         const opened = openSnapshot(bytes, codec?.id);
         if (!opened) return { discarded: 'it was written by another version' };
-        // Sent before the library is decoded: the editor takes them while this thread restores it.
+        // Sent once the index's front checked out, before the rest is checked and decoded: the editor
+        // takes them while this thread restores the library (and drops them if the rest turns out changed).
         if (opened.summaries) events.opened(opened.count, opened.summaries, opened.problems);
         // Saved without summaries the editor can take (by another runtime): saved again, with them.
         return { snapshot: opened.decode(), ...(codec && !opened.summaries ? { outdated: true } : {}) };

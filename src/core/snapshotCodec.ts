@@ -12,9 +12,15 @@ const TEXT_FIELDS = ['title', 'techniques', 'abstract', 'authors'] as const;
  * the term indexes are stored as typed arrays that load without copying.
  */
 
-const MAGIC = 'PDSA';
-/** Magic, header length, checksum: the checksum covers everything after these 12 bytes. */
-const PREFIX = 12;
+/** The prefix's layout is in the magic word: an index of another layout reads as another version's. */
+const MAGIC = 'PDSB';
+/**
+ * Magic, header length, front length, front checksum, rest checksum. The front (the header,
+ * the meta section and the editor's summaries) is checked on its own, so that the summaries
+ * can go to the editor before the rest (most of the file) has been read through; the rest is
+ * checked before anything is decoded from it.
+ */
+const PREFIX = 20;
 const PAPER_CHUNK = 2000;
 /** Summaries per stored piece: the editor decodes one in 2–7 ms, a few per turn of its event loop. */
 export const SUMMARIES_PER_PIECE = 250;
@@ -31,6 +37,8 @@ class Writer {
   readonly sections: Section[] = [];
   private readonly parts: Uint8Array[] = [];
   private size = 0;
+  /** Where the front ends (see PREFIX), counted from the end of the header. */
+  private frontSize = 0;
   private readonly encoder = new TextEncoder();
 
   add(name: string, kind: Kind, bytes: Uint8Array): void {
@@ -63,6 +71,11 @@ class Writer {
     this.add(name, kind, new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
   }
 
+  /** The sections so far are the front (see PREFIX). */
+  endFront(): void {
+    this.frontSize = this.size;
+  }
+
   finish(): Uint8Array {
     const header = this.encoder.encode(JSON.stringify({ sections: this.sections }));
     const headerPadded = header.byteLength + ((4 - ((PREFIX + header.byteLength) % 4)) % 4);
@@ -70,41 +83,71 @@ class Writer {
     out.set(this.encoder.encode(MAGIC), 0);
     const view = new DataView(out.buffer);
     view.setUint32(4, headerPadded, true);
+    view.setUint32(8, headerPadded + this.frontSize, true);
     out.set(header, PREFIX);
     let at = PREFIX + headerPadded;
     for (const part of this.parts) {
       out.set(part, at);
       at += part.byteLength;
     }
+    const { front, rest } = checksums(out);
+    view.setUint32(12, front, true);
+    view.setUint32(16, rest, true);
     return out;
   }
 }
 
 /**
- * A 32-bit checksum of everything after the prefix, a word at a time in four lanes (so the
- * processor runs four multiplications at once: ~20 ms for 137 MB instead of ~70). Each step
- * (xor, then multiply by an odd number) is a bijection, and so is folding the lanes
- * together, so any change to a single word, a single flipped bit included, changes the result.
+ * A 32-bit checksum of `words[from, to)`, a word at a time in four lanes (so the processor
+ * runs four multiplications at once), continuing from `seed`. Each step (xor, then multiply
+ * by an odd number) is a bijection, and so is folding the lanes together, so any change to a
+ * single word, a single flipped bit included, changes the result.
  */
-function checksum(bytes: Uint8Array): number {
-  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + PREFIX, (bytes.byteLength - PREFIX) >>> 2);
-  const n = words.length;
-  let a = 0x811c9dc5 ^ n;
+function checksum(words: Uint32Array, from: number, to: number, seed: number): number {
+  let a = 0x811c9dc5 ^ seed ^ (to - from);
   let b = 0x01000193;
   let c = 0x27d4eb2f;
   let d = 0x165667b1;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
+  let i = from;
+  for (; i + 4 <= to; i += 4) {
     a = Math.imul(a ^ words[i]!, 0x9e3779b1);
     b = Math.imul(b ^ words[i + 1]!, 0x9e3779b1);
     c = Math.imul(c ^ words[i + 2]!, 0x9e3779b1);
     d = Math.imul(d ^ words[i + 3]!, 0x9e3779b1);
   }
-  for (; i < n; i++) a = Math.imul(a ^ words[i]!, 0x9e3779b1);
+  for (; i < to; i++) a = Math.imul(a ^ words[i]!, 0x9e3779b1);
   let h = Math.imul(a ^ b, 0x85ebca6b);
   h = Math.imul(h ^ c, 0x85ebca6b);
   h = Math.imul(h ^ d, 0x85ebca6b);
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The words of a whole saved index (its length a multiple of 4, on a 4-byte boundary). */
+function wordsOf(bytes: Uint8Array): Uint32Array {
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
+}
+
+/** Where the front ends, in words; undefined when the prefix says it ends outside the file. */
+function frontEnd(bytes: Uint8Array): number | undefined {
+  const frontLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+  const end = PREFIX + frontLength;
+  return frontLength % 4 === 0 && end <= bytes.byteLength ? end >>> 2 : undefined;
+}
+
+/** The front's checksum (the prefix's two lengths included) and the rest's. */
+function frontChecksum(bytes: Uint8Array, end: number): number {
+  const words = wordsOf(bytes);
+  return checksum(words, PREFIX >>> 2, end, checksum(words, 1, 3, 0));
+}
+
+function restChecksum(bytes: Uint8Array, end: number): number {
+  const words = wordsOf(bytes);
+  return checksum(words, end, words.length, 0);
+}
+
+function checksums(bytes: Uint8Array): { front: number; rest: number } {
+  const end = frontEnd(bytes)!;
+  return { front: frontChecksum(bytes, end), rest: restChecksum(bytes, end) };
 }
 
 export class SnapshotError extends Error {}
@@ -123,22 +166,23 @@ export interface SummaryCodec {
 }
 
 /** The saved index's layout; another number is another version's index (rebuilt, not read). */
-const FILE_FORMAT = 5;
+const FILE_FORMAT = 6;
 
 export function encodeSnapshot(snapshot: LibrarySnapshot, summaries?: SummaryCodec): Uint8Array {
   const w = new Writer();
   const paths = new Map<string, number>();
   w.json('meta', { format: FILE_FORMAT, count: snapshot.papers.length, problems: snapshot.problems, summaryCodec: summaries?.id ?? null } satisfies Meta);
+  if (summaries) {
+    for (let start = 0; start < snapshot.papers.length; start += SUMMARIES_PER_PIECE) {
+      w.add(`summaries:${start}`, 'bytes', summaries.encode(snapshot.papers.slice(start, start + SUMMARIES_PER_PIECE).map(paperSummary)));
+    }
+  }
+  w.endFront();
   for (let start = 0; start < snapshot.papers.length; start += PAPER_CHUNK) {
     const chunk = snapshot.papers.slice(start, start + PAPER_CHUNK);
     w.json(`papers:${start}`, chunk.map((p) => packPaper(p, paths)));
     w.strings(`abstracts:${start}`, chunk.map((p) => p.abstract));
     w.json(`derived:${start}`, snapshot.derived.slice(start, start + PAPER_CHUNK).map(packDerived));
-  }
-  if (summaries) {
-    for (let start = 0; start < snapshot.papers.length; start += SUMMARIES_PER_PIECE) {
-      w.add(`summaries:${start}`, 'bytes', summaries.encode(snapshot.papers.slice(start, start + SUMMARIES_PER_PIECE).map(paperSummary)));
-    }
   }
   w.json('paths', [...paths.keys()]);
   for (const name of TEXT_FIELDS) {
@@ -149,12 +193,10 @@ export function encodeSnapshot(snapshot: LibrarySnapshot, summaries?: SummaryCod
     w.array(`${name}:lengths`, 'u16', t.lengths);
     w.array(`${name}:alive`, 'u8', t.alive);
   }
-  w.json('slotIds', snapshot.index.slotIds);
+  w.strings('slotIds', snapshot.index.slotIds);
   w.strings('names', snapshot.index.names);
   if (snapshot.index.keyOrder) w.array('keyOrder', 'u32', snapshot.index.keyOrder);
-  const out = w.finish();
-  new DataView(out.buffer, out.byteOffset).setUint32(8, checksum(out), true);
-  return out;
+  return w.finish();
 }
 
 interface Meta {
@@ -165,7 +207,7 @@ interface Meta {
   summaryCodec: string | null;
 }
 
-/** A saved index checked and opened: what can be had before the papers are decoded. */
+/** A saved index opened, its front checked: what can be had before the rest is read through. */
 export interface OpenedSnapshot {
   count: number;
   /** The saved library's problems (as decoded). */
@@ -175,7 +217,10 @@ export interface OpenedSnapshot {
    * encoded by the codec asked for; undefined when the index holds them in no such form.
    */
   summaries: Uint8Array[] | undefined;
-  /** The library (most of a warm start's work). */
+  /**
+   * The library (most of a warm start's work). Checks the rest of the file first (a
+   * SnapshotError if it changed): only the front was checked when it opened.
+   */
   decode(): LibrarySnapshot;
 }
 
@@ -193,11 +238,13 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
   // Typed-array views need 4-byte alignment of the whole buffer.
   const bytes = input.byteOffset % 4 === 0 ? input : aligned(input);
   const decoder = new TextDecoder();
-  if (bytes.byteLength < PREFIX || decoder.decode(bytes.subarray(0, 4)) !== MAGIC) return undefined;
+  if (bytes.byteLength < 4 || decoder.decode(bytes.subarray(0, 4)) !== MAGIC) return undefined;
   // Written in whole words: anything else was cut (zero padding would hide a cut of trailing zero bytes).
-  if (bytes.byteLength % 4 !== 0) throw new SnapshotError('the saved index does not match its length (the file was cut)');
+  if (bytes.byteLength < PREFIX || bytes.byteLength % 4 !== 0) throw new SnapshotError('the saved index does not match its length (the file was cut)');
   const view = new DataView(bytes.buffer, bytes.byteOffset);
-  if (checksum(bytes) !== view.getUint32(8, true)) throw new SnapshotError('the saved index does not match its checksum (the file was cut or changed)');
+  const end = frontEnd(bytes);
+  const changed = () => new SnapshotError('the saved index does not match its checksum (the file was cut or changed)');
+  if (end === undefined || frontChecksum(bytes, end) !== view.getUint32(12, true)) throw changed();
   const headerLength = view.getUint32(4, true);
   const { sections } = JSON.parse(decoder.decode(bytes.subarray(PREFIX, PREFIX + headerLength)).trimEnd().replace(/\0+$/, '')) as { sections: Section[] };
   const base = bytes.byteOffset + PREFIX + headerLength;
@@ -231,9 +278,8 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
     summaries = [];
     for (let start = 0; start < meta.count; start += SUMMARIES_PER_PIECE) summaries.push(section(`summaries:${start}`));
   }
-  const decode = (): LibrarySnapshot => {
+  const decodePapers = (): Paper[] => {
     const papers: Paper[] = [];
-    const derived: Derived[] = [];
     const paths = json<string[]>('paths');
     for (let start = 0; start < meta.count; start += PAPER_CHUNK) {
       const chunk = json<PackedPaper[]>(`papers:${start}`).map((packed) => unpackPaper(packed, paths));
@@ -242,8 +288,18 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
         paper.abstract = abstracts[i]!;
       });
       papers.push(...chunk);
+    }
+    return papers;
+  };
+  const decodeDerived = (): Derived[] => {
+    const derived: Derived[] = [];
+    for (let start = 0; start < meta.count; start += PAPER_CHUNK) {
       for (const packed of json<PackedDerived[]>(`derived:${start}`)) derived.push(unpackDerived(packed));
     }
+    return derived;
+  };
+  const decode = (): LibrarySnapshot => {
+    if (restChecksum(bytes, end) !== view.getUint32(16, true)) throw changed();
     const termIndex = (name: string): SerializedTermIndex => ({
       terms: json<string[]>(`${name}:terms`),
       ends: u32(`${name}:ends`),
@@ -255,8 +311,23 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
     for (const name of TEXT_FIELDS) {
       fields[name] = termIndex(name);
     }
-    const index = { fields, slotIds: json<string[]>('slotIds'), names: strings('names'), keyOrder: byName.has('keyOrder') ? u32('keyOrder') : undefined };
-    return { format: 3, papers, problems: meta.problems, derived, index };
+    const index = { fields, slotIds: strings('slotIds'), names: strings('names'), keyOrder: byName.has('keyOrder') ? u32('keyOrder') : undefined };
+    // The search index comes first; the papers (most of the file) and what was derived from
+    // them are decoded when first read: a restore builds the names index before them, while
+    // the heap is small, and a warm start reads the derived names only when a digest changes.
+    let papers: Paper[] | undefined;
+    let derived: Derived[] | undefined;
+    return {
+      format: 3,
+      problems: meta.problems,
+      index,
+      get papers() {
+        return (papers ??= decodePapers());
+      },
+      get derived() {
+        return (derived ??= decodeDerived());
+      },
+    };
   };
   return { count: meta.count, problems: meta.problems, summaries, decode };
 }

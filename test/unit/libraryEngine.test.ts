@@ -371,6 +371,35 @@ describe('the library engine behind a port', () => {
     assert.equal(warm.latest.papers[999], warm.libraries[0]!.papers[999], 'the others kept as they were');
   });
 
+  it('sends the summaries once the front of the saved index checks out, and replaces them with a rebuilt library when the rest does not', async () => {
+    const cold = inThisThread(jsonCodec());
+    cold.digests.set('/w/seed.txt', readSeed());
+    await cold.start({ summaryCodec: 'json-test' });
+    await cold.request('load');
+    await cold.request('saveNow');
+    const [key, bytes] = [...cold.saved][0]!;
+
+    // Positive control: the same index, untouched, starts warm.
+    const intact = nextSession(cold, jsonCodec());
+    await intact.start({ summaryCodec: 'json-test' });
+    assert.equal((await intact.request<{ fromSavedIndex: boolean }>('load')).fromSavedIndex, true);
+
+    // A bit flipped near the end (the search index), past the summaries.
+    const corrupt = nextSession(cold, jsonCodec());
+    const bad = bytes.slice();
+    bad[bad.length - 9]! ^= 0x10;
+    corrupt.saved.set(key, bad);
+    await corrupt.start({ summaryCodec: 'json-test' });
+    const info = await corrupt.request<{ fromSavedIndex: boolean; papers: number }>('load');
+    await corrupt.request('idle');
+    assert.equal(info.fromSavedIndex, false, 'rebuilt');
+    assert.equal(corrupt.begins.length, 2, 'the saved summaries began a library, the rebuilt one another');
+    assert.equal(corrupt.begins[0]!.changed, 47, 'the saved summaries went before the rest was checked');
+    assert.equal(corrupt.libraries.length, 1, 'only the rebuilt library ended');
+    assert.equal(corrupt.latest.papers.length, 47);
+    assert.ok(corrupt.logs.some((l) => /^warn: The saved index was discarded.*checksum/.test(l)), corrupt.logs.join('\n'));
+  });
+
   it('takes a saved index whose summaries another runtime encoded: sends them as objects and saves the index again with its own', async () => {
     const first = inThisThread(jsonCodec('other-runtime'));
     first.digests.set('/w/seed.txt', readSeed());
