@@ -15,7 +15,9 @@ import { SHARED_DERIVE_MIN, serveDeriveHelper } from '../../src/core/deriveHelpe
 import { QuietTasks } from '../../src/core/quietTasks';
 import { SUMMARIES_PER_PIECE, SummaryCodec } from '../../src/core/snapshotCodec';
 import { v8SummaryCodec } from '../../src/worker/v8SummaryCodec';
-import { ROOT, corpusPath, hasCorpus, hfDigest, readSeed } from './fixtures';
+import { parseDigest } from '../../src/core/digest';
+import { paperSummary } from '../../src/core/paperCard';
+import { ROOT, SEED_PATH, corpusPath, hasCorpus, hfDigest, readSeed } from './fixtures';
 
 /**
  * The library engine as the editor drives it, over a port: here the editor's side is a
@@ -279,6 +281,18 @@ describe('summaries as V8 bytes (the Node worker and extension host)', () => {
     assert.deepEqual(codec.decode(bytes), summaries);
     const text = summaries.reduce((n, p) => n + p.title.length + p.key.length, 0);
     assert.ok(bytes.length < text * 1.5, `${bytes.length} bytes for ${text} characters`);
+  });
+
+  it('gives back whole summaries of real papers, a paper\'s source and the empty lists of a piece each decoded as one object', () => {
+    const codec = v8SummaryCodec();
+    const summaries = parseDigest(readSeed(), SEED_PATH).papers.map(paperSummary);
+    const decoded = codec.decode(codec.encode(summaries));
+    assert.deepEqual(decoded, summaries);
+    assert.ok(decoded.every((p) => p.source === p.sources[0]), 'the source is the first source');
+    const empties = new Set(decoded.flatMap((p) => [p.aliases, p.extraKeys, p.creators, p.keywords, p.links].filter((list) => list.length === 0)));
+    assert.equal(empties.size, 1, 'one empty list');
+    // Control: the summaries as the engine has them hold an empty list of their own each.
+    assert.ok(new Set(summaries.map((p) => p.keywords)).size > 1);
   });
 });
 
