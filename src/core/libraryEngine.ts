@@ -75,12 +75,11 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
   let techniques: unknown = [];
   let generation = 0;
   /**
-   * The papers whose summaries the editor holds, by key (those of the last library sent,
-   * which is alive anyway); nothing before the first library.
+   * The papers whose summaries the editor holds (those of the last library sent, which is
+   * alive anyway), by key when the next library is compared with them; nothing before the
+   * first library.
    */
-  let sent: Map<string, Paper> | undefined;
-  /** The keys of the last library sent, in order. */
-  let sentKeys: string[] = [];
+  let sent: { papers: readonly Paper[]; byKey?: Map<string, Paper> } | undefined;
   /**
    * A warm start's library, begun the moment the saved index opened: its summaries went
    * as saved (the editor decodes them while this thread restores the index), and it ends
@@ -152,27 +151,25 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
   function publish(built: Library): void {
     // Until the editor has taken it (`library.taken`), work that can wait would only slow it down.
     quiet.hold();
-    const keys = built.papers.map((p) => p.key);
     const saved = restoring;
     restoring = undefined;
     if (saved && saved.count === built.papers.length) {
       // Restored from the saved index whose summaries went when it opened: no building, no cloning.
       rpc.notify('library.end', { generation: saved.generation } satisfies LibraryEnd);
-      sent = new Map(built.papers.map((paper) => [paper.key, paper]));
-      sentKeys = keys;
+      sent = { papers: built.papers };
       return;
     }
     const id = ++generation;
-    const previous = sent;
+    const previous = sent && (sent.byKey ??= new Map(sent.papers.map((paper) => [paper.key, paper])));
     // The editor has nothing yet: everything goes; else what it holds no longer stands for.
     const changed = built.papers.filter((paper) => !previous?.has(paper.key) || !sameSummary(previous.get(paper.key)!, paper)).map(paperSummary);
-    sent = new Map(built.papers.map((paper) => [paper.key, paper]));
-    const sameKeys = keys.length === sentKeys.length && keys.every((key, i) => key === sentKeys[i]);
-    sentKeys = keys;
+    const before = sent?.papers;
+    const sameKeys = !!before && before.length === built.papers.length && built.papers.every((paper, i) => paper.key === before[i]!.key);
+    sent = { papers: built.papers };
     // Every summary goes (a cold start): in library order, so the editor places each as it arrives, without
     // a list of 50,000 keys to match them to at the end (30-55 ms of its thread in one go).
     const whole = changed.length === built.papers.length;
-    rpc.notify('library.begin', { generation: id, ...(whole ? { inOrder: true } : sameKeys ? {} : { keys }), changed: changed.length, problems: [...built.problems], techniques } satisfies LibraryBegin);
+    rpc.notify('library.begin', { generation: id, ...(whole ? { inOrder: true } : sameKeys ? {} : { keys: built.papers.map((p) => p.key) }), changed: changed.length, problems: [...built.problems], techniques } satisfies LibraryBegin);
     for (let i = 0; i < changed.length; i += PAPERS_PER_MESSAGE) {
       rpc.notify('library.papers', { generation: id, papers: changed.slice(i, i + PAPERS_PER_MESSAGE) } satisfies LibraryChunk);
     }
@@ -198,7 +195,6 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
   // The editor could not take the summaries as saved: every paper again, as objects.
   handle('resendLibrary', () => {
     sent = undefined;
-    sentKeys = [];
     publish(library());
   });
   handle('flushPendingSave', () => started().flushPendingSave());
