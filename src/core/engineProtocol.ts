@@ -1,3 +1,4 @@
+import type { ListedDigest } from './libraryLoader';
 import type { Paper, Problem } from './model';
 
 /**
@@ -43,6 +44,17 @@ export type DigestBytes =
   /** The file is on this machine's disk and the engine said it reads the disk itself (`onDisk` in the request). */
   | { file: string; version: string }
   | { problem: Problem; version: string };
+
+/**
+ * What the editor sends with `load`: the answers a load asks for first (the digests with
+ * their versions, the key file), read while the engine's worker started, so that the load
+ * begins without a round trip to the editor for each. Either may be missing: then the engine
+ * asks for it.
+ */
+export interface LoadRequest {
+  digests?: ListedDigest[];
+  keyFile?: KeyFileText;
+}
 
 /** The editor's answer to `keys.read`. */
 export interface KeyFileText {

@@ -1,8 +1,8 @@
 import { HelperThread, helperThreads } from './deriveHelpers';
-import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, MentionSettings, PAPERS_PER_MESSAGE, SimilarSummary, SnapshotFiles, unreadableDigest } from './engineProtocol';
+import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LoadRequest, MentionSettings, PAPERS_PER_MESSAGE, SimilarSummary, SnapshotFiles, unreadableDigest } from './engineProtocol';
 import { KEY_MEMORY_FILE, KeyMemory } from './keyMemory';
 import { Library, MentionOptions } from './library';
-import { DigestRead, KeyStore, LibraryLoader, LoaderLog, SnapshotStore } from './libraryLoader';
+import { DigestRead, KeyStore, LibraryLoader, ListedDigest, LoaderLog, SnapshotStore } from './libraryLoader';
 import { Paper, Problem } from './model';
 import { NoteScan } from './noteScanner';
 import { abstractSnippet, paperSummary } from './paperCard';
@@ -86,6 +86,13 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
    * when the library restored from that index is published. Only during that load.
    */
   let restoring: { generation: number; count: number } | undefined;
+  /** Answers the editor sent with `load` (see LoadRequest), each taken by the first ask for it. */
+  let sentWithLoad: LoadRequest = {};
+  const takeSent = <K extends keyof LoadRequest>(key: K): LoadRequest[K] => {
+    const value = sentWithLoad[key];
+    sentWithLoad[key] = undefined;
+    return value;
+  };
   const log: LoaderLog = {
     info: (message) => rpc.notify('log', { level: 'info', message }),
     warn: (message) => rpc.notify('log', { level: 'warn', message }),
@@ -112,7 +119,7 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
     loader = new LibraryLoader(
       {
         digests: {
-          list: () => rpc.request<string[]>('digests.list'),
+          list: async () => takeSent('digests') ?? rpc.request<ListedDigest[]>('digests.list'),
           version: (path) => rpc.request<string>('digests.version', { path }),
           read: (path) => readDigest(rpc, host, path),
         },
@@ -130,7 +137,7 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
             restoring = undefined; // the library that follows begins anew: the editor drops this one
           },
         }),
-        keys: remoteKeyStore(rpc),
+        keys: remoteKeyStore(rpc, () => takeSent('keyFile')),
         taxonomy: () => {
           const { taxonomy, problems } = taxonomyWithUserTechniques(techniques);
           for (const problem of problems) log.warn(problem);
@@ -176,7 +183,8 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
     rpc.notify('library.end', { generation: id } satisfies LibraryEnd);
   }
 
-  handle('load', async () => {
+  handle<LoadRequest | undefined>('load', async (request) => {
+    sentWithLoad = request ?? {};
     await started().load();
     restoring = undefined; // a load that failed after the index opened published no restored library: those summaries stand for nothing
     return started().lastLoad;
@@ -275,11 +283,11 @@ function snapshotStore(files: SnapshotFiles, codec: SummaryCodec | undefined, ev
  * writer added since we read it (the CLI in a terminal, a collaborator's pull): both sets
  * of keys are handed out already.
  */
-function remoteKeyStore(rpc: RpcEndpoint): KeyStore {
+function remoteKeyStore(rpc: RpcEndpoint, sentWithLoad: () => KeyFileText | undefined): KeyStore {
   let lastText: string | undefined;
   return {
     async read() {
-      const file = await rpc.request<KeyFileText>('keys.read');
+      const file = sentWithLoad() ?? (await rpc.request<KeyFileText>('keys.read'));
       const text = file.text ?? '';
       lastText = text;
       return { text, path: file.path ?? KEY_MEMORY_FILE };

@@ -25,9 +25,15 @@ export type DigestRead =
   | { problem: Problem; version: string };
 
 /** Where digests come from. Paths are the names papers and problems carry. */
+/** A digest wanted, and its version (what names its contents without reading them). */
+export interface ListedDigest {
+  path: string;
+  version: string;
+}
+
 export interface DigestSource {
-  /** The digests wanted now (settings, workspace), as paths. */
-  list(): Promise<string[]>;
+  /** The digests wanted now (settings, workspace), with their versions: a warm start asks no more. */
+  list(): Promise<ListedDigest[]>;
   /** The digest's version without reading it (a warm start needs no more). */
   version(path: string): Promise<string>;
   read(path: string): Promise<DigestRead>;
@@ -298,10 +304,9 @@ export class LibraryLoader {
 
   /** The digests and their versions (part of the saved index's key). */
   private async listDigests(): Promise<string[]> {
-    const paths = await this.ports.digests.list();
-    const versions = await Promise.all(paths.map((path) => this.ports.digests.version(path)));
-    paths.forEach((path, i) => this.indexKeyParts.set(path, versions[i]!));
-    return paths;
+    const listed = await this.ports.digests.list();
+    for (const { path, version } of listed) this.indexKeyParts.set(path, version);
+    return listed.map(({ path }) => path);
   }
 
   private async readKeys(): Promise<KeyFile> {
@@ -356,7 +361,7 @@ export class LibraryLoader {
 
   private async syncFiles(): Promise<void> {
     await this.parseRestored();
-    const wanted = await this.ports.digests.list();
+    const wanted = (await this.ports.digests.list()).map(({ path }) => path);
     const wantedPaths = new Set(wanted);
     for (const path of this.builder.paths) {
       if (!wantedPaths.has(path)) {

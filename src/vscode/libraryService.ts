@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { LibraryAccess, OwnKeys } from '../core/citationScope';
 import type { MentionOptions } from '../core/library';
 import { PaperCatalog } from '../core/paperCatalog';
-import { DECODE_MS_PER_TURN, DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, MentionSettings, SimilarSummary, unreadableDigest } from '../core/engineProtocol';
-import { LoadInfo } from '../core/libraryLoader';
+import { DECODE_MS_PER_TURN, DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, MentionSettings, SimilarSummary, unreadableDigest } from '../core/engineProtocol';
+import type { ListedDigest, LoadInfo } from '../core/libraryLoader';
 import { Paper, Problem } from '../core/model';
 import { NoteScan } from '../core/noteScanner';
 import { ConnectionClosed, RpcEndpoint, Transfer } from '../core/rpc';
@@ -149,10 +149,14 @@ export class LibraryService implements vscode.Disposable {
     const assembled = this.serve(rpc, worker.summaryCodec);
     worker.onExit((reason) => this.engineEnded(rpc, reason));
     const settings: EngineSettings = { version: this.version, techniques: techniquesSetting(), snapshotFolder: this.store?.localFolder, summaryCodec: worker.summaryCodec?.id };
-    const loaded = rpc
-      .request('start', settings)
-      .then(() => rpc.request<LoadInfo | undefined>('load'))
-      .then(async (info) => {
+    // What a load asks for first, read while the worker starts and sent with `load`: the load begins
+    // at once instead of a round trip to this thread for each (it may be busy starting other extensions).
+    const firstAnswers = Promise.all([this.source.list(), this.keyFileText()]).then(
+      ([digests, keyFile]): LoadRequest => ({ digests, keyFile }),
+      (): LoadRequest => ({}), // the engine asks, and meets the error itself
+    );
+    const loaded = Promise.all([rpc.request('start', settings), firstAnswers.then((request) => rpc.request<LoadInfo | undefined>('load', request))])
+      .then(async ([, info]) => {
         // The library came before this answer (messages keep their order): search is ready once it is assembled.
         await assembled();
         this.lastLoad = info;
@@ -160,6 +164,10 @@ export class LibraryService implements vscode.Disposable {
       });
     this.engine = { rpc, worker, loaded };
     loaded.catch(() => undefined);
+  }
+
+  private async keyFileText(): Promise<KeyFileText> {
+    return { path: this.keys.uri && pathOf(this.keys.uri), text: await this.keys.readText(), mayCreate: this.keys.mayCreate() };
   }
 
   private engineEnded(rpc: RpcEndpoint, reason: string): void {
@@ -187,7 +195,7 @@ export class LibraryService implements vscode.Disposable {
       const read = await this.source.read(path, !!onDisk);
       return 'bytes' in read ? transferable(read.bytes, (bytes) => ({ bytes, version: read.version })) : read;
     });
-    rpc.handle('keys.read', async (): Promise<KeyFileText> => ({ path: this.keys.uri && pathOf(this.keys.uri), text: await this.keys.readText(), mayCreate: this.keys.mayCreate() }));
+    rpc.handle('keys.read', () => this.keyFileText());
     rpc.handle<{ text: string }>('keys.write', ({ text }) => this.keys.writeText(text));
     rpc.handle<{ key: string }>('snapshot.read', async ({ key }) => {
       const bytes = await this.store?.read(key);
@@ -350,12 +358,13 @@ class WorkspaceDigests {
     this.byPath.set(pathOf(uri), uri);
   }
 
-  async list(): Promise<string[]> {
+  /** The digests wanted, with their versions (in one answer: a warm start needs nothing else of them). */
+  async list(): Promise<ListedDigest[]> {
     const uris = await this.files.resolve();
     const wanted = new Set(uris.map(pathOf));
     for (const path of [...this.byPath.keys()]) if (!wanted.has(path)) this.byPath.delete(path);
     for (const uri of uris) this.remember(uri);
-    return uris.map(pathOf);
+    return Promise.all(uris.map(pathOf).map(async (path) => ({ path, version: await this.version(path) })));
   }
 
   /** The file's version (size and modification time), without reading it. */

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, PAPERS_PER_MESSAGE, ReceivedLibrary } from '../../src/core/engineProtocol';
+import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, PAPERS_PER_MESSAGE, ReceivedLibrary } from '../../src/core/engineProtocol';
+import { ListedDigest } from '../../src/core/libraryLoader';
 import { serveLibraryEngine } from '../../src/core/libraryEngine';
 import { Paper } from '../../src/core/model';
 import { NoteScan } from '../../src/core/noteScanner';
@@ -34,6 +35,11 @@ function hashOf(text: string): string {
   return (h >>> 0).toString(16);
 }
 
+/** A digest's version as the editor tells it (size and a hash, standing for size and modification time). */
+function versionOf(file: string | Error | undefined): string {
+  return typeof file === 'string' ? `${file.length}:${hashOf(file)}` : 'unreadable';
+}
+
 class EditorDouble {
   readonly digests = new Map<string, string | Error>();
   keyText: string | undefined;
@@ -47,6 +53,8 @@ class EditorDouble {
   /** Called when the engine asks for a digest's version (before it answers). */
   versionAsked: ((path: string) => void) | undefined;
   readonly logs: string[] = [];
+  /** What the engine asked of this side that a load may be sent with (`digests.list`, `keys.read`), in order. */
+  readonly asked: string[] = [];
   readonly libraries: ReceivedLibrary[] = [];
   readonly begins: LibraryBegin[] = [];
   /** Encoded pieces of summaries decoded so far, and how many had been when each library ended. */
@@ -64,11 +72,13 @@ class EditorDouble {
         }),
     );
     this.rpc = new RpcEndpoint(port);
-    this.rpc.handle('digests.list', () => [...this.digests.keys()]);
+    this.rpc.handle('digests.list', () => {
+      this.asked.push('digests.list');
+      return this.listing();
+    });
     this.rpc.handle<{ path: string }>('digests.version', ({ path }) => {
       this.versionAsked?.(path);
-      const file = this.digests.get(path);
-      return typeof file === 'string' ? `${file.length}:${hashOf(file)}` : 'unreadable';
+      return versionOf(this.digests.get(path));
     });
     this.rpc.handle<{ path: string; onDisk?: boolean }>('digests.read', ({ path, onDisk }): DigestBytes | Transfer<DigestBytes> => {
       const file = this.digests.get(path);
@@ -79,7 +89,10 @@ class EditorDouble {
       const bytes = encoder.encode(file);
       return new Transfer({ bytes, version: `${file.length}:${hashOf(file)}` }, [bytes.buffer as ArrayBuffer]);
     });
-    this.rpc.handle('keys.read', (): KeyFileText => ({ path: '/w/.paper-digest/keys.tsv', text: this.keyText, mayCreate: true }));
+    this.rpc.handle('keys.read', (): KeyFileText => {
+      this.asked.push('keys.read');
+      return this.keyFile();
+    });
     this.rpc.handle<{ text: string }>('keys.write', ({ text }) => {
       this.keyText = text;
     });
@@ -106,6 +119,16 @@ class EditorDouble {
         this.rpc.notify('library.taken', undefined); // as the editor says once it holds the library
       });
     });
+  }
+
+  /** The digests with their versions, as `digests.list` answers. */
+  listing(): ListedDigest[] {
+    return [...this.digests.entries()].map(([path, file]) => ({ path, version: versionOf(file) }));
+  }
+
+  /** The key file, as `keys.read` answers. */
+  keyFile(): KeyFileText {
+    return { path: '/w/.paper-digest/keys.tsv', text: this.keyText, mayCreate: true };
   }
 
   /** The last library sent so far, once assembled. */
@@ -383,6 +406,32 @@ describe('the library engine behind a port', () => {
     assert.equal(warm.latest.changed, 1, 'one paper sent');
     assert.equal(warm.latest.papers[1000]!.title, `${paper.title} revised`);
     assert.equal(warm.latest.papers[999], warm.libraries[0]!.papers[999], 'the others kept as they were');
+  });
+
+  it('begins a load with the digests and the key file sent with it, without asking for them', async () => {
+    const first = inThisThread();
+    first.digests.set('/w/seed.txt', readSeed());
+    first.digests.set('/w/hf.json', hfDigest(300));
+    await first.start();
+    await first.request('load');
+    assert.deepEqual(first.asked.slice(0, 2).sort(), ['digests.list', 'keys.read'], 'a load sent without them asks (the control)');
+    await first.request('saveNow');
+
+    const second = nextSession(first);
+    await second.start();
+    const info = await second.request<{ fromSavedIndex: boolean }>('load', { digests: second.listing(), keyFile: second.keyFile() } satisfies LoadRequest);
+    assert.equal(info.fromSavedIndex, true, 'the listing names the saved index');
+    assert.deepEqual(second.asked, [], 'nothing asked');
+    assert.deepEqual(second.latest.papers.map((p) => p.key), first.latest.papers.map((p) => p.key));
+
+    // The key file sent is the one the next build reads: a key it holds stays the paper's.
+    const paper = second.latest.papers[10]!;
+    second.keyText = second.keyText!.replace(`${paper.key}\t`, 'renamedbyhand\t');
+    const third = nextSession(second);
+    await third.start();
+    await third.request('load', { digests: third.listing(), keyFile: third.keyFile() } satisfies LoadRequest);
+    assert.equal(third.latest.papers.find((p) => p.id === paper.id)?.key, 'renamedbyhand');
+    assert.ok(!third.asked.includes('digests.list'), third.asked.join());
   });
 
   it('sends the summaries once the front of the saved index checks out, and replaces them with a rebuilt library when the rest does not', async () => {

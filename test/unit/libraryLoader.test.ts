@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { DeriveHelpers, SHARED_DERIVE_MIN, serveDeriveHelper } from '../../src/core/deriveHelpers';
 import { KeyMemory } from '../../src/core/keyMemory';
 import { Derived, LibrarySnapshot } from '../../src/core/library';
-import { DigestRead, DigestSource, KeyStore, LibraryLoader, LoaderPorts, SnapshotStore } from '../../src/core/libraryLoader';
+import { DigestRead, DigestSource, KeyStore, LibraryLoader, ListedDigest, LoaderPorts, SnapshotStore } from '../../src/core/libraryLoader';
 import { RpcEndpoint, memoryPorts } from '../../src/core/rpc';
 import { defaultTaxonomy } from '../../src/core/techniques';
 import { corpusPath, hasCorpus, hfDigest, readFixture, readSeed } from './fixtures';
@@ -21,8 +21,8 @@ class MemoryDigests implements DigestSource {
   reads = 0;
   /** Called while a read is under way (before it answers), to change files meanwhile. */
   duringRead: (() => void) | undefined;
-  async list(): Promise<string[]> {
-    return [...this.files.keys()];
+  async list(): Promise<ListedDigest[]> {
+    return Promise.all([...this.files.keys()].map(async (path) => ({ path, version: await this.version(path) })));
   }
   async version(path: string): Promise<string> {
     const file = this.files.get(path);
