@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { MessagePortLike, RpcEndpoint, memoryPorts } from '../core/rpc';
 import { SummaryCodec } from '../core/snapshotCodec';
-import type { CodeCacheOptions } from '../worker/codeCacheLoader';
+import type { CodeCacheOptions, EngineWorkerData } from '../worker/codeCacheLoader';
 import { v8SummaryCodec } from '../worker/v8SummaryCodec';
 
 /** The library engine's worker as the extension sees it: a message port that can end. */
@@ -13,7 +13,8 @@ export interface EngineWorker extends MessagePortLike {
   summaryCodec?: SummaryCodec;
 }
 
-export type EngineWorkerFactory = () => EngineWorker;
+/** `snapshotFolder`: where the engine keeps the saved index itself (a Node worker starts reading it at once). */
+export type EngineWorkerFactory = (options: { snapshotFolder?: string }) => EngineWorker;
 
 /**
  * Starts the engine (dist/worker.js): a `worker_threads` worker on the desktop, a Web
@@ -25,19 +26,20 @@ export function engineWorkerFactory(extensionUri: vscode.Uri, log: (message: str
   const dist = (...path: string[]) => vscode.Uri.joinPath(extensionUri, 'dist', ...path);
   const cacheFolder = storage?.scheme === 'file' ? storage.fsPath : undefined;
   const engine = { engine: dist('worker.js').fsPath, loader: dist('workerLoader.js').fsPath };
-  return isNode ? () => nodeWorker(engine, cacheFolder) : () => webWorker(dist('web', 'worker.js').toString(true), log);
+  return isNode ? ({ snapshotFolder }) => nodeWorker(engine, cacheFolder, snapshotFolder) : () => webWorker(dist('web', 'worker.js').toString(true), log);
 }
 
 /** How long the engine runs before V8's code cache for it is written (see codeCacheLoader.ts): its start is compiled by then. */
 const CODE_CACHE_AFTER_MS = 5000;
 
 /** The engine's worker; started from V8's code cache where there is a folder on this disk to keep one. */
-function nodeWorker({ engine, loader }: { engine: string; loader: string }, cacheFolder: string | undefined): EngineWorker {
+function nodeWorker({ engine, loader }: { engine: string; loader: string }, cacheFolder: string | undefined, snapshotFolder: string | undefined): EngineWorker {
   // Required here, not imported: the web build has no worker_threads (esbuild.js keeps it external).
   const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   const name = 'paper-digest-library';
   const codeCache: CodeCacheOptions | undefined = cacheFolder ? { engine, cacheFolder, writeAfterMs: CODE_CACHE_AFTER_MS } : undefined;
-  const worker = codeCache ? new Worker(loader, { name, workerData: { codeCache } }) : new Worker(engine, { name });
+  const workerData: EngineWorkerData = { codeCache, snapshotFolder };
+  const worker = new Worker(codeCache ? loader : engine, { name, workerData });
   let ended = false;
   let exitListener: ((reason: string) => void) | undefined;
   let lastError: string | undefined;

@@ -144,7 +144,7 @@ export class LibraryService implements vscode.Disposable {
   }
 
   private startEngine(): void {
-    const worker = this.startWorker();
+    const worker = this.startWorker({ snapshotFolder: this.store?.localFolder });
     const rpc = new RpcEndpoint(worker);
     const assembled = this.serve(rpc, worker.summaryCodec);
     worker.onExit((reason) => this.engineEnded(rpc, reason));

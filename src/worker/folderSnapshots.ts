@@ -10,14 +10,13 @@ import { SnapshotFiles, snapshotFileName } from '../core/engineProtocol';
  * under the real name; older indexes are removed once the new one is in place.
  *
  * The folder holds one index, the last one written: its reading starts at once, in the
- * thread pool, while the engine asks the editor what names the index it wants (the
- * digests' versions, the key file); that index is almost always this one.
+ * thread pool (from the worker's first moment, see `readIndexEarly`), while the engine asks
+ * the editor what names the index it wants (the digests' versions, the key file); that
+ * index is almost always this one.
  */
 export function folderSnapshots(folder: string): SnapshotFiles {
   const path = (key: string) => join(folder, snapshotFileName(key));
-  let early: { name: string; bytes: Promise<Uint8Array | undefined> } | undefined;
-  const name = lastIndexIn(folder);
-  if (name) early = { name, bytes: readWhole(join(folder, name)) };
+  let early = takeEarlyRead(folder) ?? startReading(folder);
   return {
     read(key) {
       const wanted = snapshotFileName(key);
@@ -41,6 +40,32 @@ export function folderSnapshots(folder: string): SnapshotFiles {
       await rm(path(key), { force: true }).catch(() => undefined);
     },
   };
+}
+
+interface EarlyRead {
+  folder: string;
+  name: string;
+  bytes: Promise<Uint8Array | undefined>;
+}
+
+/** Where `readIndexEarly` leaves its read: the worker's loader and the engine's bundle are separate scripts. */
+const EARLY_READ = Symbol.for('paper-digest.index-read-early');
+const workerGlobal = globalThis as { [EARLY_READ]?: EarlyRead };
+
+/** Starts reading the folder's index before the engine's code is even loaded; `folderSnapshots(folder)` takes it. */
+export function readIndexEarly(folder: string): void {
+  workerGlobal[EARLY_READ] = startReading(folder);
+}
+
+function takeEarlyRead(folder: string): EarlyRead | undefined {
+  const early = workerGlobal[EARLY_READ];
+  workerGlobal[EARLY_READ] = undefined;
+  return early?.folder === folder ? early : undefined;
+}
+
+function startReading(folder: string): EarlyRead | undefined {
+  const name = lastIndexIn(folder);
+  return name ? { folder, name, bytes: readWhole(join(folder, name)) } : undefined;
 }
 
 /** The index file in the folder (normally the only one: writing one removes the others), if any. */

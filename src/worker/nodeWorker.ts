@@ -6,7 +6,8 @@ import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { HelperThread, serveDeriveHelper } from '../core/deriveHelpers';
 import { serveLibraryEngine } from '../core/libraryEngine';
 import { RpcEndpoint } from '../core/rpc';
-import { folderSnapshots } from './folderSnapshots';
+import type { EngineWorkerData } from './codeCacheLoader';
+import { folderSnapshots, readIndexEarly } from './folderSnapshots';
 import { v8SummaryCodec } from './v8SummaryCodec';
 
 // The library engine in a Node worker thread (desktop VS Code): see core/libraryEngine.ts.
@@ -15,11 +16,13 @@ if (!port) throw new Error('the library engine runs in a worker thread');
 const rpc = new RpcEndpoint({ post: (message, transfer) => port.postMessage(message, transfer), onMessage: (handler) => port.on('message', handler) });
 const HELPER = 'derive-helper';
 /** `helpersWorthMs`: the tests share builds far smaller than would pay (see HELPERS_WORTH_MS). */
-const data = workerData as { role?: string; helpersWorthMs?: number } | undefined;
+const data = workerData as ({ role?: string; helpersWorthMs?: number } & EngineWorkerData) | undefined;
 if (data?.role === HELPER) serveDeriveHelper(rpc);
 else serveEngine();
 
 function serveEngine(): void {
+  // Started without the loader (no code cache), which would have begun reading the index already.
+  if (data?.snapshotFolder && !data.codeCache) readIndexEarly(data.snapshotFolder);
   serveLibraryEngine(rpc, {
     snapshotFiles: folderSnapshots,
     readFile: async (path) => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { snapshotFileName } from '../../src/core/engineProtocol';
-import { folderSnapshots } from '../../src/worker/folderSnapshots';
+import { folderSnapshots, readIndexEarly } from '../../src/worker/folderSnapshots';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const text = (bytes: Uint8Array | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
@@ -24,6 +24,25 @@ describe('the saved index in a local folder', () => {
     assert.equal(text(await files.read('wanted')), 'saved bytes');
     // Control: a file read when asked for is read then (its deletion is seen).
     assert.equal(await files.read('wanted'), undefined);
+  });
+
+  it('takes the read the worker began before the engine was loaded, for that folder only', async () => {
+    writeFileSync(join(folder, snapshotFileName('wanted')), 'read early');
+    readIndexEarly(folder);
+    await sleep(200);
+    rmSync(join(folder, snapshotFileName('wanted')));
+    writeFileSync(join(folder, snapshotFileName('wanted')), 'written since');
+    assert.equal(text(await folderSnapshots(folder).read('wanted')), 'read early');
+    // Taken once: the next opening of the folder reads it anew.
+    assert.equal(text(await folderSnapshots(folder).read('wanted')), 'written since');
+
+    const other = mkdtempSync(join(tmpdir(), 'paper-digest-folder-'));
+    try {
+      readIndexEarly(folder);
+      assert.equal(await folderSnapshots(other).read('wanted'), undefined, 'another folder reads its own');
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('reads the index asked for when the one in the folder is another', async () => {
