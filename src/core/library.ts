@@ -479,7 +479,7 @@ export class LibraryBuilder {
     const { papers, problems } = this.last ?? this.restored ?? { papers: [], problems: [] };
     // Restored and not changed since: the saved names and techniques, not every paper classified again.
     const derived = this.pendingDerived?.papers === papers ? this.pendingDerived.derived : papers.map((p) => this.derive(p));
-    return { format: 3, papers, problems, derived, index: this.index.serialize() };
+    return { format: 3, papers, problems, derived, index: this.index.serialize(papers) };
   }
 
   private mergeDigests(): Paper[] {

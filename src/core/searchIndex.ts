@@ -56,6 +56,8 @@ export interface SerializedSearchIndex {
   names: string[];
   /** The live slots in the order of their papers' citation keys: a restore need not sort 50,000 keys again. */
   keyOrder?: Uint32Array;
+  /** Each paper's slot, in the order of the papers given to `serialize`: a restore need not look 50,000 ids up. */
+  paperSlots?: Uint32Array;
 }
 
 const STOP_WORDS = new Set(
@@ -183,6 +185,9 @@ interface Entry {
 
 type TextIndexes = Record<TextField, TermIndex>;
 
+/** A paper with no slot, in `paperSlots` (none that `slotIds` has). */
+const NO_SLOT = 0xffffffff;
+
 function emptyTextIndexes(): TextIndexes {
   return { title: new TermIndex(tokenize), techniques: new TermIndex(tokenize), abstract: new TermIndex(tokenize), authors: new TermIndex(tokenize) };
 }
@@ -210,6 +215,8 @@ export class SearchIndex {
   private savedKeyOrder: Uint32Array | undefined;
   /** The saved names per slot, until the papers are adopted. */
   private savedNames: string[] | undefined;
+  /** The saved slot of each paper, until the papers are adopted. */
+  private savedPaperSlots: Uint32Array | undefined;
 
   /**
    * Empty, or a saved index: the term indexes load as they were saved, and MiniSearch's
@@ -223,6 +230,7 @@ export class SearchIndex {
     this.miniSearch = new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS);
     this.savedKeyOrder = saved?.keyOrder;
     this.savedNames = saved?.names;
+    this.savedPaperSlots = saved?.paperSlots;
     if (saved) {
       this.text = {
         title: TermIndex.deserialize(saved.fields.title, tokenize),
@@ -360,26 +368,49 @@ export class SearchIndex {
 
   /** After loading a saved index: the papers it describes, without indexing them again. */
   adopt(papers: readonly Paper[]): void {
-    const slots = new Map<string, number>();
-    for (let slot = 0; slot < this.slotIds.length; slot++) {
-      const id = this.slotIds[slot];
-      if (id) slots.set(id, slot);
-    }
+    const slotOf = this.savedSlotsOf(papers);
     const names = this.savedNames ?? [];
     this.savedNames = undefined;
     const bySlot: Entry[] = [];
-    for (const paper of papers) {
-      const slot = slots.get(paper.id);
+    let live = 0;
+    for (let i = 0; i < papers.length; i++) {
+      const paper = papers[i]!;
+      const slot = slotOf(paper, i);
       if (slot === undefined) continue;
       const entry = entryFor(paper, slot, names[slot] ?? '');
       this.remember(entry);
       bySlot[slot] = entry;
     }
     // A saved slot no paper took (a saved index that does not match its papers) keeps no document.
-    if (this.entries.size !== slots.size) {
-      for (const [id, slot] of slots) if (names[slot] && !this.entries.has(id)) this.miniSearch.discard(id);
+    for (const id of this.slotIds) if (id) live++;
+    if (this.entries.size !== live) {
+      this.slotIds.forEach((id, slot) => {
+        if (id && names[slot] && !this.entries.has(id)) this.miniSearch.discard(id);
+      });
     }
     this.sortedKeys = this.inSavedKeyOrder(bySlot) ?? this.sortKeys();
+  }
+
+  /**
+   * Each paper's slot: as saved with the papers when that still holds (the slot's id is the
+   * paper's), else looked up by id (papers that are not those saved).
+   */
+  private savedSlotsOf(papers: readonly Paper[]): (paper: Paper, at: number) => number | undefined {
+    const saved = this.savedPaperSlots;
+    this.savedPaperSlots = undefined;
+    let byId: Map<string, number> | undefined;
+    const lookUp = (paper: Paper) => {
+      if (!byId) {
+        byId = new Map();
+        this.slotIds.forEach((id, slot) => id && byId!.set(id, slot));
+      }
+      return byId.get(paper.id);
+    };
+    const matches = saved?.length === papers.length;
+    return (paper, at) => {
+      const slot = matches ? saved![at]! : undefined;
+      return slot !== undefined && this.slotIds[slot] === paper.id ? slot : lookUp(paper);
+    };
   }
 
   /** The entries in the saved key order, if it still is the order of their keys (checked, in one pass). */
@@ -428,7 +459,8 @@ export class SearchIndex {
     return found;
   }
 
-  serialize(): SerializedSearchIndex {
+  /** The index as saved; `papers` (the library's, in its order) are given their slots. */
+  serialize(papers: readonly Paper[] = []): SerializedSearchIndex {
     return {
       fields: {
         title: this.text.title.serialize(),
@@ -439,6 +471,7 @@ export class SearchIndex {
       slotIds: this.slotIds,
       names: this.namesBySlot(),
       keyOrder: Uint32Array.from(this.keyList(), (entry) => entry.slot),
+      paperSlots: Uint32Array.from(papers, (paper) => this.entries.get(paper.id)?.slot ?? NO_SLOT),
     };
   }
 

@@ -196,6 +196,7 @@ export function encodeSnapshot(snapshot: LibrarySnapshot, summaries?: SummaryCod
   w.strings('slotIds', snapshot.index.slotIds);
   w.strings('names', snapshot.index.names);
   if (snapshot.index.keyOrder) w.array('keyOrder', 'u32', snapshot.index.keyOrder);
+  if (snapshot.index.paperSlots) w.array('paperSlots', 'u32', snapshot.index.paperSlots);
   return w.finish();
 }
 
@@ -311,7 +312,7 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
     for (const name of TEXT_FIELDS) {
       fields[name] = termIndex(name);
     }
-    const index = { fields, slotIds: strings('slotIds'), names: strings('names'), keyOrder: byName.has('keyOrder') ? u32('keyOrder') : undefined };
+    const index = { fields, slotIds: strings('slotIds'), names: strings('names'), keyOrder: byName.has('keyOrder') ? u32('keyOrder') : undefined, paperSlots: byName.has('paperSlots') ? u32('paperSlots') : undefined };
     // The search index comes first; the papers (most of the file) and what was derived from
     // them are decoded when first read: a restore builds the names index before them, while
     // the heap is small, and a warm start reads the derived names only when a digest changes.

@@ -116,6 +116,23 @@ describe('LibraryBuilder', () => {
     assert.equal(restored.build().library.search('LD-Pruner')[0]?.paper.shortName, 'LD-Pruner');
   });
 
+  it('restores each paper at its own slot after edits moved slots, and by id when the papers come in another order', () => {
+    const builder = seededBuilder();
+    builder.build();
+    const edited = readSeed().replace('LD-Pruner: Efficient Pruning of Latent Diffusion Models', 'LD-Pruner: Efficient Pruning of Latent Diffusion Models (v2)');
+    builder.setDigest(SEED_PATH, parseDigest(edited, SEED_PATH));
+    const library = builder.build().library;
+    const saved = roundTrip(builder.toSnapshot());
+    const slots = saved.index.paperSlots!;
+    assert.ok(slots.some((slot, i) => slot !== i), 'the edit moved a paper to a new slot (the control)');
+    const answers = (lib: typeof library) => ['v2', 'pruning diffusion', 'ldpruner', 'quantization', 'lora'].map((q) => lib.search(q, { limit: 20 }).map((h) => `${h.paper.key} ${h.score.toFixed(6)}`));
+    assert.deepEqual(answers(new LibraryBuilder(undefined, saved).build().library), answers(library));
+    const reversed = { ...saved, papers: [...saved.papers].reverse(), derived: [...saved.derived].reverse() };
+    const fromReversed = new LibraryBuilder(undefined, reversed).build().library;
+    assert.deepEqual(answers(fromReversed), answers(library));
+    assert.ok(fromReversed.search('v2', { limit: 5 }).every((h) => h.paper.title.includes('(v2)') || !h.paper.title.includes('LD-Pruner')));
+  });
+
   it('keeps working incrementally after a restore', () => {
     const builder = seededBuilder();
     builder.build();
