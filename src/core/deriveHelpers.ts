@@ -14,6 +14,8 @@ export interface DeriveHelpers {
   readonly worthMs: number;
   /** Names and techniques of the texts (`[i]` from `texts[i]`), derived by helper `helper` (0 ≤ helper < count) with the library's taxonomy. */
   derive(helper: number, texts: readonly PaperText[]): Promise<Derived[]>;
+  /** Starts the threads now, for a build that may share (they take ~0.4 s to be ready); `release` ends them. */
+  start(): void;
   /** The shared part is over: the threads end (a build that needs them again starts them again). */
   release(): void;
 }
@@ -36,6 +38,8 @@ export const SHARED_DERIVE_MIN = 2000;
 export const HELPERS_WORTH_MS = 1500;
 /** Texts per message: ~75 ms of work at the slowest, so the builder's thread answers its helpers often. */
 const CHUNK = 500;
+/** Items per step of the builder's own work alongside (`shareDerivation`): ~25 ms, to answer its helpers as often. */
+const ALONGSIDE_STEP = 500;
 
 /** Runs in a helper thread: derives what it is sent with the taxonomy the user's techniques setting makes. */
 export function serveDeriveHelper(rpc: RpcEndpoint): void {
@@ -58,6 +62,9 @@ export function helperThreads(count: number, start: () => HelperThread, techniqu
       const thread = (threads[helper] ??= start());
       return thread.rpc.request<Derived[]>('derive', { techniques: techniques(), texts });
     },
+    start() {
+      for (let helper = 0; helper < count; helper++) threads[helper] ??= start();
+    },
     release() {
       for (const thread of threads) thread?.end();
       threads = [];
@@ -71,7 +78,9 @@ export function helperThreads(count: number, start: () => HelperThread, techniqu
  * each helper (`take` receives what a helper derived). Each helper has two chunks asked at
  * a time, so it has the next while this thread is busy with its own. A helper that fails
  * is left out (its chunk is derived by the build, as any text no one derived); `warn` says
- * so once. Returns how many texts the helpers derived, undefined when none were asked.
+ * so once. `alongside`, if given, is other work this thread does in steps while the helpers
+ * derive (it derives its share once that is done): a step of ALONGSIDE_STEP items, true while
+ * some are left. Returns how many texts the helpers derived, undefined when none were asked.
  */
 export async function shareDerivation(
   texts: readonly PaperText[],
@@ -79,6 +88,7 @@ export async function shareDerivation(
   here: (chunk: readonly PaperText[]) => void,
   take: (chunk: readonly PaperText[], derived: Derived[]) => void,
   warn: (message: string) => void,
+  alongside?: (count: number) => boolean,
 ): Promise<number | undefined> {
   const chunks: PaperText[][] = [];
   for (let i = 0; i < texts.length; i += CHUNK) chunks.push(texts.slice(i, i + CHUNK));
@@ -109,9 +119,11 @@ export async function shareDerivation(
       }
     }
   };
+  let alongsideLeft = !!alongside;
   const ownLoop = async () => {
-    while (next < chunks.length) {
-      here(chunks[next++]!);
+    while (next < chunks.length || alongsideLeft) {
+      if (alongsideLeft) alongsideLeft = alongside!(ALONGSIDE_STEP);
+      else here(chunks[next++]!);
       // Lets the helpers' answers in, and their next chunks out.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }

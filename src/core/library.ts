@@ -417,6 +417,18 @@ export class LibraryBuilder {
     return texts;
   }
 
+  /**
+   * After `underived`, for a first build: a step that indexes the text of the next `count`
+   * papers ahead of the build (see SearchIndex.indexTextAhead), true while papers are left;
+   * undefined when there is nothing to index ahead.
+   */
+  textIndexingAhead(): ((count: number) => boolean) | undefined {
+    const papers = this.merged?.papers;
+    if (!papers || this.index.size > 0) return undefined;
+    // A digest set since (the merge is dropped) makes the build merge other papers: stop.
+    return (count) => this.merged?.papers === papers && this.index.indexTextAhead(papers, count);
+  }
+
   /** Names and techniques derived in another thread (`derived[i]` from `texts[i]`), for the next build to take. */
   addDerived(texts: readonly PaperText[], derived: readonly Derived[]): void {
     if (derived.length !== texts.length) throw new Error(`${derived.length} derived for ${texts.length} texts`);

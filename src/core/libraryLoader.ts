@@ -97,6 +97,9 @@ export interface LoadInfo {
 const SETTLE_READS = 20;
 const SETTLE_MS = 50;
 
+/** Digest text (characters) of at least SHARED_DERIVE_MIN papers: a cold build of this much starts its helpers before parsing. */
+const HELPERS_START_TEXT = SHARED_DERIVE_MIN * 1000;
+
 /** How many reads in a row of a file that keeps changing are left unparsed before one is built anyway. */
 const MAX_OUTDATED_READS = 20;
 
@@ -247,14 +250,21 @@ export class LibraryLoader {
       // read again then (parsing 50,000 papers now would hold up the first searches).
       this.unparsed = paths;
     } else {
-      this.builder = new LibraryBuilder(taxonomy);
-      this.setKeys(keys);
-      for (const path of paths) {
-        const read = await this.readSettled(path);
-        this.indexKeyParts.set(path, read.version);
-        this.builder.setDigest(path, this.parse(path, read));
+      let text = 0;
+      try {
+        this.builder = new LibraryBuilder(taxonomy);
+        this.setKeys(keys);
+        for (const path of paths) {
+          const read = await this.readSettled(path);
+          // Enough text for the build to share its deriving: the helper threads start (~0.4 s) while it is parsed.
+          if ('text' in read && text < HELPERS_START_TEXT && (text += read.text.length) >= HELPERS_START_TEXT) this.ports.helpers?.start();
+          this.indexKeyParts.set(path, read.version);
+          this.builder.setDigest(path, this.parse(path, read));
+        }
+        await this.publish();
+      } finally {
+        this.ports.helpers?.release(); // a build too small to share did not end them
       }
-      await this.publish();
     }
     this.lastLoad = {
       papers: this.library.papers.length,
@@ -449,6 +459,7 @@ export class LibraryLoader {
       (chunk) => builder.deriveNow(chunk),
       (chunk, derived) => builder.addDerived(chunk, derived),
       (message) => this.ports.log.warn(message),
+      builder.textIndexingAhead(),
     );
     if (byHelpers === undefined) return;
     this.ports.log.info(`Names and techniques of ${texts.length} papers derived, ${byHelpers} of them by ${helpers.count} helper thread${helpers.count === 1 ? '' : 's'}.`);

@@ -185,6 +185,28 @@ interface Entry {
 
 type TextIndexes = Record<TextField, TermIndex>;
 
+/** The title, abstract and author text of a first build's papers, indexed before the build (see SearchIndex.indexTextAhead). */
+interface TextAhead {
+  papers: readonly Paper[];
+  title: TermIndex;
+  abstract: TermIndex;
+  authors: TermIndex;
+  /** How many of the papers are indexed. */
+  done: number;
+}
+
+/** Indexes the next `count` papers' text; whether papers are left. */
+function indexAhead(ahead: TextAhead, count: number): boolean {
+  const { papers } = ahead;
+  for (const end = Math.min(papers.length, ahead.done + count); ahead.done < end; ahead.done++) {
+    const paper = papers[ahead.done]!;
+    ahead.title.add(paper.title);
+    ahead.abstract.add(paper.abstract);
+    ahead.authors.add(authorText(paper));
+  }
+  return ahead.done < papers.length;
+}
+
 /** A paper with no slot, in `paperSlots` (none that `slotIds` has). */
 const NO_SLOT = 0xffffffff;
 
@@ -217,6 +239,8 @@ export class SearchIndex {
   private savedNames: string[] | undefined;
   /** The saved slot of each paper, until the papers are adopted. */
   private savedPaperSlots: Uint32Array | undefined;
+  /** A first build's papers whose title, abstract and author text is indexed ahead (see `indexTextAhead`), and how many. */
+  private ahead: TextAhead | undefined;
 
   /**
    * Empty, or a saved index: the term indexes load as they were saved, and MiniSearch's
@@ -253,8 +277,24 @@ export class SearchIndex {
     return this.entries.size;
   }
 
+  /**
+   * For the first build of an empty index: indexes the title, abstract and author text of the
+   * next `count` of `papers` now, one slot each in their order, for `sync(papers)` to take up
+   * (the techniques and names, known later, are indexed then). What makes most of indexing
+   * can so run while other threads still derive the papers' names and techniques. Returns
+   * whether papers are left.
+   */
+  indexTextAhead(papers: readonly Paper[], count: number): boolean {
+    if (this.entries.size > 0 || this.text.title.slotCount > 0) return false;
+    if (this.ahead?.papers !== papers) this.ahead = { papers, title: new TermIndex(tokenize), abstract: new TermIndex(tokenize), authors: new TermIndex(tokenize), done: 0 };
+    return indexAhead(this.ahead, count);
+  }
+
   /** Makes the index describe exactly `papers`, touching only those that changed. */
   sync(papers: readonly Paper[]): SyncCounts {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    if (ahead?.papers === papers && this.entries.size === 0 && this.text.title.slotCount === 0) return this.addAhead(ahead);
     const counts: SyncCounts = { added: 0, removed: 0, updated: 0 };
     const next = new Set<string>();
     const toAdd: Paper[] = [];
@@ -283,6 +323,25 @@ export class SearchIndex {
     return counts;
   }
 
+  /** The first build's papers, their text indexed ahead (the rest of it now), slot `i` for `papers[i]`. */
+  private addAhead(ahead: TextAhead): SyncCounts {
+    const { papers } = ahead;
+    indexAhead(ahead, papers.length);
+    const techniques = new TermIndex(tokenize);
+    const docs: IndexedDocument[] = [];
+    papers.forEach((paper, slot) => {
+      techniques.add(this.techniquesText(paper));
+      this.slotIds[slot] = paper.id;
+      const name = nameText(paper);
+      this.remember(entryFor(paper, slot, name));
+      if (name) docs.push({ id: paper.id, name });
+    });
+    this.text = { title: ahead.title, techniques, abstract: ahead.abstract, authors: ahead.authors };
+    this.miniSearch.addAll(docs);
+    this.sortedKeys = this.sortKeys();
+    return { added: papers.length, removed: 0, updated: 0 };
+  }
+
   private addPapers(papers: readonly Paper[]): void {
     const docs: IndexedDocument[] = [];
     for (const paper of papers) {
@@ -297,11 +356,15 @@ export class SearchIndex {
   /** Adds the paper's text to every text index; they share slots. */
   private addText(paper: Paper): number {
     const slot = this.text.title.add(paper.title);
-    this.text.techniques.add(paper.techniques.map((t) => `${t} ${this.techniqueLabel(t)}`).join(' '));
+    this.text.techniques.add(this.techniquesText(paper));
     this.text.abstract.add(paper.abstract);
     this.text.authors.add(authorText(paper));
     this.slotIds[slot] = paper.id;
     return slot;
+  }
+
+  private techniquesText(paper: Paper): string {
+    return paper.techniques.map((t) => `${t} ${this.techniqueLabel(t)}`).join(' ');
   }
 
   private remember(entry: Entry): void {

@@ -133,6 +133,38 @@ describe('LibraryBuilder', () => {
     assert.ok(fromReversed.search('v2', { limit: 5 }).every((h) => h.paper.title.includes('(v2)') || !h.paper.title.includes('LD-Pruner')));
   });
 
+  it('takes up the text a first build indexed ahead, while names were derived elsewhere, and drops it when a digest changes meanwhile', () => {
+    const plain = seededBuilder();
+    const library = plain.build().library;
+    const ahead = seededBuilder();
+    const texts = ahead.underived();
+    const step = ahead.textIndexingAhead()!;
+    let steps = 0;
+    while (step(20)) steps++;
+    assert.ok(steps >= 3, `indexed in steps (${steps})`);
+    ahead.deriveNow(texts);
+    const built = ahead.build();
+    assert.deepEqual(built.counts, { added: 72, removed: 0, updated: 0 });
+    assert.deepEqual(ahead.toSnapshot().index, plain.toSnapshot().index, 'the same index as a build that indexed everything itself');
+    assert.equal(built.library.search('ldpruner')[0]?.paper.key, library.search('ldpruner')[0]?.paper.key);
+    assert.equal(ahead.textIndexingAhead(), undefined, 'nothing to index ahead once built');
+
+    // A digest set after the text was indexed ahead: the build merges other papers and indexes them itself.
+    const changed = seededBuilder();
+    changed.underived();
+    const early = changed.textIndexingAhead()!;
+    while (early(50));
+    const edited = readSeed().replace('LD-Pruner: Efficient Pruning of Latent Diffusion Models', 'LD-Pruner: Efficient Pruning of Latent Diffusion Models (v2)');
+    changed.setDigest(SEED_PATH, parseDigest(edited, SEED_PATH));
+    assert.equal(early(50), false, 'the step stops');
+    const rebuilt = changed.build().library;
+    assert.ok(rebuilt.search('v2')[0]?.paper.title.includes('(v2)'), 'the edited title is indexed');
+    const reference = seededBuilder();
+    reference.setDigest(SEED_PATH, parseDigest(edited, SEED_PATH));
+    reference.build();
+    assert.deepEqual(changed.toSnapshot().index, reference.toSnapshot().index);
+  });
+
   it('keeps working incrementally after a restore', () => {
     const builder = seededBuilder();
     builder.build();

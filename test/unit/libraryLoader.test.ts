@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DeriveHelpers, SHARED_DERIVE_MIN, serveDeriveHelper } from '../../src/core/deriveHelpers';
+import { DeriveHelpers, SHARED_DERIVE_MIN, serveDeriveHelper, shareDerivation } from '../../src/core/deriveHelpers';
 import { KeyMemory } from '../../src/core/keyMemory';
 import { Derived, LibrarySnapshot } from '../../src/core/library';
 import { DigestRead, DigestSource, KeyStore, LibraryLoader, ListedDigest, LoaderPorts, SnapshotStore } from '../../src/core/libraryLoader';
@@ -258,29 +258,36 @@ describe('the library loader, over in-memory ports', () => {
 });
 
 describe('a cold build shared with helper threads', () => {
-  /** Helpers over in-memory ports, each the real helper (`serveDeriveHelper`); counts what they were sent. */
+  /**
+   * Helpers over in-memory ports, each the real helper (`serveDeriveHelper`); counts what they
+   * were sent, and how often running threads were ended (`released`).
+   */
   const portHelpers = (count: number, worthMs = 0) => {
     const sent: number[] = Array(count).fill(0);
     let released = 0;
     let threads: RpcEndpoint[] = [];
+    const thread = (helper: number) =>
+      (threads[helper] ??= (() => {
+        const [here, there] = memoryPorts();
+        serveDeriveHelper(new RpcEndpoint(there));
+        return new RpcEndpoint(here);
+      })());
     const helpers: DeriveHelpers = {
       count,
       worthMs,
       derive(helper, texts) {
-        threads[helper] ??= (() => {
-          const [here, there] = memoryPorts();
-          serveDeriveHelper(new RpcEndpoint(there));
-          return new RpcEndpoint(here);
-        })();
         sent[helper]! += texts.length;
-        return threads[helper]!.request<Derived[]>('derive', { techniques: [], texts });
+        return thread(helper).request<Derived[]>('derive', { techniques: [], texts });
+      },
+      start() {
+        for (let helper = 0; helper < count; helper++) thread(helper);
       },
       release() {
-        released++;
+        if (threads.length) released++;
         threads = [];
       },
     };
-    return { helpers, sent, released: () => released };
+    return { helpers, sent, released: () => released, running: () => threads.length };
   };
   /** What a paper's names and techniques come to, with its key. */
   const derivedOf = (l: LibraryLoader) => l.snapshot.papers.map((p) => ({ key: p.key, shortName: p.shortName, aliases: p.aliases, techniques: p.techniques }));
@@ -304,6 +311,44 @@ describe('a cold build shared with helper threads', () => {
     assert.ok(sent[0]! + sent[1]! < shared.snapshot.papers.length, 'and the building thread its own');
     assert.equal(released(), 1, 'the helpers end when the shared part is over');
     assert.deepEqual(derivedOf(shared), derivedOf(single));
+    // The text indexed while the helpers derived is the index the building thread alone makes.
+    await single.saveNow();
+    await shared.saveNow();
+    const [savedAlone] = [...(alone.ports.snapshots as MemorySnapshots).saved.values()];
+    const [savedShared] = [...(ports.snapshots as MemorySnapshots).saved.values()];
+    assert.deepEqual(savedShared!.index, savedAlone!.index);
+    for (const query of ['pruning diffusion', 'quantization aware', 'ldpruner', 'lora']) {
+      assert.deepEqual(shared.snapshot.search(query).map((h) => h.paper.key), single.snapshot.search(query).map((h) => h.paper.key), query);
+    }
+  });
+
+  it('does the building thread\'s own work alongside while helpers derive, then derives its share', async () => {
+    const texts = Array.from({ length: 3000 }, (_, i) => ({ title: `Paper ${i}: LoRA for pruning`, abstract: 'We prune and quantize large language models.', keywords: [] }));
+    const { helpers, sent } = portHelpers(1);
+    const derivedHere: number[] = [];
+    const taken: number[] = [];
+    let left = 5;
+    const order: string[] = [];
+    const byHelpers = await shareDerivation(
+      texts,
+      helpers,
+      (chunk) => {
+        derivedHere.push(chunk.length);
+        order.push('derive');
+      },
+      (chunk) => taken.push(chunk.length),
+      () => undefined,
+      () => {
+        order.push('alongside');
+        return --left > 0;
+      },
+    );
+    assert.equal(left, 0, 'every step of the work alongside ran');
+    const sum = (list: number[]) => list.reduce((a, b) => a + b, 0);
+    assert.equal(sum(derivedHere) + sum(taken), texts.length, 'every text derived once');
+    assert.equal(byHelpers, sent[0]);
+    // The first two chunks time the work here; then the work alongside comes before more deriving here.
+    assert.deepEqual(order.slice(0, 7), ['derive', 'derive', 'alongside', 'alongside', 'alongside', 'alongside', 'alongside']);
   });
 
   it('derives a small change in the building thread only', async () => {
@@ -320,13 +365,19 @@ describe('a cold build shared with helper threads', () => {
     l.dispose();
   });
 
-  it('starts no helper for work shorter than the helpers are worth, and builds the same library', async () => {
+  it('derives work shorter than the helpers are worth in the building thread, ends the helpers a cold load started, and builds the same library', async () => {
     const { ports, messages } = bigDigests();
-    const { helpers, sent, released } = portHelpers(1, 60_000);
+    const { helpers, sent, released, running } = portHelpers(1, 60_000);
     const l = new LibraryLoader({ ...ports, helpers }, '1.0.0');
     await l.load();
     assert.deepEqual(sent, [0]);
-    assert.equal(released(), 0, 'none was started');
+    assert.equal(released(), 1, 'started with the cold load (while it read the digests), ended after its build');
+    assert.equal(running(), 0);
+    // A small library starts none.
+    const small = portHelpers(1, 60_000);
+    await new LibraryLoader({ ...setup().ports, helpers: small.helpers }, '1.0.0').load();
+    assert.equal(small.released(), 0);
+    assert.equal(small.running(), 0);
     assert.ok(!messages.some((m) => /helper/.test(m)), messages.join('\n'));
     // The control: the same build, helpers worth any work.
     const control = bigDigests();
@@ -344,6 +395,7 @@ describe('a cold build shared with helper threads', () => {
     const { ports, messages } = bigDigests();
     let asked = 0;
     let released = 0;
+    let started = false;
     const failing: DeriveHelpers = {
       count: 1,
       worthMs: 0,
@@ -351,7 +403,11 @@ describe('a cold build shared with helper threads', () => {
         asked++;
         throw new Error('it exited with code 1');
       },
-      release: () => void released++,
+      start: () => void (started = true),
+      release: () => {
+        if (started) released++;
+        started = false;
+      },
     };
     const shared = new LibraryLoader({ ...ports, helpers: failing }, '1.0.0');
     await shared.load();
