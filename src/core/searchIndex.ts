@@ -327,25 +327,22 @@ export class SearchIndex {
   private addAhead(ahead: TextAhead): SyncCounts {
     const { papers } = ahead;
     indexAhead(ahead, papers.length);
-    const techniques = new TermIndex(tokenize);
-    const docs: IndexedDocument[] = [];
-    papers.forEach((paper, slot) => {
-      techniques.add(this.techniquesText(paper));
+    this.text = { title: ahead.title, techniques: new TermIndex(tokenize), abstract: ahead.abstract, authors: ahead.authors };
+    // The techniques index is new and takes the papers in the same order: the same slots.
+    this.addPapers(papers, (paper) => {
+      const slot = this.text.techniques.add(this.techniquesText(paper));
       this.slotIds[slot] = paper.id;
-      const name = nameText(paper);
-      this.remember(entryFor(paper, slot, name));
-      if (name) docs.push({ id: paper.id, name });
+      return slot;
     });
-    this.text = { title: ahead.title, techniques, abstract: ahead.abstract, authors: ahead.authors };
-    this.miniSearch.addAll(docs);
     this.sortedKeys = this.sortKeys();
     return { added: papers.length, removed: 0, updated: 0 };
   }
 
-  private addPapers(papers: readonly Paper[]): void {
+  /** Adds papers: their text (`addText`, unless already indexed), entries and names. */
+  private addPapers(papers: readonly Paper[], addText = (paper: Paper) => this.addText(paper)): void {
     const docs: IndexedDocument[] = [];
     for (const paper of papers) {
-      const slot = this.addText(paper);
+      const slot = addText(paper);
       const name = nameText(paper);
       this.remember(entryFor(paper, slot, name));
       if (name) docs.push({ id: paper.id, name });
