@@ -3,9 +3,8 @@
 // the same profile: a cold start, then a warm start from the saved index. Results are
 // merged into the report written by bench/run.ts.
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { ROOT, startCodeServer, workbenchUrl, launchBrowser } = require('../test/vscode/codeServer');
+const { ROOT, startCodeServer, workbenchUrl, launchBrowser, temporaryFolder } = require('../test/vscode/codeServer');
 
 const REPORT = process.argv[2] || path.join(ROOT, 'bench', 'report.json');
 const ONLY = process.argv[3]?.split(',');
@@ -39,7 +38,7 @@ async function main() {
   const report = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
   for (const size of Object.keys(report.sizes).filter((s) => !ONLY || ONLY.includes(s))) {
     process.stderr.write(`VS Code, ${size} papers: cold and warm start…\n`);
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), `paper-digest-bench-${size}-`));
+    const folder = temporaryFolder(`paper-digest-bench-${size}-`);
     fs.copyFileSync(path.join(ROOT, 'bench', 'data', `papers-${size}.txt`), path.join(folder, `papers-${size}.txt`));
     fs.mkdirSync(path.join(folder, '.vscode'));
     fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'paperDigest.digests': [`papers-${size}.txt`] }));

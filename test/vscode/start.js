@@ -19,6 +19,8 @@ async function main() {
   }
   const install = spawnSync('bash', [path.join(__dirname, 'install-code-server.sh')], { stdio: 'inherit' });
   if (install.status !== 0) process.exit(install.status ?? 1);
+  // A session a person works in: its profile and notes stay after it (see temporaryFolder).
+  process.env.PAPER_DIGEST_KEEP_TEMP ??= '1';
   const server = await startCodeServer();
   // A copy, so that trying things out never edits the examples in the repository.
   const folder = copyWorkspace(NOTES);
