@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, Workbench, copyWorkspace } from './workbench';
+import { ROOT, Workbench, copyWorkspace, temporaryFolder } from './workbench';
 
 /**
  * The browser bundle (dist/web/extension.js) in VS Code's web worker extension
@@ -11,7 +10,7 @@ import { ROOT, Workbench, copyWorkspace } from './workbench';
  * digests come through vscode.workspace.fs.
  */
 function webOnlyExtension(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'paper-digest-web-'));
+  const dir = temporaryFolder('paper-digest-web-');
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
   delete manifest.main;
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));

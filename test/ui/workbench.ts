@@ -8,9 +8,10 @@ const codeServer = require('../vscode/codeServer.js') as {
   workbenchUrl(base: string, folder: string, options?: { extensionPath?: string; kind?: string }): string;
   launchBrowser(dataDir: string): Promise<BrowserContext>;
   copyWorkspace(from: string): string;
+  temporaryFolder(prefix: string): string;
 };
 
-export const { ROOT, copyWorkspace } = codeServer;
+export const { ROOT, copyWorkspace, temporaryFolder } = codeServer;
 
 /** A real VS Code (code-server) with the extension loaded, in headless Chromium. */
 export class Workbench {
