@@ -246,6 +246,8 @@ export class LibraryLoader {
       // are needed only when the next change is built, so they are read then (50,000 lines take ~0.2 s).
       this.unreadKeys = keys;
       await this.publish();
+      const restored = this.builder;
+      this.whenQuiet(() => restored.releaseSnapshot());
       // Search is ready. The parsed digests are needed only for the next change: they are
       // read again then (parsing 50,000 papers now would hold up the first searches).
       this.unparsed = paths;

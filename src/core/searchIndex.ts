@@ -412,6 +412,11 @@ export class SearchIndex {
     return this.namePrefixCounts.get(twoLetters) ?? 0;
   }
 
+  /** Keeps nothing of the buffer a saved index was loaded from (see TermIndex.detach). */
+  detach(): void {
+    for (const field of TEXT_FIELDS) this.text[field].detach();
+  }
+
   /** Work a search would otherwise do on its first keystroke, done while the engine is idle. */
   prepare(): void {
     this.namePapersStartingWith('');

@@ -213,6 +213,22 @@ export class TermIndex {
     return { terms: this.terms, ends, postings, lengths: this.lengths.slice(0, this.slots), alive: this.alive.slice(0, this.slots) };
   }
 
+  /**
+   * Copies the postings out of the buffer they were loaded from (`deserialize` keeps views
+   * into it), so that the buffer can be let go: 31 MB of postings keep a 180 MB saved index
+   * in memory otherwise.
+   */
+  detach(): void {
+    const own = new Uint32Array(this.counts.reduce((a, b) => a + b, 0));
+    let at = 0;
+    this.postings.forEach((list, id) => {
+      const count = this.counts[id]!;
+      own.set(list.subarray(0, count), at);
+      this.postings[id] = own.subarray(at, at + count);
+      at += count;
+    });
+  }
+
   static deserialize(data: SerializedTermIndex, tokenize: Tokenizer): TermIndex {
     const index = new TermIndex(tokenize);
     index.terms = data.terms;

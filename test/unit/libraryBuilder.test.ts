@@ -165,6 +165,31 @@ describe('LibraryBuilder', () => {
     assert.deepEqual(changed.toSnapshot().index, reference.toSnapshot().index);
   });
 
+  it('lets go of the saved index\'s bytes when asked, answering and saving as before', () => {
+    const builder = seededBuilder();
+    builder.build();
+    const bytes = encodeSnapshot(builder.toSnapshot());
+    const queries = ['pruning diffusion', 'quantization', 'ldpruner', 'lora adapters'];
+    const answers = (library: ReturnType<LibraryBuilder['build']>['library']) => queries.map((q) => library.search(q, { limit: 10 }).map((h) => h.paper.key));
+    const expected = answers(builder.build().library);
+
+    // The control: a restored library reads its search index from the saved bytes.
+    const held = bytes.slice();
+    const withBytes = new LibraryBuilder(undefined, decodeSnapshot(held));
+    const heldLibrary = withBytes.build().library;
+    assert.deepEqual(answers(heldLibrary), expected);
+    held.fill(0, held.length >> 1);
+    assert.notDeepEqual(answers(heldLibrary), expected, 'zeroing the bytes changes its answers');
+
+    const own = bytes.slice();
+    const released = new LibraryBuilder(undefined, decodeSnapshot(own));
+    const library = released.build().library;
+    released.releaseSnapshot();
+    own.fill(0);
+    assert.deepEqual(answers(library), expected, 'the same answers with the bytes gone');
+    assert.deepEqual(roundTrip(released.toSnapshot()).derived, roundTrip(builder.toSnapshot()).derived, 'and the same names and techniques saved');
+  });
+
   it('keeps working incrementally after a restore', () => {
     const builder = seededBuilder();
     builder.build();
