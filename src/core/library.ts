@@ -478,7 +478,7 @@ export class LibraryBuilder {
   /**
    * After a restore: keeps nothing of the saved index's bytes (180 MB at 50,000 papers, held
    * by the search index's postings and by the derived names not decoded yet). Work that can
-   * wait: ~30 ms at 50,000 papers.
+   * wait: 40-60 ms at 50,000 papers.
    */
   releaseSnapshot(): void {
     const pending = this.pendingDerived;
