@@ -45,6 +45,9 @@ export class TermIndex {
   private live = 0;
   private totalLength = 0;
   private sortedTerms: string[] | undefined;
+  /** Per term id, the last document (slot + 1) that had it and its count there (see `add`). */
+  private lastSlot = new Uint32Array(1024);
+  private frequency = new Uint32Array(1024);
 
   constructor(private readonly tokenize: Tokenizer) {}
 
@@ -57,9 +60,10 @@ export class TermIndex {
     const slot = this.slots++;
     if (slot >= this.lengths.length) this.grow();
     const tokens = this.tokenize(text);
-    const tf = new Map<string, number>();
-    for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
-    for (const [term, count] of tf) {
+    // Each term's count in this document, by term id: one map lookup a token (a map of counts
+    // per document took two more, most of indexing).
+    const inDocument: number[] = [];
+    for (const term of tokens) {
       let id = this.termIds.get(term);
       if (id === undefined) {
         id = this.terms.length;
@@ -69,6 +73,14 @@ export class TermIndex {
         this.counts.push(0);
         this.sortedTerms = undefined;
       }
+      if (id >= this.lastSlot.length) this.growTermScratch(id);
+      if (this.lastSlot[id] !== slot + 1) {
+        this.lastSlot[id] = slot + 1;
+        this.frequency[id] = 1;
+        inDocument.push(id);
+      } else this.frequency[id]!++;
+    }
+    for (const id of inDocument) {
       let list = this.postings[id]!;
       const n = this.counts[id]!;
       if (n === list.length) {
@@ -76,7 +88,7 @@ export class TermIndex {
         bigger.set(list);
         this.postings[id] = list = bigger;
       }
-      list[n] = (slot << 8) | Math.min(count, MAX_TF);
+      list[n] = (slot << 8) | Math.min(this.frequency[id]!, MAX_TF);
       this.counts[id] = n + 1;
     }
     const length = Math.min(tokens.length, 65535);
@@ -85,6 +97,16 @@ export class TermIndex {
     this.totalLength += length;
     this.live++;
     return slot;
+  }
+
+  private growTermScratch(id: number): void {
+    const size = Math.max(id + 1, this.lastSlot.length * 2);
+    const lastSlot = new Uint32Array(size);
+    lastSlot.set(this.lastSlot);
+    this.lastSlot = lastSlot;
+    const frequency = new Uint32Array(size);
+    frequency.set(this.frequency);
+    this.frequency = frequency;
   }
 
   remove(slot: number): void {

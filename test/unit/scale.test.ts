@@ -6,6 +6,22 @@ import { tokenize } from '../../src/core/searchIndex';
 import { hfSample } from './fixtures';
 
 describe('the pieces that make 50,000 papers fast', () => {
+  it('term index: counts each term once a document, with how often it occurs there (at most 255)', () => {
+    const index = new TermIndex(tokenize);
+    index.add('lora lora merging lora');
+    index.add('merging models, merging weights');
+    index.add(`${'lora '.repeat(300)}end`);
+    const { terms, ends, postings } = index.serialize();
+    const postingsOf = (term: string) => {
+      const id = terms.indexOf(term);
+      return [...postings.subarray(id === 0 ? 0 : ends[id - 1]!, ends[id]!)].map((p) => [p >>> 8, p & 255]);
+    };
+    assert.deepEqual(terms, ['lora', 'merging', 'models', 'weights', 'end'], 'each term once, in the order first seen');
+    assert.deepEqual(postingsOf('lora'), [[0, 3], [2, 255]]);
+    assert.deepEqual(postingsOf('merging'), [[0, 1], [1, 2]]);
+    assert.deepEqual(postingsOf('weights'), [[1, 1]]);
+  });
+
   it('term index: exact, prefix and near terms, BM25 scores, removal', () => {
     const index = new TermIndex(tokenize);
     const a = index.add('Quantization aware training of large language models');
