@@ -525,7 +525,7 @@ export class SearchIndex {
   }
 
   /** The index as saved; `papers` (the library's, in its order) are given their slots. */
-  serialize(papers: readonly Paper[] = []): SerializedSearchIndex {
+  serialize(papers: readonly Paper[]): SerializedSearchIndex {
     return {
       fields: {
         title: this.text.title.serialize(),

@@ -97,10 +97,11 @@ function readWhole(path: string): Promise<Uint8Array | undefined> {
   }
   const part = Math.ceil(bytes.length / READS_AT_ONCE);
   const parts = Array.from({ length: READS_AT_ONCE }, (_, i) => readRange(fd, bytes, i * part, Math.min(bytes.length, (i + 1) * part)));
-  return Promise.all(parts).then(
-    () => bytes,
-    () => undefined, // cut while it was read, or unreadable: as good as none
-  ).finally(() => closeSync(fd));
+  // Closed once every part is done, a failed one included: never while the other still reads.
+  return Promise.allSettled(parts).then((results) => {
+    closeSync(fd);
+    return results.every((result) => result.status === 'fulfilled') ? bytes : undefined; // cut while read, or unreadable: as good as none
+  });
 }
 
 /** `bytes[start, end)` from the file at the same offsets. */
