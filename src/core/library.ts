@@ -10,7 +10,7 @@ import { COMPLETION_ANYWHERE, COMPLETION_EXACT, COMPLETION_INSIDE, COMPLETION_ST
 import { SearchFilter, parseQuery } from './searchQuery';
 import { Taxonomy, defaultTaxonomy } from './techniques';
 import { PaperCatalog } from './paperCatalog';
-import { asciiFold, firstNotBefore, keywordList, normalizeTitle } from './text';
+import { asciiFold, fileName, firstNotBefore, keywordList, normalizeTitle } from './text';
 
 export interface DigestSource {
   path: string;
@@ -61,23 +61,9 @@ export class Library extends PaperCatalog {
    * syntax of searchQuery.ts. A technique or digest filter that names nothing known is
    * read as words.
    */
+  /** See searchWithQuerySyntax. */
   search(query: string, options: SearchOptions = {}): SearchHit[] {
-    const parsed = parseQuery(query);
-    const words = [...parsed.words];
-    const techniqueIds: string[][] = [];
-    for (const name of parsed.techniques) {
-      const ids = this.techniquesNamed(name);
-      if (ids.length) techniqueIds.push(ids);
-      else words.push(name);
-    }
-    const digests: string[] = [];
-    for (const name of parsed.digests) {
-      if (this.digestNames().some((d) => d.includes(name))) digests.push(name);
-      else words.push(name);
-    }
-    const filter: SearchFilter = { phrases: parsed.phrases, excluded: parsed.excluded, authors: parsed.authors, years: parsed.years, techniqueIds, digests };
-    const typing = (options.prefix ?? true) && parsed.endsInWord && words.length === parsed.words.length;
-    return this.own(this.index.search(words.join(' '), { ...options, prefix: typing, filter }));
+    return this.own(searchWithQuerySyntax(this.index, this.taxonomy, () => this.digestNames(), query, options));
   }
 
   /**
@@ -92,15 +78,6 @@ export class Library extends PaperCatalog {
       if (paper && paper.id === hit.paper.id) mine.push(paper === hit.paper ? hit : { ...hit, paper });
     }
     return mine;
-  }
-
-  /** Technique ids whose id or label (or a word of it) starts with `name`, folded ("kv" → kv-cache). */
-  private techniquesNamed(name: string): string[] {
-    const wanted = asciiFold(name);
-    if (!wanted) return [];
-    return this.taxonomy.techniques
-      .filter((t) => [t.id, t.label, ...t.label.split(/[\s&/-]+/)].some((n) => asciiFold(n).startsWith(wanted)))
-      .map((t) => t.id);
   }
 
   /**
@@ -282,6 +259,37 @@ function sortedTexts(pairs: Array<[string, number]>): SortedTexts {
   return { texts: pairs.map((p) => p[0]), entries: Uint32Array.from(pairs, (p) => p[1]) };
 }
 
+/**
+ * The one search behind the palette, Insert Citation, completion and the CLI: words ranked
+ * (every word wanted, the last one unfinished while `prefix`), with the query syntax of
+ * searchQuery.ts. A technique or digest filter that names nothing known is read as words.
+ */
+function searchWithQuerySyntax(index: SearchIndex, taxonomy: Taxonomy, digestNames: () => readonly string[], query: string, options: SearchOptions): SearchHit[] {
+  const parsed = parseQuery(query);
+  const words = [...parsed.words];
+  const techniqueIds: string[][] = [];
+  for (const name of parsed.techniques) {
+    const ids = techniquesNamed(taxonomy, name);
+    if (ids.length) techniqueIds.push(ids);
+    else words.push(name);
+  }
+  const digests: string[] = [];
+  for (const name of parsed.digests) {
+    if (digestNames().some((d) => d.includes(name))) digests.push(name);
+    else words.push(name);
+  }
+  const filter: SearchFilter = { phrases: parsed.phrases, excluded: parsed.excluded, authors: parsed.authors, years: parsed.years, techniqueIds, digests };
+  const typing = (options.prefix ?? true) && parsed.endsInWord && words.length === parsed.words.length;
+  return index.search(words.join(' '), { ...options, prefix: typing, filter });
+}
+
+/** Technique ids whose id or label (or a word of it) starts with `name`, folded ("kv" → kv-cache). */
+function techniquesNamed(taxonomy: Taxonomy, name: string): string[] {
+  const wanted = asciiFold(name);
+  if (!wanted) return [];
+  return taxonomy.techniques.filter((t) => [t.id, t.label, ...t.label.split(/[\s&/-]+/)].some((n) => asciiFold(n).startsWith(wanted))).map((t) => t.id);
+}
+
 function techniqueLabeller(taxonomy: Taxonomy): (id: string) => string {
   return (id) => taxonomy.technique(id)?.label ?? id;
 }
@@ -291,6 +299,11 @@ export interface LibrarySnapshot {
   format: 3;
   /** The library as built: merged papers with keys, names and techniques. */
   papers: Paper[];
+  /**
+   * Where a decoded snapshot gives papers one at a time without decoding them all: how many,
+   * `papers[place]` (the same object), and the paths they were read from (their sources').
+   */
+  lazyPapers?: { count: number; at(place: number): Paper; paths(): readonly string[] };
   problems: Problem[];
   /** Each paper's names and techniques as read from its text (before shared names were dropped). */
   derived: Derived[];
@@ -345,6 +358,8 @@ export class LibraryBuilder {
    * papers: used once).
    */
   private merged: { papers: Paper[]; known: (Derived | undefined)[] } | undefined;
+  /** How many of the restored papers `decodeRestored` decoded. */
+  private restoredDecoded = 0;
 
   constructor(
     readonly taxonomy: Taxonomy = defaultTaxonomy,
@@ -352,9 +367,37 @@ export class LibraryBuilder {
     /** The workspace's remembered keys; builds read it and add the keys they hand out. */
     private memory: KeyMemory = new KeyMemory(),
   ) {
-    this.index = new SearchIndex(techniqueLabeller(taxonomy), snapshot?.index);
+    this.index = new SearchIndex(techniqueLabeller(taxonomy), snapshot?.index, snapshot && ((place) => (snapshot.lazyPapers?.at(place) ?? snapshot.papers[place]!)));
     this.restored = snapshot;
     this.pendingDerived = snapshot;
+  }
+
+  /**
+   * Restored and not built yet: the saved library's search (its index answers before its
+   * papers are decoded; the papers it shows are read from the snapshot), for the time until
+   * the library is built and handed out. Undefined otherwise.
+   */
+  restoredSearch(): ((query: string, options?: SearchOptions) => SearchHit[]) | undefined {
+    const snapshot = this.restored;
+    if (!snapshot) return undefined;
+    let names: string[] | undefined;
+    const paths = () => snapshot.lazyPapers?.paths() ?? snapshot.papers.flatMap((p) => p.sources.map((s) => s.path));
+    const digestNames = () => (names ??= [...new Set(paths().map((path) => fileName(path).toLowerCase()))]);
+    // The same index as the library's: it answers alike until that library is handed out.
+    return (query, options = {}) => searchWithQuerySyntax(this.index, this.taxonomy, digestNames, query, options);
+  }
+
+  /**
+   * Restored and not built yet: decodes the next `count` saved papers, so that the build
+   * finds them at hand (a restore decodes them a slice at a time, answering searches in
+   * between). Whether papers are left.
+   */
+  decodeRestored(count: number): boolean {
+    const lazy = this.restored?.lazyPapers;
+    if (!lazy) return false;
+    const end = Math.min(lazy.count, this.restoredDecoded + count);
+    for (; this.restoredDecoded < end; this.restoredDecoded++) lazy.at(this.restoredDecoded);
+    return this.restoredDecoded < lazy.count;
   }
 
   /** A builder from a saved snapshot: its library is the saved one, with nothing merged, named or indexed again. */

@@ -83,9 +83,10 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
   /**
    * A warm start's library, begun the moment the saved index opened: its summaries went
    * as saved (the editor decodes them while this thread restores the index), and it ends
-   * when the library restored from that index is published. Only during that load.
+   * (`ended`) once the restore searches, before its papers are decoded and it is published.
+   * Only during that load.
    */
-  let restoring: { generation: number; count: number } | undefined;
+  let restoring: { generation: number; count: number; ended?: boolean } | undefined;
   /** Answers the editor sent with `load` (see LoadRequest), each taken by the first ask for it. */
   let sentWithLoad: LoadRequest = {};
   const takeSent = <K extends keyof LoadRequest>(key: K): LoadRequest[K] => {
@@ -109,7 +110,8 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
     if (!loader) throw new Error('the library engine was not started');
     return loader;
   };
-  const library = (): Library => started().snapshot;
+  /** The library once whole (a restore decodes its papers after it searches: what needs them waits). */
+  const library = (): Promise<Library> => started().whole();
 
   handle<EngineSettings>('start', (settings) => {
     techniques = settings.techniques;
@@ -151,21 +153,29 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
       },
       settings.version,
     );
-    loader.onDidChange((built) => publish(built));
+    loader.onDidChange((built, restored) => publish(built, restored));
   });
 
-  /** Sends the library: its keys, and the summaries the editor does not have yet, a chunk per message. */
-  function publish(built: Library): void {
+  /** The end of the restored library's summaries, sent as saved when it opened: the editor takes them (once). */
+  function endRestored(saved: { generation: number; ended?: boolean }): void {
+    if (saved.ended) return;
+    saved.ended = true;
     // Until the editor has taken it (`library.taken`), work that can wait would only slow it down.
     quiet.hold();
+    rpc.notify('library.end', { generation: saved.generation } satisfies LibraryEnd);
+  }
+
+  /** Sends the library: its keys, and the summaries the editor does not have yet, a chunk per message. */
+  function publish(built: Library, restored = false): void {
     const saved = restoring;
     restoring = undefined;
-    if (saved && saved.count === built.papers.length) {
+    if (saved && restored && saved.count === built.papers.length) {
       // Restored from the saved index whose summaries went when it opened: no building, no cloning.
-      rpc.notify('library.end', { generation: saved.generation } satisfies LibraryEnd);
+      endRestored(saved);
       sent = { papers: built.papers };
       return;
     }
+    quiet.hold();
     const id = ++generation;
     const previous = sent && (sent.byKey ??= new Map(sent.papers.map((paper) => [paper.key, paper])));
     // The editor has nothing yet: everything goes; else what it holds no longer stands for.
@@ -185,9 +195,12 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
 
   handle<LoadRequest | undefined>('load', async (request) => {
     sentWithLoad = request ?? {};
-    await started().load();
-    restoring = undefined; // a load that failed after the index opened published no restored library: those summaries stand for nothing
-    return started().lastLoad;
+    // Answered once search answers: a restore's papers are still being decoded then.
+    await started().loadUntilSearchable();
+    const loader = started();
+    if (restoring && loader.lastLoad?.fromSavedIndex && restoring.count === loader.lastLoad.papers) endRestored(restoring);
+    else restoring = undefined; // a load that failed after the index opened published no restored library: those summaries stand for nothing
+    return loader.lastLoad;
   });
   handle('syncDigests', () => started().syncDigests());
   handle<{ paths: string[] }>('digestsChanged', ({ paths }) => started().digestsChanged(paths));
@@ -201,29 +214,35 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
   rpc.on('library.taken', () => quiet.touch());
   handle('saveNow', () => started().saveNow());
   // The editor could not take the summaries as saved: every paper again, as objects.
-  handle('resendLibrary', () => {
+  handle('resendLibrary', async () => {
+    const whole = await library();
     sent = undefined;
-    publish(library());
+    publish(whole);
   });
   handle('flushPendingSave', () => started().flushPendingSave());
   handle('idle', () => started().idle());
 
+  // Search answers during a restore too, from the saved index (see LibraryLoader.loadUntilSearchable).
   handle<{ query: string; options: SearchOptions }>('search', ({ query, options }): HitSummary[] =>
-    library()
+    started()
       .search(query, options)
       .map((hit) => ({ key: hit.paper.key, score: hit.score, matchedTerms: hit.matchedTerms, snippet: abstractSnippet(hit.paper.abstract, hit.matchedTerms) })),
   );
-  handle<{ prefix: string; limit: number }>('completions', ({ prefix, limit }) => library().completions(prefix, limit).map((p) => p.key));
-  handle<{ markdown: string; mentions: MentionSettings; ownKeys: string[] }>('scanNote', ({ markdown, mentions, ownKeys }): NoteScan => {
+  handle<{ prefix: string; limit: number }>('completions', async ({ prefix, limit }) => (await library()).completions(prefix, limit).map((p) => p.key));
+  handle<{ markdown: string; mentions: MentionSettings; ownKeys: string[] }>('scanNote', async ({ markdown, mentions, ownKeys }): Promise<NoteScan> => {
     const options: MentionOptions = { enabled: mentions.enabled, ignoredNames: new Set(mentions.ignoredNames ?? []) };
-    return library().scanNote(markdown, options, new Set(ownKeys));
+    return (await library()).scanNote(markdown, options, new Set(ownKeys));
   });
-  handle<{ key: string; limit: number }>('closest', ({ key, limit }) => closestPapers(library(), key, limit).map((p) => p.key));
-  handle<{ key: string; limit: number }>('similar', ({ key, limit }): SimilarSummary[] => {
-    const paper = library().paper(key);
-    return paper ? similarPapers(library(), paper, limit).map((s) => ({ key: s.paper.key, score: s.score, reason: s.reason })) : [];
+  handle<{ key: string; limit: number }>('closest', async ({ key, limit }) => closestPapers(await library(), key, limit).map((p) => p.key));
+  handle<{ key: string; limit: number }>('similar', async ({ key, limit }): Promise<SimilarSummary[]> => {
+    const whole = await library();
+    const paper = whole.paper(key);
+    return paper ? similarPapers(whole, paper, limit).map((s) => ({ key: s.paper.key, score: s.score, reason: s.reason })) : [];
   });
-  handle<{ keys: string[] }>('papers', ({ keys }) => keys.map((key) => library().paper(key)).filter((p): p is Paper => !!p));
+  handle<{ keys: string[] }>('papers', async ({ keys }) => {
+    const whole = await library();
+    return keys.map((key) => whole.paper(key)).filter((p): p is Paper => !!p);
+  });
 }
 
 /** A digest as the loader wants it: decoded, read by the editor or, given its path, by the engine itself. */

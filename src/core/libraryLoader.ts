@@ -2,6 +2,7 @@ import { DeriveHelpers, SHARED_DERIVE_MIN, shareDerivation } from './deriveHelpe
 import { parseDigest } from './digest';
 import { KeyMemory } from './keyMemory';
 import { Library, LibraryBuilder, LibrarySnapshot } from './library';
+import { SearchHit, SearchOptions } from './searchIndex';
 import { ParseResult, Problem } from './model';
 import { Taxonomy } from './techniques';
 import { fileName } from './text';
@@ -100,6 +101,10 @@ const SETTLE_MS = 50;
 /** Digest text (characters) of at least SHARED_DERIVE_MIN papers: a cold build of this much starts its helpers before parsing. */
 const HELPERS_START_TEXT = SHARED_DERIVE_MIN * 1000;
 
+/** A restore decodes its papers this long at a time, RESTORE_PAPERS_PER_STEP between looks at the clock, answering searches in between. */
+const RESTORE_SLICE_MS = 10;
+const RESTORE_PAPERS_PER_STEP = 100;
+
 /** How many reads in a row of a file that keeps changing are left unparsed before one is built anyway. */
 const MAX_OUTDATED_READS = 20;
 
@@ -115,7 +120,7 @@ export class LibraryLoader {
   private readonly indexKeyParts = new Map<string, string>();
   /** A hash of each parsed digest's text, so that an event for unchanged bytes parses nothing. */
   private readonly contentHashes = new Map<string, string>();
-  private readonly listeners = new Set<(library: Library) => void>();
+  private readonly listeners = new Set<(library: Library, restored: boolean) => void>();
   private queue: Promise<void> = Promise.resolve();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private savePending = false;
@@ -128,6 +133,12 @@ export class LibraryLoader {
   private unreadKeys: KeyFile | undefined;
   /** Reads in a row whose bytes were outdated before they were parsed (see readFiles). */
   private outdatedReads = 0;
+  /** The search of a restore whose papers are still being decoded (see loadUntilSearchable). */
+  private restoredSearch: ((query: string, options?: SearchOptions) => SearchHit[]) | undefined;
+  /** Resolves `loadUntilSearchable`. */
+  private searchable: (() => void) | undefined;
+  /** The load in progress or done (see `whole`). */
+  private loading: Promise<void> | undefined;
   lastLoad: LoadInfo | undefined;
 
   constructor(
@@ -141,15 +152,38 @@ export class LibraryLoader {
     return this.library;
   }
 
-  /** Called with each new library. */
-  onDidChange(listener: (library: Library) => void): { dispose(): void } {
+  /** Called with each new library, and whether it is the one restored from the saved index (the papers it saved, unchanged). */
+  onDidChange(listener: (library: Library, restored: boolean) => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }
 
   /** The first load: from the saved index where it matches the digests, else by reading them. */
   load(): Promise<void> {
-    return this.enqueue(() => this.loadAll());
+    return (this.loading = this.enqueue(() => this.loadAll()));
+  }
+
+  /**
+   * The first load, answered as soon as `search` answers: restored from a saved index, that
+   * is before the papers are decoded (what needs them waits for them, see `whole`); else
+   * when the library is built.
+   */
+  loadUntilSearchable(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.searchable = resolve;
+      void this.load().then(resolve);
+    });
+  }
+
+  /** Searches the library; during a restore, the saved index (see loadUntilSearchable). */
+  search(query: string, options?: SearchOptions): SearchHit[] {
+    return this.restoredSearch ? this.restoredSearch(query, options) : this.library.search(query, options);
+  }
+
+  /** The library, once the first load has built it (a restore has all its papers; one that failed, the rebuilt library). */
+  async whole(): Promise<Library> {
+    await this.loading;
+    return this.library;
   }
 
   /** The digests wanted changed (settings): read the new, forget the ones no longer named. */
@@ -239,19 +273,28 @@ export class LibraryLoader {
     const started = Date.now();
     // What names the saved index, asked of the editor at once rather than one answer after another.
     const [paths, keys, taxonomy] = await Promise.all([this.listDigests(), this.readKeys(), this.readTaxonomy()]);
-    const { snapshot: saved, outdated } = await this.loadSaved();
+    let { snapshot: saved, outdated } = await this.loadSaved();
     if (saved) {
-      this.builder = LibraryBuilder.restore(saved, taxonomy);
-      // The saved index was built with exactly this key file (its hash is in the index's key): the keys
-      // are needed only when the next change is built, so they are read then (50,000 lines take ~0.2 s).
-      this.unreadKeys = keys;
-      await this.publish();
-      const restored = this.builder;
-      this.whenQuiet(() => restored.releaseSnapshot());
-      // Search is ready. The parsed digests are needed only for the next change: they are
-      // read again then (parsing 50,000 papers now would hold up the first searches).
-      this.unparsed = paths;
-    } else {
+      try {
+        this.builder = LibraryBuilder.restore(saved, taxonomy);
+        // The saved index was built with exactly this key file (its hash is in the index's key): the keys
+        // are needed only when the next change is built, so they are read then (50,000 lines take ~0.2 s).
+        this.unreadKeys = keys;
+        await this.restore(paths.length, started, { papers: saved.lazyPapers?.count ?? saved.papers.length, problems: saved.problems.length });
+        const restored = this.builder;
+        this.whenQuiet(() => restored.releaseSnapshot());
+        // The parsed digests are needed only for the next change: they are read again then
+        // (parsing 50,000 papers now would hold up the first searches).
+        this.unparsed = paths;
+      } catch (error) {
+        // Checked bytes that still do not decode (a bug of the version that wrote them): built afresh.
+        this.ports.log.warn(`The saved index could not be restored (${error instanceof Error ? error.message : String(error)}); the library is rebuilt.`);
+        this.unreadKeys = undefined;
+        saved = undefined;
+        outdated = false;
+      }
+    }
+    if (!saved) {
       let text = 0;
       try {
         this.builder = new LibraryBuilder(taxonomy);
@@ -268,16 +311,36 @@ export class LibraryLoader {
         this.ports.helpers?.release(); // a build too small to share did not end them
       }
     }
-    this.lastLoad = {
-      papers: this.library.papers.length,
-      digests: paths.length,
-      problems: this.library.problems.length,
-      fromSavedIndex: !!saved,
-      milliseconds: Date.now() - started,
-    };
-    this.ports.log.info(`Loaded ${this.lastLoad.papers} papers from ${paths.length} digest(s) in ${this.lastLoad.milliseconds} ms${saved ? ' (saved index)' : ''}.`);
-    if (!saved) this.scheduleSave(0);
-    else if (outdated) this.scheduleSave();
+    if (!saved) {
+      this.loaded(paths.length, started, this.library.papers.length, this.library.problems.length, false);
+      this.scheduleSave(0);
+    } else if (outdated) this.scheduleSave();
+  }
+
+  private loaded(digests: number, started: number, papers: number, problems: number, fromSavedIndex: boolean): void {
+    this.lastLoad = { papers, digests, problems, fromSavedIndex, milliseconds: Date.now() - started };
+    this.ports.log.info(`Loaded ${papers} papers from ${digests} digest(s) in ${this.lastLoad.milliseconds} ms${fromSavedIndex ? ' (saved index)' : ''}.`);
+  }
+
+  /**
+   * The restored library: searchable at once from the saved index, its papers decoded a
+   * slice at a time (searches are answered in between), then built and published.
+   */
+  private async restore(digests: number, started: number, size: { papers: number; problems: number }): Promise<void> {
+    this.restoredSearch = this.builder.restoredSearch();
+    try {
+      this.loaded(digests, started, size.papers, size.problems, true);
+      this.searchable?.();
+      this.searchable = undefined;
+      for (let more = true; more; ) {
+        const until = Date.now() + RESTORE_SLICE_MS;
+        while ((more = this.builder.decodeRestored(RESTORE_PAPERS_PER_STEP)) && Date.now() < until);
+        if (more) await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      await this.publish(true);
+    } finally {
+      this.restoredSearch = undefined;
+    }
   }
 
   private async loadSaved(): Promise<{ snapshot?: LibrarySnapshot; outdated?: boolean }> {
@@ -433,13 +496,14 @@ export class LibraryLoader {
     this.scheduleSave();
   }
 
-  private async publish() {
+  /** Builds and hands out the library; `restored` when it is the saved one, restored (see onDidChange). */
+  private async publish(restored = false) {
     await this.deriveWithHelpers();
     const { library, counts } = this.builder.build();
     library.succeed(this.library);
     await this.writeKeys();
     this.library = library;
-    for (const listener of [...this.listeners]) listener(library);
+    for (const listener of [...this.listeners]) listener(library, restored);
     // Hover and the Cited-in scan need the names matcher: build it before the first hover
     // asks, but after the answer to the request that published, and for the current library only.
     this.whenQuiet(() => {

@@ -58,6 +58,10 @@ export interface SerializedSearchIndex {
   keyOrder?: Uint32Array;
   /** Each paper's slot, in the order of the papers given to `serialize`: a restore need not look 50,000 ids up. */
   paperSlots?: Uint32Array;
+  /** Citation key of each slot ('' for a dead one): with `foldedNames` and `paperSlots`, a restore searches before it has the papers. */
+  keys?: string[];
+  /** Each slot's short name, folded (see entryFor; '' for none or a dead slot). */
+  foldedNames?: string[];
 }
 
 const STOP_WORDS = new Set(
@@ -176,7 +180,13 @@ function sameDocument(a: Paper, b: Paper): boolean {
 }
 
 interface Entry {
-  paper: Paper;
+  id: string;
+  key: string;
+  /**
+   * The paper; undefined after a restore until it is first needed (taken from the saved
+   * index then) or adopted: search reads only the few papers it shows.
+   */
+  paper: Paper | undefined;
   slot: number;
   foldedName: string;
   /** Its names as MiniSearch indexes them (nameText); '' for none: only papers with a name have a document there. */
@@ -241,15 +251,20 @@ export class SearchIndex {
   private savedPaperSlots: Uint32Array | undefined;
   /** A first build's papers whose title, abstract and author text is indexed ahead (see `indexTextAhead`), and how many. */
   private ahead: TextAhead | undefined;
+  /** After a restore, until the papers are adopted: the entries by slot, made from the saved index, and each one's paper as saved. */
+  private saved: { bySlot: Entry[]; paper(slot: number): Paper } | undefined;
 
   /**
    * Empty, or a saved index: the term indexes load as they were saved, and MiniSearch's
    * names index is built from the saved names (faster than deserialising it, a smaller
-   * file, and without the papers, which `adopt` takes later).
+   * file, and without the papers, which `adopt` takes later). Given `savedPaperAt` (the
+   * saved papers by their place, read when asked), the entries are made from the saved
+   * keys and names too: the index searches before the papers are decoded and adopted.
    */
   constructor(
     private readonly techniqueLabel: (id: string) => string = (id) => id,
     saved?: SerializedSearchIndex,
+    savedPaperAt?: (at: number) => Paper,
   ) {
     this.miniSearch = new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS);
     this.savedKeyOrder = saved?.keyOrder;
@@ -268,9 +283,34 @@ export class SearchIndex {
         if (name && saved.slotIds[slot]) docs.push({ id: saved.slotIds[slot], name });
       });
       this.miniSearch.addAll(docs);
+      if (savedPaperAt) this.enterSaved(saved, savedPaperAt);
     } else {
       this.text = emptyTextIndexes();
     }
+  }
+
+  /** The saved entries, each paper read from the saved index when first needed (see `paperOf`). */
+  private enterSaved({ slotIds, names, keys, foldedNames, paperSlots }: SerializedSearchIndex, paperAt: (at: number) => Paper): void {
+    if (!keys || !foldedNames || !paperSlots) return;
+    const placeOfSlot = new Uint32Array(slotIds.length).fill(NO_SLOT);
+    paperSlots.forEach((slot, at) => {
+      if (slot < placeOfSlot.length) placeOfSlot[slot] = at;
+    });
+    const bySlot: Entry[] = [];
+    for (let slot = 0; slot < slotIds.length; slot++) {
+      // A slot no saved paper has is left out (a saved index that does not match its papers: see adopt).
+      if (!slotIds[slot] || placeOfSlot[slot] === NO_SLOT) continue;
+      const entry: Entry = { id: slotIds[slot]!, key: keys[slot]!, paper: undefined, slot, foldedName: foldedNames[slot]!, name: names[slot]! };
+      this.remember(entry);
+      bySlot[slot] = entry;
+    }
+    this.sortedKeys = this.inSavedKeyOrder(bySlot) ?? this.sortKeys();
+    this.saved = { bySlot, paper: (slot) => paperAt(placeOfSlot[slot]!) };
+  }
+
+  /** The entry's paper, read from the saved index the first time after a restore. */
+  private paperOf(entry: Entry): Paper {
+    return (entry.paper ??= this.saved!.paper(entry.slot));
   }
 
   get size(): number {
@@ -301,7 +341,7 @@ export class SearchIndex {
     for (const paper of papers) {
       next.add(paper.id);
       const previous = this.entries.get(paper.id);
-      if (previous && sameDocument(previous.paper, paper)) {
+      if (previous && sameDocument(this.paperOf(previous), paper)) {
         // Same text (so the same key and name): keep its documents, point them at the new object.
         previous.paper = paper;
         continue;
@@ -313,7 +353,7 @@ export class SearchIndex {
       toAdd.push(paper);
     }
     for (const entry of [...this.entries.values()]) {
-      if (next.has(entry.paper.id)) continue;
+      if (next.has(entry.id)) continue;
       this.forget(entry);
       counts.removed++;
     }
@@ -365,31 +405,31 @@ export class SearchIndex {
   }
 
   private remember(entry: Entry): void {
-    this.entries.set(entry.paper.id, entry);
+    this.entries.set(entry.id, entry);
     this.sortedKeys = undefined;
     if (this.namePrefixCounts && entry.name) this.countNameStarts(entry.name, 1);
     const name = entry.foldedName;
     if (!name) return;
     // Almost always one paper per name: a string, an array only when shared.
     const ids = this.byFoldedName.get(name);
-    if (ids === undefined) this.byFoldedName.set(name, entry.paper.id);
+    if (ids === undefined) this.byFoldedName.set(name, entry.id);
     else if (typeof ids === 'string') {
-      if (ids !== entry.paper.id) this.byFoldedName.set(name, [ids, entry.paper.id]);
-    } else if (!ids.includes(entry.paper.id)) ids.push(entry.paper.id);
+      if (ids !== entry.id) this.byFoldedName.set(name, [ids, entry.id]);
+    } else if (!ids.includes(entry.id)) ids.push(entry.id);
   }
 
   private forget(entry: Entry): void {
-    this.entries.delete(entry.paper.id);
+    this.entries.delete(entry.id);
     this.sortedKeys = undefined;
     if (this.namePrefixCounts && entry.name) this.countNameStarts(entry.name, -1);
     const name = entry.foldedName;
     if (name) {
       const ids = this.byFoldedName.get(name);
-      const kept = (typeof ids === 'string' ? [ids] : (ids ?? [])).filter((id) => id !== entry.paper.id);
+      const kept = (typeof ids === 'string' ? [ids] : (ids ?? [])).filter((id) => id !== entry.id);
       if (kept.length === 0) this.byFoldedName.delete(name);
       else this.byFoldedName.set(name, kept.length === 1 ? kept[0]! : kept);
     }
-    if (entry.name) this.miniSearch.discard(entry.paper.id);
+    if (entry.name) this.miniSearch.discard(entry.id);
     for (const field of TEXT_FIELDS) this.text[field].remove(entry.slot);
     this.slotIds[entry.slot] = '';
   }
@@ -427,7 +467,7 @@ export class SearchIndex {
     this.text = emptyTextIndexes();
     this.slotIds = [];
     for (const entry of this.entries.values()) {
-      entry.slot = this.addText(entry.paper);
+      entry.slot = this.addText(this.paperOf(entry));
     }
   }
 
@@ -436,8 +476,25 @@ export class SearchIndex {
     const slotOf = this.savedSlotsOf(papers);
     const names = this.savedNames ?? [];
     this.savedNames = undefined;
+    const saved = this.saved;
+    this.saved = undefined;
+    if (saved) {
+      // Entered as saved: each paper at its saved slot, with its saved key, takes its entry.
+      const entryAt = (paper: Paper, at: number) => {
+        const entry = saved.bySlot[slotOf(paper, at) ?? NO_SLOT];
+        return entry && entry.id === paper.id && entry.key === paper.key ? entry : undefined;
+      };
+      if (papers.length === this.entries.size && papers.every((paper, at) => !!entryAt(paper, at))) {
+        papers.forEach((paper, at) => (entryAt(paper, at)!.paper = paper));
+        this.dropUnadopted(names);
+        return;
+      }
+      // Papers that are not those saved: entered again from them.
+      this.entries.clear();
+      this.byFoldedName.clear();
+      this.namePrefixCounts = undefined;
+    }
     const bySlot: Entry[] = [];
-    let live = 0;
     for (let i = 0; i < papers.length; i++) {
       const paper = papers[i]!;
       const slot = slotOf(paper, i);
@@ -446,14 +503,18 @@ export class SearchIndex {
       this.remember(entry);
       bySlot[slot] = entry;
     }
-    // A saved slot no paper took (a saved index that does not match its papers) keeps no document.
-    for (const id of this.slotIds) if (id) live++;
-    if (this.entries.size !== live) {
-      this.slotIds.forEach((id, slot) => {
-        if (id && names[slot] && !this.entries.has(id)) this.miniSearch.discard(id);
-      });
-    }
+    this.dropUnadopted(names);
     this.sortedKeys = this.inSavedKeyOrder(bySlot) ?? this.sortKeys();
+  }
+
+  /** A saved slot no paper took (a saved index that does not match its papers) keeps no document. */
+  private dropUnadopted(names: readonly string[]): void {
+    let live = 0;
+    for (const id of this.slotIds) if (id) live++;
+    if (this.entries.size === live) return;
+    this.slotIds.forEach((id, slot) => {
+      if (id && names[slot] && !this.entries.has(id)) this.miniSearch.discard(id);
+    });
   }
 
   /**
@@ -486,7 +547,7 @@ export class SearchIndex {
     const sorted: Entry[] = new Array(order.length);
     for (let i = 0; i < order.length; i++) {
       const entry = bySlot[order[i]!];
-      if (!entry || (i > 0 && sorted[i - 1]!.paper.key > entry.paper.key)) return undefined;
+      if (!entry || (i > 0 && sorted[i - 1]!.key > entry.key)) return undefined;
       sorted[i] = entry;
     }
     return sorted;
@@ -499,7 +560,7 @@ export class SearchIndex {
   }
 
   private sortKeys(): Entry[] {
-    return [...this.entries.values()].sort((a, b) => (a.paper.key < b.paper.key ? -1 : a.paper.key > b.paper.key ? 1 : 0));
+    return [...this.entries.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /** In how many abstracts a word occurs. */
@@ -509,15 +570,15 @@ export class SearchIndex {
 
   /** Papers whose citation key starts with `prefix`, in key order. */
   keysWithPrefix(prefix: string, limit: number): Paper[] {
-    return this.keyEntries(prefix, limit).map((e) => e.paper);
+    return this.keyEntries(prefix, limit).map((e) => this.paperOf(e));
   }
 
   /** Entries whose key starts with `prefix` (or, `exact`, is it), in key order. */
   private keyEntries(prefix: string, limit: number, exact = false): Entry[] {
     const keys = this.keyList();
     const found: Entry[] = [];
-    for (let i = firstNotBefore(keys.length, (at) => keys[at]!.paper.key, prefix); i < keys.length && found.length < limit; i++) {
-      const key = keys[i]!.paper.key;
+    for (let i = firstNotBefore(keys.length, (at) => keys[at]!.key, prefix); i < keys.length && found.length < limit; i++) {
+      const key = keys[i]!.key;
       if (exact ? key !== prefix : !key.startsWith(prefix)) break;
       found.push(keys[i]!);
     }
@@ -534,16 +595,23 @@ export class SearchIndex {
         authors: this.text.authors.serialize(),
       },
       slotIds: this.slotIds,
-      names: this.namesBySlot(),
+      ...this.bySlot(),
       keyOrder: Uint32Array.from(this.keyList(), (entry) => entry.slot),
       paperSlots: Uint32Array.from(papers, (paper) => this.entries.get(paper.id)?.slot ?? NO_SLOT),
     };
   }
 
-  private namesBySlot(): string[] {
+  /** Each slot's names, key and folded short name ('' for a dead slot). */
+  private bySlot(): Pick<SerializedSearchIndex, 'names' | 'keys' | 'foldedNames'> {
     const names = new Array<string>(this.slotIds.length).fill('');
-    for (const entry of this.entries.values()) names[entry.slot] = entry.name;
-    return names;
+    const keys = names.slice();
+    const foldedNames = names.slice();
+    for (const entry of this.entries.values()) {
+      names[entry.slot] = entry.name;
+      keys[entry.slot] = entry.key;
+      foldedNames[entry.slot] = entry.foldedName;
+    }
+    return { names, keys, foldedNames };
   }
 
   search(query: string, options: SearchOptions = {}): SearchHit[] {
@@ -625,11 +693,11 @@ export class SearchIndex {
     // Keys: the query as a key, or the start of one while typing; a key stands for every word.
     const folded = asciiFold(trimmed);
     if (folded.length >= 2) {
-      const keyed = typing ? this.keyEntries(folded, MAX_KEY_COMPLETIONS) : this.exactNames(folded).filter((e) => e.paper.key === folded);
+      const keyed = typing ? this.keyEntries(folded, MAX_KEY_COMPLETIONS) : this.exactNames(folded).filter((e) => e.key === folded);
       const idf = Math.log(1 + this.entries.size / (keyed.length + 0.5));
       for (const entry of keyed) {
         if (scores[entry.slot] === 0) touched.push(entry.slot);
-        scores[entry.slot]! += KEY_BOOST * idf * (entry.paper.key === folded ? 1 : PREFIX_WEIGHT);
+        scores[entry.slot]! += KEY_BOOST * idf * (entry.key === folded ? 1 : PREFIX_WEIGHT);
         masks[entry.slot]! |= allWords;
       }
     }
@@ -637,7 +705,7 @@ export class SearchIndex {
     for (const r of idResults) {
       const entry = this.entries.get(r.id as string);
       if (!entry) continue;
-      idById.set(entry.paper.id, r);
+      idById.set(entry.id, r);
       if (scores[entry.slot] === 0) touched.push(entry.slot);
       scores[entry.slot]! += r.score;
       for (const term of r.queryTerms) {
@@ -646,7 +714,7 @@ export class SearchIndex {
       }
     }
     // A query that is exactly a paper's key or name puts that paper on top.
-    for (const entry of this.exactNames(folded)) if (scores[entry.slot]! > 0) scores[entry.slot]! *= entry.paper.key === folded ? 10 : 5;
+    for (const entry of this.exactNames(folded)) if (scores[entry.slot]! > 0) scores[entry.slot]! *= entry.key === folded ? 10 : 5;
 
     // Papers with every word first, then those with all but one, …; by score within each. A word
     // found only in another form counts half.
@@ -668,18 +736,19 @@ export class SearchIndex {
     for (const [slot, ranking] of top) {
       const entry = this.entries.get(this.slotIds[slot]!);
       if (!entry) continue;
-      const id = idById.get(entry.paper.id);
+      const paper = this.paperOf(entry);
+      const id = idById.get(entry.id);
       const terms = new Set(id?.terms ?? []);
       const queryTerms = new Set(id?.queryTerms ?? []);
       // Which words this paper has, for highlighting: worked out for the shown papers only.
-      const has = new Set(tokenize(`${entry.paper.title} ${entry.paper.abstract} ${authorText(entry.paper)}`));
+      const has = new Set(tokenize(`${paper.title} ${paper.abstract} ${authorText(paper)}`));
       for (const [term, word] of queryOf) {
         if (!terms.has(term) && has.has(term)) {
           terms.add(term);
           queryTerms.add(word);
         }
       }
-      hits.push({ paper: entry.paper, score: ranking % COVERAGE, queryTerms: [...queryTerms], matchedTerms: [...terms] });
+      hits.push({ paper, score: ranking % COVERAGE, queryTerms: [...queryTerms], matchedTerms: [...terms] });
     }
     return hits;
   }
@@ -696,7 +765,7 @@ export class SearchIndex {
     return touched.filter((slot) => {
       if (blocked.has(slot)) return false;
       const entry = this.entries.get(this.slotIds[slot]!);
-      return !!entry && passes(entry.paper, filter);
+      return !!entry && passes(this.paperOf(entry), filter);
     });
   }
 
@@ -704,7 +773,7 @@ export class SearchIndex {
   private filtered(filter: SearchFilter, limit: number): SearchHit[] {
     const slots = this.admit([...this.entries.values()].map((e) => e.slot), filter);
     return slots
-      .map((slot) => this.entries.get(this.slotIds[slot]!)!.paper)
+      .map((slot) => this.paperOf(this.entries.get(this.slotIds[slot]!)!))
       .sort(newestFirst)
       .slice(0, limit)
       .map((paper) => ({ paper, score: 0, queryTerms: [], matchedTerms: [] }));
@@ -783,7 +852,7 @@ function stemOf(word: string): string {
 }
 
 function entryFor(paper: Paper, slot: number, name: string): Entry {
-  return { paper, slot, foldedName: paper.shortName ? asciiFold(paper.shortName) : '', name };
+  return { id: paper.id, key: paper.key, paper, slot, foldedName: paper.shortName ? asciiFold(paper.shortName) : '', name };
 }
 
 /** The `limit` best slots by score, best first: a bounded heap, not a sort of every match. */

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { parseDigest } from '../../src/core/digest';
 import { LibraryBuilder, LibrarySnapshot } from '../../src/core/library';
 import { SnapshotError, decodeSnapshot, encodeSnapshot } from '../../src/core/snapshotCodec';
 import { Taxonomy, TaxonomyData } from '../../src/core/techniques';
 import defaultTaxonomyData from '../../src/core/taxonomy.json';
-import { SEED_PATH, readFixture, readSeed } from './fixtures';
+import { SEED_PATH, corpusPath, hasCorpus, hfDigest, readFixture, readSeed } from './fixtures';
+import { SearchHit } from '../../src/core/searchIndex';
 
 function seededBuilder(): LibraryBuilder {
   const builder = new LibraryBuilder();
@@ -201,6 +203,70 @@ describe('LibraryBuilder', () => {
     assert.equal(counts.removed, 25);
     assert.deepEqual(library.search('SageAttention'), []);
     assert.equal(library.search('lottery')[0]?.paper.key, 'lotteryticket2018');
+  });
+});
+
+describe('a restored library searching before it has its papers', () => {
+  it('answers as the library it saved, reading only the papers it shows, and builds with those very papers', () => {
+    const builder = new LibraryBuilder();
+    builder.setDigest(SEED_PATH, parseDigest(readSeed(), SEED_PATH));
+    builder.setDigest('hf.json', parseDigest(hfDigest(700), 'hf.json'));
+    const original = builder.build().library;
+    const decoded = roundTrip(builder.toSnapshot());
+    const lazy = decoded.lazyPapers!;
+    assert.ok(lazy, 'a decoded snapshot gives its papers one at a time');
+    const asked = new Set<number>();
+    let papersRead = 0;
+    // The decoded snapshot, watched: which papers the search reads, and whether it reads them all.
+    const watched: LibrarySnapshot = {
+      format: 3,
+      problems: decoded.problems,
+      index: decoded.index,
+      get papers() {
+        papersRead++;
+        return decoded.papers;
+      },
+      get derived() {
+        return decoded.derived;
+      },
+      lazyPapers: { count: lazy.count, at: (place) => (asked.add(place), lazy.at(place)), paths: () => lazy.paths() },
+    };
+    const restored = LibraryBuilder.restore(watched);
+    const search = restored.restoredSearch()!;
+    const queries = ['lottery', 'quantization aware training', 'mixl', 'ldpruner', 'LD-Pruner', 'sage attention', 'part 3', 'lora year:2024', '#quantization', 'author:song', '"latent diffusion"', 'diffusion -pruning', 'digest:hf diffusion', 'digest:nosuch diffusion'];
+    const answers = (find: (query: string) => SearchHit[]) => queries.map((q) => find(q).map((h) => `${h.paper.key} ${h.score.toFixed(6)} ${h.matchedTerms.join(',')}`));
+    const expected = answers((q) => original.search(q));
+    assert.ok(expected.every((hits) => hits.length > 0), 'every query finds papers (the control)');
+    const early = new Map<string, SearchHit[]>();
+    for (const q of queries) {
+      early.set(q, search(q));
+      // Words alone read only the papers shown, 50 at most a query (filters read the papers they test).
+      if (q === 'part 3') assert.ok(asked.size <= early.size * 50 && asked.size < lazy.count / 2, `words alone read ${asked.size} of ${lazy.count} papers`);
+    }
+    assert.deepEqual(answers((q) => early.get(q)!), expected);
+    assert.equal(papersRead, 0, 'no query decoded every paper');
+
+    const library = restored.build().library;
+    assert.equal(papersRead, 1, 'the build takes the papers');
+    assert.deepEqual(answers((q) => library.search(q)), expected);
+    const shown = early.get('lottery')![0]!.paper;
+    assert.equal(library.paper(shown.key), shown, 'a paper a search read early is the library\'s own object, not a second copy');
+  });
+  it('answers as the built library on real libraries written by others (d2l.bib, TMwR.bib, 3,071 Hugging Face papers)', function () {
+    if (!hasCorpus('d2l.bib') || !hasCorpus('tmwr/TMwR.bib') || !hasCorpus('hf-daily-papers-dev.json')) this.skip();
+    const builder = new LibraryBuilder();
+    for (const name of ['d2l.bib', 'tmwr/TMwR.bib', 'hf-daily-papers-dev.json']) builder.setDigest(`/w/${name}`, parseDigest(readFileSync(corpusPath(name), 'utf8'), `/w/${name}`));
+    const original = builder.build().library;
+    const restored = LibraryBuilder.restore(roundTrip(builder.toSnapshot()));
+    const search = restored.restoredSearch()!;
+    const keys = original.papers.filter((_, i) => i % 400 === 0).map((p) => p.key);
+    const queries = ['attention is all you need', 'resnet', 'lora', 'diffusion year:2024', 'author:vaswani', '"language model"', 'transformer -vision', 'tidymodels', 'mixt', ...keys, ...keys.map((k) => k.slice(0, 4))];
+    const answers = (find: (query: string) => SearchHit[]) => queries.map((q) => find(q).map((h) => `${h.paper.key} ${h.score.toFixed(6)}`));
+    const expected = answers((q) => original.search(q));
+    assert.ok(expected.filter((hits) => hits.length > 0).length >= queries.length - 1, 'the queries find papers (the control)');
+    assert.deepEqual(answers(search), expected);
+    const library = restored.build().library;
+    assert.deepEqual(answers((q) => library.search(q)), expected);
   });
 });
 

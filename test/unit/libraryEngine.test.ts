@@ -377,6 +377,33 @@ describe('the library engine behind a port', () => {
     assert.ok(third.logs.some((l) => /^warn: The saved index was discarded/.test(l)), third.logs.join('\n'));
   });
 
+  it('at a warm start answers search as soon as the load answers, and completion, note scans and whole papers as the cold start did', async () => {
+    const cold = inThisThread();
+    cold.digests.set('/w/seed.txt', readSeed());
+    cold.digests.set('/w/hf.json', hfDigest(1500));
+    await cold.start();
+    await cold.request('load');
+    await cold.request('saveNow');
+    const asks = async (editor: EditorDouble) =>
+      Promise.all([
+        editor.request<HitSummary[]>('search', { query: 'LD-Pruner', options: { limit: 5 } }),
+        editor.request<HitSummary[]>('search', { query: 'quantization part 1', options: { limit: 20 } }),
+        editor.request<string[]>('completions', { prefix: 'ldpr', limit: 10 }),
+        editor.request<NoteScan>('scanNote', { markdown: 'LD-Pruner prunes [@nobody].', mentions: {}, ownKeys: [] }),
+        editor.request<Paper[]>('papers', { keys: cold.latest.papers.slice(0, 3).map((p) => p.key) }),
+      ]);
+    const expected = await asks(cold);
+    assert.equal(expected[0][0]?.key, cold.latest.papers.find((p) => p.shortName === 'LD-Pruner')!.key, 'found by its name (the control)');
+
+    const warm = nextSession(cold);
+    await warm.start();
+    const info = await warm.request<{ fromSavedIndex: boolean; papers: number }>('load');
+    assert.equal(info.fromSavedIndex, true);
+    // Asked at once, while the engine may still be decoding the restored papers.
+    assert.deepEqual(await asks(warm), expected);
+    assert.equal(warm.libraries.length, 1, 'the restored library is sent once');
+  });
+
   it('at a warm start sends the summaries as saved, once; an edit after it sends the one paper', async () => {
     const digest = hfDigest(2100);
     const cold = inThisThread(jsonCodec());
@@ -903,7 +930,7 @@ describe('the library engine behind a port', () => {
     assert.deepEqual(after.papers.map((p) => p.key), before.papers.map((p) => p.key), 'no key moved');
   });
 
-  it('starts warm on real libraries written by others (d2l.bib, TMwR.bib, 3,071 Hugging Face papers) with the very summaries a cold start sent, through V8 bytes', async function () {
+  it('starts warm on real libraries written by others (d2l.bib, TMwR.bib, 3,071 Hugging Face papers) with the very summaries a cold start sent, through V8 bytes, and searches as it did', async function () {
     if (!hasCorpus('d2l.bib') || !hasCorpus('tmwr/TMwR.bib') || !hasCorpus('hf-daily-papers-dev.json')) this.skip();
     this.timeout(120000);
     const codec = v8SummaryCodec();
@@ -914,9 +941,14 @@ describe('the library engine behind a port', () => {
     await cold.start({ summaryCodec: codec.id });
     await cold.request('load');
     await cold.request('saveNow');
+    const queries = ['attention is all you need', 'resnet', 'lora', 'diffusion year:2024', 'author:vaswani', '"language model"', 'transformer -vision', 'bert', 'tidymodels', 'mixture of experts'];
+    const ask = (editor: EditorDouble) => Promise.all(queries.map((query) => editor.request<HitSummary[]>('search', { query, options: { limit: 20 } })));
+    const expected = await ask(cold);
+    assert.ok(expected.filter((hits) => hits.length > 0).length >= 9, 'the queries find papers (the control)');
     const warm = nextSession(cold, codec);
     await warm.start({ summaryCodec: codec.id });
     assert.equal((await warm.request<{ fromSavedIndex: boolean }>('load')).fromSavedIndex, true);
+    assert.deepEqual(await ask(warm), expected, 'search answers as the cold start did, asked as soon as the load answered');
     assert.equal(warm.begins[0]!.inOrder, true, 'the summaries as saved');
     assert.ok(warm.latest.papers.length > 3500, `${warm.latest.papers.length} papers`);
     assert.deepEqual(warm.latest.papers, cold.latest.papers, 'every field of every summary (names, venues, sources) as the cold start sent it');

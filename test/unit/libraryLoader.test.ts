@@ -5,6 +5,7 @@ import { KeyMemory } from '../../src/core/keyMemory';
 import { Derived, LibrarySnapshot } from '../../src/core/library';
 import { DigestRead, DigestSource, KeyStore, LibraryLoader, ListedDigest, LoaderPorts, SnapshotStore } from '../../src/core/libraryLoader';
 import { RpcEndpoint, memoryPorts } from '../../src/core/rpc';
+import { decodeSnapshot, encodeSnapshot } from '../../src/core/snapshotCodec';
 import { defaultTaxonomy } from '../../src/core/techniques';
 import { corpusPath, hasCorpus, hfDigest, readFixture, readSeed } from './fixtures';
 
@@ -105,6 +106,74 @@ describe('the library loader, over in-memory ports', () => {
     const other = new LibraryLoader(ports, '2.0.0');
     await other.load();
     assert.equal(other.lastLoad?.fromSavedIndex, false);
+  });
+
+  it('answers its first load once the saved index searches: search answers before the papers are decoded, and what needs them waits', async () => {
+    const { ports, digests, loader } = setup();
+    // The saved index as bytes, as the engine keeps it: decoded, it gives its papers one at a time.
+    const files = new Map<string, Uint8Array>();
+    ports.snapshots = {
+      load: async (key) => ({ snapshot: files.has(key) ? decodeSnapshot(files.get(key)!) : undefined }),
+      save: async (key, snapshot) => {
+        files.clear();
+        files.set(key, encodeSnapshot(snapshot));
+      },
+    };
+    digests.files.set('/w/many.json', hfDigest(1200));
+    const cold = loader();
+    await cold.load();
+    await cold.saveNow();
+    const queries = ['lottery', 'part 12', 'ldpruner', 'quantization year:2024'];
+    const expected = queries.map((q) => cold.snapshot.search(q).map((h) => h.paper.key));
+    assert.ok(expected.every((keys) => keys.length > 0), 'each query finds papers (the control)');
+
+    const warm = loader();
+    await warm.loadUntilSearchable();
+    assert.equal(warm.lastLoad?.fromSavedIndex, true);
+    assert.equal(warm.lastLoad?.papers, cold.snapshot.papers.length);
+    assert.equal(warm.snapshot.papers.length, 0, 'answered before the restored library is built');
+    assert.deepEqual(queries.map((q) => warm.search(q).map((h) => h.paper.key)), expected);
+    // A change made now is built after the restore, from the restored library.
+    digests.files.set('/w/seed.txt', readSeed().replace('LD-Pruner: Efficient Pruning', 'LD-Pruner (v2): Efficient Pruning'));
+    const changed = warm.digestsChanged(['/w/seed.txt']);
+    const whole = await warm.whole();
+    assert.equal(whole.papers.length, cold.snapshot.papers.length, 'what needs the papers gets them all');
+    assert.deepEqual(queries.map((q) => whole.search(q).map((h) => h.paper.key)), expected);
+    await changed;
+    assert.ok(warm.snapshot.search('LD-Pruner')[0]?.paper.title.includes('(v2)'), 'the change is built after it');
+    assert.deepEqual(warm.search('lottery').map((h) => h.paper.key), expected[0]);
+  });
+
+  it('rebuilds, with a warning, when the saved papers fail to decode after search began from the saved index', async () => {
+    const { ports, messages, loader } = setup();
+    const files = new Map<string, Uint8Array>();
+    let breakPapers = false;
+    ports.snapshots = {
+      load: async (key) => {
+        const snapshot = files.has(key) ? decodeSnapshot(files.get(key)!) : undefined;
+        const lazy = snapshot?.lazyPapers;
+        if (!snapshot || !lazy || !breakPapers) return { snapshot };
+        // Checked bytes whose papers still do not decode (a version's bug): a paper past the first search's.
+        return { snapshot: { ...snapshot, lazyPapers: { ...lazy, at: (place: number) => (place < 40 ? lazy.at(place) : assert.fail('cannot decode')) } } };
+      },
+      save: async (key, snapshot) => {
+        files.clear();
+        files.set(key, encodeSnapshot(snapshot));
+      },
+    };
+    const cold = loader();
+    await cold.load();
+    await cold.saveNow();
+    breakPapers = true;
+    const warm = loader();
+    await warm.loadUntilSearchable();
+    assert.equal(warm.lastLoad?.fromSavedIndex, true, 'search began from the saved index');
+    const whole = await warm.whole();
+    await warm.idle();
+    assert.equal(warm.lastLoad?.fromSavedIndex, false, 'then the library was built from the digests');
+    assert.equal(whole.papers.length, cold.snapshot.papers.length);
+    assert.deepEqual(warm.snapshot.search('lottery').map((h) => h.paper.key), cold.snapshot.search('lottery').map((h) => h.paper.key));
+    assert.ok(messages.some((m) => /^warn: The saved index could not be restored \(cannot decode\); the library is rebuilt/.test(m)), messages.join('\n'));
   });
 
   it('after a warm start, builds the next change with the key file: a key it reserves and a key it moved are kept', async () => {
