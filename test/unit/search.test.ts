@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Library, LibraryBuilder } from '../../src/core/library';
 import { newPaper } from '../../src/core/model';
+import { parseDigest } from '../../src/core/digest';
 import { SEED_PATH, readSeed } from './fixtures';
 
 describe('search', () => {
@@ -82,6 +83,26 @@ describe('search', () => {
     assert.equal(builder.build().library.search('loa', { limit: 1000 }).some((h) => h.matchedTerms.includes('loaanet')), true);
     builder.setDigest('names.md', { papers: papers(290), problems: [] });
     assert.equal(nameFound(builder.build().library), true);
+  });
+
+  it('finds papers by name, key and words after most were removed and the index rebuilt without them, and never a removed one', () => {
+    const builder = new LibraryBuilder();
+    const seed = parseDigest(readSeed(), SEED_PATH);
+    builder.setDigest(SEED_PATH, seed);
+    const before = builder.build().library;
+    const queries = ['LD-Pruner', 'mixl', 'ldpruner2024', 'quantization aware training', 'lottery'];
+    const answers = (library: Library) => queries.map((q) => library.search(q, { limit: 3 }).map((h) => h.paper.key));
+    // Keep a third of the papers, those the queries find among them: the rest go, and the index is rebuilt without them.
+    const wanted = new Set(answers(before).flat());
+    const kept = seed.papers.filter((p, i) => i % 3 === 0 || wanted.has(before.papers.find((q) => q.title === p.title)?.key ?? ''));
+    assert.ok(kept.length < seed.papers.length * 0.7, 'more than 30% removed (the control: the index is compacted)');
+    builder.setDigest(SEED_PATH, { papers: kept, problems: [] });
+    const after = builder.build().library;
+    const fresh = Library.fromResults([{ papers: kept, problems: [] }]);
+    assert.deepEqual(answers(after), answers(fresh), 'as a library built from those papers alone');
+    // Then the named paper goes too: its name finds nothing more.
+    builder.setDigest(SEED_PATH, { papers: kept.filter((p) => !p.title.startsWith('LD-Pruner')), problems: [] });
+    assert.ok(!builder.build().library.search('LD-Pruner').some((h) => h.paper.title.startsWith('LD-Pruner')));
   });
 
   it('tolerates a typo in a long word ("quantizaton")', () => {
