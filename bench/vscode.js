@@ -14,8 +14,10 @@ async function session(folder, previous, outFile) {
   // running `ls` and `ps` (child_process.exec), and each fork of that process held its event loop 10-60 ms
   // (a CPU profile of the edits: 330-410 ms in spawn). Desktop VS Code does not; the benchmark measures our
   // blocks. Turning auto-forwarding off is not enough where a tunnel provider exists: ports are then found
-  // in terminal output only.
-  const settings = { 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output' };
+  // in terminal output only. The built-in Git extension, in the same extension host, looks for a repository
+  // in the workspace by spawning git: CPU profiles of the extension host during a load showed 70-85 ms
+  // blocks in its spawn (openRepository), inside the window measured; it is off here for the same reason.
+  const settings = { 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output', 'git.enabled': false };
   const server = await startCodeServer({ dataDir: previous?.dataDir, port: previous?.port, settings, env: { PAPER_DIGEST_BENCH_OUT: outFile } });
   const context = await launchBrowser(server.dataDir);
   try {
