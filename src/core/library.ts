@@ -55,13 +55,7 @@ export class Library extends PaperCatalog {
     return builder.build().library;
   }
 
-  /**
-   * The one search behind the palette, Insert Citation, completion and the CLI: words
-   * ranked (every word wanted, the last one unfinished while `prefix`), with the query
-   * syntax of searchQuery.ts. A technique or digest filter that names nothing known is
-   * read as words.
-   */
-  /** See searchWithQuerySyntax. */
+  /** The one search behind the palette, Insert Citation, completion and the CLI (see searchWithQuerySyntax). */
   search(query: string, options: SearchOptions = {}): SearchHit[] {
     return this.own(searchWithQuerySyntax(this.index, this.taxonomy, () => this.digestNames(), query, options));
   }

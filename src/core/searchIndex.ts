@@ -600,14 +600,14 @@ export class SearchIndex {
         authors: this.text.authors.serialize(),
       },
       slotIds: this.slotIds,
-      ...this.bySlot(),
+      ...this.perSlot(),
       keyOrder: Uint32Array.from(this.keyList(), (entry) => entry.slot),
       paperSlots: Uint32Array.from(papers, (paper) => this.entries.get(paper.id)?.slot ?? NO_SLOT),
     };
   }
 
   /** Each slot's names, key and folded short name ('' for a dead slot). */
-  private bySlot(): Pick<SerializedSearchIndex, 'names' | 'keys' | 'foldedNames'> {
+  private perSlot(): Pick<SerializedSearchIndex, 'names' | 'keys' | 'foldedNames'> {
     const names = new Array<string>(this.slotIds.length).fill('');
     const keys = names.slice();
     const foldedNames = names.slice();
