@@ -195,11 +195,16 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
 
   handle<LoadRequest | undefined>('load', async (request) => {
     sentWithLoad = request ?? {};
-    // Answered once search answers: a restore's papers are still being decoded then.
+    // Answered once search answers: a restore's papers are still being decoded then, while the
+    // editor takes the summaries sent as saved.
     await started().loadUntilSearchable();
     const loader = started();
     if (restoring && loader.lastLoad?.fromSavedIndex && restoring.count === loader.lastLoad.papers) endRestored(restoring);
-    else restoring = undefined; // a load that failed after the index opened published no restored library: those summaries stand for nothing
+    else {
+      restoring = undefined; // a load that failed after the index opened published no restored library: those summaries stand for nothing
+      // None sent as saved (the web, another runtime's index): the editor has nothing to show until the library is published.
+      await loader.whole();
+    }
     return loader.lastLoad;
   });
   handle('syncDigests', () => started().syncDigests());

@@ -404,6 +404,23 @@ describe('the library engine behind a port', () => {
     assert.equal(warm.libraries.length, 1, 'the restored library is sent once');
   });
 
+  it('at a warm start without summaries saved for this editor (the web, another runtime), answers the load once the editor has the whole library', async function () {
+    this.timeout(60000);
+    const cold = inThisThread();
+    cold.digests.set('/w/seed.txt', readSeed());
+    cold.digests.set('/w/hf.json', hfDigest(4000));
+    await cold.start();
+    await cold.request('load');
+    await cold.request('saveNow');
+    const warm = nextSession(cold);
+    await warm.start();
+    const info = await warm.request<{ fromSavedIndex: boolean; papers: number }>('load');
+    assert.equal(info.fromSavedIndex, true);
+    // Nothing was sent as saved: what the editor shows once the load answers is the whole library, not nothing.
+    assert.equal(warm.libraries.length, 1);
+    assert.deepEqual(warm.latest.papers, cold.latest.papers);
+  });
+
   it('at a warm start sends the summaries as saved, once; an edit after it sends the one paper', async () => {
     const digest = hfDigest(2100);
     const cold = inThisThread(jsonCodec());
