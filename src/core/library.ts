@@ -381,6 +381,11 @@ export class LibraryBuilder {
     return (query, options = {}) => searchWithQuerySyntax(this.index, this.taxonomy, digestNames, query, options);
   }
 
+  /** Restored: what the first search would otherwise do itself (see SearchIndex.prepare). */
+  prepareSearch(): void {
+    this.index.prepare();
+  }
+
   /**
    * Restored and not built yet: decodes the next `count` saved papers, so that the build
    * finds them at hand (a restore decodes them a slice at a time, answering searches in

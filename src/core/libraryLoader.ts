@@ -332,10 +332,14 @@ export class LibraryLoader {
       this.loaded(digests, started, size.papers, size.problems, true);
       this.searchable?.();
       this.searchable = undefined;
+      const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
+      // The load is answered first; then what the first search would do itself, then the papers.
+      await nextTurn();
+      this.builder.prepareSearch();
       for (let more = true; more; ) {
         const until = Date.now() + RESTORE_SLICE_MS;
         while ((more = this.builder.decodeRestored(RESTORE_PAPERS_PER_STEP)) && Date.now() < until);
-        if (more) await new Promise((resolve) => setTimeout(resolve, 0));
+        if (more) await nextTurn();
       }
       await this.publish(true);
     } finally {

@@ -458,9 +458,10 @@ export class SearchIndex {
     for (const field of TEXT_FIELDS) this.text[field].detach();
   }
 
-  /** Work a search would otherwise do on its first keystroke, done while the engine is idle. */
+  /** Work a search would otherwise do on its first keystroke (~40 ms at 50,000 papers), done while the engine is idle. */
   prepare(): void {
     this.namePapersStartingWith('');
+    for (const field of TEXT_FIELDS) this.text[field].prepare();
   }
 
   /** Rebuilds the term indexes without the slots of removed papers, and the names index under the new slots. */

@@ -134,10 +134,19 @@ export class TermIndex {
     return this.termIds.has(term);
   }
 
+  /** The terms in order, for prefixes (sorted when first needed after a change). */
+  private sorted(): string[] {
+    return (this.sortedTerms ??= [...this.terms].sort());
+  }
+
+  /** Work the first prefix search would do, done beforehand (see SearchIndex.prepare). */
+  prepare(): void {
+    this.sorted();
+  }
+
   /** Indexed terms starting with `prefix`, most frequent first, at most `limit`. */
   termsWithPrefix(prefix: string, limit: number): string[] {
-    this.sortedTerms ??= [...this.terms].sort();
-    const sorted = this.sortedTerms;
+    const sorted = this.sorted();
     const found: string[] = [];
     for (let i = firstNotBefore(sorted.length, (at) => sorted[at]!, prefix); i < sorted.length && sorted[i]!.startsWith(prefix); i++) found.push(sorted[i]!);
     if (found.length <= limit) return found;
@@ -146,7 +155,6 @@ export class TermIndex {
 
   /** Terms within `distance` edits of `word` (same first letter, close length): typo tolerance. */
   termsNear(word: string, distance: number, limit: number): string[] {
-    this.sortedTerms ??= [...this.terms].sort();
     const found: string[] = [];
     for (const term of this.termsWithPrefix(word[0]!, Number.MAX_SAFE_INTEGER)) {
       if (Math.abs(term.length - word.length) > distance || term === word) continue;
