@@ -17,8 +17,10 @@ const MAGIC = 'PDSB';
 /**
  * Magic, header length, front length, front checksum, rest checksum. The front (the header,
  * the meta section and the editor's summaries) is checked on its own, so that the summaries
- * can go to the editor before the rest (most of the file) has been read through; the rest is
- * checked before anything is decoded from it.
+ * can go to the editor before the rest has been read through; the rest (the search index,
+ * the derived names) is checked before anything is decoded from it. The papers, last and
+ * most of the file, are checked a chunk at a time as they are decoded (each chunk's section
+ * has its checksum in the header): a restore searches before it decodes them.
  */
 const PREFIX = 20;
 /**
@@ -35,6 +37,13 @@ interface Section {
   kind: Kind;
   offset: number;
   length: number;
+  /** The checksum of a section checked when it is read (see PREFIX), its padding included. */
+  sum?: number;
+}
+
+/** A length rounded up to whole words: sections are stored so. */
+function padded(length: number): number {
+  return length + ((4 - (length % 4)) % 4);
 }
 
 class Writer {
@@ -43,10 +52,18 @@ class Writer {
   private size = 0;
   /** Where the front ends (see PREFIX), counted from the end of the header. */
   private frontSize = 0;
+  /** Where the sections checked as they are read begin (see PREFIX); undefined before `startChecksPerSection`. */
+  private perSectionFrom: number | undefined;
   private readonly encoder = new TextEncoder();
 
   add(name: string, kind: Kind, bytes: Uint8Array): void {
-    this.sections.push({ name, kind, offset: this.size, length: bytes.byteLength });
+    const section: Section = { name, kind, offset: this.size, length: bytes.byteLength };
+    if (this.perSectionFrom !== undefined) {
+      const words = new Uint8Array(padded(bytes.byteLength));
+      words.set(bytes);
+      section.sum = checksum(new Uint32Array(words.buffer), 0, words.byteLength >>> 2, 0);
+    }
+    this.sections.push(section);
     this.parts.push(bytes);
     this.size += bytes.byteLength;
     const pad = (4 - (this.size % 4)) % 4;
@@ -80,6 +97,11 @@ class Writer {
     this.frontSize = this.size;
   }
 
+  /** The sections from here on are checked one at a time, as they are read (see PREFIX). */
+  startChecksPerSection(): void {
+    this.perSectionFrom = this.size;
+  }
+
   finish(): Uint8Array {
     const header = this.encoder.encode(JSON.stringify({ sections: this.sections }));
     const headerPadded = header.byteLength + ((4 - ((PREFIX + header.byteLength) % 4)) % 4);
@@ -94,9 +116,9 @@ class Writer {
       out.set(part, at);
       at += part.byteLength;
     }
-    const { front, rest } = checksums(out);
-    view.setUint32(12, front, true);
-    view.setUint32(16, rest, true);
+    const end = frontEnd(out)!;
+    view.setUint32(12, frontChecksum(out, end), true);
+    view.setUint32(16, restChecksum(out, end, (PREFIX + headerPadded + (this.perSectionFrom ?? this.size)) >>> 2), true);
     return out;
   }
 }
@@ -144,14 +166,9 @@ function frontChecksum(bytes: Uint8Array, end: number): number {
   return checksum(words, PREFIX >>> 2, end, checksum(words, 1, 3, 0));
 }
 
-function restChecksum(bytes: Uint8Array, end: number): number {
-  const words = wordsOf(bytes);
-  return checksum(words, end, words.length, 0);
-}
-
-function checksums(bytes: Uint8Array): { front: number; rest: number } {
-  const end = frontEnd(bytes)!;
-  return { front: frontChecksum(bytes, end), rest: restChecksum(bytes, end) };
+/** The rest's checksum: from the front's end to where the sections checked one at a time begin, in words. */
+function restChecksum(bytes: Uint8Array, end: number, restEnd: number): number {
+  return checksum(wordsOf(bytes), end, restEnd, 0);
 }
 
 export class SnapshotError extends Error {}
@@ -170,7 +187,7 @@ export interface SummaryCodec {
 }
 
 /** The saved index's layout; another number is another version's index (rebuilt, not read). */
-const FILE_FORMAT = 7;
+const FILE_FORMAT = 8;
 
 export function encodeSnapshot(snapshot: LibrarySnapshot, summaries?: SummaryCodec): Uint8Array {
   const w = new Writer();
@@ -182,10 +199,10 @@ export function encodeSnapshot(snapshot: LibrarySnapshot, summaries?: SummaryCod
     }
   }
   w.endFront();
+  // Packed first (they name the paths), stored last (see PREFIX).
+  const packed: PackedPaper[][] = [];
   for (let start = 0; start < snapshot.papers.length; start += PAPER_CHUNK) {
-    const chunk = snapshot.papers.slice(start, start + PAPER_CHUNK);
-    w.json(`papers:${start}`, chunk.map((p) => packPaper(p, paths)));
-    w.strings(`abstracts:${start}`, chunk.map((p) => p.abstract));
+    packed.push(snapshot.papers.slice(start, start + PAPER_CHUNK).map((p) => packPaper(p, paths)));
     w.json(`derived:${start}`, snapshot.derived.slice(start, start + PAPER_CHUNK).map(packDerived));
   }
   w.json('paths', [...paths.keys()]);
@@ -203,6 +220,12 @@ export function encodeSnapshot(snapshot: LibrarySnapshot, summaries?: SummaryCod
   if (snapshot.index.foldedNames) w.strings('foldedNames', snapshot.index.foldedNames);
   if (snapshot.index.keyOrder) w.array('keyOrder', 'u32', snapshot.index.keyOrder);
   if (snapshot.index.paperSlots) w.array('paperSlots', 'u32', snapshot.index.paperSlots);
+  w.startChecksPerSection();
+  packed.forEach((papers, i) => {
+    const start = i * PAPER_CHUNK;
+    w.json(`papers:${start}`, papers);
+    w.strings(`abstracts:${start}`, snapshot.papers.slice(start, start + PAPER_CHUNK).map((p) => p.abstract));
+  });
   return w.finish();
 }
 
@@ -255,10 +278,21 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
   const headerLength = view.getUint32(4, true);
   const { sections } = JSON.parse(decoder.decode(bytes.subarray(PREFIX, PREFIX + headerLength)).trimEnd().replace(/\0+$/, '')) as { sections: Section[] };
   const base = bytes.byteOffset + PREFIX + headerLength;
+  const last = sections[sections.length - 1];
+  // The sections checked one at a time cover the file's end: a cut is told by its length.
+  if (last && PREFIX + headerLength + last.offset + padded(last.length) !== bytes.byteLength) throw new SnapshotError('the saved index does not match its length (the file was cut)');
+  const firstCheckedAlone = sections.find((s) => s.sum !== undefined);
+  const restEnd = firstCheckedAlone ? (PREFIX + headerLength + firstCheckedAlone.offset) >>> 2 : bytes.byteLength >>> 2;
   const byName = new Map(sections.map((s) => [s.name, s]));
+  const checkedAlone = new Set<string>();
   const section = (name: string) => {
     const s = byName.get(name);
     if (!s) throw new Error(`saved index has no section ${name}`);
+    if (s.sum !== undefined && !checkedAlone.has(name)) {
+      const from = (PREFIX + headerLength + s.offset) >>> 2;
+      if (checksum(wordsOf(bytes), from, from + (padded(s.length) >>> 2), 0) !== s.sum) throw changed();
+      checkedAlone.add(name);
+    }
     return new Uint8Array(bytes.buffer, base + s.offset, s.length);
   };
   const json = <T>(name: string): T => JSON.parse(decoder.decode(section(name))) as T;
@@ -316,7 +350,7 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
     return derived;
   };
   const decode = (): LibrarySnapshot => {
-    if (restChecksum(bytes, end) !== view.getUint32(16, true)) throw changed();
+    if (restChecksum(bytes, end, restEnd) !== view.getUint32(16, true)) throw changed();
     const termIndex = (name: string): SerializedTermIndex => ({
       terms: json<string[]>(`${name}:terms`),
       ends: u32(`${name}:ends`),

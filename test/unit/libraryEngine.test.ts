@@ -166,6 +166,17 @@ function nextSession(previous: EditorDouble, codec?: SummaryCodec): EditorDouble
   return next;
 }
 
+/** A saved index with one bit flipped inside the named section, `at` bytes into it. */
+function flippedIn(bytes: Uint8Array, name: string, at = 7): Uint8Array {
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(20, 20 + headerLength)).replace(/\0+$/, '').trimEnd()) as { sections: Array<{ name: string; offset: number }> };
+  const section = header.sections.find((s) => s.name === name);
+  assert.ok(section, `the saved index has a section ${name}`);
+  const bad = bytes.slice();
+  bad[20 + headerLength + section.offset + at]! ^= 0x04;
+  return bad;
+}
+
 /** Summaries as JSON bytes: a codec any runtime has (the Node worker uses V8's serialization). */
 function jsonCodec(id = 'json-test'): SummaryCodec & { decoded: number } {
   const codec = {
@@ -365,11 +376,7 @@ describe('the library engine behind a port', () => {
     const third = inThisThread();
     third.digests.set('/w/seed.txt', readSeed());
     third.keyText = first.keyText;
-    for (const [key, bytes] of first.saved) {
-      const bad = bytes.slice();
-      bad[bad.length - 9]! ^= 0x10;
-      third.saved.set(key, bad);
-    }
+    for (const [key, bytes] of first.saved) third.saved.set(key, flippedIn(bytes, 'abstract:postings'));
     await third.start();
     const cold = await third.request<{ fromSavedIndex: boolean; papers: number }>('load');
     assert.equal(cold.fromSavedIndex, false);
@@ -491,11 +498,9 @@ describe('the library engine behind a port', () => {
     await intact.start({ summaryCodec: 'json-test' });
     assert.equal((await intact.request<{ fromSavedIndex: boolean }>('load')).fromSavedIndex, true);
 
-    // A bit flipped near the end (the search index), past the summaries.
+    // A bit flipped in the search index, past the summaries.
     const corrupt = nextSession(cold, jsonCodec());
-    const bad = bytes.slice();
-    bad[bad.length - 9]! ^= 0x10;
-    corrupt.saved.set(key, bad);
+    corrupt.saved.set(key, flippedIn(bytes, 'abstract:postings'));
     await corrupt.start({ summaryCodec: 'json-test' });
     const info = await corrupt.request<{ fromSavedIndex: boolean; papers: number }>('load');
     await corrupt.request('idle');
@@ -505,6 +510,30 @@ describe('the library engine behind a port', () => {
     assert.equal(corrupt.libraries.length, 1, 'only the rebuilt library ended');
     assert.equal(corrupt.latest.papers.length, 47);
     assert.ok(corrupt.logs.some((l) => /^warn: The saved index was discarded.*checksum/.test(l)), corrupt.logs.join('\n'));
+  });
+
+  it('rebuilds, saying why, when a chunk of the saved papers turns out changed after search began from the saved index', async () => {
+    const cold = inThisThread(jsonCodec());
+    cold.digests.set('/w/seed.txt', readSeed());
+    cold.digests.set('/w/hf.json', hfDigest(600));
+    await cold.start({ summaryCodec: 'json-test' });
+    await cold.request('load');
+    await cold.request('saveNow');
+    const [key, bytes] = [...cold.saved][0]!;
+    // A bit flipped inside the stored papers' third chunk (checked when that chunk is decoded).
+    const bad = flippedIn(bytes, 'papers:200');
+    const corrupt = nextSession(cold, jsonCodec());
+    corrupt.saved.set(key, bad);
+    await corrupt.start({ summaryCodec: 'json-test' });
+    const info = await corrupt.request<{ fromSavedIndex: boolean; papers: number }>('load');
+    assert.equal(info.fromSavedIndex, true, 'search began from the saved index (its search index checked out)');
+    await corrupt.request('idle');
+    assert.ok(corrupt.logs.some((l) => /^warn: The saved index could not be restored \(the saved index does not match its checksum/.test(l)), corrupt.logs.join('\n'));
+    assert.deepEqual(corrupt.latest.papers, cold.latest.papers, 'the library the editor ends with is the rebuilt one, every paper as the cold start sent it');
+    const hits = await corrupt.request<HitSummary[]>('search', { query: 'LD-Pruner', options: { limit: 3 } });
+    assert.equal(hits[0]?.key, cold.latest.papers.find((p) => p.shortName === 'LD-Pruner')!.key);
+    await corrupt.request('flushPendingSave');
+    assert.notDeepEqual([...corrupt.saved.values()][0], bad, 'the changed index is saved anew (a save was pending)');
   });
 
   it('takes a saved index whose summaries another runtime encoded: sends them as objects and saves the index again with its own', async () => {
