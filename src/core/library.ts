@@ -9,8 +9,8 @@ import { SearchHit, SearchIndex, SearchOptions, SerializedSearchIndex, SyncCount
 import { COMPLETION_ANYWHERE, COMPLETION_EXACT, COMPLETION_INSIDE, COMPLETION_START, COMPLETION_TITLE_WORD, CompletionNames, completionNames, matchQuality } from './completionMatch';
 import { SearchFilter, parseQuery } from './searchQuery';
 import { Taxonomy, defaultTaxonomy } from './techniques';
-import { PaperCatalog } from './paperCatalog';
-import { asciiFold, fileName, firstNotBefore, keywordList, normalizeTitle } from './text';
+import { PaperCatalog, digestFileNames } from './paperCatalog';
+import { asciiFold, firstNotBefore, keywordList, normalizeTitle } from './text';
 
 export interface DigestSource {
   path: string;
@@ -375,8 +375,7 @@ export class LibraryBuilder {
     const snapshot = this.restored;
     if (!snapshot) return undefined;
     let names: string[] | undefined;
-    const paths = () => snapshot.lazyPapers?.paths() ?? snapshot.papers.flatMap((p) => p.sources.map((s) => s.path));
-    const digestNames = () => (names ??= [...new Set(paths().map((path) => fileName(path).toLowerCase()))]);
+    const digestNames = () => (names ??= digestFileNames(snapshot.lazyPapers?.paths() ?? snapshot.papers.flatMap((p) => p.sources.map((s) => s.path))));
     // The same index as the library's: it answers alike until that library is handed out.
     return (query, options = {}) => searchWithQuerySyntax(this.index, this.taxonomy, digestNames, query, options);
   }

@@ -25,13 +25,13 @@ export type DigestRead =
   | { text: string; version: string; bytes?: Uint8Array }
   | { problem: Problem; version: string };
 
-/** Where digests come from. Paths are the names papers and problems carry. */
 /** A digest wanted, and its version (what names its contents without reading them). */
 export interface ListedDigest {
   path: string;
   version: string;
 }
 
+/** Where digests come from. Paths are the names papers and problems carry. */
 export interface DigestSource {
   /** The digests wanted now (settings, workspace), with their versions: a warm start asks no more. */
   list(): Promise<ListedDigest[]>;
@@ -310,14 +310,12 @@ export class LibraryLoader {
       } finally {
         this.ports.helpers?.release(); // a build too small to share did not end them
       }
-    }
-    if (!saved) {
-      this.loaded(paths.length, started, this.library.papers.length, this.library.problems.length, false);
+      this.loaded(paths.length, started, { papers: this.library.papers.length, problems: this.library.problems.length }, false);
       this.scheduleSave(0);
     } else if (outdated) this.scheduleSave();
   }
 
-  private loaded(digests: number, started: number, papers: number, problems: number, fromSavedIndex: boolean): void {
+  private loaded(digests: number, started: number, { papers, problems }: { papers: number; problems: number }, fromSavedIndex: boolean): void {
     this.lastLoad = { papers, digests, problems, fromSavedIndex, milliseconds: Date.now() - started };
     this.ports.log.info(`Loaded ${papers} papers from ${digests} digest(s) in ${this.lastLoad.milliseconds} ms${fromSavedIndex ? ' (saved index)' : ''}.`);
   }
@@ -329,7 +327,7 @@ export class LibraryLoader {
   private async restore(digests: number, started: number, size: { papers: number; problems: number }): Promise<void> {
     this.restoredSearch = this.builder.restoredSearch();
     try {
-      this.loaded(digests, started, size.papers, size.problems, true);
+      this.loaded(digests, started, size, true);
       this.searchable?.();
       this.searchable = undefined;
       const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -52,12 +52,7 @@ export class PaperCatalog {
 
   /** The file names of the digests papers were read from, lowercase. */
   protected digestNames(): string[] {
-    if (!this.digestFiles) {
-      const names = new Set<string>();
-      for (const p of this.papers) for (const s of p.sources) names.add(fileName(s.path).toLowerCase());
-      this.digestFiles = [...names];
-    }
-    return this.digestFiles;
+    return (this.digestFiles ??= digestFileNames(this.papers.flatMap((p) => p.sources.map((s) => s.path))));
   }
 
   /** Papers by technique id, in library order (one pass, kept). */
@@ -123,6 +118,11 @@ export class PaperCatalog {
       }))
       .filter((c) => c.techniques.length > 0);
   }
+}
+
+/** The file names of digests at these paths, lowercase, each once (what a `digest:` filter matches). */
+export function digestFileNames(paths: readonly string[]): string[] {
+  return [...new Set(paths.map((path) => fileName(path).toLowerCase()))];
 }
 
 function placesByKey(papers: readonly Paper[]): Map<string, number> {
