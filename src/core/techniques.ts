@@ -1,3 +1,4 @@
+import { LiteralScanner, requiredLiterals } from './patternLiterals';
 import defaultTaxonomyData from './taxonomy.json';
 
 /**
@@ -28,8 +29,8 @@ export interface TaxonomyData {
 
 interface CompiledPattern {
   regex: RegExp;
-  /** Groups of word-start codes, each of which the pattern needs one of (see requiredWordStarts, startCode); null when unknown. */
-  hints: number[][] | null;
+  /** Groups of strings (as numbers of the taxonomy's `literals`), each of which the pattern needs one of in the text in small letters (see requiredLiterals); null when unknown. */
+  literals: number[][] | null;
 }
 
 interface CompiledTechnique {
@@ -37,120 +38,6 @@ interface CompiledTechnique {
   patterns: CompiledPattern[];
   exclude: CompiledPattern[];
 }
-
-/**
- * Word starts a pattern cannot match without, as groups of which the text needs one start
- * each ("prun" for `\bprun(?:e|ed)\b`; "line", "spar", … and then "atte" for
- * `\b(?:linear|sparse…) attention\b`; "adap", then "laye", "modu" for
- * `\badapter (?:layers?|modules?)\b`; "fp", "int", "nf" for `\b(?:FP|INT|NF)[2-8]\b`): what
- * follows a top-level `\b` or a literal space, cut to 4 letters. Checking them against a
- * paper's words is far cheaper than the regex and rules most papers out; needing every
- * group, not only the most telling one, rules out texts that have "efficient" but never
- * "architecture". Null when there is none (the regex always runs).
- */
-export function requiredWordStarts(source: string): string[][] | null {
-  let depth = 0;
-  const groups: string[][] = [];
-  const consider = (words: string[]) => {
-    const usable = words.map((w) => w.toLowerCase()).filter((w) => w.length >= 2);
-    if (usable.length !== words.length || !usable.length) return;
-    const group = [...new Set(usable.map((w) => w.slice(0, 4)))];
-    if (!groups.some((g) => g.length === group.length && g.every((w) => group.includes(w)))) groups.push(group);
-  };
-  /** The word a pattern piece starts with, its last letter dropped where a quantifier makes it optional ("layers?" → "layer"). */
-  const leadingWord = (piece: string) => {
-    const word = /^[A-Za-z0-9]*/.exec(piece)![0];
-    const next = piece[word.length];
-    return next !== undefined && '?*{'.includes(next) ? word.slice(0, -1) : word;
-  };
-  /** What starts a word wherever the pattern matches, given the source after a word boundary. */
-  const considerAt = (rest: string) => {
-    // An optional group first ("(?:neural )?architecture") says nothing: look past it.
-    const optional = /^\(\?:[^()]*\)\?\s?/.exec(rest);
-    if (optional) rest = rest.slice(optional[0].length);
-    const group = /^\(\?:([^()]*)\)/.exec(rest);
-    if (group) {
-      // One of its alternatives is there, unless the group itself may be left out or repeated from nothing.
-      const after = rest[group[0].length];
-      if (after === undefined || !'?*{'.includes(after)) consider(group[1]!.split('|').map(leadingWord));
-    } else if (/^[A-Za-z0-9]/.test(rest)) consider([leadingWord(rest)]);
-  };
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') {
-      if (source[i + 1] === 'b' && depth === 0) considerAt(source.slice(i + 2));
-      i++;
-    } else if (c === ' ' && depth === 0) {
-      // After a literal space outside any group a word starts wherever the pattern matches ("… attention\b").
-      considerAt(source.slice(i + 1));
-    } else if (c === '[') {
-      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
-    } else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return null;
-  }
-  return groups.length ? groups : null;
-}
-
-/** Letters and digits as 1–36 (a–z, then 0–9), 0 for anything else; capitals as small letters. */
-function letterCode(code: number): number {
-  if (code >= 97 && code <= 122) return code - 96;
-  if (code >= 65 && code <= 90) return code - 64;
-  if (code >= 48 && code <= 57) return code - 21;
-  return 0;
-}
-
-/** A word start of 2 to 4 letters or digits as one number, the same however long the word. */
-function startCode(start: string): number {
-  let code = 0;
-  for (let i = 0; i < 4; i++) code = code * 37 + (i < start.length ? letterCode(start.charCodeAt(i)) : 0);
-  return code;
-}
-
-/**
- * The 2-, 3- and 4-letter starts of every word of a text, marked in one table with a fresh
- * stamp per text: no strings or sets are made for the thousands of papers a build reads.
- */
-class WordStarts {
-  // 7 MB, made when the first paper is classified (the editor's side, which never classifies, never makes it).
-  private stamps = new Int32Array(0);
-  private stamp = 0;
-
-  mark(text: string): void {
-    if (!this.stamps.length) this.stamps = new Int32Array(37 ** 4);
-    if (++this.stamp === 0x7fffffff) {
-      this.stamps.fill(0);
-      this.stamp = 1;
-    }
-    let length = 0;
-    let code = 0;
-    for (let i = 0; i <= text.length; i++) {
-      const letter = i < text.length ? letterCode(text.charCodeAt(i)) : 0;
-      if (letter) {
-        if (length < 4) code = code * 37 + letter;
-        length++;
-        continue;
-      }
-      if (length >= 2) {
-        // The word's 2-, 3- and 4-letter starts, each padded as startCode pads it.
-        const full = length >= 4 ? code : length === 3 ? code * 37 : code * 37 * 37;
-        this.stamps[full] = this.stamp;
-        if (length >= 3) this.stamps[Math.floor(full / 37) * 37] = this.stamp;
-        this.stamps[Math.floor(full / (37 * 37)) * 37 * 37] = this.stamp;
-      }
-      length = 0;
-      code = 0;
-    }
-  }
-
-  /** Whether the last marked text has, for each group, a word starting with one of its (startCode) starts. */
-  hasAll(groups: readonly (readonly number[])[]): boolean {
-    return groups.every((codes) => codes.some((code) => this.stamps[code] === this.stamp));
-  }
-}
-
-/** One table for every taxonomy: classifying is synchronous, one paper at a time. */
-const wordStarts = new WordStarts();
 
 function compile(sources: readonly string[] | undefined, flags: string): RegExp[] {
   return (sources ?? []).flatMap((source) => {
@@ -190,11 +77,23 @@ export class Taxonomy {
   readonly techniques: TechniqueDefinition[];
   private readonly compiled: CompiledTechnique[];
   private readonly byId = new Map<string, TechniqueDefinition>();
+  /** Every string some pattern needs, once; found in a paper's text in one pass. */
+  private readonly literals: string[] = [];
+  private scanner: LiteralScanner | undefined;
 
   constructor(data: TaxonomyData) {
     this.categories = data.categories;
     this.techniques = data.techniques;
-    const withHints = (regex: RegExp): CompiledPattern => ({ regex, hints: requiredWordStarts(regex.source)?.map((group) => group.map(startCode)) ?? null });
+    const literalNumbers = new Map<string, number>();
+    const literalNumber = (literal: string) => {
+      let number = literalNumbers.get(literal);
+      if (number === undefined) literalNumbers.set(literal, (number = this.literals.push(literal) - 1));
+      return number;
+    };
+    const withHints = (regex: RegExp): CompiledPattern => ({
+      regex,
+      literals: requiredLiterals(regex.source)?.map((group) => group.map(literalNumber)) ?? null,
+    });
     this.compiled = data.techniques.map((definition) => ({
       definition,
       patterns: compile(definition.patterns, 'i').map(withHints),
@@ -220,19 +119,24 @@ export class Taxonomy {
       const before = sentence.slice(Math.max(0, at - NEAR), at);
       return /\b(?:we|our)\b/i.test(before) || names.some((n) => before.includes(n));
     };
-    let sentences: string[] | undefined;
+    let sentences: Sentences | undefined;
     const keywordText = keywords.join('; ');
-    wordStarts.mark(`${title} ${abstract} ${keywordText}`);
+    const text = `${title} ${abstract} ${keywordText}`;
+    // Made when the first paper is classified (the editor's side, which never classifies, never makes it).
+    const scanner = (this.scanner ??= new LiteralScanner(this.literals));
+    scanner.scan(text);
+    const present = (literal: number) => scanner.has(literal);
+    // Most patterns cannot match a paper: the strings they need, all found in one pass over its text, rule them out far faster than the regex.
+    const possible = (p: CompiledPattern) => (p.literals === null || p.literals.every((group) => group.some(present)));
     const found = new Set<string>();
     for (const { definition, patterns, exclude } of this.compiled) {
-      // Most techniques appear nowhere in a paper: substring searches rule them out cheaply.
       const candidates: RegExp[] = [];
-      for (const p of patterns) if (p.hints === null || wordStarts.hasAll(p.hints)) candidates.push(p.regex);
+      for (const p of patterns) if (possible(p)) candidates.push(p.regex);
       if (!candidates.length || !candidates.some((r) => r.test(title) || r.test(abstract) || r.test(keywordText))) continue;
-      sentences ??= splitSentences(abstract);
+      sentences ??= new Sentences(abstract, aboutItself);
       // Only the exclusions that can occur in this paper (most never do): each would scan every sentence.
       const excluded: RegExp[] = [];
-      for (const e of exclude) if (e.hints === null || wordStarts.hasAll(e.hints)) excluded.push(e.regex);
+      for (const e of exclude) if (possible(e)) excluded.push(e.regex);
       const matchAt = (text: string) => {
         const kept = excluded.length ? excluded.reduce((t, e) => t.replace(e, ' '), text) : text;
         for (const r of candidates) {
@@ -244,16 +148,16 @@ export class Taxonomy {
       const matches = (text: string) => matchAt(text) >= 0;
       let score = (matches(title) ? TITLE_WEIGHT : 0) + (keywords.some(matches) ? KEYWORD_WEIGHT : 0);
       let comparisons = 0;
-      for (const sentence of sentences) {
-        if (score >= THRESHOLD) break;
+      for (let i = 0; i < sentences.texts.length && score < THRESHOLD; i++) {
+        const sentence = sentences.texts[i]!;
         const at = matchAt(sentence);
         if (at < 0) continue;
-        if (COMPARISON.test(sentence) && !(USE.test(sentence) && aboutItself(sentence))) {
+        if (sentences.compares(i)) {
           if (comparisons < COMPARISON_CAP) score += COMPARISON_WEIGHT;
           comparisons += COMPARISON_WEIGHT;
           continue;
         }
-        score += PROPOSAL.test(sentence) || actsOn(sentence, at) ? PROPOSAL_WEIGHT : aboutItself(sentence) ? CONTRIBUTION_WEIGHT : NEUTRAL_WEIGHT;
+        score += sentences.proposes(i) || actsOn(sentence, at) ? PROPOSAL_WEIGHT : sentences.isAboutItself(i) ? CONTRIBUTION_WEIGHT : NEUTRAL_WEIGHT;
       }
       if (score >= THRESHOLD) {
         found.add(definition.id);
@@ -264,8 +168,38 @@ export class Taxonomy {
   }
 }
 
-function splitSentences(text: string): string[] {
-  return text.split(/(?<=[.!?])\s+(?=[A-Z(\\])/);
+/** An abstract's sentences, with what each says of the paper, found once for every technique it mentions. */
+class Sentences {
+  readonly texts: string[];
+  // 0 not known yet, 1 yes, 2 no.
+  private readonly comparing: Uint8Array;
+  private readonly proposing: Uint8Array;
+  private readonly aboutItself: Uint8Array;
+
+  constructor(
+    abstract: string,
+    private readonly isAbout: (sentence: string) => boolean,
+  ) {
+    this.texts = abstract.split(/(?<=[.!?])\s+(?=[A-Z(\\])/);
+    this.comparing = new Uint8Array(this.texts.length);
+    this.proposing = new Uint8Array(this.texts.length);
+    this.aboutItself = new Uint8Array(this.texts.length);
+  }
+
+  /** Compares the paper with others ("unlike prior work"), unless it is the paper itself using what it names. */
+  compares(i: number): boolean {
+    return (this.comparing[i] ||= COMPARISON.test(this.texts[i]!) && !(USE.test(this.texts[i]!) && this.isAboutItself(i)) ? 1 : 2) === 1;
+  }
+
+  /** States what the paper proposes ("we introduce …"). */
+  proposes(i: number): boolean {
+    return (this.proposing[i] ||= PROPOSAL.test(this.texts[i]!) ? 1 : 2) === 1;
+  }
+
+  /** Speaks of the paper itself ("we", "our", its own name). */
+  isAboutItself(i: number): boolean {
+    return (this.aboutItself[i] ||= this.isAbout(this.texts[i]!) ? 1 : 2) === 1;
+  }
 }
 
 export const defaultTaxonomy = new Taxonomy(defaultTaxonomyData as TaxonomyData);
