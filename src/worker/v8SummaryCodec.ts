@@ -1,17 +1,35 @@
 import type { Paper } from '../core/model';
 import type { SummaryCodec } from '../core/snapshotCodec';
 
+/** What one encoded piece holds: the summaries without their abstracts, and the abstracts joined. */
+interface EncodedPiece {
+  papers: Paper[];
+  /** The abstracts in Latin-1, one after another, and those with any other character (two bytes a character). */
+  narrow: string;
+  wide: string;
+  /** Per paper: its abstract's start and end in its string. */
+  spans: Uint32Array;
+  /** Per paper: 1 when its abstract is in `wide`, 2 when it has none (left as it was). */
+  inWide: Uint8Array;
+}
+
 /**
  * Summaries as V8's serialization, the bytes `postMessage` itself would make: the engine
  * (a Node worker) stores them in the saved index and the editor (the Node extension host,
  * the same V8) decodes them, so a warm start sends 50,000 summaries without building or
- * cloning them. The id names the V8 version: bytes from another are not read.
+ * cloning them. The id names the V8 version and this layout: bytes from another are not read.
+ *
+ * The abstracts, three quarters of the bytes, travel joined in one string a piece: decoded,
+ * that string is one large object, made outside the young generation, and each paper's
+ * abstract a slice of it. Decoded one by one, 80 MB of abstracts at 50,000 papers were copied
+ * by the editor's young-generation collections while it took a warm start's summaries
+ * (pauses of 20–116 ms).
  */
 export function v8SummaryCodec(): SummaryCodec {
   // Required here, not imported: the web build has no node:v8 (esbuild.js keeps it external).
   const v8 = require('node:v8') as typeof import('node:v8');
   return {
-    id: `v8:${process.versions.v8}`,
+    id: `v8:${process.versions.v8}:abstracts-joined`,
     encode: (summaries) => {
       // Through JSON first: a string cut from a digest that has one character beyond Latin-1
       // is stored two bytes a character, and V8 keeps that form; parsed again, it is one
@@ -23,7 +41,12 @@ export function v8SummaryCodec(): SummaryCodec {
       // links, extra keys…). The editor decodes a third fewer objects at 50,000 papers, 25%
       // faster, and keeps 17 MB less; it only reads summaries.
       const none: never[] = [];
-      for (const summary of plain) {
+      const narrow: string[] = [];
+      const wide: string[] = [];
+      const ends = { narrow: 0, wide: 0 };
+      const spans = new Uint32Array(plain.length * 2);
+      const inWide = new Uint8Array(plain.length);
+      plain.forEach((summary, i) => {
         const record = summary as unknown as Record<string, unknown>;
         for (const field of Object.keys(record)) {
           const value = record[field];
@@ -31,10 +54,23 @@ export function v8SummaryCodec(): SummaryCodec {
         }
         const first = summary.sources?.[0];
         if (first && first.path === summary.source?.path && first.line === summary.source.line) summary.source = first;
-      }
-      const buffer = v8.serialize(plain);
+        const abstract = summary.abstract;
+        if (typeof abstract !== 'string') return void (inWide[i] = 2);
+        const pool = /[^\u0000-\u00ff]/.test(abstract) ? 'wide' : 'narrow';
+        (pool === 'wide' ? wide : narrow).push(abstract);
+        inWide[i] = pool === 'wide' ? 1 : 0;
+        spans[2 * i] = ends[pool];
+        spans[2 * i + 1] = ends[pool] += abstract.length;
+        summary.abstract = '';
+      });
+      const piece: EncodedPiece = { papers: plain, narrow: narrow.join(''), wide: wide.join(''), spans, inWide };
+      const buffer = v8.serialize(piece);
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     },
-    decode: (bytes) => v8.deserialize(bytes) as Paper[],
+    decode: (bytes) => {
+      const { papers, narrow, wide, spans, inWide } = v8.deserialize(bytes) as EncodedPiece;
+      for (let i = 0; i < papers.length; i++) if (inWide[i] !== 2) papers[i]!.abstract = (inWide[i] ? wide : narrow).slice(spans[2 * i]!, spans[2 * i + 1]!);
+      return papers;
+    },
   };
 }

@@ -317,6 +317,16 @@ describe('summaries as V8 bytes (the Node worker and extension host)', () => {
     assert.ok(bytes.length < text * 1.5, `${bytes.length} bytes for ${text} characters`);
   });
 
+  it('gives back each abstract, whatever its characters, joined in a piece as one string', () => {
+    const codec = v8SummaryCodec();
+    const abstracts = ['Plain Latin-1 text, café.', '', 'Beyond Latin-1: \u03b1-entmax and \u{1F600}.', 'x', 'Another plain one.'];
+    const summaries = abstracts.map((abstract, i) => ({ key: `k${i}`, title: `T${i}`, abstract }) as unknown as Paper);
+    const bytes = codec.encode(summaries);
+    assert.deepEqual(codec.decode(bytes), summaries);
+    const joined = Buffer.from(bytes).toString('latin1');
+    assert.ok(joined.includes('Plain Latin-1 text, caf\u00e9.xAnother plain one.'), 'the Latin-1 abstracts are one string, in order');
+  });
+
   it('gives back whole summaries of real papers, a paper\'s source and the empty lists of a piece each decoded as one object', () => {
     const codec = v8SummaryCodec();
     const summaries = parseDigest(readSeed(), SEED_PATH).papers.map(paperSummary);
