@@ -117,29 +117,41 @@ function processTerm(term: string): string | null {
  */
 export function tokenize(text: string): string[] {
   const lower = text.toLowerCase();
-  const spans: number[] = [];
-  wordSpans(lower, spans);
   const terms: string[] = [];
-  for (let s = 0; s < spans.length; s += 3) {
-    const term = lower.slice(spans[s], spans[s + 1]);
-    if (!STOP_WORDS.has(term)) terms.push(term);
+  let start = -1;
+  for (let i = 0; i <= lower.length; i++) {
+    if (isWordAt(lower, i)) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      const term = lower.slice(start, i);
+      if (!STOP_WORDS.has(term)) terms.push(term);
+      start = -1;
+    }
   }
   return terms;
 }
 
-/** Where the words of `lower` (a text in small letters) are: the start, end and `wordHash` of each, pushed onto `spans`. */
+/** Whether `lower[i]` is part of a word (a letter, digit or mark); false at the end. */
+function isWordAt(lower: string, i: number): boolean {
+  if (i >= lower.length) return false;
+  const c = lower.charCodeAt(i);
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c > 127 && isWordChar(lower[i]!));
+}
+
+/**
+ * The words of `lower` (a text in small letters) as `tokenize` finds them, stop words
+ * included: the start, end and `wordHash` of each, pushed onto `spans`, for one document.
+ */
 function wordSpans(lower: string, spans: number[]): void {
   let start = -1;
   let hash = 0;
   for (let i = 0; i <= lower.length; i++) {
-    const c = i < lower.length ? lower.charCodeAt(i) : 32;
-    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c > 127 && isWordChar(lower[i]!));
-    if (word) {
+    if (isWordAt(lower, i)) {
       if (start < 0) {
         start = i;
         hash = WORD_HASH_SEED;
       }
-      hash = Math.imul(hash ^ c, WORD_HASH_PRIME);
+      hash = Math.imul(hash ^ lower.charCodeAt(i), WORD_HASH_PRIME);
     } else if (start >= 0) {
       spans.push(start, i, hash);
       start = -1;
