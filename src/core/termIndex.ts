@@ -73,11 +73,6 @@ class TermTable {
     }
   }
 
-  get(term: string): number | undefined {
-    const id = this.find(term, 0, term.length, wordHash(term, 0, term.length));
-    return id === undefined || id < 0 ? undefined : id;
-  }
-
   insert(word: string, hash: number, id: number): void {
     const entry = this.words.length;
     this.words.push(word);
@@ -122,7 +117,10 @@ export function wordHash(text: string, start: number, end: number): number {
 }
 
 export class TermIndex {
-  private readonly termIds: TermTable;
+  /** Term ids for indexing, found from a word's place in a text (see TermTable); made when a document is first added (a restored index may never be). */
+  private wordIds: TermTable | undefined;
+  /** Term ids for searching: a term string's hash is kept in the string, so a query's many lookups (sorting thousands of prefix terms by frequency) cost less here. */
+  private readonly termIds = new Map<string, number>();
   private terms: string[] = [];
   private postings: Uint32Array[] = [];
   private counts: number[] = [];
@@ -140,7 +138,6 @@ export class TermIndex {
   private readonly spans: number[] = [];
 
   constructor(private readonly words: Words) {
-    this.termIds = new TermTable(words.stopWords);
   }
 
   get size(): number {
@@ -151,6 +148,7 @@ export class TermIndex {
   add(text: string): number {
     const slot = this.slots++;
     if (slot >= this.lengths.length) this.grow();
+    const wordIds = (this.wordIds ??= this.termTable());
     const lower = text.toLowerCase();
     const spans = this.spans;
     spans.length = 0;
@@ -163,13 +161,14 @@ export class TermIndex {
       const start = spans[s]!;
       const end = spans[s + 1]!;
       const hash = spans[s + 2]!;
-      let id = this.termIds.find(lower, start, end, hash);
+      let id = wordIds.find(lower, start, end, hash);
       if (id === -1) continue; // a stop word
       tokens++;
       if (id === undefined) {
         id = this.terms.length;
         const term = lower.slice(start, end);
-        this.termIds.insert(term, hash, id);
+        wordIds.insert(term, hash, id);
+        this.termIds.set(term, id);
         this.terms.push(term);
         this.postings.push(new Uint32Array(4));
         this.counts.push(0);
@@ -199,6 +198,12 @@ export class TermIndex {
     this.totalLength += length;
     this.live++;
     return slot;
+  }
+
+  private termTable(): TermTable {
+    const table = new TermTable(this.words.stopWords);
+    this.terms.forEach((term, id) => table.insert(term, wordHash(term, 0, term.length), id));
+    return table;
   }
 
   private growTermScratch(id: number): void {
@@ -233,7 +238,7 @@ export class TermIndex {
   }
 
   has(term: string): boolean {
-    return this.termIds.get(term) !== undefined;
+    return this.termIds.has(term);
   }
 
   /** The terms in order, for prefixes (sorted when first needed after a change). */
@@ -366,7 +371,7 @@ export class TermIndex {
     index.terms = data.terms;
     let start = 0;
     data.terms.forEach((term, id) => {
-      index.termIds.insert(term, wordHash(term, 0, term.length), id);
+      index.termIds.set(term, id);
       const end = data.ends[id]!;
       // Views into the loaded buffer: no copy until a term gets new postings.
       index.postings.push(data.postings.subarray(start, end));
