@@ -1,7 +1,7 @@
 import MiniSearch from 'minisearch';
 import { Paper, newestFirst } from './model';
 import { SearchFilter, hasFilter } from './searchQuery';
-import { SerializedTermIndex, TermIndex, TermMatch, WORD_HASH_PRIME, WORD_HASH_SEED, Words } from './termIndex';
+import { SerializedTermIndex, TermIndex, TermMatch } from './termIndex';
 import { stemmer } from 'stemmer';
 import { asciiFold, fileName, firstNotBefore } from './text';
 
@@ -120,7 +120,9 @@ export function tokenize(text: string): string[] {
   const terms: string[] = [];
   let start = -1;
   for (let i = 0; i <= lower.length; i++) {
-    if (isWordAt(lower, i)) {
+    const c = i < lower.length ? lower.charCodeAt(i) : 32;
+    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c > 127 && isWordChar(lower[i]!));
+    if (word) {
       if (start < 0) start = i;
     } else if (start >= 0) {
       const term = lower.slice(start, i);
@@ -130,37 +132,6 @@ export function tokenize(text: string): string[] {
   }
   return terms;
 }
-
-/** Whether `lower[i]` is part of a word (a letter, digit or mark); false at the end. */
-function isWordAt(lower: string, i: number): boolean {
-  if (i >= lower.length) return false;
-  const c = lower.charCodeAt(i);
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c > 127 && isWordChar(lower[i]!));
-}
-
-/**
- * The words of `lower` (a text in small letters) as `tokenize` finds them, stop words
- * included: the start, end and `wordHash` of each, pushed onto `spans`, for one document.
- */
-function wordSpans(lower: string, spans: number[]): void {
-  let start = -1;
-  let hash = 0;
-  for (let i = 0; i <= lower.length; i++) {
-    if (isWordAt(lower, i)) {
-      if (start < 0) {
-        start = i;
-        hash = WORD_HASH_SEED;
-      }
-      hash = Math.imul(hash ^ lower.charCodeAt(i), WORD_HASH_PRIME);
-    } else if (start >= 0) {
-      spans.push(start, i, hash);
-      start = -1;
-    }
-  }
-}
-
-/** The words `tokenize` gives, as a TermIndex reads them. */
-export const SEARCH_WORDS: Words = { spans: wordSpans, stopWords: STOP_WORDS };
 
 const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
 function isWordChar(char: string): boolean {
@@ -251,7 +222,7 @@ function indexAhead(ahead: TextAhead, count: number): boolean {
 const NO_SLOT = 0xffffffff;
 
 function emptyTextIndexes(): TextIndexes {
-  return { title: new TermIndex(SEARCH_WORDS), techniques: new TermIndex(SEARCH_WORDS), abstract: new TermIndex(SEARCH_WORDS), authors: new TermIndex(SEARCH_WORDS) };
+  return { title: new TermIndex(tokenize), techniques: new TermIndex(tokenize), abstract: new TermIndex(tokenize), authors: new TermIndex(tokenize) };
 }
 
 export class SearchIndex {
@@ -302,10 +273,10 @@ export class SearchIndex {
     this.savedPaperSlots = saved?.paperSlots;
     if (saved) {
       this.text = {
-        title: TermIndex.deserialize(saved.fields.title, SEARCH_WORDS),
-        techniques: TermIndex.deserialize(saved.fields.techniques, SEARCH_WORDS),
-        abstract: TermIndex.deserialize(saved.fields.abstract, SEARCH_WORDS),
-        authors: TermIndex.deserialize(saved.fields.authors, SEARCH_WORDS),
+        title: TermIndex.deserialize(saved.fields.title, tokenize),
+        techniques: TermIndex.deserialize(saved.fields.techniques, tokenize),
+        abstract: TermIndex.deserialize(saved.fields.abstract, tokenize),
+        authors: TermIndex.deserialize(saved.fields.authors, tokenize),
       };
       this.slotIds = saved.slotIds;
       const docs: IndexedDocument[] = [];
@@ -356,7 +327,7 @@ export class SearchIndex {
    */
   indexTextAhead(papers: readonly Paper[], count: number): boolean {
     if (this.entries.size > 0 || this.text.title.slotCount > 0) return false;
-    if (this.ahead?.papers !== papers) this.ahead = { papers, title: new TermIndex(SEARCH_WORDS), abstract: new TermIndex(SEARCH_WORDS), authors: new TermIndex(SEARCH_WORDS), done: 0 };
+    if (this.ahead?.papers !== papers) this.ahead = { papers, title: new TermIndex(tokenize), abstract: new TermIndex(tokenize), authors: new TermIndex(tokenize), done: 0 };
     return indexAhead(this.ahead, count);
   }
 
@@ -397,7 +368,7 @@ export class SearchIndex {
   private addAhead(ahead: TextAhead): SyncCounts {
     const { papers } = ahead;
     indexAhead(ahead, papers.length);
-    this.text = { title: ahead.title, techniques: new TermIndex(SEARCH_WORDS), abstract: ahead.abstract, authors: ahead.authors };
+    this.text = { title: ahead.title, techniques: new TermIndex(tokenize), abstract: ahead.abstract, authors: ahead.authors };
     // The techniques index is new and takes the papers in the same order: the same slots.
     this.addPapers(papers, (paper) => {
       const slot = this.text.techniques.add(this.techniquesText(paper));

@@ -32,94 +32,9 @@ const K1 = 1.2;
 const B = 0.7;
 const MAX_TF = 255;
 
-/** How a TermIndex reads a text: where its words are, and which words it leaves out. */
-export interface Words {
-  /** Pushes the start, end and hash (`wordHash`, found in the same pass) of each word of `lower` (a text in small letters) onto `spans`. */
-  spans(lower: string, spans: number[]): void;
-  stopWords: ReadonlySet<string>;
-}
-
-/**
- * Each term's id by its characters, looked up from a word's place in a text without cutting
- * the word out: indexing meets every word of every abstract, nearly all of them terms seen
- * already, and cutting each out and hashing it in a Map was most of what indexing cost.
- * Stop words are entries too, with no term.
- */
-class TermTable {
-  /** Entry number + 1 by hash slot; 0 for an empty slot. */
-  private table = new Int32Array(1 << 12);
-  private readonly words: string[] = [];
-  private hashes = new Int32Array(1 << 11);
-  /** Per entry, its term id, or -1 for a stop word. */
-  private ids = new Int32Array(1 << 11);
-
-  constructor(stopWords: ReadonlySet<string>) {
-    for (const word of stopWords) this.insert(word, wordHash(word, 0, word.length), -1);
-  }
-
-  /** The id of the term at `text[start, end)`, hashed `hash`: -1 for a stop word, undefined for a new term. */
-  find(text: string, start: number, end: number, hash: number): number | undefined {
-    const mask = this.table.length - 1;
-    const length = end - start;
-    for (let at = hash & mask; ; at = (at + 1) & mask) {
-      const entry = this.table[at]! - 1;
-      if (entry < 0) return undefined;
-      if (this.hashes[entry] !== hash) continue;
-      const word = this.words[entry]!;
-      if (word.length !== length) continue;
-      let same = true;
-      for (let i = 0; i < length && same; i++) same = word.charCodeAt(i) === text.charCodeAt(start + i);
-      if (same) return this.ids[entry];
-    }
-  }
-
-  insert(word: string, hash: number, id: number): void {
-    const entry = this.words.length;
-    this.words.push(word);
-    if (entry >= this.hashes.length) {
-      this.hashes = grown(this.hashes, entry * 2);
-      this.ids = grown(this.ids, entry * 2);
-    }
-    this.hashes[entry] = hash;
-    this.ids[entry] = id;
-    // At most half full, so a probe ends soon.
-    if (this.words.length * 2 > this.table.length) this.rehash();
-    else this.place(entry);
-  }
-
-  private place(entry: number): void {
-    const mask = this.table.length - 1;
-    let at = this.hashes[entry]! & mask;
-    while (this.table[at] !== 0) at = (at + 1) & mask;
-    this.table[at] = entry + 1;
-  }
-
-  private rehash(): void {
-    this.table = new Int32Array(this.table.length * 2);
-    for (let entry = 0; entry < this.words.length; entry++) this.place(entry);
-  }
-}
-
-function grown(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(size);
-  bigger.set(array);
-  return bigger;
-}
-
-export const WORD_HASH_SEED = 0x811c9dc5 | 0;
-export const WORD_HASH_PRIME = 0x01000193;
-
-/** FNV-1a of the characters `text[start, end)`, as `Words.spans` finds it. */
-export function wordHash(text: string, start: number, end: number): number {
-  let hash = WORD_HASH_SEED;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), WORD_HASH_PRIME);
-  return hash;
-}
+export type Tokenizer = (text: string) => string[];
 
 export class TermIndex {
-  /** Term ids for indexing, found from a word's place in a text (see TermTable); made when a document is first added (a restored index may never be). */
-  private wordIds: TermTable | undefined;
-  /** Term ids for searching: a term string's hash is kept in the string, so a query's many lookups (sorting thousands of prefix terms by frequency) cost less here. */
   private readonly termIds = new Map<string, number>();
   private terms: string[] = [];
   private postings: Uint32Array[] = [];
@@ -134,11 +49,7 @@ export class TermIndex {
   private lastSlot = new Uint32Array(1024);
   private frequency = new Uint32Array(1024);
 
-  /** The spans of the document being added (reused: one list for every document). */
-  private readonly spans: number[] = [];
-
-  constructor(private readonly words: Words) {
-  }
+  constructor(private readonly tokenize: Tokenizer) {}
 
   get size(): number {
     return this.live;
@@ -148,26 +59,14 @@ export class TermIndex {
   add(text: string): number {
     const slot = this.slots++;
     if (slot >= this.lengths.length) this.grow();
-    const wordIds = (this.wordIds ??= this.termTable());
-    const lower = text.toLowerCase();
-    const spans = this.spans;
-    spans.length = 0;
-    this.words.spans(lower, spans);
-    // Each term's count in this document, by term id: one table lookup a word (a map of counts
+    const tokens = this.tokenize(text);
+    // Each term's count in this document, by term id: one map lookup a token (a map of counts
     // per document took two more, most of indexing).
     const inDocument: number[] = [];
-    let tokens = 0;
-    for (let s = 0; s < spans.length; s += 3) {
-      const start = spans[s]!;
-      const end = spans[s + 1]!;
-      const hash = spans[s + 2]!;
-      let id = wordIds.find(lower, start, end, hash);
-      if (id === -1) continue; // a stop word
-      tokens++;
+    for (const term of tokens) {
+      let id = this.termIds.get(term);
       if (id === undefined) {
         id = this.terms.length;
-        const term = lower.slice(start, end);
-        wordIds.insert(term, hash, id);
         this.termIds.set(term, id);
         this.terms.push(term);
         this.postings.push(new Uint32Array(4));
@@ -192,18 +91,12 @@ export class TermIndex {
       list[n] = (slot << 8) | Math.min(this.frequency[id]!, MAX_TF);
       this.counts[id] = n + 1;
     }
-    const length = Math.min(tokens, 65535);
+    const length = Math.min(tokens.length, 65535);
     this.lengths[slot] = length;
     this.alive[slot] = 1;
     this.totalLength += length;
     this.live++;
     return slot;
-  }
-
-  private termTable(): TermTable {
-    const table = new TermTable(this.words.stopWords);
-    this.terms.forEach((term, id) => table.insert(term, wordHash(term, 0, term.length), id));
-    return table;
   }
 
   private growTermScratch(id: number): void {
@@ -366,8 +259,8 @@ export class TermIndex {
     });
   }
 
-  static deserialize(data: SerializedTermIndex, words: Words): TermIndex {
-    const index = new TermIndex(words);
+  static deserialize(data: SerializedTermIndex, tokenize: Tokenizer): TermIndex {
+    const index = new TermIndex(tokenize);
     index.terms = data.terms;
     let start = 0;
     data.terms.forEach((term, id) => {

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { parseDigest } from '../../src/core/digest';
 import { Library } from '../../src/core/library';
 import { TermIndex, editDistance } from '../../src/core/termIndex';
-import { SEARCH_WORDS } from '../../src/core/searchIndex';
+import { tokenize } from '../../src/core/searchIndex';
 import { hfSample } from './fixtures';
 
 describe('the pieces that make 50,000 papers fast', () => {
   it('term index: counts each term once a document, with how often it occurs there (at most 255)', () => {
-    const index = new TermIndex(SEARCH_WORDS);
+    const index = new TermIndex(tokenize);
     index.add('lora lora merging lora');
     index.add('merging models, merging weights');
     index.add(`${'lora '.repeat(300)}end`);
@@ -23,7 +23,7 @@ describe('the pieces that make 50,000 papers fast', () => {
   });
 
   it('term index: exact, prefix and near terms, BM25 scores, removal', () => {
-    const index = new TermIndex(SEARCH_WORDS);
+    const index = new TermIndex(tokenize);
     const a = index.add('Quantization aware training of large language models');
     const b = index.add('Pruning large models: quantized weights and sparse attention');
     index.add('Nothing relevant here at all');
@@ -45,10 +45,10 @@ describe('the pieces that make 50,000 papers fast', () => {
   });
 
   it('term index survives serialisation', () => {
-    const index = new TermIndex(SEARCH_WORDS);
+    const index = new TermIndex(tokenize);
     index.add('alpha beta gamma');
     index.add('beta delta');
-    const copy = TermIndex.deserialize(index.serialize(), SEARCH_WORDS);
+    const copy = TermIndex.deserialize(index.serialize(), tokenize);
     assert.equal(copy.documentFrequency('beta'), 2);
     assert.equal(copy.size, 2);
     copy.add('beta epsilon');
