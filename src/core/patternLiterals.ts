@@ -102,6 +102,7 @@ function alternatives(branches: readonly Info[]): Info {
     const union = [...new Set(branches.flatMap((b) => b.exact!))];
     if (union.length <= MAX_STRINGS) return { exact: union, groups: [] };
   }
+  // Each alternative needs one of its own group: the text needs one string of them all (a longer list is not worth looking through).
   const picked = branches.map(representative);
   if (picked.some((g) => !g)) return ANY;
   const union = [...new Set(picked.flatMap((g) => g!))];

@@ -90,14 +90,14 @@ export class Taxonomy {
       if (number === undefined) literalNumbers.set(literal, (number = this.literals.push(literal) - 1));
       return number;
     };
-    const withHints = (regex: RegExp): CompiledPattern => ({
+    const compiledPattern = (regex: RegExp): CompiledPattern => ({
       regex,
       literals: requiredLiterals(regex.source)?.map((group) => group.map(literalNumber)) ?? null,
     });
     this.compiled = data.techniques.map((definition) => ({
       definition,
-      patterns: compile(definition.patterns, 'i').map(withHints),
-      exclude: compile(definition.exclude, 'gi').map(withHints),
+      patterns: compile(definition.patterns, 'i').map(compiledPattern),
+      exclude: compile(definition.exclude, 'gi').map(compiledPattern),
     }));
     for (const t of data.techniques) this.byId.set(t.id, t);
   }
