@@ -486,12 +486,9 @@ export class SearchIndex {
     this.saved = undefined;
     if (saved) {
       // Entered as saved: each paper at its saved slot, with its saved key, takes its entry.
-      const entryAt = (paper: Paper, at: number) => {
-        const entry = saved.bySlot[slotOf(paper, at) ?? NO_SLOT];
-        return entry && entry.id === paper.id && entry.key === paper.key ? entry : undefined;
-      };
-      if (papers.length === this.entries.size && papers.every((paper, at) => !!entryAt(paper, at))) {
-        papers.forEach((paper, at) => (entryAt(paper, at)!.paper = paper));
+      const entries = papers.length === this.entries.size ? papers.map((paper, at) => saved.bySlot[slotOf(paper, at) ?? NO_SLOT]) : undefined;
+      if (entries?.every((entry, at) => entry && entry.id === papers[at]!.id && entry.key === papers[at]!.key)) {
+        entries.forEach((entry, at) => (entry!.paper = papers[at]));
         this.dropUnadopted(names);
         return;
       }

@@ -66,7 +66,7 @@ class Writer {
     this.sections.push(section);
     this.parts.push(bytes);
     this.size += bytes.byteLength;
-    const pad = (4 - (this.size % 4)) % 4;
+    const pad = padded(this.size) - this.size;
     if (pad) {
       this.parts.push(new Uint8Array(pad));
       this.size += pad;
@@ -104,7 +104,7 @@ class Writer {
 
   finish(): Uint8Array {
     const header = this.encoder.encode(JSON.stringify({ sections: this.sections }));
-    const headerPadded = header.byteLength + ((4 - ((PREFIX + header.byteLength) % 4)) % 4);
+    const headerPadded = padded(header.byteLength); // PREFIX is whole words
     const out = new Uint8Array(PREFIX + headerPadded + this.size);
     out.set(this.encoder.encode(MAGIC), 0);
     const view = new DataView(out.buffer);
@@ -320,6 +320,7 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
     for (let start = 0; start < meta.count; start += SUMMARIES_PER_PIECE) summaries.push(section(`summaries:${start}`));
   }
   let paths: string[] | undefined;
+  const pathList = () => (paths ??= json<string[]>('paths'));
   /** The papers by chunk, each decoded when first read (by a search before the restore has them all, or by `papers`). */
   const chunks: Paper[][] = [];
   const chunkOf = (at: number): Paper[] => {
@@ -327,8 +328,8 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
     let chunk = chunks[index];
     if (!chunk) {
       const start = index * PAPER_CHUNK;
-      paths ??= json<string[]>('paths');
-      chunk = json<PackedPaper[]>(`papers:${start}`).map((packed) => unpackPaper(packed, paths!));
+      const known = pathList();
+      chunk = json<PackedPaper[]>(`papers:${start}`).map((packed) => unpackPaper(packed, known));
       const abstracts = strings(`abstracts:${start}`);
       chunk.forEach((paper, i) => {
         paper.abstract = abstracts[i]!;
@@ -386,7 +387,7 @@ export function openSnapshot(input: Uint8Array, summaryCodec?: string): OpenedSn
       lazyPapers: {
         count: meta.count,
         at: (place) => chunkOf(place)[place % PAPER_CHUNK]!,
-        paths: () => (paths ??= json<string[]>('paths')),
+        paths: pathList,
       },
       get derived() {
         return (derived ??= decodeDerived());
