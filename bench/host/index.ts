@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
@@ -185,11 +185,16 @@ async function editsAndLatencies(api: Api) {
  * Watches this thread's event loop until the returned function is called: its longest
  * block, and the longest garbage-collection pause meanwhile (what a long block often is).
  */
-function watchEventLoop(): () => { longestEventLoopBlockMs: number; longestGcPauseMs: number } {
+function watchEventLoop(): () => { longestEventLoopBlockMs: number; longestGcPauseMs: number; longestGcKind: string } {
   const loop = monitorEventLoopDelay({ resolution: 5 });
   let longestGc = 0;
-  const take = (entries: readonly { duration: number }[]) => {
-    for (const entry of entries) longestGc = Math.max(longestGc, entry.duration);
+  let longestGcKind = '';
+  const take = (entries: readonly { duration: number; detail?: unknown }[]) => {
+    for (const entry of entries) {
+      if (entry.duration <= longestGc) continue;
+      longestGc = entry.duration;
+      longestGcKind = GC_KINDS[(entry.detail as { kind?: number } | undefined)?.kind ?? 0] ?? 'other';
+    }
   };
   const gc = new PerformanceObserver((list) => take(list.getEntries()));
   gc.observe({ entryTypes: ['gc'] });
@@ -198,9 +203,17 @@ function watchEventLoop(): () => { longestEventLoopBlockMs: number; longestGcPau
     loop.disable();
     take(gc.takeRecords());
     gc.disconnect();
-    return { longestEventLoopBlockMs: round(loop.max / 1e6), longestGcPauseMs: round(longestGc) };
+    return { longestEventLoopBlockMs: round(loop.max / 1e6), longestGcPauseMs: round(longestGc), longestGcKind };
   };
 }
+
+/** Node's names for the kinds of collection (`PerformanceEntry.detail.kind`): which kind the longest pause was tells what to make less of. */
+const GC_KINDS: Record<number, string> = {
+  [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor (young generation)',
+  [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major (whole heap)',
+  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
 
 function percentiles(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
