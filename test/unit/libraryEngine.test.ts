@@ -50,6 +50,9 @@ class EditorDouble {
   readonly onDisk = new Map<string, string>();
   /** How many digest reads this side answered with bytes or a problem. */
   bytesSent = 0;
+  /** Called when the engine asks to write the key file, which is written once `keyWriteGate` resolves (an editor slow to write it). */
+  keyWriteAsked: (() => void) | undefined;
+  keyWriteGate: Promise<void> | undefined;
   /** Called when the engine asks for a digest's version (before it answers). */
   versionAsked: ((path: string) => void) | undefined;
   readonly logs: string[] = [];
@@ -93,7 +96,9 @@ class EditorDouble {
       this.asked.push('keys.read');
       return this.keyFile();
     });
-    this.rpc.handle<{ text: string }>('keys.write', ({ text }) => {
+    this.rpc.handle<{ text: string }>('keys.write', async ({ text }) => {
+      this.keyWriteAsked?.();
+      await this.keyWriteGate;
       this.keyText = text;
     });
     this.rpc.handle<{ key: string }>('snapshot.read', ({ key }) => {
@@ -392,6 +397,32 @@ describe('the library engine behind a port', () => {
     assert.equal(cold.fromSavedIndex, false);
     assert.equal(cold.papers, 47);
     assert.ok(third.logs.some((l) => /^warn: The saved index was discarded/.test(l)), third.logs.join('\n'));
+  });
+
+  it('answers a cold load with the library before the editor has written the key file, and saves the index only once it has', async () => {
+    const cold = inThisThread();
+    cold.digests.set('/w/seed.txt', readSeed());
+    let writeAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (writeAsked = resolve));
+    let writeNow!: () => void;
+    cold.keyWriteAsked = writeAsked;
+    cold.keyWriteGate = new Promise<void>((resolve) => (writeNow = resolve));
+    await cold.start();
+    const info = await cold.request<{ papers: number; fromSavedIndex: boolean }>('load');
+    assert.equal(info.papers, 47);
+    assert.equal(cold.latest.papers.length, 47, 'the library came with the answer');
+    await asked;
+    assert.equal(cold.keyText, undefined, 'the key file is not written yet');
+    const saving = cold.request('saveNow');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(cold.saved.size, 0, 'no index saved while the key file is being written');
+    writeNow();
+    await saving;
+    assert.match(cold.keyText ?? '', /^ldpruner2024\t/m, 'the keys handed out are written');
+    assert.equal(cold.saved.size, 1, 'the index is saved once the key file is written (the control)');
+    const warm = nextSession(cold);
+    await warm.start();
+    assert.equal((await warm.request<{ fromSavedIndex: boolean }>('load')).fromSavedIndex, true, 'the saved index names the key file as it was written');
   });
 
   it('at a warm start answers search as soon as the load answers, and completion, note scans and whole papers as the cold start did', async () => {
