@@ -129,8 +129,11 @@ async function measure(model: TextModel, size: number) {
   const [parsedJson, parseJsonMs] = time(() => parseDigest(readFileSync(jsonPath, 'utf8'), jsonPath));
   const jsonPapers = parsedJson.papers.length;
 
-  // The floor: read the same text and split it into words, nothing else.
-  const [, tokenizeFloorMs] = time(() => tokenize(readFileSync(pagePath, 'utf8')).length);
+  // The floor: read the same text and split it into words, nothing else. The fastest of three: one run
+  // measured 2.4-4.4 s on the same machine the same day (12 million words kept alive make it hostage to
+  // the collector), and the fastest is the strictest floor for the goals measured against it.
+  const floorRuns = [0, 1, 2].map(() => time(() => tokenize(readFileSync(pagePath, 'utf8')).length)[1]);
+  const tokenizeFloorMs = Math.min(...floorRuns);
 
   // Building without slicing: everything (names, techniques, keys, index), then the index alone.
   const [, libraryBuildMs] = time(() => {
@@ -172,6 +175,7 @@ async function measure(model: TextModel, size: number) {
     digestMb: { page: round(pageText.length / 1e6), json: round(readFileSync(jsonPath).length / 1e6) },
     parseMs: { page: parsePageMs, json: parseJsonMs },
     tokenizeFloorMs,
+    tokenizeFloorRunsMs: floorRuns,
     indexMs,
     indexToFloor: round(indexMs / tokenizeFloorMs, 2),
     libraryBuildMs,
