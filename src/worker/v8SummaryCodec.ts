@@ -20,10 +20,10 @@ interface EncodedPiece {
  * cloning them. The id names the V8 version and this layout: bytes from another are not read.
  *
  * The abstracts, three quarters of the bytes, travel joined in one string a piece: decoded,
- * that string is one large object, made outside the young generation, and each paper's
- * abstract a slice of it. Decoded one by one, 80 MB of abstracts at 50,000 papers were copied
- * by the editor's young-generation collections while it took a warm start's summaries
- * (pauses of 20–116 ms).
+ * that string is one object (a piece's leads, up to 90 KB, still under V8's large-object size)
+ * and each paper's abstract a slice of it. Decoded one by one, they were 250 strings a piece
+ * for the editor's young-generation collections to copy while it took a warm start's
+ * summaries; joined, a collection copies one (in Node, half the collection work at 50,000).
  */
 export function v8SummaryCodec(): SummaryCodec {
   // Required here, not imported: the web build has no node:v8 (esbuild.js keeps it external).
