@@ -10,12 +10,13 @@ import { asciiFold } from './text';
 export type OwnKeys = { has(key: string): boolean; keys(): Iterable<string> };
 
 /**
- * What a scope needs of the library: its papers at once; note scanning and completion
- * maybe from another thread (the editor's library engine runs in a worker).
+ * What a scope needs of the library: its papers by key at once; note scanning and
+ * completion maybe from another thread (the editor's library engine runs in a worker).
  */
 export interface LibraryAccess {
   readonly taxonomy: Taxonomy;
-  readonly papers: readonly Paper[];
+  /** How many papers. */
+  readonly size: number;
   paper(key: string): Paper | undefined;
   scanNote(markdown: string, mentions: MentionOptions, ownKeys: OwnKeys): NoteScan | Promise<NoteScan>;
   completions(prefix: string, limit: number): Paper[] | Promise<Paper[]>;

@@ -1,5 +1,7 @@
 import type { ListedDigest } from './libraryLoader';
 import type { Paper, Problem } from './model';
+import { EncodedPapers, PaperShelf } from './paperCatalog';
+import type { OpenedSummaries } from './snapshotCodec';
 
 /**
  * What the editor and the library engine (libraryEngine.ts, in its worker) say to each
@@ -111,12 +113,16 @@ export interface LibraryEnd {
 /** Papers per `library.papers` message: the editor takes each in a few milliseconds. */
 export const PAPERS_PER_MESSAGE = 1000;
 /** How long the editor decodes summaries before it lets other work run (a piece takes 2–7 ms). */
-export const DECODE_MS_PER_TURN = 8;
+const DECODE_MS_PER_TURN = 8;
 
+
+/** Parts of summaries left to decode that the editor decodes before it hands the library out (a millisecond or two). */
+const FEW_PARTS = 4;
 
 /** A library as the editor assembles it. */
 export interface ReceivedLibrary {
-  papers: Paper[];
+  /** The papers, perhaps still being decoded (a warm start's: see PaperShelf). */
+  papers: PaperShelf;
   /** Each paper's place in `papers` by its key (kept from library to library while the keys stay). */
   placeOf: ReadonlyMap<string, number>;
   problems: Problem[];
@@ -129,124 +135,149 @@ export interface ReceivedLibrary {
 /** A library whose messages are coming in, its summaries taken as they arrive. */
 interface IncomingLibrary {
   begin: LibraryBegin;
-  /** The summaries that came, in the order they came. */
-  received: Paper[];
+  /** The summaries that came, in the order they came: objects, or encoded parts until decoded. */
+  parts: Array<Paper[] | EncodedPapers>;
+  /** How many summaries came. */
+  count: number;
   /** In library order (`inOrder`), each paper's place: where it arrived. */
   placeInOrder: Map<string, number>;
+  /** The extra keys of the summaries that have any, by place (known without decoding them). */
+  extraKeys: Array<[number, string[]]>;
+  /** Encoded pieces that could not be opened. */
+  failed: unknown;
   messages: number;
-  /** Taking the chunks one after another: encoded ones are decoded as they arrive, a few milliseconds per turn. */
-  taking: Promise<void>;
-  turnStarted: number | undefined;
-  decoded: boolean;
-  /** Its `library.end` came: the engine is done with it, the editor need not leave it time any more. */
-  ended: boolean;
-  /** A newer library began before this one ended: what is left of it is not decoded. */
-  abandoned: boolean;
 }
 
 /**
  * The editor's side of `library.*`: each library from the summaries that came and the
  * unchanged ones it already holds (the same objects, so an edit leaves little garbage).
- * Encoded summaries are decoded as they arrive, a few milliseconds per turn of the editor's
- * event loop (`nextTurn`): a warm start's come while the engine still restores its index,
- * so the two threads work at once, and 200 pieces decoded together would hold the editor
- * for 0.3–0.5 s.
+ *
+ * Encoded summaries (sent as bytes: a warm start's, as saved, and a cold start's) are opened
+ * as they arrive, which gives their keys, and the library is handed out at its end without
+ * decoding them: a part is decoded when one of its papers is asked for, the others a few
+ * milliseconds per turn of the editor's event loop (`nextTurn`) after the end, not while
+ * the engine still restores or builds (the two would share the processor). The next library
+ * is assembled once they are all decoded (`PaperShelf.decoded`).
  */
 export class LibraryReceiver {
   /** The last library's papers, and each key's place in it. */
-  private papers: Paper[] = [];
+  private papers: PaperShelf = PaperShelf.of([]);
   private placeOf = new Map<string, number>();
   private incoming: IncomingLibrary | undefined;
-  /** Libraries are assembled one after another, each on the one before. */
+  /** Libraries are assembled one after another, each on the one before (once it is decoded). */
   private assembling: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly decode?: (bytes: Uint8Array) => Paper[],
+    private readonly open?: (bytes: Uint8Array) => OpenedSummaries,
     private readonly nextTurn: () => Promise<void> = () => new Promise((resolve) => setTimeout(() => resolve(), 0)),
-    /**
-     * Between pieces decoded before the library ended, while the engine is still restoring
-     * it: a pause that leaves the processor to the engine and to the rest of the editor
-     * (there is time: the engine takes longer than the decoding).
-     */
-    private readonly pause: () => Promise<void> = nextTurn,
   ) {}
 
   begin(begin: LibraryBegin): void {
-    if (this.incoming) this.incoming.abandoned = true;
-    this.incoming = { begin, received: [], placeInOrder: new Map(), messages: 0, taking: Promise.resolve(), turnStarted: undefined, decoded: false, ended: false, abandoned: false };
+    this.incoming = {
+      begin,
+      parts: [],
+      count: 0,
+      placeInOrder: new Map(),
+      extraKeys: [],
+      failed: undefined,
+      messages: 0,
+    };
   }
 
   chunk(chunk: LibraryChunk): void {
     const incoming = this.incoming;
-    if (incoming?.begin.generation !== chunk.generation) return;
+    if (incoming?.begin.generation !== chunk.generation || incoming.failed) return;
     incoming.messages++;
-    const taking = incoming.taking.then(async () => {
-      if ('papers' in chunk) return this.take(incoming, chunk.papers);
-      if (!this.decode) throw new Error('the library engine sent encoded summaries this editor cannot decode');
-      // Never in the turn the messages came in; then until the turn's few milliseconds are spent.
-      if (incoming.turnStarted === undefined || Date.now() - incoming.turnStarted >= DECODE_MS_PER_TURN) {
-        await (incoming.ended ? this.nextTurn() : this.pause());
-        incoming.turnStarted = Date.now();
-      }
-      if (incoming.abandoned) return;
-      this.take(incoming, this.decode(chunk.encoded));
-      incoming.decoded = true;
-    });
-    taking.catch(() => undefined); // reported by end(); a library that never ends reports nothing
-    incoming.taking = taking;
+    if ('papers' in chunk) {
+      chunk.papers.forEach((paper, i) => paper.extraKeys?.length && incoming.extraKeys.push([incoming.count + i, paper.extraKeys]));
+      return this.take(incoming, [chunk.papers], chunk.papers.map((p) => p.key));
+    }
+    if (!this.open) return void (incoming.failed = new Error('the library engine sent encoded summaries this editor cannot decode'));
+    let opened: OpenedSummaries;
+    try {
+      opened = this.open(chunk.encoded);
+    } catch (error) {
+      return void (incoming.failed = error);
+    }
+    const first = incoming.count;
+    for (const [place, keys] of opened.extraKeys) incoming.extraKeys.push([first + place, keys]);
+    this.take(incoming, opened.parts, opened.keys);
   }
 
-  private take(incoming: IncomingLibrary, papers: readonly Paper[]): void {
-    for (const paper of papers) {
-      if (incoming.begin.inOrder) incoming.placeInOrder.set(paper.key, incoming.received.length);
-      incoming.received.push(paper);
+  /**
+   * Decodes what is left of a library handed out, a few milliseconds per turn: not before it
+   * ended, when the engine (a warm start's restore) would have had to share the processor.
+   */
+  private async decodeInTurns(shelf: PaperShelf): Promise<void> {
+    for (;;) {
+      await this.nextTurn();
+      const started = Date.now();
+      do if (!shelf.decodeNext()) return;
+      while (Date.now() - started < DECODE_MS_PER_TURN);
     }
+  }
+
+  private take(incoming: IncomingLibrary, parts: ReadonlyArray<Paper[] | EncodedPapers>, keys: readonly string[]): void {
+    if (incoming.begin.inOrder) for (const key of keys) incoming.placeInOrder.set(key, incoming.count++);
+    else incoming.count += keys.length;
+    incoming.parts.push(...parts);
   }
 
   /**
    * The library whose messages end here, once assembled; undefined for one whose beginning
-   * was not seen. Rejects when the engine's messages do not add up (a paper it did not send).
+   * was not seen. Rejects when the engine's messages do not add up (a paper it did not send)
+   * or its summaries cannot be opened.
    */
   end({ generation }: LibraryEnd): Promise<ReceivedLibrary | undefined> {
     const incoming = this.incoming;
     if (incoming?.begin.generation !== generation) return Promise.resolve(undefined);
     this.incoming = undefined;
-    incoming.ended = true;
-    const assembled = this.assembling.then(() => incoming.taking).then(() => this.assemble(incoming));
-    this.assembling = assembled.catch(() => undefined);
+    const assembled = this.assembling.then(() => this.assemble(incoming));
+    this.assembling = assembled.then((library) => library.papers.decoded).catch(() => undefined);
     return assembled;
   }
 
-  private async assemble({ begin, received, placeInOrder, messages, decoded }: IncomingLibrary): Promise<ReceivedLibrary> {
-    let papers: Paper[];
+  private async assemble(incoming: IncomingLibrary): Promise<ReceivedLibrary> {
+    const { begin, messages } = incoming;
+    if (incoming.failed) throw incoming.failed;
+    let papers: PaperShelf;
     if (begin.inOrder) {
-      papers = received;
-      this.placeOf = placeInOrder;
-    } else if (begin.keys) {
-      const changed = new Map(received.map((paper) => [paper.key, paper]));
-      papers = [];
-      const placeOf = new Map<string, number>();
-      for (const key of begin.keys) {
-        const place = this.placeOf.get(key);
-        const paper = changed.get(key) ?? (place === undefined ? undefined : this.papers[place]);
-        if (!paper) throw new Error(`the library engine sent no paper for ${key}`);
-        placeOf.set(key, papers.length);
-        papers.push(paper);
-      }
-      this.placeOf = placeOf;
+      // What little is left (a small library's) is decoded now: handed out whole, it is the same as before.
+      const left = incoming.parts.filter((part) => !Array.isArray(part));
+      if (left.length <= FEW_PARTS) incoming.parts = incoming.parts.map((part) => (Array.isArray(part) ? part : part.decode()));
+      papers = new PaperShelf(incoming.parts, incoming.extraKeys);
+      this.placeOf = incoming.placeInOrder;
+      if (!papers.complete) void this.decodeInTurns(papers);
     } else {
-      // The same papers in the same order, a few of them changed (an edit): replaced in place, not rebuilt.
-      papers = this.papers.slice();
-      for (const paper of received) {
-        const place = this.placeOf.get(paper.key);
-        if (place === undefined) throw new Error(`the library engine sent a paper it did not list: ${paper.key}`);
-        papers[place] = paper;
+      // Objects (an edit's): assembled with those kept from the last library.
+      const received = incoming.parts.flatMap((part) => (Array.isArray(part) ? part : part.decode()));
+      const last = this.papers.all();
+      let list: Paper[];
+      if (begin.keys) {
+        const changed = new Map(received.map((paper) => [paper.key, paper]));
+        list = [];
+        const placeOf = new Map<string, number>();
+        for (const key of begin.keys) {
+          const place = this.placeOf.get(key);
+          const paper = changed.get(key) ?? (place === undefined ? undefined : last[place]);
+          if (!paper) throw new Error(`the library engine sent no paper for ${key}`);
+          placeOf.set(key, list.length);
+          list.push(paper);
+        }
+        this.placeOf = placeOf;
+      } else {
+        // The same papers in the same order, a few of them changed (an edit): replaced in place, not rebuilt.
+        list = last.slice();
+        for (const paper of received) {
+          const place = this.placeOf.get(paper.key);
+          if (place === undefined) throw new Error(`the library engine sent a paper it did not list: ${paper.key}`);
+          list[place] = paper;
+        }
       }
+      papers = PaperShelf.of(list);
     }
     this.papers = papers;
-    // After decoding, what takes the library (50,000 papers into the editor's maps) gets a turn of its own.
-    if (decoded) await this.nextTurn();
-    return { papers, placeOf: this.placeOf, problems: begin.problems, techniques: begin.techniques, changed: received.length, messages };
+    return { papers, placeOf: this.placeOf, problems: begin.problems, techniques: begin.techniques, changed: incoming.count, messages };
   }
 }
 

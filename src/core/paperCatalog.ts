@@ -15,16 +15,135 @@ export interface CategoryGroup {
   techniques: TechniqueGroup[];
 }
 
+/** Some of a library's papers, encoded: decoded when first asked for. */
+export interface EncodedPapers {
+  size: number;
+  decode(): Paper[];
+}
+
+/**
+ * A library's papers by place, some perhaps still encoded (a warm start's summaries, which
+ * the editor decodes while it has time): a part is decoded when one of its papers is first
+ * asked for, so that the library answers before all 50,000 are decoded.
+ */
+export class PaperShelf {
+  /** Each part's papers, or its encoding until decoded. */
+  private readonly parts: Array<Paper[] | EncodedPapers>;
+  /** Where each part begins. */
+  private readonly starts: number[] = [];
+  /** How many parts are still encoded, and the first part that may be. */
+  private undecoded: number;
+  private nextUndecoded = 0;
+  private whole: readonly Paper[] | undefined;
+  private settle!: () => void;
+  private failed!: (error: unknown) => void;
+  /** Resolves once every paper is decoded; rejects when a part cannot be (its papers are then missing). */
+  readonly decoded = new Promise<void>((resolve, reject) => {
+    this.settle = resolve;
+    this.failed = reject;
+  });
+  readonly length: number;
+
+  /**
+   * `extraKeys`: the places and extra keys (Paper.extraKeys) of the papers that have any,
+   * when they are known without decoding; else taken from the papers.
+   */
+  constructor(parts: ReadonlyArray<readonly Paper[] | EncodedPapers>, private readonly extraKeys?: ReadonlyArray<readonly [number, readonly string[]]>) {
+    this.parts = parts.map((part) => (Array.isArray(part) ? (part as Paper[]) : (part as EncodedPapers)));
+    let length = 0;
+    for (const part of this.parts) {
+      this.starts.push(length);
+      length += Array.isArray(part) ? part.length : part.size;
+    }
+    this.length = length;
+    this.decoded.catch(() => undefined); // for those who wait on it to hear; no one need
+    this.undecoded = this.parts.filter((part) => !Array.isArray(part)).length;
+    if (!this.undecoded) this.settle();
+  }
+
+  static of(papers: readonly Paper[]): PaperShelf {
+    return new PaperShelf([papers]);
+  }
+
+  get complete(): boolean {
+    return this.undecoded === 0;
+  }
+
+  at(place: number): Paper | undefined {
+    if (!(place >= 0 && place < this.length)) return undefined;
+    // The last part that begins at or before the place.
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (this.starts[middle]! <= place) low = middle;
+      else high = middle - 1;
+    }
+    return this.decodePart(low)[place - this.starts[low]!];
+  }
+
+  /** Decodes the next part not decoded yet; false when every part is. */
+  decodeNext(): boolean {
+    while (this.nextUndecoded < this.parts.length && Array.isArray(this.parts[this.nextUndecoded])) this.nextUndecoded++;
+    if (this.nextUndecoded === this.parts.length) return false;
+    this.decodePart(this.nextUndecoded);
+    return true;
+  }
+
+  /** Every paper, in order (decoding what is left: `decoded` says when nothing is). */
+  all(): readonly Paper[] {
+    if (this.whole) return this.whole;
+    if (this.parts.length === 1) return (this.whole = this.decodePart(0));
+    const papers: Paper[] = [];
+    for (let i = 0; i < this.parts.length; i++) for (const paper of this.decodePart(i)) papers.push(paper);
+    return (this.whole = papers);
+  }
+
+  /** Each paper's extra keys with its place, for those that have any. */
+  *placedExtraKeys(): Iterable<readonly [number, readonly string[]]> {
+    if (this.extraKeys) {
+      yield* this.extraKeys;
+      return;
+    }
+    const papers = this.all();
+    for (let place = 0; place < papers.length; place++) if (papers[place]!.extraKeys.length) yield [place, papers[place]!.extraKeys];
+  }
+
+  /** Says that the papers cannot all be had (`decoded` rejects). */
+  fail(error: unknown): void {
+    this.failed(error);
+  }
+
+  private decodePart(i: number): Paper[] {
+    const part = this.parts[i]!;
+    if (Array.isArray(part)) return part;
+    let papers: Paper[];
+    try {
+      papers = part.decode();
+      if (papers.length !== part.size) throw new Error(`a part of ${part.size} summaries decoded as ${papers.length}`);
+    } catch (error) {
+      // Its papers are not found (rather than the question asked throwing): the holder hears of it through `decoded`.
+      papers = [];
+      this.fail(error);
+    }
+    this.parts[i] = papers;
+    if (--this.undecoded === 0) this.settle();
+    return papers;
+  }
+}
+
 /**
  * The papers of a library and the lookups that need no index: by key, and grouped for
  * the tree. The editor keeps one of these (the engine's papers, sent over from its
- * worker); the engine's Library adds search, completion and note scanning.
+ * worker, perhaps still being decoded: see PaperShelf); the engine's Library adds search,
+ * completion and note scanning.
  */
 export class PaperCatalog {
-  /** Each paper's place in `papers` by its key. */
+  /** Each paper's place by its key. */
   private readonly placeOf: ReadonlyMap<string, number>;
-  /** A key a paper had before (see Paper.extraKeys) and no paper has now: the first such paper. */
-  private readonly byExtraKey = new Map<string, Paper>();
+  /** A key a paper had before (see Paper.extraKeys) and no paper has now: the place of the first such paper. */
+  private readonly placeOfExtraKey = new Map<string, number>();
+  protected readonly shelf: PaperShelf;
   private digestFiles: string[] | undefined;
   private byTechnique: Map<string, Paper[]> | undefined;
 
@@ -34,20 +153,41 @@ export class PaperCatalog {
    * its thread for 15-25 ms each time (86 ms once at a warm start).
    */
   constructor(
-    readonly papers: readonly Paper[],
+    papers: readonly Paper[] | PaperShelf,
     readonly problems: readonly Problem[],
     readonly taxonomy: Taxonomy,
     placeOf?: ReadonlyMap<string, number>,
   ) {
-    this.placeOf = placeOf ?? placesByKey(papers);
-    for (const paper of papers) {
-      for (const key of paper.extraKeys) if (!this.placeOf.has(key) && !this.byExtraKey.has(key)) this.byExtraKey.set(key, paper);
+    this.shelf = papers instanceof PaperShelf ? papers : PaperShelf.of(papers);
+    this.placeOf = placeOf ?? placesByKey(this.shelf.all());
+    for (const [place, keys] of this.shelf.placedExtraKeys()) {
+      for (const key of keys) if (!this.placeOf.has(key) && !this.placeOfExtraKey.has(key)) this.placeOfExtraKey.set(key, place);
     }
   }
 
+  /** Every paper, in library order (in the editor, decoding any not decoded yet: see `whenDecoded`). */
+  get papers(): readonly Paper[] {
+    return this.shelf.all();
+  }
+
+  /** How many papers. */
+  get size(): number {
+    return this.shelf.length;
+  }
+
+  /** Whether every paper is decoded (see `whenDecoded`). */
+  get decodedAll(): boolean {
+    return this.shelf.complete;
+  }
+
+  /** Resolves once every paper is decoded (what needs them all, like the tree, waits for this rather than decode them at once). */
+  whenDecoded(): Promise<void> {
+    return this.shelf.decoded;
+  }
+
   paper(key: string): Paper | undefined {
-    const place = this.placeOf.get(key);
-    return place === undefined ? this.byExtraKey.get(key) : this.papers[place];
+    const place = this.placeOf.get(key) ?? this.placeOfExtraKey.get(key);
+    return place === undefined ? undefined : this.shelf.at(place);
   }
 
   /** The file names of the digests papers were read from, lowercase. */

@@ -1,5 +1,6 @@
 import type { Derived, LibrarySnapshot } from './library';
 import type { Paper, PersonName, Problem, Publication } from './model';
+import type { EncodedPapers } from './paperCatalog';
 import type { SerializedTermIndex } from './termIndex';
 import { paperSummary } from './paperCard';
 import { SerializedSearchIndex } from './searchIndex';
@@ -183,7 +184,78 @@ export class SnapshotError extends Error {}
 export interface SummaryCodec {
   id: string;
   encode(summaries: Paper[]): Uint8Array;
+  /** A piece's keys, read at once; its summaries in parts, each decoded when first asked for. */
+  open(bytes: Uint8Array): OpenedSummaries;
+}
+
+export interface OpenedSummaries {
+  /** Each summary's key, in order. */
+  keys: string[];
+  /** The place in the piece and the extra keys (Paper.extraKeys) of each summary that has any. */
+  extraKeys: Array<[number, string[]]>;
+  parts: EncodedPapers[];
+}
+
+/** Summaries in a part of a piece: the editor decodes one when a paper in it is asked for, in well under a millisecond. */
+export const SUMMARIES_PER_PART = 25;
+
+/** How a list of summaries is encoded and decoded (a part of a piece). */
+export interface SummaryListCodec {
+  encode(summaries: Paper[]): Uint8Array;
   decode(bytes: Uint8Array): Paper[];
+}
+
+/**
+ * A SummaryCodec whose pieces hold their keys apart from the summaries: a piece is the
+ * length of a JSON header (4 bytes), the header (the keys, the extra keys, where each part
+ * ends), then the parts, each `SUMMARIES_PER_PART` summaries in `list`'s encoding. The
+ * editor learns a warm start's keys as the pieces arrive and answers before it has decoded
+ * them all (a part is decoded from a view of the piece, without a copy).
+ */
+export function summaryCodecInParts(id: string, list: SummaryListCodec): SummaryCodec {
+  return {
+    id,
+    encode: (summaries) => {
+      const parts: Uint8Array[] = [];
+      for (let start = 0; start < summaries.length; start += SUMMARIES_PER_PART) parts.push(list.encode(summaries.slice(start, start + SUMMARIES_PER_PART)));
+      let end = 0;
+      const header: PiecesHeader = {
+        keys: summaries.map((s) => s.key),
+        extraKeys: summaries.flatMap((s, place): Array<[number, string[]]> => (s.extraKeys?.length ? [[place, s.extraKeys]] : [])),
+        ends: parts.map((part) => (end += part.byteLength)),
+      };
+      const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+      const bytes = new Uint8Array(4 + headerBytes.byteLength + end);
+      new DataView(bytes.buffer).setUint32(0, headerBytes.byteLength, true);
+      bytes.set(headerBytes, 4);
+      let at = 4 + headerBytes.byteLength;
+      for (const part of parts) {
+        bytes.set(part, at);
+        at += part.byteLength;
+      }
+      return bytes;
+    },
+    open: (bytes) => {
+      const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+      const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as PiecesHeader;
+      const body = 4 + headerLength;
+      if (header.ends.length !== Math.ceil(header.keys.length / SUMMARIES_PER_PART) || body + (header.ends[header.ends.length - 1] ?? 0) !== bytes.byteLength) {
+        throw new Error('a piece of summaries does not match its header');
+      }
+      const parts = header.ends.map((end, i): EncodedPapers => {
+        const from = body + (i ? header.ends[i - 1]! : 0);
+        return { size: Math.min(SUMMARIES_PER_PART, header.keys.length - i * SUMMARIES_PER_PART), decode: () => list.decode(bytes.subarray(from, body + end)) };
+      });
+      return { keys: header.keys, extraKeys: header.extraKeys, parts };
+    },
+  };
+}
+
+interface PiecesHeader {
+  keys: string[];
+  extraKeys: Array<[number, string[]]>;
+  /** Where each part ends, from the header's end. */
+  ends: number[];
 }
 
 /** The saved index's layout; another number is another version's index (rebuilt, not read). */

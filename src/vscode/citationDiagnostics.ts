@@ -36,7 +36,7 @@ export class CitationDiagnostics implements vscode.Disposable {
   private async update(document: vscode.TextDocument): Promise<void> {
     // Not before the digests and the note's bibliography are read: every key would look unknown.
     const scope = await this.scopes.scopeFor(document);
-    if (document.isClosed || scope.library.papers.length + scope.bibliography.papers.length === 0) return;
+    if (document.isClosed || scope.library.size + scope.bibliography.papers.length === 0) return;
     const declared = scope.bibliography.declaration ? ' or the note\'s bibliography' : '';
     const scan = await this.scopes.scan(document);
     if (document.isClosed) return;

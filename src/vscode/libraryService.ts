@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { LibraryAccess, OwnKeys } from '../core/citationScope';
 import type { MentionOptions } from '../core/library';
-import { PaperCatalog } from '../core/paperCatalog';
-import { DECODE_MS_PER_TURN, DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, MentionSettings, SimilarSummary, unreadableDigest } from '../core/engineProtocol';
+import { PaperCatalog, PaperShelf } from '../core/paperCatalog';
+import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, MentionSettings, SimilarSummary, unreadableDigest } from '../core/engineProtocol';
 import type { ListedDigest, LoadInfo } from '../core/libraryLoader';
 import { Paper, Problem } from '../core/model';
 import { NoteScan } from '../core/noteScanner';
@@ -204,14 +204,10 @@ export class LibraryService implements vscode.Disposable {
     rpc.handle<{ key: string; bytes: Uint8Array }>('snapshot.write', ({ key, bytes }) => this.store?.write(key, bytes));
     rpc.handle<{ key: string }>('snapshot.delete', ({ key }) => this.store?.delete(key));
     rpc.on<{ level: 'info' | 'warn' | 'error'; message: string }>('log', ({ level, message }) => this.log[level](message));
-    // A new worker sends every paper again: what the receiver kept is of the old one.
-    // Encoded summaries (a warm start's) are decoded a few milliseconds per turn of this thread; while
-    // the engine still restores the library they belong to, with as long a pause after each turn.
-    const receiver = new LibraryReceiver(
-      codec && ((bytes) => codec.decode(bytes)),
-      () => new Promise((resolve) => setImmediate(resolve)),
-      () => new Promise((resolve) => setTimeout(resolve, DECODE_MS_PER_TURN)),
-    );
+    // A new worker sends every paper again: what the receiver kept is of the old one. A library sent
+    // encoded is handed out once its keys are in, its summaries decoded a few milliseconds per turn of
+    // this thread after that, or when a paper is asked for.
+    const receiver = new LibraryReceiver(codec && ((bytes) => codec.open(bytes)), () => new Promise((resolve) => setImmediate(resolve)));
     let last: Promise<unknown> = Promise.resolve();
     rpc.on<LibraryBegin>('library.begin', (begin) => receiver.begin(begin));
     rpc.on<LibraryChunk>('library.papers', (chunk) => receiver.chunk(chunk));
@@ -219,9 +215,14 @@ export class LibraryService implements vscode.Disposable {
       last = receiver.end(end).then(
         (received) => {
           if (!received || rpc !== this.engine.rpc) return;
-          this.library = new EditorLibrary(received.papers, received.problems, this.taxonomy(received.techniques), this, received.placeOf);
-          this.changed.fire(this.library);
+          const library = (this.library = new EditorLibrary(received.papers, received.problems, this.taxonomy(received.techniques), this, received.placeOf));
+          this.changed.fire(library);
           rpc.notify('library.taken', undefined);
+          received.papers.decoded.catch((error) => {
+            if (rpc !== this.engine.rpc || library !== this.library) return;
+            this.log.error(`Paper Digest: some of the library's papers could not be decoded (${error instanceof Error ? error.message : String(error)}); asking for them again.`);
+            void this.tell('resendLibrary');
+          });
         },
         (error) => {
           // Summaries this side could not take: the engine sends every paper again, as objects.
@@ -261,7 +262,7 @@ export class LibraryService implements vscode.Disposable {
  */
 export class EditorLibrary extends PaperCatalog implements LibraryAccess {
   constructor(
-    papers: readonly Paper[],
+    papers: readonly Paper[] | PaperShelf,
     problems: readonly Problem[],
     taxonomy: Taxonomy,
     private readonly engine: Pick<LibraryService, 'ask'>,

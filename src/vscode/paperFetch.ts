@@ -53,7 +53,9 @@ export class PaperFetchCommands {
    * digest, where the library merges them with the page's papers (keys do not change).
    */
   async completeDetails(): Promise<void> {
-    const lacking = papersLackingDetails((await this.service.current()).papers);
+    const library = await this.service.current();
+    await library.whenDecoded();
+    const lacking = papersLackingDetails(library.papers);
     if (!lacking.length) {
       void vscode.window.showInformationMessage('Paper Digest: every paper already has its arXiv id or DOI and its authors.');
       return;

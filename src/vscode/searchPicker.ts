@@ -42,9 +42,7 @@ export async function pickPapers(service: LibraryService, options: PickerOptions
     const query = pick.value;
     const ask = ++asked;
     pick.busy = true;
-    const hits = query.trim()
-      ? await library.search(query, { limit: 50 })
-      : (newest ??= [...library.papers].sort(newestFirst).slice(0, 50).map((paper) => ({ paper, score: 0, matchedTerms: [], snippet: truncate(paper.abstract, 220) })));
+    const hits = query.trim() ? await library.search(query, { limit: 50 }) : (newest ??= await newestPapers(library));
     // An answer to an earlier query that came after a later one's is not shown.
     if (ask !== asked) return;
     pick.busy = false;
@@ -86,6 +84,12 @@ export async function pickPapers(service: LibraryService, options: PickerOptions
     void update();
     pick.show();
   });
+}
+
+/** The newest 50 papers, what the picker shows before anything is typed (once every paper is decoded, rather than all at once). */
+async function newestPapers(library: EditorLibrary): Promise<EditorHit[]> {
+  await library.whenDecoded();
+  return [...library.papers].sort(newestFirst).slice(0, 50).map((paper) => ({ paper, score: 0, matchedTerms: [], snippet: truncate(paper.abstract, 220) }));
 }
 
 /**

@@ -17,7 +17,7 @@ export class PaperCountStatus implements vscode.Disposable {
   }
 
   private update(library: EditorLibrary, digests: number): void {
-    const n = library.papers.length;
+    const n = library.size;
     this.item.text = `$(book) ${n} paper${n === 1 ? '' : 's'}`;
     const problems = library.problems.length;
     this.item.tooltip = `Paper Digest: ${n} papers from ${digests} digest${digests === 1 ? '' : 's'}${problems ? `, ${problems} problem${problems === 1 ? '' : 's'} (see Problems)` : ''}. Click to search.`;

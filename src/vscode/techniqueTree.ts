@@ -65,6 +65,8 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   private rebuild(library: EditorLibrary): void {
+    // A library still being decoded (a warm start's, at scale) is shown once it is, not decoded all at once here.
+    if (!library.decodedAll) return void library.whenDecoded().then(() => this.service.snapshot === library && this.rebuild(library), () => undefined);
     this.library = library;
     this.tree = undefined;
     this.sorted.clear();

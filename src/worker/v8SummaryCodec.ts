@@ -1,8 +1,8 @@
 import type { Paper } from '../core/model';
-import type { SummaryCodec } from '../core/snapshotCodec';
+import { SummaryCodec, summaryCodecInParts } from '../core/snapshotCodec';
 
-/** What one encoded piece holds: the summaries without their abstracts, and the abstracts joined. */
-interface EncodedPiece {
+/** What one encoded part holds: the summaries without their abstracts, and the abstracts joined. */
+interface EncodedPart {
   papers: Paper[];
   /** The abstracts in Latin-1, one after another, and those with any other character (two bytes a character). */
   narrow: string;
@@ -19,17 +19,18 @@ interface EncodedPiece {
  * the same V8) decodes them, so a warm start sends 50,000 summaries without building or
  * cloning them. The id names the V8 version and this layout: bytes from another are not read.
  *
- * The abstracts, three quarters of the bytes, travel joined in one string a piece: decoded,
- * that string is one object (a piece's leads, up to 90 KB, still under V8's large-object size)
- * and each paper's abstract a slice of it. Decoded one by one, they were 250 strings a piece
- * for the editor's young-generation collections to copy while it took a warm start's
- * summaries; joined, a collection copies one (in Node, half the collection work at 50,000).
+ * A piece holds its keys apart and its summaries in parts (`summaryCodecInParts`): the editor
+ * decodes a part when it is asked for one of its papers, or when it has time.
+ *
+ * The abstracts, three quarters of the bytes, travel joined in one string a part: decoded,
+ * that string is one object and each paper's abstract a slice of it. Decoded one by one,
+ * they were a string a paper for the editor's young-generation collections to copy while
+ * it took a warm start's summaries (in Node, joined halved the collection work at 50,000).
  */
 export function v8SummaryCodec(): SummaryCodec {
   // Required here, not imported: the web build has no node:v8 (esbuild.js keeps it external).
   const v8 = require('node:v8') as typeof import('node:v8');
-  return {
-    id: `v8:${process.versions.v8}:abstracts-joined`,
+  return summaryCodecInParts(`v8:${process.versions.v8}:abstracts-joined:in-parts`, {
     encode: (summaries) => {
       // Through JSON first: a string cut from a digest that has one character beyond Latin-1
       // is stored two bytes a character, and V8 keeps that form; parsed again, it is one
@@ -37,7 +38,7 @@ export function v8SummaryCodec(): SummaryCodec {
       const plain = JSON.parse(JSON.stringify(summaries)) as Paper[];
       // What is one object is written once and decoded as one (V8 writes a reference to an
       // object it wrote already): a paper's source, which is its first source (JSON made two),
-      // and one empty list for every empty list of the piece (most papers have no aliases,
+      // and one empty list for every empty list of the part (most papers have no aliases,
       // links, extra keys…). The editor decodes a third fewer objects at 50,000 papers, 25%
       // faster, and keeps 17 MB less; it only reads summaries.
       const none: never[] = [];
@@ -63,14 +64,14 @@ export function v8SummaryCodec(): SummaryCodec {
         spans[2 * i + 1] = ends[pool] += abstract.length;
         summary.abstract = '';
       });
-      const piece: EncodedPiece = { papers: plain, narrow: narrow.join(''), wide: wide.join(''), spans, inWide };
-      const buffer = v8.serialize(piece);
+      const part: EncodedPart = { papers: plain, narrow: narrow.join(''), wide: wide.join(''), spans, inWide };
+      const buffer = v8.serialize(part);
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     },
     decode: (bytes) => {
-      const { papers, narrow, wide, spans, inWide } = v8.deserialize(bytes) as EncodedPiece;
+      const { papers, narrow, wide, spans, inWide } = v8.deserialize(bytes) as EncodedPart;
       for (let i = 0; i < papers.length; i++) if (inWide[i] !== 2) papers[i]!.abstract = (inWide[i] ? wide : narrow).slice(spans[2 * i]!, spans[2 * i + 1]!);
       return papers;
     },
-  };
+  });
 }
