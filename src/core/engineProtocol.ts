@@ -112,9 +112,8 @@ export interface LibraryEnd {
 
 /** Papers per `library.papers` message: the editor takes each in a few milliseconds. */
 export const PAPERS_PER_MESSAGE = 1000;
-/** How long the editor decodes summaries before it lets other work run (a piece takes 2–7 ms). */
+/** How long the editor decodes summaries before it lets other work run (a part of 25 takes well under a millisecond). */
 const DECODE_MS_PER_TURN = 8;
-
 
 /** Parts of summaries left to decode that the editor decodes before it hands the library out (a millisecond or two). */
 const FEW_PARTS = 4;
@@ -189,7 +188,9 @@ export class LibraryReceiver {
     if (incoming?.begin.generation !== chunk.generation || incoming.failed) return;
     incoming.messages++;
     if ('papers' in chunk) {
-      chunk.papers.forEach((paper, i) => paper.extraKeys?.length && incoming.extraKeys.push([incoming.count + i, paper.extraKeys]));
+      chunk.papers.forEach((paper, i) => {
+        if (paper.extraKeys?.length) incoming.extraKeys.push([incoming.count + i, paper.extraKeys]);
+      });
       return this.take(incoming, [chunk.papers], chunk.papers.map((p) => p.key));
     }
     if (!this.open) return void (incoming.failed = new Error('the library engine sent encoded summaries this editor cannot decode'));
@@ -243,8 +244,7 @@ export class LibraryReceiver {
     let papers: PaperShelf;
     if (begin.inOrder) {
       // What little is left (a small library's) is decoded now: handed out whole, it is the same as before.
-      const left = incoming.parts.filter((part) => !Array.isArray(part));
-      if (left.length <= FEW_PARTS) incoming.parts = incoming.parts.map((part) => (Array.isArray(part) ? part : part.decode()));
+      if (incoming.parts.filter((part) => !Array.isArray(part)).length <= FEW_PARTS) incoming.parts = incoming.parts.map((part) => (Array.isArray(part) ? part : part.decode()));
       papers = new PaperShelf(incoming.parts, incoming.extraKeys);
       this.placeOf = incoming.placeInOrder;
       if (!papers.complete) void this.decodeInTurns(papers);

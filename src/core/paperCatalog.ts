@@ -49,14 +49,14 @@ export class PaperShelf {
    * when they are known without decoding; else taken from the papers.
    */
   constructor(parts: ReadonlyArray<readonly Paper[] | EncodedPapers>, private readonly extraKeys?: ReadonlyArray<readonly [number, readonly string[]]>) {
-    this.parts = parts.map((part) => (Array.isArray(part) ? (part as Paper[]) : (part as EncodedPapers)));
+    this.parts = [...parts] as Array<Paper[] | EncodedPapers>; // its own: a part is replaced once decoded
     let length = 0;
     for (const part of this.parts) {
       this.starts.push(length);
       length += Array.isArray(part) ? part.length : part.size;
     }
     this.length = length;
-    this.decoded.catch(() => undefined); // for those who wait on it to hear; no one need
+    this.decoded.catch(() => undefined); // a failure is for those who wait on it; none need to
     this.undecoded = this.parts.filter((part) => !Array.isArray(part)).length;
     if (!this.undecoded) this.settle();
   }
@@ -109,11 +109,6 @@ export class PaperShelf {
     for (let place = 0; place < papers.length; place++) if (papers[place]!.extraKeys.length) yield [place, papers[place]!.extraKeys];
   }
 
-  /** Says that the papers cannot all be had (`decoded` rejects). */
-  fail(error: unknown): void {
-    this.failed(error);
-  }
-
   private decodePart(i: number): Paper[] {
     const part = this.parts[i]!;
     if (Array.isArray(part)) return part;
@@ -124,7 +119,7 @@ export class PaperShelf {
     } catch (error) {
       // Its papers are not found (rather than the question asked throwing): the holder hears of it through `decoded`.
       papers = [];
-      this.fail(error);
+      this.failed(error);
     }
     this.parts[i] = papers;
     if (--this.undecoded === 0) this.settle();

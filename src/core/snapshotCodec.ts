@@ -261,13 +261,15 @@ interface PiecesHeader {
 /** The saved index's layout; another number is another version's index (rebuilt, not read). */
 const FILE_FORMAT = 8;
 
-export function encodeSnapshot(snapshot: LibrarySnapshot, summaries?: SummaryCodec): Uint8Array {
+/** `encodedSummaries`: the summaries' pieces as `summaries` encoded them already (sent to the editor), not encoded again. */
+export function encodeSnapshot(snapshot: LibrarySnapshot, summaries?: SummaryCodec, encodedSummaries?: readonly Uint8Array[]): Uint8Array {
   const w = new Writer();
   const paths = new Map<string, number>();
   w.json('meta', { format: FILE_FORMAT, count: snapshot.papers.length, problems: snapshot.problems, summaryCodec: summaries?.id ?? null } satisfies Meta);
   if (summaries) {
     for (let start = 0; start < snapshot.papers.length; start += SUMMARIES_PER_PIECE) {
-      w.add(`summaries:${start}`, 'bytes', summaries.encode(snapshot.papers.slice(start, start + SUMMARIES_PER_PIECE).map(paperSummary)));
+      const piece = encodedSummaries?.[start / SUMMARIES_PER_PIECE] ?? summaries.encode(snapshot.papers.slice(start, start + SUMMARIES_PER_PIECE).map(paperSummary));
+      w.add(`summaries:${start}`, 'bytes', piece);
     }
   }
   w.endFront();

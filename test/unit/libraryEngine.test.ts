@@ -194,12 +194,16 @@ function flippedIn(bytes: Uint8Array, name: string, at = 7): Uint8Array {
   return bad;
 }
 
-/** Summaries as JSON bytes, in parts: a codec any runtime has (the Node worker uses V8's serialization). `decoded` counts parts. */
-function jsonCodec(id = 'json-test'): SummaryCodec & { decoded: number } {
+/** Summaries as JSON bytes, in parts: a codec any runtime has (the Node worker uses V8's serialization). `encoded` and `decoded` count parts. */
+function jsonCodec(id = 'json-test'): SummaryCodec & { encoded: number; decoded: number } {
   const counted = {
+    encoded: 0,
     decoded: 0,
     ...summaryCodecInParts(id, {
-      encode: (summaries: Paper[]) => encoder.encode(JSON.stringify(summaries)),
+      encode: (summaries: Paper[]) => {
+        counted.encoded++;
+        return encoder.encode(JSON.stringify(summaries));
+      },
       decode: (bytes: Uint8Array) => {
         counted.decoded++;
         return JSON.parse(new TextDecoder().decode(bytes)) as Paper[];
@@ -548,12 +552,17 @@ describe('the library engine behind a port', () => {
 
   it('at a warm start sends the summaries as saved, once; an edit after it sends the one paper', async () => {
     const digest = hfDigest(2100);
-    const cold = inThisThread(jsonCodec());
+    const coldCodec = jsonCodec();
+    const cold = inThisThread(coldCodec);
     cold.digests.set('/w/seed.txt', readSeed());
     cold.digests.set('/w/hf.json', digest);
     await cold.start({ summaryCodec: 'json-test' });
     await cold.request('load');
+    const parts = Math.ceil(2147 / SUMMARIES_PER_PART);
+    assert.equal(coldCodec.encoded, parts, 'the cold start\'s library sent encoded');
     await cold.request('saveNow');
+    assert.equal(coldCodec.encoded, parts, 'and saved as sent, not encoded again');
+    assert.equal(cold.saved.size, 1, 'saved (the control)');
 
     const codec = jsonCodec();
     const warm = nextSession(cold, codec);
@@ -1117,5 +1126,8 @@ describe('the library engine behind a port', () => {
     assert.equal(warm.begins[0]!.inOrder, true, 'the summaries as saved');
     assert.ok(warm.latest.papers.length > 3500, `${warm.latest.papers.length} papers`);
     assert.deepEqual(warm.latest.papers, cold.latest.papers, 'every field of every summary (names, venues, sources) as the cold start sent it');
+    // And those, sent encoded, are the core's summaries of the engine's papers.
+    const whole = await cold.request<Paper[]>('papers', { keys: cold.latest.papers.map((p) => p.key) });
+    assert.deepEqual(cold.latest.papers, whole.map((p) => JSON.parse(JSON.stringify(paperSummary(p))) as Paper));
   });
 });
