@@ -1,6 +1,6 @@
 import type { ListedDigest } from './libraryLoader';
 import type { Paper, Problem } from './model';
-import { EncodedPapers, PaperShelf } from './paperCatalog';
+import { EncodedPapers, PaperShelf, decodedOnce } from './paperCatalog';
 import type { OpenedSummaries } from './snapshotCodec';
 
 /**
@@ -112,9 +112,6 @@ export interface LibraryEnd {
 
 /** Papers per `library.papers` message: the editor takes each in a few milliseconds. */
 export const PAPERS_PER_MESSAGE = 1000;
-/** How long the editor decodes summaries before it lets other work run (a part of 25 takes well under a millisecond). */
-const DECODE_MS_PER_TURN = 8;
-
 /** Parts of summaries left to decode that the editor decodes before it hands the library out (a millisecond or two). */
 const FEW_PARTS = 4;
 
@@ -153,17 +150,17 @@ interface IncomingLibrary {
  *
  * Encoded summaries (sent as bytes: a warm start's, as saved, and a cold start's) are opened
  * as they arrive, which gives their keys, and the library is handed out at its end without
- * decoding them: a part is decoded when one of its papers is asked for, the others a few
- * milliseconds per turn of the editor's event loop (`nextTurn`) after the end, not while
- * the engine still restores or builds (the two would share the processor). The next library
- * is assembled once they are all decoded (`PaperShelf.decoded`).
+ * decoding them: a part is decoded when one of its papers is asked for, and the rest when
+ * something needs them all (`PaperShelf.decodeAll`, a few milliseconds per turn of the
+ * editor's event loop: `nextTurn`). An edit's library shares the parts it does not change,
+ * decoded or not.
  */
 export class LibraryReceiver {
   /** The last library's papers, and each key's place in it. */
   private papers: PaperShelf = PaperShelf.of([]);
   private placeOf = new Map<string, number>();
   private incoming: IncomingLibrary | undefined;
-  /** Libraries are assembled one after another, each on the one before (once it is decoded). */
+  /** Libraries are assembled one after another, each on the one before. */
   private assembling: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -202,20 +199,8 @@ export class LibraryReceiver {
     }
     const first = incoming.count;
     for (const [place, keys] of opened.extraKeys) incoming.extraKeys.push([first + place, keys]);
-    this.take(incoming, opened.parts, opened.keys);
-  }
-
-  /**
-   * Decodes what is left of a library handed out, a few milliseconds per turn: not before it
-   * ended, when the engine (a warm start's restore) would have had to share the processor.
-   */
-  private async decodeInTurns(shelf: PaperShelf): Promise<void> {
-    for (;;) {
-      await this.nextTurn();
-      const started = Date.now();
-      do if (!shelf.decodeNext()) return;
-      while (Date.now() - started < DECODE_MS_PER_TURN);
-    }
+    // Decoded once, whichever library asks: an edit's library shares the parts it did not change.
+    this.take(incoming, opened.parts.map(decodedOnce), opened.keys);
   }
 
   private take(incoming: IncomingLibrary, parts: ReadonlyArray<Paper[] | EncodedPapers>, keys: readonly string[]): void {
@@ -234,7 +219,7 @@ export class LibraryReceiver {
     if (incoming?.begin.generation !== generation) return Promise.resolve(undefined);
     this.incoming = undefined;
     const assembled = this.assembling.then(() => this.assemble(incoming));
-    this.assembling = assembled.then((library) => library.papers.decoded).catch(() => undefined);
+    this.assembling = assembled.catch(() => undefined);
     return assembled;
   }
 
@@ -245,17 +230,17 @@ export class LibraryReceiver {
     if (begin.inOrder) {
       // What little is left (a small library's) is decoded now: handed out whole, it is the same as before.
       if (incoming.parts.filter((part) => !Array.isArray(part)).length <= FEW_PARTS) incoming.parts = incoming.parts.map((part) => (Array.isArray(part) ? part : part.decode()));
-      papers = new PaperShelf(incoming.parts, incoming.extraKeys);
+      papers = new PaperShelf(incoming.parts, incoming.extraKeys, this.nextTurn);
       this.placeOf = incoming.placeInOrder;
-      if (!papers.complete) void this.decodeInTurns(papers);
     } else {
       // Objects (an edit's): assembled with those kept from the last library.
       const received = incoming.parts.flatMap((part) => (Array.isArray(part) ? part : part.decode()));
-      const last = this.papers.all();
-      let list: Paper[];
       if (begin.keys) {
+        // Papers added, removed or moved: the last library's are needed in their new order.
+        await this.papers.decodeAll().catch(() => undefined);
+        const last = this.papers.all();
         const changed = new Map(received.map((paper) => [paper.key, paper]));
-        list = [];
+        const list: Paper[] = [];
         const placeOf = new Map<string, number>();
         for (const key of begin.keys) {
           const place = this.placeOf.get(key);
@@ -265,16 +250,17 @@ export class LibraryReceiver {
           list.push(paper);
         }
         this.placeOf = placeOf;
+        papers = PaperShelf.of(list);
       } else {
-        // The same papers in the same order, a few of them changed (an edit): replaced in place, not rebuilt.
-        list = last.slice();
+        // The same papers in the same order, a few of them changed (an edit): replaced in place, the other parts kept as they are.
+        const changed = new Map<number, Paper>();
         for (const paper of received) {
           const place = this.placeOf.get(paper.key);
           if (place === undefined) throw new Error(`the library engine sent a paper it did not list: ${paper.key}`);
-          list[place] = paper;
+          changed.set(place, paper);
         }
+        papers = this.papers.replacing(changed);
       }
-      papers = PaperShelf.of(list);
     }
     this.papers = papers;
     return { papers, placeOf: this.placeOf, problems: begin.problems, techniques: begin.techniques, changed: incoming.count, messages };

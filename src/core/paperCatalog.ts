@@ -22,9 +22,23 @@ export interface EncodedPapers {
 }
 
 /**
- * A library's papers by place, some perhaps still encoded (a warm start's summaries, which
- * the editor decodes while it has time): a part is decoded when one of its papers is first
- * asked for, so that the library answers before all 50,000 are decoded.
+ * Encoded papers decoded once, however many libraries share them: the libraries after an
+ * edit keep the parts it did not touch, and their papers stay the same objects.
+ */
+export function decodedOnce(part: EncodedPapers): EncodedPapers {
+  let papers: Paper[] | undefined;
+  return { size: part.size, decode: () => (papers ??= part.decode()) };
+}
+
+/** How long a shelf decodes parts before it lets other work run (a part of 25 summaries takes well under a millisecond). */
+const DECODE_MS_PER_TURN = 8;
+
+/**
+ * A library's papers by place, some perhaps still encoded (the editor's, sent by the engine as
+ * bytes): a part is decoded when one of its papers is first asked for, and the rest only when
+ * something needs every paper (`decodeAll`: the tree, say), a few milliseconds per turn. A
+ * warm start's 50,000 summaries are not all decoded at start: the young-generation
+ * collections that decoding them brings held the editor's thread 20-70 ms at a time.
  */
 export class PaperShelf {
   /** Each part's papers, or its encoding until decoded. */
@@ -35,6 +49,7 @@ export class PaperShelf {
   private undecoded: number;
   private nextUndecoded = 0;
   private whole: readonly Paper[] | undefined;
+  private decoding = false;
   private settle!: () => void;
   private failed!: (error: unknown) => void;
   /** Resolves once every paper is decoded; rejects when a part cannot be (its papers are then missing). */
@@ -46,14 +61,19 @@ export class PaperShelf {
 
   /**
    * `extraKeys`: the places and extra keys (Paper.extraKeys) of the papers that have any,
-   * when they are known without decoding; else taken from the papers.
+   * when they are known without decoding; else taken from the papers. `nextTurn`: what
+   * `decodeAll` waits for between turns.
    */
-  constructor(parts: ReadonlyArray<readonly Paper[] | EncodedPapers>, private readonly extraKeys?: ReadonlyArray<readonly [number, readonly string[]]>) {
+  constructor(
+    parts: ReadonlyArray<readonly Paper[] | EncodedPapers>,
+    private readonly extraKeys?: ReadonlyArray<readonly [number, readonly string[]]>,
+    private readonly nextTurn: () => Promise<void> = () => new Promise((resolve) => setTimeout(() => resolve(), 0)),
+  ) {
     this.parts = [...parts] as Array<Paper[] | EncodedPapers>; // its own: a part is replaced once decoded
     let length = 0;
     for (const part of this.parts) {
       this.starts.push(length);
-      length += Array.isArray(part) ? part.length : part.size;
+      length += sizeOf(part);
     }
     this.length = length;
     this.decoded.catch(() => undefined); // a failure is for those who wait on it; none need to
@@ -71,15 +91,8 @@ export class PaperShelf {
 
   at(place: number): Paper | undefined {
     if (!(place >= 0 && place < this.length)) return undefined;
-    // The last part that begins at or before the place.
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >>> 1;
-      if (this.starts[middle]! <= place) low = middle;
-      else high = middle - 1;
-    }
-    return this.decodePart(low)[place - this.starts[low]!];
+    const i = this.partOf(place);
+    return this.decodePart(i)[place - this.starts[i]!];
   }
 
   /** Decodes the next part not decoded yet; false when every part is. */
@@ -90,13 +103,54 @@ export class PaperShelf {
     return true;
   }
 
-  /** Every paper, in order (decoding what is left: `decoded` says when nothing is). */
+  /** Decodes every part left, a few milliseconds per turn (once, however often asked); settles with `decoded`. */
+  decodeAll(): Promise<void> {
+    if (!this.decoding && !this.complete) {
+      this.decoding = true;
+      void (async () => {
+        for (;;) {
+          await this.nextTurn();
+          const started = Date.now();
+          do if (!this.decodeNext()) return;
+          while (Date.now() - started < DECODE_MS_PER_TURN);
+        }
+      })();
+    }
+    return this.decoded;
+  }
+
+  /** Every paper, in order (decoding what is left at once: what can wait uses `decodeAll` first). */
   all(): readonly Paper[] {
     if (this.whole) return this.whole;
     if (this.parts.length === 1) return (this.whole = this.decodePart(0));
     const papers: Paper[] = [];
     for (let i = 0; i < this.parts.length; i++) for (const paper of this.decodePart(i)) papers.push(paper);
     return (this.whole = papers);
+  }
+
+  /**
+   * A shelf with the papers at these places replaced (an edit's), sharing this one's other
+   * parts, decoded or not: only the parts of the replaced papers are decoded (and copied).
+   * A part that cannot be decoded is left as it is (its papers are missing from both).
+   */
+  replacing(changed: ReadonlyMap<number, Paper>): PaperShelf {
+    const parts = [...this.parts];
+    const copied = new Set<number>();
+    for (const [place, paper] of changed) {
+      const i = this.partOf(place);
+      if (!copied.has(i)) {
+        const papers = this.decodePart(i);
+        if (papers.length !== sizeOf(parts[i]!)) continue;
+        parts[i] = [...papers];
+        copied.add(i);
+      }
+      (parts[i] as Paper[])[place - this.starts[i]!] = paper;
+    }
+    const extraKeys = this.extraKeys && [
+      ...this.extraKeys.filter(([place]) => !changed.has(place)),
+      ...[...changed].filter(([, paper]) => paper.extraKeys.length).map(([place, paper]) => [place, paper.extraKeys] as const),
+    ];
+    return new PaperShelf(parts, extraKeys, this.nextTurn);
   }
 
   /** Each paper's extra keys with its place, for those that have any. */
@@ -107,6 +161,18 @@ export class PaperShelf {
     }
     const papers = this.all();
     for (let place = 0; place < papers.length; place++) if (papers[place]!.extraKeys.length) yield [place, papers[place]!.extraKeys];
+  }
+
+  /** The last part that begins at or before the place. */
+  private partOf(place: number): number {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (this.starts[middle]! <= place) low = middle;
+      else high = middle - 1;
+    }
+    return low;
   }
 
   private decodePart(i: number): Paper[] {
@@ -125,6 +191,10 @@ export class PaperShelf {
     if (--this.undecoded === 0) this.settle();
     return papers;
   }
+}
+
+function sizeOf(part: readonly Paper[] | EncodedPapers): number {
+  return Array.isArray(part) ? part.length : (part as EncodedPapers).size;
 }
 
 /**
@@ -175,9 +245,12 @@ export class PaperCatalog {
     return this.shelf.complete;
   }
 
-  /** Resolves once every paper is decoded (what needs them all, like the tree, waits for this rather than decode them at once). */
+  /**
+   * Decodes every paper not decoded yet, a few milliseconds per turn, and resolves once they
+   * all are: what needs them all (the tree) waits for this rather than decode them at once.
+   */
   whenDecoded(): Promise<void> {
-    return this.shelf.decoded;
+    return this.shelf.decodeAll();
   }
 
   paper(key: string): Paper | undefined {

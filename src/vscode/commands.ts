@@ -247,7 +247,7 @@ async function showInDigest(c: CommandContext, paper: Paper): Promise<void> {
 }
 
 async function showInTree(c: CommandContext, paper: Paper): Promise<void> {
-  const node = c.tree.findPaper(paper.key);
+  const node = await c.tree.findPaper(paper.key);
   if (!node) {
     void vscode.window.showInformationMessage(`${paper.shortName ?? paper.title} is not in the library.`);
     return;

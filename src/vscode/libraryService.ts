@@ -205,8 +205,8 @@ export class LibraryService implements vscode.Disposable {
     rpc.handle<{ key: string }>('snapshot.delete', ({ key }) => this.store?.delete(key));
     rpc.on<{ level: 'info' | 'warn' | 'error'; message: string }>('log', ({ level, message }) => this.log[level](message));
     // A new worker sends every paper again: what the receiver kept is of the old one. A library sent
-    // encoded is handed out once its keys are in, its summaries decoded a few milliseconds per turn of
-    // this thread after that, or when a paper is asked for.
+    // encoded is handed out once its keys are in, a part of its summaries decoded when a paper in it is
+    // asked for, and the rest, a few milliseconds per turn of this thread, when something needs them all.
     const receiver = new LibraryReceiver(codec && ((bytes) => codec.open(bytes)), () => new Promise((resolve) => setImmediate(resolve)));
     let last: Promise<unknown> = Promise.resolve();
     rpc.on<LibraryBegin>('library.begin', (begin) => receiver.begin(begin));

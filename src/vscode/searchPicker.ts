@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 
-import { Paper, newestFirst } from '../core/model';
+import { Paper } from '../core/model';
 import { paperMeta } from '../core/paperCard';
 import { QUERY_SYNTAX_HINT } from '../core/searchQuery';
 import { truncate } from '../core/text';
@@ -86,10 +86,9 @@ export async function pickPapers(service: LibraryService, options: PickerOptions
   });
 }
 
-/** The newest 50 papers, what the picker shows before anything is typed (once every paper is decoded, rather than all at once). */
+/** The newest 50 papers, what the picker shows before anything is typed: the engine's completions for nothing typed. */
 async function newestPapers(library: EditorLibrary): Promise<EditorHit[]> {
-  await library.whenDecoded();
-  return [...library.papers].sort(newestFirst).slice(0, 50).map((paper) => ({ paper, score: 0, matchedTerms: [], snippet: truncate(paper.abstract, 220) }));
+  return (await library.completions('', 50)).map((paper) => ({ paper, score: 0, matchedTerms: [], snippet: truncate(paper.abstract, 220) }));
 }
 
 /**

@@ -65,8 +65,6 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   private rebuild(library: EditorLibrary): void {
-    // A library still being decoded (a warm start's, at scale) is shown once it is, not decoded all at once here.
-    if (!library.decodedAll) return void library.whenDecoded().then(() => this.service.snapshot === library && this.rebuild(library), () => undefined);
     this.library = library;
     this.tree = undefined;
     this.sorted.clear();
@@ -89,8 +87,14 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     return papers;
   }
 
-  getChildren(node?: TreeNode): TreeNode[] {
-    if (!node) return this.groups().map((category) => ({ kind: 'category', category }));
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) {
+      // The view is shown: a library not all decoded yet (at scale, the editor decodes a
+      // warm start's summaries only when something needs them all) is decoded a few
+      // milliseconds per turn while the view shows its progress, not all at once here.
+      if (!(await this.decoded().then(() => true, () => false))) return [];
+      return this.groups().map((category) => ({ kind: 'category', category }));
+    }
     if (node.kind === 'category') return node.category.techniques.map((technique) => ({ kind: 'technique', technique, category: node.category }));
     if (node.kind === 'technique') return this.papersOf(node.technique).map((paper) => ({ kind: 'paper', paper, technique: node.technique, category: node.category }));
     return [];
@@ -102,8 +106,14 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     return undefined;
   }
 
+  /** Every paper of the library shown decoded (see getChildren). */
+  private async decoded(): Promise<void> {
+    while (!this.library.decodedAll) await this.library.whenDecoded();
+  }
+
   /** The first place a paper stands in the tree, for "Show in Tree". */
-  findPaper(key: string): TreeNode | undefined {
+  async findPaper(key: string): Promise<TreeNode | undefined> {
+    await this.decoded();
     for (const category of this.groups()) {
       for (const technique of category.techniques) {
         const paper = technique.papers.find((p) => p.key === key);

@@ -157,13 +157,13 @@ describe('Paper Digest in VS Code', function () {
 
   describe('technique tree', () => {
     it('lists categories, techniques with counts, and papers', async () => {
-      const categories = api.tree.getChildren();
+      const categories = (await api.tree.getChildren());
       const labels = categories.map((c) => api.tree.getTreeItem(c).label);
       assert.ok(labels.includes('Compression'), labels.join());
       const compression = categories.find((c) => api.tree.getTreeItem(c).label === 'Compression')!;
-      const pruning = api.tree.getChildren(compression).find((t) => api.tree.getTreeItem(t).label === 'Pruning & Sparsity')!;
+      const pruning = (await api.tree.getChildren(compression)).find((t) => api.tree.getTreeItem(t).label === 'Pruning & Sparsity')!;
       const item = api.tree.getTreeItem(pruning);
-      const papers = api.tree.getChildren(pruning);
+      const papers = (await api.tree.getChildren(pruning));
       assert.equal(item.description, String(papers.length));
       const ld = papers.map((p) => api.tree.getTreeItem(p)).find((p) => p.label === 'LD-Pruner')!;
       assert.equal(ld.description, '2024-04-18 · ▲ 0');
@@ -172,28 +172,28 @@ describe('Paper Digest in VS Code', function () {
     });
 
     it('has a place for every paper, and groups by digest file or year on request', async () => {
-      const everyPaper = () => {
+      const everyPaper = async () => {
         const keys = new Set<string>();
-        for (const c of api.tree.getChildren()) for (const t of api.tree.getChildren(c)) for (const p of api.tree.getChildren(t)) if (p.kind === 'paper') keys.add(p.paper.key);
+        for (const c of (await api.tree.getChildren())) for (const t of (await api.tree.getChildren(c))) for (const p of (await api.tree.getChildren(t))) if (p.kind === 'paper') keys.add(p.paper.key);
         return keys;
       };
       const library = api.service.snapshot;
-      assert.equal(everyPaper().size, library.papers.length);
+      assert.equal((await everyPaper()).size, library.papers.length);
       const untagged = library.papers.find((p) => p.techniques.length === 0);
       if (untagged) {
-        const node = api.tree.findPaper(untagged.key)!;
+        const node = (await api.tree.findPaper(untagged.key))!;
         assert.equal(node.kind === 'paper' && node.category.id, 'other');
         await vscode.commands.executeCommand('paperDigest.showInTree', untagged.key);
       }
       try {
         await vscode.commands.executeCommand('paperDigest.groupPapers', 'digest');
-        const digests = api.tree.getChildren().map((c) => api.tree.getTreeItem(c).label);
+        const digests = (await api.tree.getChildren()).map((c) => api.tree.getTreeItem(c).label);
         assert.ok(digests.includes('daily-papers-parameter-count.txt'), digests.join());
-        assert.equal(everyPaper().size, library.papers.length);
+        assert.equal((await everyPaper()).size, library.papers.length);
         await vscode.commands.executeCommand('paperDigest.groupPapers', 'year');
-        const years = api.tree.getChildren().map((c) => String(api.tree.getTreeItem(c).label));
+        const years = (await api.tree.getChildren()).map((c) => String(api.tree.getTreeItem(c).label));
         assert.deepEqual(years.filter((y) => /^\d{4}$/.test(y)), [...years.filter((y) => /^\d{4}$/.test(y))].sort().reverse());
-        assert.equal(everyPaper().size, library.papers.length);
+        assert.equal((await everyPaper()).size, library.papers.length);
       } finally {
         await vscode.commands.executeCommand('paperDigest.groupPapers', 'technique');
       }
@@ -206,7 +206,7 @@ describe('Paper Digest in VS Code', function () {
       try {
         await config().update('techniques', [{ id: 'latent-diffusion', label: 'Latent Diffusion', category: 'generative', categoryLabel: 'Generative Models', words: ['latent diffusion'] }], vscode.ConfigurationTarget.Workspace);
         await until('the new technique', () => has());
-        const categories = api.tree.getChildren().map((c) => String(api.tree.getTreeItem(c).label));
+        const categories = (await api.tree.getChildren()).map((c) => String(api.tree.getTreeItem(c).label));
         assert.ok(categories.includes('Generative Models'), categories.join());
         assert.equal(api.service.snapshot.paper('ldpruner2024')?.key, 'ldpruner2024', 'keys stay');
       } finally {
@@ -218,9 +218,9 @@ describe('Paper Digest in VS Code', function () {
     it('sorts papers by upvotes when asked', async () => {
       api.tree.setSort('upvotes');
       try {
-        const compression = api.tree.getChildren().find((c) => api.tree.getTreeItem(c).label === 'Compression')!;
-        const pruning = api.tree.getChildren(compression).find((t) => api.tree.getTreeItem(t).label === 'Pruning & Sparsity')!;
-        const votes = api.tree.getChildren(pruning).map((p) => (p.kind === 'paper' ? p.paper.upvotes ?? -1 : -1));
+        const compression = (await api.tree.getChildren()).find((c) => api.tree.getTreeItem(c).label === 'Compression')!;
+        const pruning = (await api.tree.getChildren(compression)).find((t) => api.tree.getTreeItem(t).label === 'Pruning & Sparsity')!;
+        const votes = (await api.tree.getChildren(pruning)).map((p) => (p.kind === 'paper' ? p.paper.upvotes ?? -1 : -1));
         assert.deepEqual(votes, [...votes].sort((a, b) => b - a));
       } finally {
         api.tree.setSort('date');

@@ -46,9 +46,9 @@ describe('Untrusted digests', function () {
   });
 
   it('shows hostile text inertly in the tree tooltip', async () => {
-    const compression = api.tree.getChildren().find((c) => api.tree.getTreeItem(c).label === 'Compression')!;
-    const pruning = api.tree.getChildren(compression).find((t) => api.tree.getTreeItem(t).label === 'Pruning & Sparsity')!;
-    const node = api.tree.getChildren(pruning).find((n) => n.kind === 'paper' && n.paper.key === HOSTILE_KEY);
+    const compression = (await api.tree.getChildren()).find((c) => api.tree.getTreeItem(c).label === 'Compression')!;
+    const pruning = (await api.tree.getChildren(compression)).find((t) => api.tree.getTreeItem(t).label === 'Pruning & Sparsity')!;
+    const node = (await api.tree.getChildren(pruning)).find((n) => n.kind === 'paper' && n.paper.key === HOSTILE_KEY);
     assert.ok(node, 'the hostile paper is in the tree');
     const item = api.tree.getTreeItem(node);
     assert.ok(item.tooltip instanceof vscode.MarkdownString);
