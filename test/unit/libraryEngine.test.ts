@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, PAPERS_PER_MESSAGE, ReceivedLibrary } from '../../src/core/engineProtocol';
@@ -816,8 +816,22 @@ describe('the library engine behind a port', () => {
   });
 
   const workerScript = join(ROOT, 'dist', 'worker.js');
-  it('runs in a worker thread, and a request to a worker that ended fails as closed', async function () {
+  /** The nice value of each of this process's threads (Linux: nice is per thread), or undefined elsewhere. */
+  const threadNices = (): number[] | undefined => {
+    if (!existsSync('/proc/self/task')) return undefined;
+    return readdirSync('/proc/self/task').flatMap((tid) => {
+      try {
+        // After the command's name in parentheses: field 19 of stat, the 17th after it.
+        return [Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16])];
+      } catch {
+        return []; // a thread that ended meanwhile
+      }
+    });
+  };
+
+  it('runs in a worker thread, at a lower priority than the editor\'s thread where the system has per-thread priorities, and a request to a worker that ended fails as closed', async function () {
     if (!existsSync(workerScript)) this.skip();
+    const before = threadNices();
     const worker = new Worker(workerScript);
     const editor = new EditorDouble({ post: (message, transfer) => worker.postMessage(message, transfer), onMessage: (handler) => worker.on('message', handler) });
     worker.on('exit', () => editor.rpc.close('the worker exited'));
@@ -827,6 +841,11 @@ describe('the library engine behind a port', () => {
       const info = await editor.request<{ papers: number }>('load');
       assert.equal(info.papers, 47);
       assert.ok((await editor.request<HitSummary[]>('search', { query: 'lora', options: {} })).length > 0);
+      if (before) {
+        assert.ok(!before.some((nice) => nice > 0), `no thread runs below the editor's priority before the worker starts (the control): ${before}`);
+        assert.equal(getPriority(process.pid), 0, 'this thread, the editor\'s, keeps its priority');
+        assert.ok(threadNices()!.some((nice) => nice > 0), `the worker's thread runs at a lower priority: ${threadNices()}`);
+      }
       const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
       void editor.request('crashForTest').catch(() => undefined);
       assert.equal(await exited, 70);
