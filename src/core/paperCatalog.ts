@@ -58,6 +58,8 @@ export class PaperShelf {
     this.failed = reject;
   });
   readonly length: number;
+  /** The shelf this one was made from by `replacing`, and the papers it replaced by place. */
+  edit: { of: PaperShelf; changed: ReadonlyMap<number, Paper> } | undefined;
 
   /**
    * `extraKeys`: the places and extra keys (Paper.extraKeys) of the papers that have any,
@@ -150,7 +152,9 @@ export class PaperShelf {
       ...this.extraKeys.filter(([place]) => !changed.has(place)),
       ...[...changed].filter(([, paper]) => paper.extraKeys.length).map(([place, paper]) => [place, paper.extraKeys] as const),
     ];
-    return new PaperShelf(parts, extraKeys, this.nextTurn);
+    const shelf = new PaperShelf(parts, extraKeys, this.nextTurn);
+    shelf.edit = { of: this, changed };
+    return shelf;
   }
 
   /** Each paper's extra keys with its place, for those that have any. */
@@ -256,6 +260,22 @@ export class PaperCatalog {
   paper(key: string): Paper | undefined {
     const place = this.placeOf.get(key) ?? this.placeOfExtraKey.get(key);
     return place === undefined ? undefined : this.shelf.at(place);
+  }
+
+  /**
+   * When this library is `previous` with some papers replaced in place (an edit: the same
+   * keys in the same order), each replaced paper before and after; else undefined.
+   */
+  replacedSince(previous: PaperCatalog): Array<[before: Paper, after: Paper]> | undefined {
+    const edit = this.shelf.edit;
+    if (edit?.of !== previous.shelf) return undefined;
+    const pairs: Array<[Paper, Paper]> = [];
+    for (const [place, after] of edit.changed) {
+      const before = previous.shelf.at(place);
+      if (!before) return undefined;
+      pairs.push([before, after]);
+    }
+    return pairs;
   }
 
   /** The file names of the digests papers were read from, lowercase. */

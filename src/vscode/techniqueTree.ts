@@ -8,6 +8,23 @@ import { EditorLibrary, LibraryService } from './libraryService';
 
 export type PaperSort = 'date' | 'upvotes' | 'title';
 
+/** Whether a paper edited into another stands in the same groups and the same sorted place (what the tree is made from). */
+function sameTreePlace(before: Paper, after: Paper): boolean {
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  return (
+    before.key === after.key &&
+    before.date === after.date &&
+    before.upvotes === after.upvotes &&
+    before.title === after.title &&
+    before.shortName === after.shortName &&
+    same(before.techniques, after.techniques) &&
+    same(
+      before.sources.map((s) => s.path),
+      after.sources.map((s) => s.path),
+    )
+  );
+}
+
 export type TreeNode =
   | { kind: 'category'; category: CategoryGroup }
   | { kind: 'technique'; technique: TechniqueGroup; category: CategoryGroup }
@@ -65,10 +82,31 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   private rebuild(library: EditorLibrary): void {
+    // An edit that leaves every paper where it was in the tree (an abstract, say) swaps the
+    // edited papers in: grouping 50,000 papers again held the editor's thread 35-60 ms.
+    const replaced = this.tree && library.replacedSince(this.library);
     this.library = library;
-    this.tree = undefined;
-    this.sorted.clear();
+    if (replaced?.every(([before, after]) => sameTreePlace(before, after))) {
+      for (const [before, after] of replaced) this.swap(before, after);
+    } else {
+      this.tree = undefined;
+      this.sorted.clear();
+    }
     this.changed.fire(undefined);
+  }
+
+  /** A paper in place of another in every group and sorted list that has it. */
+  private swap(before: Paper, after: Paper): void {
+    for (const category of this.tree ?? []) {
+      for (const technique of category.techniques) {
+        // The group's list may be the last library's own (its papers by technique): replaced, not changed.
+        if (technique.papers.includes(before)) technique.papers = technique.papers.map((paper) => (paper === before ? after : paper));
+      }
+    }
+    for (const papers of this.sorted.values()) {
+      const at = papers.indexOf(before);
+      if (at >= 0) papers[at] = after;
+    }
   }
 
   /** Categories and techniques with their papers unsorted; built on the first look. */

@@ -62,6 +62,30 @@ describe('Your own library', function () {
     assert.match(await hoverAt('As in [@hu2021lora].', 9), /Low-Rank Adaptation of Zygomorphic Language Models/);
   });
 
+  it('shows an edited paper in the Techniques tree: swapped in where it stands when only its abstract changed, placed anew when its title did', async () => {
+    const treeNodes = async (key: string) => {
+      const found = [];
+      for (const c of await api.tree.getChildren()) for (const t of await api.tree.getChildren(c)) for (const p of await api.tree.getChildren(t)) if (p.kind === 'paper' && p.paper.key === key) found.push(p);
+      return found;
+    };
+    const places = (nodes: Awaited<ReturnType<typeof treeNodes>>) => nodes.map((n) => (n.kind === 'paper' ? n.technique.id : '')).sort();
+    const before = await treeNodes('hu2021lora');
+    assert.ok(before.length > 0, 'the paper is in the tree');
+    const text = await readText(bib());
+    await writeText(bib(), text.replace('greatly reducing the number', 'much reducing the number'));
+    const swapped = await until('the new abstract in the tree', async () => {
+      const nodes = await treeNodes('hu2021lora');
+      return nodes.every((n) => n.kind === 'paper' && n.paper.abstract.includes('much reducing')) && nodes.length ? nodes : undefined;
+    });
+    assert.deepEqual(places(swapped), places(before), 'in the same techniques');
+    assert.equal(swapped[0]!.kind === 'paper' && swapped[0]!.paper, api.service.snapshot.paper('hu2021lora'), 'the library\'s own paper');
+    await writeText(bib(), (await readText(bib())).replace('Low-Rank Adaptation of', 'Low-Rank Adaptation for'));
+    await until('the new title in the tree', async () => {
+      const nodes = await treeNodes('hu2021lora');
+      return nodes.length && nodes.every((n) => String(api.tree.getTreeItem(n).label).includes('Adaptation for'));
+    });
+  });
+
   it('drops the papers of a deleted digest and reads it again when it comes back', async () => {
     const text = await readText(bib());
     await vscode.workspace.fs.delete(bib());

@@ -336,6 +336,8 @@ describe('the editor taking encoded summaries', () => {
     assert.equal(edited.papers.at(300), library.papers.at(300), 'and of parts decoded after, by either library, once');
     const editedCatalog = new PaperCatalog(edited.papers, [], defaultTaxonomy, edited.placeOf);
     assert.equal(editedCatalog.paper('an-old-key')!.key, 'p730');
+    assert.deepEqual(editedCatalog.replacedSince(catalog)?.map(([before, after]) => [before.title, after.title]), [['Paper 5', 'Edited']], 'what the edit replaced, for the tree');
+    assert.equal(catalog.replacedSince(editedCatalog), undefined, 'the last library is no edit of the new one');
     assert.equal(editedCatalog.decodedAll, false);
     await editedCatalog.whenDecoded();
     assert.equal(codec.decoded, 40, 'each part once, across both libraries');
@@ -346,6 +348,7 @@ describe('the editor taking encoded summaries', () => {
     receiver.chunk({ generation: 3, papers: [{ ...papers(0, 1)[0]!, key: 'new' }] });
     const moved = (await receiver.end({ generation: 3 }))!;
     assert.deepEqual(keysOf(moved.papers.all()), ['p999', 'new', 'p0']);
+    assert.equal(new PaperCatalog(moved.papers, [], defaultTaxonomy, moved.placeOf).replacedSince(editedCatalog), undefined, 'papers added and removed are no edit in place');
     assert.equal(moved.papers.at(0), edited.papers.at(999));
   });
 
