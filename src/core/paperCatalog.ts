@@ -30,6 +30,8 @@ export function decodedOnce(part: EncodedPapers): EncodedPapers {
   return { size: part.size, decode: () => (papers ??= part.decode()) };
 }
 
+let nextShelfSerial = 0;
+
 /** How long a shelf decodes parts before it lets other work run (a part of 25 summaries takes well under a millisecond). */
 const DECODE_MS_PER_TURN = 8;
 
@@ -58,8 +60,14 @@ export class PaperShelf {
     this.failed = reject;
   });
   readonly length: number;
-  /** The shelf this one was made from by `replacing`, and the papers it replaced by place. */
-  edit: { of: PaperShelf; changed: ReadonlyMap<number, Paper> } | undefined;
+  /** Which shelf this is (see `edit`). */
+  readonly serial = nextShelfSerial++;
+  /**
+   * Made by `replacing`: the serial of the shelf it was made from and each paper it replaced,
+   * before and after. The serial, not the shelf: a shelf that held the one before would keep
+   * every library since the start alive, edit after edit.
+   */
+  edit: { of: number; replaced: ReadonlyArray<readonly [before: Paper, after: Paper]> } | undefined;
 
   /**
    * `extraKeys`: the places and extra keys (Paper.extraKeys) of the papers that have any,
@@ -138,6 +146,7 @@ export class PaperShelf {
   replacing(changed: ReadonlyMap<number, Paper>): PaperShelf {
     const parts = [...this.parts];
     const copied = new Set<number>();
+    const replaced: Array<[Paper, Paper]> = [];
     for (const [place, paper] of changed) {
       const i = this.partOf(place);
       if (!copied.has(i)) {
@@ -146,14 +155,16 @@ export class PaperShelf {
         parts[i] = [...papers];
         copied.add(i);
       }
-      (parts[i] as Paper[])[place - this.starts[i]!] = paper;
+      const at = place - this.starts[i]!;
+      replaced.push([(parts[i] as Paper[])[at]!, paper]);
+      (parts[i] as Paper[])[at] = paper;
     }
     const extraKeys = this.extraKeys && [
       ...this.extraKeys.filter(([place]) => !changed.has(place)),
       ...[...changed].filter(([, paper]) => paper.extraKeys.length).map(([place, paper]) => [place, paper.extraKeys] as const),
     ];
     const shelf = new PaperShelf(parts, extraKeys, this.nextTurn);
-    shelf.edit = { of: this, changed };
+    shelf.edit = { of: this.serial, replaced };
     return shelf;
   }
 
@@ -266,17 +277,11 @@ export class PaperCatalog {
    * When this library is `previous` with some papers replaced in place (an edit: the same
    * keys in the same order), each replaced paper before and after; else undefined.
    */
-  replacedSince(previous: PaperCatalog): Array<[before: Paper, after: Paper]> | undefined {
+  replacedSince(previous: PaperCatalog): ReadonlyArray<readonly [before: Paper, after: Paper]> | undefined {
     const edit = this.shelf.edit;
-    if (edit?.of !== previous.shelf) return undefined;
-    const pairs: Array<[Paper, Paper]> = [];
-    for (const [place, after] of edit.changed) {
-      const before = previous.shelf.at(place);
-      if (!before) return undefined;
-      pairs.push([before, after]);
-    }
-    return pairs;
+    return edit?.of === previous.shelf.serial ? edit.replaced : undefined;
   }
+
 
   /** The file names of the digests papers were read from, lowercase. */
   protected digestNames(): string[] {

@@ -82,7 +82,7 @@ describe('Your own library', function () {
     await writeText(bib(), (await readText(bib())).replace('Low-Rank Adaptation of', 'Low-Rank Adaptation for'));
     await until('the new title in the tree', async () => {
       const nodes = await treeNodes('hu2021lora');
-      return nodes.length && nodes.every((n) => String(api.tree.getTreeItem(n).label).includes('Adaptation for'));
+      return nodes.length && nodes.every((n) => n.kind === 'paper' && n.paper.title.includes('Adaptation for') && n.paper === api.service.snapshot.paper('hu2021lora'));
     });
   });
 
