@@ -181,10 +181,19 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     const item = new vscode.TreeItem(truncate(paper.shortName ?? paper.title, 120), vscode.TreeItemCollapsibleState.None);
     item.id = `paper:${node.technique.id}:${paper.key}`;
     item.description = [paper.date, paper.upvotes !== null ? `▲ ${paper.upvotes}` : null].filter(Boolean).join(' · ');
-    item.tooltip = paperCard(paper, this.service.snapshot.taxonomy, false);
     item.iconPath = new vscode.ThemeIcon('book');
     item.contextValue = paper.links.length ? 'paper.withLink' : 'paper';
     item.command = { command: 'paperDigest.openPaper', title: 'Open Paper Card', arguments: [paper.key] };
+    return item;
+  }
+
+  /**
+   * A paper's card, as its tooltip, once the pointer rests on it: VS Code asks for the item of
+   * every paper a technique lists as it opens, and a card made and sent for each of thousands
+   * held the editor's thread for no one to read them.
+   */
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'paper') item.tooltip = paperCard(node.paper, this.service.snapshot.taxonomy, false);
     return item;
   }
 

@@ -165,10 +165,14 @@ describe('Paper Digest in VS Code', function () {
       const item = api.tree.getTreeItem(pruning);
       const papers = (await api.tree.getChildren(pruning));
       assert.equal(item.description, String(papers.length));
-      const ld = papers.map((p) => api.tree.getTreeItem(p)).find((p) => p.label === 'LD-Pruner')!;
+      const ldNode = papers.find((p) => api.tree.getTreeItem(p).label === 'LD-Pruner')!;
+      const ld = api.tree.getTreeItem(ldNode);
       assert.equal(ld.description, '2024-04-18 · ▲ 0');
       assert.equal(ld.command?.command, 'paperDigest.openPaper');
-      assert.ok(ld.tooltip instanceof vscode.MarkdownString);
+      assert.equal(ld.tooltip, undefined, 'no card until the pointer rests on the paper');
+      const resolved = api.tree.resolveTreeItem(ld, ldNode);
+      assert.ok(resolved.tooltip instanceof vscode.MarkdownString);
+      assert.match(resolved.tooltip.value, /Pruner/);
     });
 
     it('has a place for every paper, and groups by digest file or year on request', async () => {

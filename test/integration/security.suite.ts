@@ -50,7 +50,7 @@ describe('Untrusted digests', function () {
     const pruning = (await api.tree.getChildren(compression)).find((t) => api.tree.getTreeItem(t).label === 'Pruning & Sparsity')!;
     const node = (await api.tree.getChildren(pruning)).find((n) => n.kind === 'paper' && n.paper.key === HOSTILE_KEY);
     assert.ok(node, 'the hostile paper is in the tree');
-    const item = api.tree.getTreeItem(node);
+    const item = api.tree.resolveTreeItem(api.tree.getTreeItem(node), node);
     assert.ok(item.tooltip instanceof vscode.MarkdownString);
     assertInert(item.tooltip);
     assert.ok(String(item.label).length <= 121);
