@@ -3,7 +3,7 @@ import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, Lib
 import { KEY_MEMORY_FILE, KeyMemory } from './keyMemory';
 import { Library, MentionOptions } from './library';
 import { DigestRead, KeyStore, LibraryLoader, ListedDigest, LoaderLog, SnapshotStore } from './libraryLoader';
-import { Paper, Problem } from './model';
+import { Paper, Problem, sameValue } from './model';
 import { NoteScan } from './noteScanner';
 import { abstractSnippet, paperSummary } from './paperCard';
 import { RpcEndpoint } from './rpc';
@@ -59,14 +59,6 @@ const SUMMARY_FIELDS = Object.keys({
  */
 function sameSummary(before: Paper, after: Paper): boolean {
   return before === after || SUMMARY_FIELDS.every((field) => sameValue(before[field], after[field]));
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
-  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
 /** Serves the engine on `rpc` (the worker's side of the port). */

@@ -67,7 +67,7 @@ export class PaperShelf {
    * before and after. The serial, not the shelf: a shelf that held the one before would keep
    * every library since the start alive, edit after edit.
    */
-  edit: { of: number; replaced: ReadonlyArray<readonly [before: Paper, after: Paper]> } | undefined;
+  readonly edit: ShelfEdit | undefined;
 
   /**
    * `extraKeys`: the places and extra keys (Paper.extraKeys) of the papers that have any,
@@ -78,7 +78,9 @@ export class PaperShelf {
     parts: ReadonlyArray<readonly Paper[] | EncodedPapers>,
     private readonly extraKeys?: ReadonlyArray<readonly [number, readonly string[]]>,
     private readonly nextTurn: () => Promise<void> = () => new Promise((resolve) => setTimeout(() => resolve(), 0)),
+    edit?: ShelfEdit,
   ) {
+    this.edit = edit;
     this.parts = [...parts] as Array<Paper[] | EncodedPapers>; // its own: a part is replaced once decoded
     let length = 0;
     for (const part of this.parts) {
@@ -106,7 +108,7 @@ export class PaperShelf {
   }
 
   /** Decodes the next part not decoded yet; false when every part is. */
-  decodeNext(): boolean {
+  private decodeNext(): boolean {
     while (this.nextUndecoded < this.parts.length && Array.isArray(this.parts[this.nextUndecoded])) this.nextUndecoded++;
     if (this.nextUndecoded === this.parts.length) return false;
     this.decodePart(this.nextUndecoded);
@@ -163,9 +165,7 @@ export class PaperShelf {
       ...this.extraKeys.filter(([place]) => !changed.has(place)),
       ...[...changed].filter(([, paper]) => paper.extraKeys.length).map(([place, paper]) => [place, paper.extraKeys] as const),
     ];
-    const shelf = new PaperShelf(parts, extraKeys, this.nextTurn);
-    shelf.edit = { of: this.serial, replaced };
-    return shelf;
+    return new PaperShelf(parts, extraKeys, this.nextTurn, { of: this.serial, replaced });
   }
 
   /** Each paper's extra keys with its place, for those that have any. */
@@ -206,6 +206,11 @@ export class PaperShelf {
     if (--this.undecoded === 0) this.settle();
     return papers;
   }
+}
+
+interface ShelfEdit {
+  of: number;
+  replaced: ReadonlyArray<readonly [before: Paper, after: Paper]>;
 }
 
 function sizeOf(part: readonly Paper[] | EncodedPapers): number {
@@ -281,7 +286,6 @@ export class PaperCatalog {
     const edit = this.shelf.edit;
     return edit?.of === previous.shelf.serial ? edit.replaced : undefined;
   }
-
 
   /** The file names of the digests papers were read from, lowercase. */
   protected digestNames(): string[] {

@@ -1,28 +1,19 @@
 import * as vscode from 'vscode';
 import { CategoryGroup, PaperGrouping, TechniqueGroup } from '../core/paperCatalog';
-import { newestFirst } from '../core/model';
-import { Paper } from '../core/model';
+import { Paper, newestFirst, sameValue } from '../core/model';
 import { truncate } from '../core/text';
 import { paperCard } from './cards';
 import { EditorLibrary, LibraryService } from './libraryService';
 
 export type PaperSort = 'date' | 'upvotes' | 'title';
 
-/** Whether a paper edited into another stands in the same groups and the same sorted place (what the tree is made from). */
+/** What places a paper in the tree: its groups (techniques, year, digest files) and its sorted place. */
+const TREE_FIELDS = ['key', 'date', 'upvotes', 'title', 'shortName', 'techniques'] as const;
+
+/** Whether a paper edited into another stands in the same groups and the same sorted place. */
 function sameTreePlace(before: Paper, after: Paper): boolean {
-  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-  return (
-    before.key === after.key &&
-    before.date === after.date &&
-    before.upvotes === after.upvotes &&
-    before.title === after.title &&
-    before.shortName === after.shortName &&
-    same(before.techniques, after.techniques) &&
-    same(
-      before.sources.map((s) => s.path),
-      after.sources.map((s) => s.path),
-    )
-  );
+  const digests = (paper: Paper) => paper.sources.map((source) => source.path);
+  return TREE_FIELDS.every((field) => sameValue(before[field], after[field])) && sameValue(digests(before), digests(after));
 }
 
 export type TreeNode =

@@ -20,7 +20,7 @@ interface EncodedPart {
  * cloning them. The id names the V8 version and this layout: bytes from another are not read.
  *
  * A piece holds its keys apart and its summaries in parts (`summaryCodecInParts`): the editor
- * decodes a part when it is asked for one of its papers, or when it has time.
+ * decodes a part when it is asked for one of its papers, or when something needs them all.
  *
  * The abstracts, three quarters of the bytes, travel joined in one string a part: decoded,
  * that string is one object and each paper's abstract a slice of it. Decoded one by one,

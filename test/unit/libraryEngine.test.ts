@@ -1140,6 +1140,43 @@ describe('the library engine behind a port', () => {
     assert.deepEqual(after.papers.map((p) => p.key), before.papers.map((p) => p.key), 'no key moved');
   });
 
+  it('takes a real library (d2l.bib, TMwR.bib, 3,071 Hugging Face papers) as V8 bytes without decoding it, edits it in place part by part, and ends with every summary as sent', async function () {
+    if (!hasCorpus('d2l.bib') || !hasCorpus('tmwr/TMwR.bib') || !hasCorpus('hf-daily-papers-dev.json')) this.skip();
+    this.timeout(60000);
+    const core = Library.fromDigests(['d2l.bib', 'tmwr/TMwR.bib', 'hf-daily-papers-dev.json'].map((name) => ({ path: `/w/${name}`, text: readFileSync(corpusPath(name), 'utf8') })));
+    const summaries = core.papers.map((paper) => JSON.parse(JSON.stringify(paperSummary(paper))) as Paper);
+    const codec = v8SummaryCodec();
+    let partsDecoded = 0;
+    const receiver = new LibraryReceiver((bytes) => {
+      const opened = codec.open(bytes);
+      return { ...opened, parts: opened.parts.map((part) => ({ size: part.size, decode: () => (partsDecoded++, part.decode()) })) };
+    }, () => new Promise((resolve) => setImmediate(resolve)));
+    receiver.begin({ generation: 1, inOrder: true, changed: summaries.length, problems: [], techniques: [] });
+    for (let i = 0; i < summaries.length; i += 1000) receiver.chunk({ generation: 1, encoded: codec.encode(summaries.slice(i, i + 1000)) });
+    const first = (await receiver.end({ generation: 1 }))!;
+    const catalog = new PaperCatalog(first.papers, [], defaultTaxonomy, first.placeOf);
+    assert.equal(partsDecoded, 0, 'handed out undecoded');
+    const asked = summaries[Math.floor(summaries.length / 2)]!;
+    assert.deepEqual(catalog.paper(asked.key), asked, 'a paper asked for, as sent');
+    assert.equal(partsDecoded, 1);
+    // A person edits one abstract: the edit's library decodes that paper's part alone.
+    const target = summaries[42]!;
+    const edited = { ...target, abstract: `${target.abstract} Revised.` };
+    receiver.begin({ generation: 2, changed: 1, problems: [], techniques: [] });
+    receiver.chunk({ generation: 2, papers: [edited] });
+    const second = (await receiver.end({ generation: 2 }))!;
+    assert.equal(partsDecoded, 2);
+    const editedCatalog = new PaperCatalog(second.papers, [], defaultTaxonomy, second.placeOf);
+    assert.deepEqual(editedCatalog.replacedSince(catalog)?.map(([before, after]) => [before.key, after.abstract]), [[target.key, edited.abstract]]);
+    await editedCatalog.whenDecoded();
+    const expected = summaries.map((summary) => (summary.key === target.key ? edited : summary));
+    assert.deepEqual(editedCatalog.papers, expected, 'every summary as sent, the edited one replaced');
+    let parts = 0;
+    for (let i = 0; i < summaries.length; i += 1000) parts += Math.ceil(Math.min(1000, summaries.length - i) / SUMMARIES_PER_PART);
+    assert.equal(partsDecoded, parts, 'each part once, across both libraries');
+    for (const [key, place] of editedCatalog.papers.map((p, i) => [p.key, i] as const).filter((_, i) => i % 97 === 0)) assert.equal(editedCatalog.paper(key), editedCatalog.papers[place]);
+  });
+
   it('starts warm on real libraries written by others (d2l.bib, TMwR.bib, 3,071 Hugging Face papers) with the very summaries a cold start sent, through V8 bytes, and searches as it did', async function () {
     if (!hasCorpus('d2l.bib') || !hasCorpus('tmwr/TMwR.bib') || !hasCorpus('hf-daily-papers-dev.json')) this.skip();
     this.timeout(120000);
