@@ -2,7 +2,7 @@ import { assignCitationKeys } from './citationKeys';
 import { KeyMemory } from './keyMemory';
 import { parseDigest } from './digest';
 import { MentionMatcher } from './mentions';
-import { Paper, ParseResult, Problem, newestFirst } from './model';
+import { Paper, ParseResult, Problem, newestFirst, sameValue } from './model';
 import { PaperNames, extractNames } from './names';
 import { NoteScan, scanNote } from './noteScanner';
 import { SearchHit, SearchIndex, SearchOptions, SerializedSearchIndex, SyncCounts } from './searchIndex';
@@ -33,6 +33,8 @@ export class Library extends PaperCatalog {
   /** The previous library's matcher, kept if these papers give the same (see succeed). */
   private inheritedMatcher: MentionMatcher | undefined;
   private completionText: CompletionIndex | undefined;
+  /** The previous library's completion index and the papers it was made from, kept if these papers give the same (see succeed). */
+  private inheritedCompletion: { papers: readonly Paper[]; index: CompletionIndex } | undefined;
 
   constructor(
     papers: readonly Paper[],
@@ -124,18 +126,9 @@ export class Library extends PaperCatalog {
    */
   private completionIndex(): CompletionIndex {
     if (!this.completionText) {
-      const entries = [...this.papers].sort(newestFirst).map(completionNames);
-      const starts = new Uint32Array(entries.length);
-      let text = '';
-      const keys: Array<[string, number]> = [];
-      const names: Array<[string, number]> = [];
-      entries.forEach((e, i) => {
-        starts[i] = text.length;
-        text += `${e.key}\u0001${e.names.map((n) => `${n.lower}\u0001${n.folded}`).join('\u0001')}\n`;
-        keys.push([e.key, i]);
-        for (const folded of new Set(e.names.map((n) => n.folded))) names.push([folded, i]);
-      });
-      this.completionText = { entries, starts, text, sortedKeys: sortedTexts(keys), sortedNames: sortedTexts(names) };
+      const inherited = this.inheritedCompletion;
+      this.inheritedCompletion = undefined;
+      this.completionText = (inherited && completionIndexFor(this.papers, inherited)) ?? completionIndexOf(this.papers);
     }
     return this.completionText;
   }
@@ -198,9 +191,15 @@ export class Library extends PaperCatalog {
     return this.index.documentFrequency(term);
   }
 
-  /** This library replaces `previous`: its names matcher is reused if no paper's names changed (checked when first needed). */
+  /**
+   * This library replaces `previous`: its names matcher and its completion index are reused
+   * if no paper's names (or, for completion, key, date, votes or title) changed, which is
+   * checked when first needed. An edit of an abstract at 50,000 papers then costs the first
+   * `@` after it nothing instead of rebuilding the index (~0.3 s).
+   */
   succeed(previous: Library): void {
     this.inheritedMatcher = previous.mentionMatcher ?? previous.inheritedMatcher;
+    this.inheritedCompletion = previous.completionText ? { papers: previous.papers, index: previous.completionText } : previous.inheritedCompletion;
   }
 
   /** Prepares the names matcher, the completion list and the search index's counts, so that the first hover or `@` after a load does not wait for them. */
@@ -236,6 +235,8 @@ export class Library extends PaperCatalog {
 /** Every paper's key and names for `@` completion (see Library.completionIndex). */
 interface CompletionIndex {
   entries: CompletionNames[];
+  /** Each entry's paper's place in the library. */
+  places: Uint32Array;
   starts: Uint32Array;
   text: string;
   sortedKeys: SortedTexts;
@@ -246,6 +247,40 @@ interface CompletionIndex {
 interface SortedTexts {
   texts: string[];
   entries: Uint32Array;
+}
+
+function completionIndexOf(papers: readonly Paper[]): CompletionIndex {
+  const places = Uint32Array.from(papers.keys()).sort((a, b) => newestFirst(papers[a]!, papers[b]!) || a - b);
+  const entries = Array.from(places, (place) => completionNames(papers[place]!));
+  const starts = new Uint32Array(entries.length);
+  let text = '';
+  const keys: Array<[string, number]> = [];
+  const names: Array<[string, number]> = [];
+  entries.forEach((e, i) => {
+    starts[i] = text.length;
+    text += `${e.key}\u0001${e.names.map((n) => `${n.lower}\u0001${n.folded}`).join('\u0001')}\n`;
+    keys.push([e.key, i]);
+    for (const folded of new Set(e.names.map((n) => n.folded))) names.push([folded, i]);
+  });
+  return { entries, places, starts, text, sortedKeys: sortedTexts(keys), sortedNames: sortedTexts(names) };
+}
+
+/** Whether two papers give the same completion entry and place in the newest-first order. */
+function sameForCompletion(a: Paper, b: Paper): boolean {
+  return a === b || (a.key === b.key && a.shortName === b.shortName && a.date === b.date && a.upvotes === b.upvotes && a.title === b.title && sameValue(a.aliases, b.aliases));
+}
+
+/**
+ * `made.index` for `papers` when they give the same one as `made.papers` did (each paper's
+ * completion fields unchanged, place by place), its entries naming the new papers; else undefined.
+ */
+function completionIndexFor(papers: readonly Paper[], made: { papers: readonly Paper[]; index: CompletionIndex }): CompletionIndex | undefined {
+  if (papers.length !== made.papers.length) return undefined;
+  for (let i = 0; i < papers.length; i++) {
+    if (!sameForCompletion(made.papers[i]!, papers[i]!)) return undefined;
+  }
+  const { entries, places } = made.index;
+  return { ...made.index, entries: entries.map((entry, i) => ({ ...entry, paper: papers[places[i]!]! })) };
 }
 
 function sortedTexts(pairs: Array<[string, number]>): SortedTexts {

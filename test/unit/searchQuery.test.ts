@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { COMPLETION_INSIDE, COMPLETION_START, completionNames, matchQuality } from '../../src/core/completionMatch';
-import { Library } from '../../src/core/library';
+import { parseDigest } from '../../src/core/digest';
+import { Library, LibraryBuilder } from '../../src/core/library';
 import { newestFirst } from '../../src/core/model';
 import { parseQuery } from '../../src/core/searchQuery';
 import { asciiFold } from '../../src/core/text';
@@ -145,6 +146,44 @@ describe('@ completion', () => {
 
   it('begins every list with the keys and names that match best, newest first, as the order is defined over every paper', () => {
     assert.ok(checkAgainstDefinition(library, 3) > 500);
+  });
+
+  it('answers after an edit as the same library with its index made afresh would, with the edited papers', () => {
+    type HfObject = { paper: { title: string; summary: string; publishedAt: string } };
+    const original = JSON.parse(readFixture('hf-daily-papers-sample.json')) as HfObject[];
+    // Two builders through the same edits, as the engine's loader builds: the same keys and
+    // papers; one library succeeds the one before (its completion index kept when it can be), the other not.
+    const inheriting = new LibraryBuilder();
+    const afresh = new LibraryBuilder();
+    const build = (builder: LibraryBuilder, edit: (objects: HfObject[]) => void) => {
+      const objects = structuredClone(original);
+      edit(objects);
+      builder.setDigest('hf.json', parseDigest(JSON.stringify(objects), 'hf.json'));
+      return builder.build().library;
+    };
+    let previous = build(inheriting, () => undefined);
+    build(afresh, () => undefined);
+    const prefixes = prefixesOf(previous, 1);
+    const asked = (library: Library) => prefixes.map((prefix) => library.completions(prefix, 10).map((p) => p.key).join(' '));
+    const before = asked(previous); // its index made, for the next library to inherit
+    const edits: Array<[string, (objects: HfObject[]) => void]> = [
+      ['an abstract edited', (o) => (o[3]!.paper.summary += ' Revised.')],
+      ['a date changed (the order with it)', (o) => (o[20]!.paper.publishedAt = '1990-01-01T00:00:00.000Z')],
+      ['a title, and the name with it, changed', (o) => (o[5]!.paper.title = `Zyxwise: ${o[5]!.paper.title}`)],
+      ['a paper removed', (o) => o.splice(7, 1)],
+    ];
+    // Each edit on top of those before.
+    edits.forEach(([what], n) => {
+      const upTo = (objects: HfObject[]) => edits.slice(0, n + 1).forEach(([, edit]) => edit(objects));
+      const edited = build(inheriting, upTo);
+      edited.succeed(previous);
+      assert.deepEqual(asked(edited), asked(build(afresh, upTo)), what);
+      for (const prefix of prefixes) for (const paper of edited.completions(prefix, 10)) assert.equal(paper, edited.paper(paper.key), `${what}: "${prefix}" gives the edited library's own paper`);
+      previous = edited;
+    });
+    assert.notDeepEqual(asked(previous), before, 'control: the edits changed some answers');
+    assert.ok(previous.completions('zyxw', 10).some((p) => p.shortName === 'Zyxwise'), 'the new name is found');
+    assert.ok(checkAgainstDefinition(previous, 1) > 100, 'the last library, edited four times, answers as defined');
   });
 
   it('does so on real libraries written by others (3,071 Hugging Face papers, d2l.bib, TMwR.bib)', function () {
