@@ -1,6 +1,6 @@
 import type { ListedDigest } from './libraryLoader';
 import type { Paper, Problem } from './model';
-import { EncodedPapers, PaperShelf, decodedOnce } from './paperCatalog';
+import { EncodedPapers, PaperShelf, PlacedCategoryGroup, decodedOnce } from './paperCatalog';
 import type { OpenedSummaries } from './snapshotCodec';
 
 /**
@@ -116,7 +116,16 @@ export const PAPERS_PER_MESSAGE = 1000;
 const FEW_PARTS = 4;
 
 /** A library as the editor assembles it. */
+/** The Techniques view's groups, as places in the library the engine sent as `generation` (see PaperCatalog.placedTree). */
+export interface PlacedTree {
+  /** Undefined for a library not sent yet: none of the editor's is that one. */
+  generation: number | undefined;
+  categories: PlacedCategoryGroup[];
+}
+
 export interface ReceivedLibrary {
+  /** The engine's number for this library (see PlacedTree). */
+  generation: number;
   /** The papers, perhaps still being decoded (a warm start's: see PaperShelf). */
   papers: PaperShelf;
   /** Each paper's place in `papers` by its key (kept from library to library while the keys stay). */
@@ -263,7 +272,7 @@ export class LibraryReceiver {
       }
     }
     this.papers = papers;
-    return { papers, placeOf: this.placeOf, problems: begin.problems, techniques: begin.techniques, changed: incoming.count, messages };
+    return { generation: begin.generation, papers, placeOf: this.placeOf, problems: begin.problems, techniques: begin.techniques, changed: incoming.count, messages };
   }
 }
 

@@ -9,7 +9,7 @@ import { SearchHit, SearchIndex, SearchOptions, SerializedSearchIndex, SyncCount
 import { COMPLETION_ANYWHERE, COMPLETION_EXACT, COMPLETION_INSIDE, COMPLETION_START, COMPLETION_TITLE_WORD, CompletionNames, completionNames, matchQuality } from './completionMatch';
 import { SearchFilter, parseQuery } from './searchQuery';
 import { Taxonomy, defaultTaxonomy } from './techniques';
-import { PaperCatalog, digestFileNames } from './paperCatalog';
+import { PAPER_ORDERS, PaperCatalog, PaperGrouping, PaperSort, PlacedCategoryGroup, digestFileNames } from './paperCatalog';
 import { asciiFold, firstNotBefore, keywordList, normalizeTitle } from './text';
 
 export interface DigestSource {
@@ -35,6 +35,7 @@ export class Library extends PaperCatalog {
   private completionText: CompletionIndex | undefined;
   /** The previous library's completion index and the papers it was made from, kept if these papers give the same (see succeed). */
   private inheritedCompletion: { papers: readonly Paper[]; index: CompletionIndex } | undefined;
+  private readonly placedTrees = new Map<string, PlacedCategoryGroup[]>();
 
   constructor(
     papers: readonly Paper[],
@@ -184,6 +185,26 @@ export class Library extends PaperCatalog {
       yield lo;
       at = lo + 1 < starts.length ? text.indexOf(needle, starts[lo + 1]!) : -1;
     }
+  }
+
+  /**
+   * The tree's groups (see paperTree), each technique's papers sorted and given as their
+   * places: what the engine sends the editor's Techniques view, which then decodes only
+   * the papers of a technique that is opened. Kept per grouping and order.
+   */
+  placedTree(grouping: PaperGrouping, sort: PaperSort): PlacedCategoryGroup[] {
+    const asked = `${grouping}:${sort}`;
+    let tree = this.placedTrees.get(asked);
+    if (!tree) {
+      const compare = PAPER_ORDERS[sort];
+      tree = this.paperTree(grouping, { sorted: false }).map(({ id, label, techniques }) => ({
+        id,
+        label,
+        techniques: techniques.map((t) => ({ id: t.id, label: t.label, category: t.category, places: Uint32Array.from([...t.papers].sort(compare), (p) => this.place(p.key)!) })),
+      }));
+      this.placedTrees.set(asked, tree);
+    }
+    return tree;
   }
 
   /** In how many abstracts a word occurs (for tf-idf). */

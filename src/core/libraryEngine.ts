@@ -1,11 +1,12 @@
 import { HelperThread, helperThreads } from './deriveHelpers';
-import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LoadRequest, MentionSettings, PAPERS_PER_MESSAGE, SimilarSummary, SnapshotFiles, unreadableDigest } from './engineProtocol';
+import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LoadRequest, MentionSettings, PAPERS_PER_MESSAGE, PlacedTree, SimilarSummary, SnapshotFiles, unreadableDigest } from './engineProtocol';
 import { KEY_MEMORY_FILE, KeyMemory } from './keyMemory';
 import { Library, MentionOptions } from './library';
 import { DigestRead, KeyStore, LibraryLoader, ListedDigest, LoaderLog, SnapshotStore } from './libraryLoader';
 import { Paper, Problem, sameValue } from './model';
 import { NoteScan } from './noteScanner';
 import { abstractSnippet, paperSummary } from './paperCard';
+import { PaperGrouping, PaperSort } from './paperCatalog';
 import { RpcEndpoint } from './rpc';
 import { SearchOptions } from './searchIndex';
 import { QuietTasks } from './quietTasks';
@@ -91,6 +92,8 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
    * Only during that load.
    */
   let restoring: { generation: number; count: number; ended?: boolean } | undefined;
+  /** The generation each library was sent as: an answer in places (the tree's) names it, for the editor to check it holds that library. */
+  const generationOf = new WeakMap<Library, number>();
   /** Answers the editor sent with `load` (see LoadRequest), each taken by the first ask for it. */
   let sentWithLoad: LoadRequest = {};
   const takeSent = <K extends keyof LoadRequest>(key: K): LoadRequest[K] => {
@@ -182,10 +185,12 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
       // Restored from the saved index whose summaries went when it opened: no building, no cloning.
       endRestored(saved);
       sent = { papers: built.papers };
+      generationOf.set(built, saved.generation);
       return;
     }
     quiet.hold();
     const id = ++generation;
+    generationOf.set(built, id);
     const previous = sent && (sent.byKey ??= new Map(sent.papers.map((paper) => [paper.key, paper])));
     // The editor has nothing yet: everything goes; else what it holds no longer stands for.
     const changed = built.papers.filter((paper) => !previous?.has(paper.key) || !sameSummary(previous.get(paper.key)!, paper)).map(paperSummary);
@@ -256,6 +261,10 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
       .search(query, options)
       .map((hit) => ({ key: hit.paper.key, score: hit.score, matchedTerms: hit.matchedTerms, snippet: abstractSnippet(hit.paper.abstract, hit.matchedTerms) })),
   );
+  handle<{ grouping: PaperGrouping; sort: PaperSort }>('tree', async ({ grouping, sort }): Promise<PlacedTree> => {
+    const whole = await library();
+    return { generation: generationOf.get(whole), categories: whole.placedTree(grouping, sort) };
+  });
   handle<{ prefix: string; limit: number }>('completions', async ({ prefix, limit }) => (await library()).completions(prefix, limit).map((p) => p.key));
   handle<{ markdown: string; mentions: MentionSettings; ownKeys: string[] }>('scanNote', async ({ markdown, mentions, ownKeys }): Promise<NoteScan> => {
     const options: MentionOptions = { enabled: mentions.enabled, ignoredNames: new Set(mentions.ignoredNames ?? []) };

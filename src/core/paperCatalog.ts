@@ -15,6 +15,20 @@ export interface CategoryGroup {
   techniques: TechniqueGroup[];
 }
 
+/** A technique's papers as their places in the library (see PaperCatalog.placedTree). */
+export interface PlacedTechniqueGroup {
+  id: string;
+  label: string;
+  category: string;
+  places: Uint32Array;
+}
+
+export interface PlacedCategoryGroup {
+  id: string;
+  label: string;
+  techniques: PlacedTechniqueGroup[];
+}
+
 /** Some of a library's papers, encoded: decoded when first asked for. */
 export interface EncodedPapers {
   size: number;
@@ -29,8 +43,6 @@ export function decodedOnce(part: EncodedPapers): EncodedPapers {
   let papers: Paper[] | undefined;
   return { size: part.size, decode: () => (papers ??= part.decode()) };
 }
-
-let nextShelfSerial = 0;
 
 /** How long a shelf decodes parts before it lets other work run (a part of 25 summaries takes well under a millisecond). */
 const DECODE_MS_PER_TURN = 8;
@@ -47,9 +59,8 @@ export class PaperShelf {
   private readonly parts: Array<Paper[] | EncodedPapers>;
   /** Where each part begins. */
   private readonly starts: number[] = [];
-  /** How many parts are still encoded, and the first part that may be. */
+  /** How many parts are still encoded. */
   private undecoded: number;
-  private nextUndecoded = 0;
   private whole: readonly Paper[] | undefined;
   private decoding = false;
   private settle!: () => void;
@@ -60,14 +71,6 @@ export class PaperShelf {
     this.failed = reject;
   });
   readonly length: number;
-  /** Which shelf this is (see `edit`). */
-  readonly serial = nextShelfSerial++;
-  /**
-   * Made by `replacing`: the serial of the shelf it was made from and each paper it replaced,
-   * before and after. The serial, not the shelf: a shelf that held the one before would keep
-   * every library since the start alive, edit after edit.
-   */
-  readonly edit: ShelfEdit | undefined;
 
   /**
    * `extraKeys`: the places and extra keys (Paper.extraKeys) of the papers that have any,
@@ -78,9 +81,7 @@ export class PaperShelf {
     parts: ReadonlyArray<readonly Paper[] | EncodedPapers>,
     private readonly extraKeys?: ReadonlyArray<readonly [number, readonly string[]]>,
     private readonly nextTurn: () => Promise<void> = () => new Promise((resolve) => setTimeout(() => resolve(), 0)),
-    edit?: ShelfEdit,
   ) {
-    this.edit = edit;
     this.parts = [...parts] as Array<Paper[] | EncodedPapers>; // its own: a part is replaced once decoded
     let length = 0;
     for (const part of this.parts) {
@@ -107,28 +108,40 @@ export class PaperShelf {
     return this.decodePart(i)[place - this.starts[i]!];
   }
 
-  /** Decodes the next part not decoded yet; false when every part is. */
-  private decodeNext(): boolean {
-    while (this.nextUndecoded < this.parts.length && Array.isArray(this.parts[this.nextUndecoded])) this.nextUndecoded++;
-    if (this.nextUndecoded === this.parts.length) return false;
-    this.decodePart(this.nextUndecoded);
-    return true;
-  }
-
   /** Decodes every part left, a few milliseconds per turn (once, however often asked); settles with `decoded`. */
   decodeAll(): Promise<void> {
     if (!this.decoding && !this.complete) {
       this.decoding = true;
-      void (async () => {
-        for (;;) {
-          await this.nextTurn();
-          const started = Date.now();
-          do if (!this.decodeNext()) return;
-          while (Date.now() - started < DECODE_MS_PER_TURN);
-        }
-      })();
+      void this.decodeInTurns(this.parts.keys());
     }
     return this.decoded;
+  }
+
+  /**
+   * The papers at these places (those there are), decoding the parts they are in a few
+   * milliseconds per turn: a technique of thousands of papers in the tree, say.
+   */
+  async papersAt(places: ArrayLike<number>): Promise<Paper[]> {
+    const parts = new Set<number>();
+    for (let i = 0; i < places.length; i++) if (places[i]! >= 0 && places[i]! < this.length) parts.add(this.partOf(places[i]!));
+    await this.decodeInTurns(parts);
+    const papers: Paper[] = [];
+    for (let i = 0; i < places.length; i++) {
+      const paper = this.at(places[i]!);
+      if (paper) papers.push(paper);
+    }
+    return papers;
+  }
+
+  /** Decodes these parts (those not decoded yet), DECODE_MS_PER_TURN at a time between turns. */
+  private async decodeInTurns(parts: Iterable<number>): Promise<void> {
+    const left = [...parts].filter((i) => !Array.isArray(this.parts[i]));
+    for (let next = 0; next < left.length; ) {
+      await this.nextTurn();
+      const started = Date.now();
+      do this.decodePart(left[next++]!);
+      while (next < left.length && Date.now() - started < DECODE_MS_PER_TURN);
+    }
   }
 
   /** Every paper, in order (decoding what is left at once: what can wait uses `decodeAll` first). */
@@ -148,7 +161,6 @@ export class PaperShelf {
   replacing(changed: ReadonlyMap<number, Paper>): PaperShelf {
     const parts = [...this.parts];
     const copied = new Set<number>();
-    const replaced: Array<[Paper, Paper]> = [];
     for (const [place, paper] of changed) {
       const i = this.partOf(place);
       if (!copied.has(i)) {
@@ -158,14 +170,13 @@ export class PaperShelf {
         copied.add(i);
       }
       const at = place - this.starts[i]!;
-      replaced.push([(parts[i] as Paper[])[at]!, paper]);
       (parts[i] as Paper[])[at] = paper;
     }
     const extraKeys = this.extraKeys && [
       ...this.extraKeys.filter(([place]) => !changed.has(place)),
       ...[...changed].filter(([, paper]) => paper.extraKeys.length).map(([place, paper]) => [place, paper.extraKeys] as const),
     ];
-    return new PaperShelf(parts, extraKeys, this.nextTurn, { of: this.serial, replaced });
+    return new PaperShelf(parts, extraKeys, this.nextTurn);
   }
 
   /** Each paper's extra keys with its place, for those that have any. */
@@ -206,11 +217,6 @@ export class PaperShelf {
     if (--this.undecoded === 0) this.settle();
     return papers;
   }
-}
-
-interface ShelfEdit {
-  of: number;
-  replaced: ReadonlyArray<readonly [before: Paper, after: Paper]>;
 }
 
 function sizeOf(part: readonly Paper[] | EncodedPapers): number {
@@ -260,31 +266,27 @@ export class PaperCatalog {
     return this.shelf.length;
   }
 
-  /** Whether every paper is decoded (see `whenDecoded`). */
-  get decodedAll(): boolean {
-    return this.shelf.complete;
-  }
-
   /**
    * Decodes every paper not decoded yet, a few milliseconds per turn, and resolves once they
-   * all are: what needs them all (the tree) waits for this rather than decode them at once.
+   * all are: what needs them all waits for this rather than decode them at once.
    */
   whenDecoded(): Promise<void> {
     return this.shelf.decodeAll();
   }
 
   paper(key: string): Paper | undefined {
-    const place = this.placeOf.get(key) ?? this.placeOfExtraKey.get(key);
+    const place = this.place(key);
     return place === undefined ? undefined : this.shelf.at(place);
   }
 
-  /**
-   * When this library is `previous` with some papers replaced in place (an edit: the same
-   * keys in the same order), each replaced paper before and after; else undefined.
-   */
-  replacedSince(previous: PaperCatalog): ReadonlyArray<readonly [before: Paper, after: Paper]> | undefined {
-    const edit = this.shelf.edit;
-    return edit?.of === previous.shelf.serial ? edit.replaced : undefined;
+  /** The place of the paper with this key (or this key among its extra keys). */
+  place(key: string): number | undefined {
+    return this.placeOf.get(key) ?? this.placeOfExtraKey.get(key);
+  }
+
+  /** The papers at these places, their summaries decoded a few milliseconds per turn (see PaperShelf.papersAt). */
+  papersAt(places: ArrayLike<number>): Promise<Paper[]> {
+    return this.shelf.papersAt(places);
   }
 
   /** The file names of the digests papers were read from, lowercase. */
@@ -370,6 +372,17 @@ function placesByKey(papers: readonly Paper[]): Map<string, number> {
 
 export type PaperGrouping = 'technique' | 'digest' | 'year';
 export const PAPER_GROUPINGS: readonly PaperGrouping[] = ['technique', 'digest', 'year'];
+
+export type PaperSort = 'date' | 'upvotes' | 'title';
+const byTitle = (a: Paper, b: Paper) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
+// One collator: localeCompare with options makes one per call (seconds over 50,000 papers).
+const nameCollator = new Intl.Collator(undefined, { sensitivity: 'base' });
+/** How the tree orders a technique's papers: newest first, most upvoted first, or by name. */
+export const PAPER_ORDERS: Record<PaperSort, (a: Paper, b: Paper) => number> = {
+  date: newestFirst,
+  upvotes: (a, b) => (b.upvotes ?? -1) - (a.upvotes ?? -1) || byTitle(a, b),
+  title: (a, b) => nameCollator.compare(a.shortName ?? a.title, b.shortName ?? b.title),
+};
 const OTHER = 'other';
 
 /** Items grouped by keys (an item under each of its keys), groups in order of first appearance. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CITATION_STYLES, CitationStyle, formatBibtex, formatPapers } from '../core/citationFormat';
 import { citationEdits } from '../core/citationInsert';
-import { PAPER_GROUPINGS, PaperGrouping } from '../core/paperCatalog';
+import { PAPER_GROUPINGS, PaperGrouping, PaperSort } from '../core/paperCatalog';
 import { Paper } from '../core/model';
 import { paperMeta } from '../core/paperCard';
 import { citedKeys, referencesEdit } from '../core/writing';
@@ -15,7 +15,7 @@ import { NoteIndex } from './noteIndex';
 import { NoteScopes, isNote } from './noteScopes';
 import { PaperPanel } from './paperPanel';
 import { pickPapers } from './searchPicker';
-import { PaperSort, TechniqueTreeProvider, TreeNode } from './techniqueTree';
+import { TechniqueTreeProvider, TreeNode } from './techniqueTree';
 
 /** Export Bibliography without its pickers (for keybindings, tasks and tests). */
 interface ExportOptions {
@@ -71,6 +71,7 @@ export const PAPER_COMMANDS: Readonly<Record<string, CommandFactory<CommandConte
   'paperDigest.openPaper': onPaper((c, p) => c.panel.show(p)),
   'paperDigest.showInTree': onPaper(showInTree),
   'paperDigest.sortPapers': (c) => () => chooseSort(c),
+  'paperDigest.showMorePapers': (c) => (node: TreeNode) => c.tree.showMore(node),
   'paperDigest.groupPapers': (c) => (grouping?: PaperGrouping) => chooseGrouping(c, grouping),
   'paperDigest.ignoreName': () => (name: string) => ignoreName(name),
   'paperDigest.addDigest': () => () => addDigest(),

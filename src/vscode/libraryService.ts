@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { LibraryAccess, OwnKeys } from '../core/citationScope';
 import type { MentionOptions } from '../core/library';
-import { PaperCatalog, PaperShelf } from '../core/paperCatalog';
-import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, MentionSettings, SimilarSummary, unreadableDigest } from '../core/engineProtocol';
+import { PaperCatalog, PaperGrouping, PaperShelf, PaperSort, PlacedCategoryGroup } from '../core/paperCatalog';
+import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, MentionSettings, PlacedTree, SimilarSummary, unreadableDigest } from '../core/engineProtocol';
 import type { ListedDigest, LoadInfo } from '../core/libraryLoader';
 import { Paper, Problem } from '../core/model';
 import { NoteScan } from '../core/noteScanner';
@@ -29,6 +29,8 @@ export interface EditorHit {
 
 /** Restarts allowed within a minute before the engine is given up on (a worker that dies at once on every start). */
 const MAX_RESTARTS_PER_MINUTE = 5;
+/** The empty library's before the engine sends one: no answer of the engine names it. */
+const NO_GENERATION = -1;
 
 /**
  * The library engine (core/libraryEngine.ts) in its worker, seen from the editor: it
@@ -61,7 +63,7 @@ export class LibraryService implements vscode.Disposable {
     private readonly startWorker: EngineWorkerFactory,
   ) {
     this.source = new WorkspaceDigests(files, keys.uri);
-    this.library = new EditorLibrary([], [], this.taxonomy([]), this);
+    this.library = new EditorLibrary([], [], this.taxonomy([]), this, NO_GENERATION);
     this.startEngine();
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Paper Digest: indexing digests' }, () => this.ready);
     this.subscriptions = [
@@ -215,7 +217,7 @@ export class LibraryService implements vscode.Disposable {
       last = receiver.end(end).then(
         (received) => {
           if (!received || rpc !== this.engine.rpc) return;
-          const library = (this.library = new EditorLibrary(received.papers, received.problems, this.taxonomy(received.techniques), this, received.placeOf));
+          const library = (this.library = new EditorLibrary(received.papers, received.problems, this.taxonomy(received.techniques), this, received.generation, received.placeOf));
           this.changed.fire(library);
           rpc.notify('library.taken', undefined);
           received.papers.decoded.catch((error) => {
@@ -266,9 +268,21 @@ export class EditorLibrary extends PaperCatalog implements LibraryAccess {
     problems: readonly Problem[],
     taxonomy: Taxonomy,
     private readonly engine: Pick<LibraryService, 'ask'>,
+    /** The engine's number for this library (see PlacedTree). */
+    private readonly generation: number,
     placeOf?: ReadonlyMap<string, number>,
   ) {
     super(papers, problems, taxonomy, placeOf);
+  }
+
+  /**
+   * The Techniques view's groups, made by the engine, each technique's papers as places in
+   * this library (see PaperCatalog.placedTree); undefined when the engine has a newer
+   * library already (the editor gets it next).
+   */
+  async placedTree(grouping: PaperGrouping, sort: PaperSort): Promise<PlacedCategoryGroup[] | undefined> {
+    const tree = await this.engine.ask<PlacedTree | undefined>('tree', { grouping, sort }, undefined);
+    return tree?.generation === this.generation ? tree.categories : undefined;
   }
 
   /** The engine's search (syntax in searchQuery.ts), as this library's papers. */

@@ -1,54 +1,48 @@
 import * as vscode from 'vscode';
-import { CategoryGroup, PaperGrouping, TechniqueGroup } from '../core/paperCatalog';
-import { Paper, newestFirst, sameValue } from '../core/model';
+import { PaperGrouping, PaperSort, PlacedCategoryGroup, PlacedTechniqueGroup } from '../core/paperCatalog';
+import { Paper } from '../core/model';
 import { truncate } from '../core/text';
 import { paperCard } from './cards';
 import { EditorLibrary, LibraryService } from './libraryService';
 
-export type PaperSort = 'date' | 'upvotes' | 'title';
-
-/** What places a paper in the tree: its groups (techniques, year, digest files) and its sorted place. */
-const TREE_FIELDS = ['key', 'date', 'upvotes', 'title', 'shortName', 'techniques'] as const;
-
-/** Whether a paper edited into another stands in the same groups and the same sorted place. */
-function sameTreePlace(before: Paper, after: Paper): boolean {
-  const digests = (paper: Paper) => paper.sources.map((source) => source.path);
-  return TREE_FIELDS.every((field) => sameValue(before[field], after[field])) && sameValue(digests(before), digests(after));
-}
-
 export type TreeNode =
-  | { kind: 'category'; category: CategoryGroup }
-  | { kind: 'technique'; technique: TechniqueGroup; category: CategoryGroup }
-  | { kind: 'paper'; paper: Paper; technique: TechniqueGroup; category: CategoryGroup };
+  | { kind: 'category'; category: PlacedCategoryGroup; library: EditorLibrary }
+  | { kind: 'technique'; technique: PlacedTechniqueGroup; category: PlacedCategoryGroup; library: EditorLibrary }
+  | { kind: 'paper'; paper: Paper; technique: PlacedTechniqueGroup; category: PlacedCategoryGroup; library: EditorLibrary }
+  /** The papers of a technique not shown yet (see PAPERS_PER_PAGE). */
+  | { kind: 'more'; left: number; technique: PlacedTechniqueGroup; category: PlacedCategoryGroup; library: EditorLibrary };
 
-const byTitle = (a: Paper, b: Paper) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
-const SORTERS: Record<PaperSort, (a: Paper, b: Paper) => number> = {
-  date: newestFirst,
-  upvotes: (a, b) => (b.upvotes ?? -1) - (a.upvotes ?? -1) || byTitle(a, b),
-  title: (a, b) => (a.shortName ?? a.title).localeCompare(b.shortName ?? b.title, undefined, { sensitivity: 'base' }),
-};
+/**
+ * How many of a technique's papers are shown at first, and how many more each "more" shows.
+ * A technique of 15,000 papers (at 50,000) shown whole was 15,000 items made and sent to
+ * the window, and most of the library decoded for them, for a list nobody scrolls through.
+ */
+const PAPERS_PER_PAGE = 200;
 
 /**
  * The "Techniques" view: category → technique (with its paper count) → papers, every
  * paper somewhere (those with no technique under "Other", by year); or by digest file,
- * or by year.
- * Nothing is computed until the view asks, and a technique's papers are sorted only
- * when it is expanded: at 50,000 papers, sorting them all on every change held the
- * extension host for hundreds of milliseconds.
+ * or by year. The engine groups and sorts the papers (PaperCatalog.placedTree) and the
+ * view decodes only the papers of a technique that is opened: grouping 50,000 papers here
+ * held the editor's thread 35-60 ms, and decoding them all for it 0.3-0.4 s with the
+ * garbage collections that come with 60 MB more of heap.
  */
 export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private library: EditorLibrary;
-  private tree: CategoryGroup[] | undefined;
-  private readonly sorted = new Map<string, Paper[]>();
+  /** The groups of the library shown, in the grouping and order chosen: asked for on the first look. */
+  private tree: Promise<{ library: EditorLibrary; categories: PlacedCategoryGroup[] | undefined }> | undefined;
   private sort: PaperSort = 'date';
   private grouping: PaperGrouping = 'technique';
+  /** How many papers each technique (by id) shows, when more than a page: kept across libraries, while the grouping stays. */
+  private readonly shown = new Map<string, number>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly service: LibraryService) {
-    this.library = service.snapshot;
-    this.subscription = service.onDidChange((library) => this.rebuild(library));
+  constructor(
+    private readonly service: LibraryService,
+    private readonly papersPerPage = PAPERS_PER_PAGE,
+  ) {
+    this.subscription = service.onDidChange(() => this.refresh());
   }
 
   get sortOrder(): PaperSort {
@@ -61,92 +55,85 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   setGrouping(grouping: PaperGrouping): void {
     this.grouping = grouping;
-    this.tree = undefined;
-    this.sorted.clear();
+    this.shown.clear();
+    this.refresh();
+  }
+
+  /** A page more of the technique's papers (the "more" item's command). */
+  showMore(node: TreeNode): void {
+    if (node.kind !== 'more') return;
+    this.shown.set(node.technique.id, this.shownOf(node.technique) + this.papersPerPage);
     this.changed.fire(undefined);
+  }
+
+  private shownOf(technique: PlacedTechniqueGroup): number {
+    return Math.min(technique.places.length, this.shown.get(technique.id) ?? this.papersPerPage);
   }
 
   setSort(sort: PaperSort): void {
     this.sort = sort;
-    this.sorted.clear();
+    this.refresh();
+  }
+
+  private refresh(): void {
+    this.tree = undefined;
     this.changed.fire(undefined);
   }
 
-  private rebuild(library: EditorLibrary): void {
-    // An edit that leaves every paper where it was in the tree (an abstract, say) swaps the
-    // edited papers in: grouping 50,000 papers again held the editor's thread 35-60 ms.
-    const replaced = this.tree && library.replacedSince(this.library);
-    this.library = library;
-    if (replaced?.every(([before, after]) => sameTreePlace(before, after))) {
-      for (const [before, after] of replaced) this.swap(before, after);
-    } else {
-      this.tree = undefined;
-      this.sorted.clear();
+  /** The groups of the current library; none when the engine has a newer one (the view is refreshed when it comes). */
+  private groups(): Promise<{ library: EditorLibrary; categories: PlacedCategoryGroup[] | undefined }> {
+    if (!this.tree) {
+      const library = this.service.snapshot;
+      const tree = library.placedTree(this.grouping, this.sort).then((categories) => ({ library, categories }));
+      this.tree = tree;
+      // Asked again on the next look, not kept: a library the engine no longer had.
+      void tree.then(({ categories }) => {
+        if (!categories && this.tree === tree) this.tree = undefined;
+      });
     }
-    this.changed.fire(undefined);
-  }
-
-  /** A paper in place of another in every group and sorted list that has it. */
-  private swap(before: Paper, after: Paper): void {
-    for (const category of this.tree ?? []) {
-      for (const technique of category.techniques) {
-        // The group's list may be the last library's own (its papers by technique): replaced, not changed.
-        if (technique.papers.includes(before)) technique.papers = technique.papers.map((paper) => (paper === before ? after : paper));
-      }
-    }
-    for (const papers of this.sorted.values()) {
-      const at = papers.indexOf(before);
-      if (at >= 0) papers[at] = after;
-    }
-  }
-
-  /** Categories and techniques with their papers unsorted; built on the first look. */
-  private groups(): CategoryGroup[] {
-    this.tree ??= this.library.paperTree(this.grouping, { sorted: false });
     return this.tree;
-  }
-
-  /** A technique's papers in the chosen order, sorted once per library and order. */
-  private papersOf(technique: TechniqueGroup): Paper[] {
-    let papers = this.sorted.get(technique.id);
-    if (!papers) {
-      papers = [...technique.papers].sort(SORTERS[this.sort]);
-      this.sorted.set(technique.id, papers);
-    }
-    return papers;
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
-      // The view is shown: a library not all decoded yet (at scale, the editor decodes a
-      // warm start's summaries only when something needs them all) is decoded a few
-      // milliseconds per turn while the view shows its progress, not all at once here.
-      if (!(await this.decoded().then(() => true, () => false))) return [];
-      return this.groups().map((category) => ({ kind: 'category', category }));
+      const { library, categories } = await this.groups();
+      return (categories ?? []).map((category) => ({ kind: 'category', category, library }));
     }
-    if (node.kind === 'category') return node.category.techniques.map((technique) => ({ kind: 'technique', technique, category: node.category }));
-    if (node.kind === 'technique') return this.papersOf(node.technique).map((paper) => ({ kind: 'paper', paper, technique: node.technique, category: node.category }));
+    const { library } = node;
+    if (node.kind === 'category') return node.category.techniques.map((technique) => ({ kind: 'technique', technique, category: node.category, library }));
+    if (node.kind === 'technique') {
+      const { technique, category } = node;
+      const shown = this.shownOf(technique);
+      const papers: TreeNode[] = (await library.papersAt(technique.places.subarray(0, shown))).map((paper) => ({ kind: 'paper', paper, technique, category, library }));
+      const left = technique.places.length - shown;
+      return left > 0 ? [...papers, { kind: 'more', left, technique, category, library }] : papers;
+    }
     return [];
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    if (node.kind === 'paper') return { kind: 'technique', technique: node.technique, category: node.category };
-    if (node.kind === 'technique') return { kind: 'category', category: node.category };
+    const { library } = node;
+    if (node.kind === 'paper' || node.kind === 'more') return { kind: 'technique', technique: node.technique, category: node.category, library };
+    if (node.kind === 'technique') return { kind: 'category', category: node.category, library };
     return undefined;
-  }
-
-  /** Every paper of the library shown decoded (see getChildren). */
-  private async decoded(): Promise<void> {
-    while (!this.library.decodedAll) await this.library.whenDecoded();
   }
 
   /** The first place a paper stands in the tree, for "Show in Tree". */
   async findPaper(key: string): Promise<TreeNode | undefined> {
-    await this.decoded();
-    for (const category of this.groups()) {
+    const { library, categories } = await this.groups();
+    const place = library.place(key);
+    if (place === undefined) return undefined;
+    for (const category of categories ?? []) {
       for (const technique of category.techniques) {
-        const paper = technique.papers.find((p) => p.key === key);
-        if (paper) return { kind: 'paper', paper, technique, category };
+        const at = technique.places.indexOf(place);
+        if (at < 0) continue;
+        // Beyond the pages shown: as many more as it takes to show it.
+        if (at >= this.shownOf(technique)) {
+          this.shown.set(technique.id, Math.ceil((at + 1) / this.papersPerPage) * this.papersPerPage);
+          this.changed.fire(undefined);
+        }
+        const [paper] = await library.papersAt([place]);
+        return paper && { kind: 'paper', paper, technique, category, library };
       }
     }
     return undefined;
@@ -162,10 +149,19 @@ export class TechniqueTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     if (node.kind === 'technique') {
       const item = new vscode.TreeItem(node.technique.label, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `technique:${node.technique.id}`;
-      const count = node.technique.papers.length;
+      const count = node.technique.places.length;
       item.description = String(count);
       item.tooltip = `${node.technique.label}: ${count} paper${count === 1 ? '' : 's'}`;
       item.contextValue = 'technique';
+      return item;
+    }
+    if (node.kind === 'more') {
+      const item = new vscode.TreeItem(`${Math.min(node.left, this.papersPerPage)} more papers…`, vscode.TreeItemCollapsibleState.None);
+      item.id = `more:${node.technique.id}`;
+      item.description = `${node.left} not shown`;
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.contextValue = 'more';
+      item.command = { command: 'paperDigest.showMorePapers', title: 'Show More Papers', arguments: [node] };
       return item;
     }
     const { paper } = node;

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { TechniqueTreeProvider, TreeNode } from '../../src/vscode/techniqueTree';
 import { PaperDigestApi, activateExtension, hoverText, openNote, positionOf, until, workspaceFile } from './helpers';
 
 describe('Paper Digest in VS Code', function () {
@@ -217,6 +218,41 @@ describe('Paper Digest in VS Code', function () {
         await config().update('techniques', undefined, vscode.ConfigurationTarget.Workspace);
       }
       await until('the technique to go', () => !has());
+    });
+
+    it('shows a large technique a page at a time, with the rest behind a "more" item, and pages on to a paper Show in Tree asks for', async () => {
+      // The extension's own tree, three papers a page.
+      const pagedTree = () => new (api.tree.constructor as typeof TechniqueTreeProvider)(api.service, 3);
+      const pruningIn = async (tree: TechniqueTreeProvider) => {
+        const compression = (await tree.getChildren()).find((c) => tree.getTreeItem(c).label === 'Compression')!;
+        return (await tree.getChildren(compression)).find((t) => tree.getTreeItem(t).label === 'Pruning & Sparsity')!;
+      };
+      const keysOf = (nodes: TreeNode[]) => nodes.map((n) => (n.kind === 'paper' ? n.paper.key : n.kind));
+      const whole = keysOf(await api.tree.getChildren(await pruningIn(api.tree)));
+      assert.ok(whole.length >= 5 && !whole.includes('more'), `control: two hundred a page shows them all (${whole.length})`);
+      const twoPages = [...whole.slice(0, 6), ...(whole.length > 6 ? ['more'] : [])];
+
+      const paged = pagedTree();
+      const pagedToo = pagedTree();
+      try {
+        const pruning = await pruningIn(paged);
+        const first = await paged.getChildren(pruning);
+        assert.deepEqual(keysOf(first), [...whole.slice(0, 3), 'more']);
+        const more = paged.getTreeItem(first[3]!);
+        assert.equal(more.label, '3 more papers…');
+        assert.equal(more.description, `${whole.length - 3} not shown`);
+        assert.equal(more.command?.command, 'paperDigest.showMorePapers');
+        paged.showMore(first[3]!);
+        assert.deepEqual(keysOf(await paged.getChildren(pruning)), twoPages, 'a page more');
+
+        // Show in Tree, on the fifth paper: the tree pages on to show it.
+        const fifth = await pagedToo.findPaper(whole[4]!);
+        assert.equal(fifth?.kind === 'paper' && fifth.paper.key, whole[4]);
+        assert.deepEqual(keysOf(await pagedToo.getChildren(await pruningIn(pagedToo))), twoPages);
+      } finally {
+        paged.dispose();
+        pagedToo.dispose();
+      }
     });
 
     it('sorts papers by upvotes when asked', async () => {

@@ -62,7 +62,7 @@ describe('Your own library', function () {
     assert.match(await hoverAt('As in [@hu2021lora].', 9), /Low-Rank Adaptation of Zygomorphic Language Models/);
   });
 
-  it('shows an edited paper in the Techniques tree: swapped in where it stands when only its abstract changed, placed anew when its title did', async () => {
+  it('shows an edited paper in the Techniques tree where it now stands: in the same techniques when only its abstract changed, and with its new title', async () => {
     const treeNodes = async (key: string) => {
       const found = [];
       for (const c of await api.tree.getChildren()) for (const t of await api.tree.getChildren(c)) for (const p of await api.tree.getChildren(t)) if (p.kind === 'paper' && p.paper.key === key) found.push(p);

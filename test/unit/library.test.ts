@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { assignCitationKeys, baseKey } from '../../src/core/citationKeys';
 import { KeyMemory } from '../../src/core/keyMemory';
 import { Library } from '../../src/core/library';
-import { Paper, newPaper } from '../../src/core/model';
+import { Paper, newPaper, newestFirst } from '../../src/core/model';
 import { extractNames } from '../../src/core/names';
 import { asciiFold } from '../../src/core/text';
 import { SEED_PATH, hfSample, readSeed } from './fixtures';
@@ -143,6 +143,34 @@ describe('library', () => {
     const other = hf.paperTree('technique').find((c) => c.id === 'other');
     assert.ok(other && other.techniques.every((t) => t.papers.every((p) => p.techniques.length === 0)));
     assert.deepEqual(hf.paperTree('digest').map((c) => c.label), ['daily-papers-parameter-count.txt', 'hf.json']);
+  });
+
+  it('gives the tree its groups as places, each technique sorted as asked (what the engine sends the editor)', () => {
+    const hf = Library.fromDigests([{ path: SEED_PATH, text: readSeed() }, { path: '/x/hf.json', text: JSON.stringify(hfSample()) }]);
+    const orders = {
+      date: newestFirst,
+      upvotes: (a: Paper, b: Paper) => (b.upvotes ?? -1) - (a.upvotes ?? -1) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0),
+      // By name as a person reads it: case and accents aside.
+      title: (a: Paper, b: Paper) => (a.shortName ?? a.title).localeCompare(b.shortName ?? b.title, undefined, { sensitivity: 'base' }),
+    };
+    for (const grouping of ['technique', 'digest', 'year'] as const) {
+      for (const [sort, order] of Object.entries(orders) as Array<[keyof typeof orders, (a: Paper, b: Paper) => number]>) {
+        const placed = hf.placedTree(grouping, sort);
+        const expected = hf.paperTree(grouping, { sorted: false });
+        assert.deepEqual(placed.map((c) => [c.id, c.label, c.techniques.map((t) => [t.id, t.label, t.category])]), expected.map((c) => [c.id, c.label, c.techniques.map((t) => [t.id, t.label, t.category])]), `${grouping} by ${sort}: the same groups`);
+        placed.forEach((category, i) =>
+          category.techniques.forEach((technique, j) => {
+            const papers = [...technique.places].map((place) => hf.papers[place]!);
+            assert.deepEqual(papers.map((p) => p.key).sort(), expected[i]!.techniques[j]!.papers.map((p) => p.key).sort(), `${grouping} ${technique.id}: its papers`);
+            for (let k = 1; k < papers.length; k++) assert.ok(order(papers[k - 1]!, papers[k]!) <= 0, `${grouping} ${technique.id} by ${sort}: ${papers[k - 1]!.key} before ${papers[k]!.key}`);
+          }),
+        );
+        assert.equal(hf.placedTree(grouping, sort), placed, 'kept per grouping and order');
+      }
+    }
+    const byDate = hf.placedTree('technique', 'date').flatMap((c) => c.techniques).find((t) => t.places.length > 3)!;
+    const byVotes = hf.placedTree('technique', 'upvotes').flatMap((c) => c.techniques).find((t) => t.id === byDate.id)!;
+    assert.notDeepEqual([...byVotes.places], [...byDate.places], 'control: the orders differ');
   });
 
   it('groups papers by category and technique, newest first, without empty techniques', () => {
