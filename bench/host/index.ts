@@ -23,7 +23,7 @@ interface Api {
   activateMs: number;
   service: {
     lastLoad?: { papers: number; fromSavedIndex: boolean; milliseconds: number };
-    snapshot: { papers: readonly Paper[]; paper(key: string): Paper | undefined; search(q: string, o?: { limit?: number }): Promise<unknown[]>; whenDecoded(): Promise<void> };
+    snapshot: { papers: readonly Paper[]; paper(key: string): Paper | undefined; search(q: string, o?: { limit?: number }): Promise<unknown[]> };
     onDidChange(listener: () => void): vscode.Disposable;
     saveNow(): Promise<void>;
     idle(): Promise<void>;
@@ -31,6 +31,13 @@ interface Api {
   };
   hover: vscode.HoverProvider;
   completion: vscode.CompletionItemProvider;
+  tree: { getChildren(node?: TreeNode): Promise<TreeNode[]>; getTreeItem(node: TreeNode): vscode.TreeItem };
+}
+
+/** The Techniques view's nodes, as far as the benchmark reads them. */
+interface TreeNode {
+  kind: string;
+  technique?: { places: ArrayLike<number> };
 }
 
 const QUERIES = ['quantization aware training', 'mixture of experts', 'low rank adaptation', 'sparse attention', 'knowledge distillation', 'speculative decoding'];
@@ -87,21 +94,29 @@ export async function run(): Promise<void> {
 const SETTLE_MS = 1000;
 
 /**
- * The Techniques view opened as a person would, which needs every paper: the editor decodes
- * the summaries it has not yet, a few milliseconds per turn; its event loop is watched until
- * they all are, and the heap measured with them all.
+ * The Techniques view opened as a person would: its groups come from the engine, and the
+ * largest technique is opened, which decodes its papers' summaries (a few milliseconds per
+ * turn) and makes their items. The event loop is watched throughout, and the heap measured after.
  */
 async function showTree(api: Api) {
   const watching = watchEventLoop();
   const start = performance.now();
   await vscode.commands.executeCommand('paperDigest.techniques.focus');
-  await api.service.snapshot.whenDecoded();
-  const allPapersInEditorMs = round(performance.now() - start);
+  // What the view asked for as it opened (the same answer, not asked twice).
+  const categories = await api.tree.getChildren();
+  const groupsMs = round(performance.now() - start);
+  let largest: TreeNode | undefined;
+  for (const category of categories) for (const technique of await api.tree.getChildren(category)) if ((technique.technique?.places.length ?? 0) > (largest?.technique?.places.length ?? 0)) largest = technique;
+  const opening = performance.now();
+  // Its first page (and the item for the rest), as the view asks for them.
+  const shown = largest ? await api.tree.getChildren(largest) : [];
+  for (const node of shown) api.tree.getTreeItem(node);
+  const largestTechniqueMs = round(performance.now() - opening);
   const loop = watching();
   const memory = heapMb();
   // Closed again: what follows is measured as before, with the view not shown.
   await vscode.commands.executeCommand('workbench.action.closeSidebar');
-  return { allPapersInEditorMs, ...loop, extensionHostHeapMb: memory.heap, extensionHostExternalMb: memory.external };
+  return { groupsMs, largestTechniquePapers: largest?.technique?.places.length ?? 0, papersShown: shown.filter((node) => node.kind === 'paper').length, largestTechniqueMs, ...loop, extensionHostHeapMb: memory.heap, extensionHostExternalMb: memory.external };
 }
 
 /**
