@@ -50,3 +50,22 @@ export class QuietTasks {
     }, this.quietMs);
   }
 }
+
+/** How long `inSlices` works before it lets what came in be answered. */
+const SLICE_MS = 10;
+
+/**
+ * Runs `steps` (a generator's) about SLICE_MS at a time, with a turn of the event loop
+ * between slices, so that a request that came in meanwhile (a search, a completion) is
+ * answered in between; resolves with what the steps return.
+ */
+export async function inSlices<T>(steps: Generator<unknown, T>): Promise<T> {
+  for (;;) {
+    const until = Date.now() + SLICE_MS;
+    let step: IteratorResult<unknown, T>;
+    do step = steps.next();
+    while (!step.done && Date.now() < until);
+    if (step.done) return step.value;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}

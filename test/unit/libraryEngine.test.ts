@@ -9,12 +9,12 @@ import { serveLibraryEngine } from '../../src/core/libraryEngine';
 import { Paper } from '../../src/core/model';
 import { NoteScan } from '../../src/core/noteScanner';
 import { ConnectionClosed, MessagePortLike, RpcEndpoint, Transfer, memoryPorts } from '../../src/core/rpc';
-import { Library } from '../../src/core/library';
+import { Library, LibraryBuilder } from '../../src/core/library';
 import { PaperCatalog, PaperShelf } from '../../src/core/paperCatalog';
 import { defaultTaxonomy } from '../../src/core/techniques';
 import { SHARED_DERIVE_MIN, serveDeriveHelper } from '../../src/core/deriveHelpers';
-import { QuietTasks } from '../../src/core/quietTasks';
-import { SUMMARIES_PER_PART, SummaryCodec, summaryCodecInParts } from '../../src/core/snapshotCodec';
+import { QuietTasks, inSlices } from '../../src/core/quietTasks';
+import { SUMMARIES_PER_PART, SummaryCodec, encodeSnapshot, encodeSnapshotInSteps, summaryCodecInParts } from '../../src/core/snapshotCodec';
 import { v8SummaryCodec } from '../../src/worker/v8SummaryCodec';
 import { parseDigest } from '../../src/core/digest';
 import { paperSummary } from '../../src/core/paperCard';
@@ -259,6 +259,47 @@ describe('work that can wait, held while the editor takes a library', () => {
     await sleep(80);
     assert.deepEqual(ran, ['before', 'held'], 'after the editor said it is done');
     quiet.dispose();
+  });
+});
+
+describe('long work in slices (the save)', () => {
+  /** Steps of about 3 ms each, busy, as encoding a section is. */
+  function* busySteps(count: number, done: string[]): Generator<void, string> {
+    for (let i = 0; i < count; i++) {
+      const until = Date.now() + 3;
+      while (Date.now() < until);
+      done.push(`step ${i}`);
+      yield;
+    }
+    return 'encoded';
+  }
+
+  it('lets a request that came in be answered between slices, and ends with what the steps return', async () => {
+    const done: string[] = [];
+    setTimeout(() => done.push('answered'), 0); // a request that came in as the work began
+    assert.equal(await inSlices(busySteps(20, done)), 'encoded');
+    const answered = done.indexOf('answered');
+    assert.ok(answered > 0 && answered < 20, `answered between slices, not after all 20 steps (at ${answered})`);
+
+    // The control: the same steps run at once keep the request waiting until they end.
+    const atOnce: string[] = [];
+    setTimeout(() => atOnce.push('answered'), 0);
+    for (const _ of busySteps(20, atOnce));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(atOnce.indexOf('answered'), 20);
+  });
+
+  it('encodes the saved index in steps to the very bytes encoded at once', () => {
+    const builder = new LibraryBuilder();
+    builder.setDigest('/w/hf.json', parseDigest(hfDigest(300), '/w/hf.json'));
+    builder.build();
+    const snapshot = builder.toSnapshot();
+    const steps = encodeSnapshotInSteps(snapshot);
+    let count = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) count++;
+    assert.ok(count > 5, `${count} steps`);
+    assert.deepEqual(step.value, encodeSnapshot(snapshot));
   });
 });
 
