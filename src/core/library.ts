@@ -32,6 +32,7 @@ export class Library extends PaperCatalog {
   private mentionMatcher: MentionMatcher | undefined;
   /** The previous library's matcher, kept if these papers give the same (see succeed). */
   private inheritedMatcher: MentionMatcher | undefined;
+  private matcherMaking: Generator<void, void> | undefined;
   private completionText: CompletionIndex | undefined;
   /** The previous library's completion index and the papers it was made from, kept if these papers give the same (see succeed). */
   private inheritedCompletion: { papers: readonly Paper[]; index: CompletionIndex } | undefined;
@@ -223,20 +224,35 @@ export class Library extends PaperCatalog {
     this.inheritedCompletion = previous.completionText ? { papers: previous.papers, index: previous.completionText } : previous.inheritedCompletion;
   }
 
-  /** Prepares the names matcher, the completion list and the search index's counts, so that the first hover or `@` after a load does not wait for them. */
-  prepare(): void {
-    this.matcher();
+  /**
+   * Prepares the names matcher, the completion list and the search index's counts, so that
+   * the first hover or `@` after a load does not wait for them; in steps (see inSlices): the
+   * matcher alone is 0.6-1.4 s at 50,000 papers, which a search asked for meanwhile would wait out.
+   */
+  *prepare(): Generator<void, void> {
+    yield* this.matcherSteps();
     this.completionIndex();
+    yield;
     this.index.prepare();
   }
 
   private matcher(): MentionMatcher {
-    if (!this.mentionMatcher) {
-      const inherited = this.inheritedMatcher;
-      this.inheritedMatcher = undefined;
-      this.mentionMatcher = inherited?.servesAlso(this.papers) ? inherited : new MentionMatcher(this.papers);
-    }
-    return this.mentionMatcher;
+    // Asked for before `prepare` is through with it: the steps left, at once.
+    const steps = this.matcherSteps();
+    while (!steps.next().done);
+    return this.mentionMatcher!;
+  }
+
+  /** Makes the matcher (or keeps the one inherited), once, whoever takes the steps: `prepare` or a request that needs it now. */
+  private matcherSteps(): Generator<void, void> {
+    return (this.matcherMaking ??= this.makeMatcher());
+  }
+
+  private *makeMatcher(): Generator<void, void> {
+    const inherited = this.inheritedMatcher;
+    this.inheritedMatcher = undefined;
+    if (inherited?.servesAlso(this.papers)) this.mentionMatcher = inherited;
+    else this.mentionMatcher = yield* MentionMatcher.madeInSteps(this.papers);
   }
 
   /**

@@ -3,6 +3,7 @@ import { parseDigest } from './digest';
 import { KeyMemory } from './keyMemory';
 import { Library, LibraryBuilder, LibrarySnapshot } from './library';
 import { SearchHit, SearchOptions } from './searchIndex';
+import { inSlices } from './quietTasks';
 import { ParseResult, Problem } from './model';
 import { Taxonomy } from './techniques';
 import { fileName } from './text';
@@ -522,7 +523,7 @@ export class LibraryLoader {
     // Hover and the Cited-in scan need the names matcher: build it before the first hover
     // asks, but after the answer to the request that published, and for the current library only.
     this.whenQuiet(() => {
-      if (this.library === library) library.prepare();
+      if (this.library === library) void inSlices(library.prepare());
     });
     return counts;
   }

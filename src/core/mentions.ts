@@ -56,6 +56,8 @@ interface NameGroup {
 }
 
 const SPLIT_AT = 32;
+/** Papers a step of `MentionMatcher.madeInSteps` takes (a few milliseconds). */
+const PAPERS_PER_STEP = 250;
 const newGroup = (): NameGroup => ({ ending: [], longer: [] });
 
 /** Everything of a paper its matcher entries depend on: key, names, title, and the abstract where a name is weak. */
@@ -72,6 +74,16 @@ export class MentionMatcher {
 
   constructor(papers: readonly Paper[]) {
     this.addPapers(papers);
+  }
+
+  /** The matcher of these papers, made PAPERS_PER_STEP papers a step (the engine answers requests between steps: see Library.prepare). */
+  static *madeInSteps(papers: readonly Paper[]): Generator<void, MentionMatcher> {
+    const matcher = new MentionMatcher([]);
+    for (let start = 0; start < papers.length; start += PAPERS_PER_STEP) {
+      matcher.addPapers(papers.slice(start, start + PAPERS_PER_STEP));
+      yield;
+    }
+    return matcher;
   }
 
   /**

@@ -5,7 +5,7 @@ import { Library } from '../../src/core/library';
 import { Paper, newPaper, newestFirst } from '../../src/core/model';
 import { extractNames } from '../../src/core/names';
 import { asciiFold } from '../../src/core/text';
-import { SEED_PATH, hfSample, readSeed } from './fixtures';
+import { SEED_PATH, hfDigest, hfSample, readSeed } from './fixtures';
 
 const seedLibrary = () => Library.fromDigests([{ path: SEED_PATH, text: readSeed() }]);
 const byTitle = (library: Library, prefix: string) => library.papers.find((p) => p.title.startsWith(prefix))!;
@@ -143,6 +143,28 @@ describe('library', () => {
     const other = hf.paperTree('technique').find((c) => c.id === 'other');
     assert.ok(other && other.techniques.every((t) => t.papers.every((p) => p.techniques.length === 0)));
     assert.deepEqual(hf.paperTree('digest').map((c) => c.label), ['daily-papers-parameter-count.txt', 'hf.json']);
+  });
+
+  it('prepares in steps, and a note scanned halfway through finds what a prepared library finds', () => {
+    const digests = [{ path: SEED_PATH, text: readSeed() }, { path: '/x/hf.json', text: hfDigest(600) }];
+    const prepared = Library.fromDigests(digests);
+    let steps = 0;
+    for (const preparing = prepared.prepare(); !preparing.next().done; ) steps++;
+    assert.ok(steps > 3, `${steps} steps for ${prepared.size} papers`);
+    const names = prepared.papers.filter((p) => p.shortName && p.shortName.length > 4).slice(0, 40).map((p) => p.shortName);
+    const note = `${names.join(' improves on ')}.`;
+    const found = prepared.scanNote(note).mentions;
+    assert.ok(found.length > 10, `control: the note names papers (${found.length})`);
+
+    const halfway = Library.fromDigests(digests);
+    const preparing = halfway.prepare();
+    preparing.next();
+    preparing.next();
+    assert.deepEqual(halfway.scanNote(note).mentions, found, 'the matcher finished for the scan');
+    let left = 0;
+    while (!preparing.next().done) left++;
+    assert.ok(left >= 1 && left < steps - 1, `the rest of the preparation, without the matcher's steps (${left} of ${steps})`);
+    assert.deepEqual(halfway.scanNote(note).mentions, found);
   });
 
   it('gives the tree its groups as places, each technique sorted as asked (what the engine sends the editor)', () => {
