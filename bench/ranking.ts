@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import MiniSearch from 'minisearch';
 import { Library } from '../src/core/library';
 import { Paper } from '../src/core/model';
-import { tokenize } from '../src/core/searchIndex';
+import { tokenize } from '../src/core/words';
 import { random } from './generate';
 
 export type QueryKind = 'title' | 'abstract' | 'name' | 'author';

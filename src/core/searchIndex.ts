@@ -4,6 +4,7 @@ import { SearchFilter, hasFilter } from './searchQuery';
 import { SerializedTermIndex, TermIndex, TermMatch } from './termIndex';
 import { stemmer } from 'stemmer';
 import { asciiFold, fileName, firstNotBefore } from './text';
+import { STOP_WORDS, tokenize } from './words';
 
 /**
  * Full-text search over the library, built for as-you-type use at 50,000 papers.
@@ -64,10 +65,6 @@ export interface SerializedSearchIndex {
   foldedNames?: string[];
 }
 
-const STOP_WORDS = new Set(
-  'a an and are as at be by for from has have in into is it its of on or our that the their this to via we with'.split(' '),
-);
-
 const ID_FIELDS = ['name'] as const;
 type IdField = (typeof ID_FIELDS)[number];
 const ID_BOOST: Record<IdField, number> = { name: 6 };
@@ -109,33 +106,6 @@ type IndexedDocument = Record<IdField, string> & { id: number };
 function processTerm(term: string): string | null {
   const lower = term.toLowerCase();
   return lower.length === 0 || STOP_WORDS.has(lower) ? null : lower;
-}
-
-/**
- * Lowercase words, stop words dropped. A character loop rather than a Unicode regex
- * split: this runs over every abstract, and is most of what indexing costs.
- */
-export function tokenize(text: string): string[] {
-  const lower = text.toLowerCase();
-  const terms: string[] = [];
-  let start = -1;
-  for (let i = 0; i <= lower.length; i++) {
-    const c = i < lower.length ? lower.charCodeAt(i) : 32;
-    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c > 127 && isWordChar(lower[i]!));
-    if (word) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      const term = lower.slice(start, i);
-      if (!STOP_WORDS.has(term)) terms.push(term);
-      start = -1;
-    }
-  }
-  return terms;
-}
-
-const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
-function isWordChar(char: string): boolean {
-  return WORD_CHAR.test(char);
 }
 
 const MINISEARCH_OPTIONS = { fields: [...ID_FIELDS], storeFields: [], processTerm, searchOptions: { processTerm } };

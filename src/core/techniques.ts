@@ -75,31 +75,38 @@ const USE = /\b(?:built|builds|build|based|relies|rely) (?:up)?on\b|\bleverag\w*
 export class Taxonomy {
   readonly categories: CategoryDefinition[];
   readonly techniques: TechniqueDefinition[];
-  private readonly compiled: CompiledTechnique[];
+  /** The patterns compiled, with the strings each needs: made by the first `classify` (the editor, which never classifies, never makes them; ~7 ms of its start). */
+  private compiled: { techniques: CompiledTechnique[]; scanner: LiteralScanner } | undefined;
   private readonly byId = new Map<string, TechniqueDefinition>();
-  /** Every string some pattern needs, once; found in a paper's text in one pass. */
-  private readonly literals: string[] = [];
-  private scanner: LiteralScanner | undefined;
 
   constructor(data: TaxonomyData) {
     this.categories = data.categories;
     this.techniques = data.techniques;
-    const literalNumbers = new Map<string, number>();
-    const literalNumber = (literal: string) => {
-      let number = literalNumbers.get(literal);
-      if (number === undefined) literalNumbers.set(literal, (number = this.literals.push(literal) - 1));
-      return number;
-    };
-    const compiledPattern = (regex: RegExp): CompiledPattern => ({
-      regex,
-      literals: requiredLiterals(regex.source)?.map((group) => group.map(literalNumber)) ?? null,
-    });
-    this.compiled = data.techniques.map((definition) => ({
-      definition,
-      patterns: compile(definition.patterns, 'i').map(compiledPattern),
-      exclude: compile(definition.exclude, 'gi').map(compiledPattern),
-    }));
     for (const t of data.techniques) this.byId.set(t.id, t);
+  }
+
+  private compiledTechniques(): { techniques: CompiledTechnique[]; scanner: LiteralScanner } {
+    if (!this.compiled) {
+      // Every string some pattern needs, once; found in a paper's text in one pass.
+      const literals: string[] = [];
+      const literalNumbers = new Map<string, number>();
+      const literalNumber = (literal: string) => {
+        let number = literalNumbers.get(literal);
+        if (number === undefined) literalNumbers.set(literal, (number = literals.push(literal) - 1));
+        return number;
+      };
+      const compiledPattern = (regex: RegExp): CompiledPattern => ({
+        regex,
+        literals: requiredLiterals(regex.source)?.map((group) => group.map(literalNumber)) ?? null,
+      });
+      const techniques = this.techniques.map((definition) => ({
+        definition,
+        patterns: compile(definition.patterns, 'i').map(compiledPattern),
+        exclude: compile(definition.exclude, 'gi').map(compiledPattern),
+      }));
+      this.compiled = { techniques, scanner: new LiteralScanner(literals) };
+    }
+    return this.compiled;
   }
 
   technique(id: string): TechniqueDefinition | undefined {
@@ -122,14 +129,13 @@ export class Taxonomy {
     let sentences: Sentences | undefined;
     const keywordText = keywords.join('; ');
     const text = `${title} ${abstract} ${keywordText}`;
-    // Made when the first paper is classified (the editor's side, which never classifies, never makes it).
-    const scanner = (this.scanner ??= new LiteralScanner(this.literals));
+    const { techniques, scanner } = this.compiledTechniques();
     scanner.scan(text);
     const present = (literal: number) => scanner.has(literal);
     // Most patterns cannot match a paper: the strings they need, all found in one pass over its text, rule them out far faster than the regex.
     const possible = (p: CompiledPattern) => (p.literals === null || p.literals.every((group) => group.some(present)));
     const found = new Set<string>();
-    for (const { definition, patterns, exclude } of this.compiled) {
+    for (const { definition, patterns, exclude } of techniques) {
       const candidates: RegExp[] = [];
       for (const p of patterns) if (possible(p)) candidates.push(p.regex);
       if (!candidates.length || !candidates.some((r) => r.test(title) || r.test(abstract) || r.test(keywordText))) continue;

@@ -6,7 +6,7 @@ import { Paper } from './model';
 import { parseNote, topLevel } from './markdownParse';
 import { NoteScan } from './noteScanner';
 import { LineIndex } from './positions';
-import { tokenize } from './searchIndex';
+import { tokenize } from './words';
 import { editDistance } from './termIndex';
 import { asciiFold } from './text';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { parseDigest } from '../../src/core/digest';
 import { Library } from '../../src/core/library';
 import { TermIndex, editDistance } from '../../src/core/termIndex';
-import { tokenize } from '../../src/core/searchIndex';
+import { tokenize } from '../../src/core/words';
 import { hfSample } from './fixtures';
 
 describe('the pieces that make 50,000 papers fast', () => {
