@@ -28,17 +28,18 @@ function testEntries(dir) {
     .map((f) => path.join(dir, f));
 }
 
-// What src/vscode/lazyModules.ts requires when first used (lazyParts.ts): on the desktop, a file of its own
-// beside the extension (the big libraries in it are not compiled at every start); elsewhere inside the bundle.
+// What src/vscode/lazyModules.ts requires when first used (lazyParts.ts, readerParts.ts): on the desktop, files of
+// their own beside the extension (the big libraries in them are not compiled at every start); elsewhere inside the bundle.
 const lazyPartsApart = {
   name: 'lazy-parts-apart',
   setup(build) {
-    build.onResolve({ filter: /^\.\/lazyParts$/ }, (args) =>
-      args.kind === 'require-call' && args.importer.endsWith(path.join('src', 'vscode', 'lazyModules.ts')) ? { path: './lazyParts.js', external: true } : undefined,
+    build.onResolve({ filter: /^\.\/(lazyParts|readerParts)$/ }, (args) =>
+      args.kind === 'require-call' && args.importer.endsWith(path.join('src', 'vscode', 'lazyModules.ts')) ? { path: `${args.path}.js`, external: true } : undefined,
     );
   },
 };
 const lazyParts = { ...common, entryPoints: ['src/vscode/lazyParts.ts'], outfile: 'dist/lazyParts.js' };
+const readerParts = { ...common, entryPoints: ['src/vscode/readerParts.ts'], outfile: 'dist/readerParts.js' };
 // PAPER_DIGEST_WEB: whether the bundle carries the library engine for the extension host's own thread (see engineWorker.ts).
 const desktopExtension = { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], define: { 'process.env.PAPER_DIGEST_WEB': '"false"' }, plugins: [lazyPartsApart] };
 // The library engine's worker (core/libraryEngine.ts), started by the extension through workerLoader.js (V8's code cache for it).
@@ -49,6 +50,7 @@ async function main() {
   const builds = [
     desktopExtension,
     lazyParts,
+    readerParts,
     desktopWorker,
     workerLoader,
     { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
@@ -98,7 +100,7 @@ async function main() {
 }
 
 // The tests check what the bundles hold (test/unit/layering.test.ts) with the same options.
-module.exports = { desktopExtension, lazyParts, desktopWorker };
+module.exports = { desktopExtension, lazyParts, readerParts, desktopWorker };
 
 if (require.main === module) {
   main().catch((error) => {

@@ -1,8 +1,8 @@
 import { MentionOptions } from './library';
 import { COMPLETION_ANYWHERE, COMPLETION_TITLE_WORD, CompletionNames, completionNames, matchQuality } from './completionMatch';
 import { Paper, newestFirst } from './model';
-import { NO_BIBLIOGRAPHY, NoteBibliography } from './noteBibliography';
-import { NoteScan } from './noteScanner';
+import { NO_BIBLIOGRAPHY, NoteBibliography } from './noteProject';
+import type { NoteScan } from './noteScanner';
 import { Taxonomy } from './techniques';
 import { asciiFold } from './text';
 

@@ -1,6 +1,7 @@
 import type { Root, RootContent } from 'mdast';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
+import { frontMatter } from './frontMatter';
 
 /**
  * A note's Markdown syntax tree, read in linear time and bounded memory whatever the
@@ -34,14 +35,6 @@ const parser = unified().use(remarkParse);
 const parserWithoutLinks = unified().use(remarkParse);
 parserWithoutLinks.data('micromarkExtensions', [{ disable: { null: ['labelStartLink', 'labelStartImage', 'labelEnd'] } }]);
 
-const FRONT_MATTER = /^(\uFEFF?)---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
-
-/** A note's YAML front matter (`---` … `---` at the very start): its text, and where the block ends. */
-export function frontMatter(text: string): { yaml: string; end: number } | undefined {
-  // No front matter is longer than a megabyte; a note that never closes one is not read to its end for it.
-  const match = FRONT_MATTER.exec(text.slice(0, 1_000_000));
-  return match ? { yaml: match[2]!, end: match[0].length } : undefined;
-}
 /** A container prefix (blockquote markers, list markers, indentation) of more than MAX_CONTAINER_PREFIX characters. */
 const DEEP_PREFIX = new RegExp(String.raw`^(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])){${MAX_CONTAINER_PREFIX + 1},}`, 'gm');
 

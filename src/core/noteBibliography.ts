@@ -1,7 +1,11 @@
 import { LineCounter, parse, parseDocument } from 'yaml';
 import { cslPapers } from './formats/cslJson';
-import { frontMatter } from './markdownParse';
-import { ParseResult, Paper, Problem } from './model';
+import { frontMatter } from './frontMatter';
+import { Paper, Problem } from './model';
+import { BOOKDOWN_INDEX, BibliographyReader, Declaration, NO_BIBLIOGRAPHY, NoteBibliography, ProjectFiles, QUARTO_METADATA, QUARTO_PROJECT, isProjectFile } from './noteProject';
+
+export { NO_BIBLIOGRAPHY } from './noteProject';
+export type { BibliographyReader, Declaration, NoteBibliography, ProjectFiles } from './noteProject';
 
 /**
  * The bibliographies a note declares, found the way pandoc, Quarto and bookdown find
@@ -14,16 +18,7 @@ import { ParseResult, Paper, Problem } from './model';
  * paths in a virtual workspace): the editor and the CLI convert at their edges.
  */
 
-/** Reads project files: the text, or undefined where there is no such file. */
-export interface ProjectFiles {
-  read(path: string): Promise<string | undefined>;
-}
 
-/**
- * Reads a declared bibliography file (BibTeX, CSL-JSON, Hugging Face JSON): `parseDigest`,
- * handed in so that the editor loads the BibTeX reader only when a note declares a file.
- */
-export type BibliographyReader = (text: string, path: string) => ParseResult;
 
 export interface FrontMatter {
   /** The parsed YAML mapping, or null when the text has no front matter (or it is not a mapping). */
@@ -94,15 +89,6 @@ export function joinPath(base: string, relative: string): string {
   return out.join('/') || '/';
 }
 
-/** Where bibliographies were declared, and what they hold. */
-export interface Declaration {
-  /** The file that declares them (the note, `_metadata.yml`, `_quarto.yml`, `index.Rmd`). */
-  path: string;
-  line: number;
-  bibliographies: string[];
-  /** Inline CSL items (`references:`). */
-  references: unknown[];
-}
 
 /** `bibliography:` and `references:` from parsed metadata, paths resolved against `dir`. */
 export function declarationIn(meta: FrontMatter, path: string, dir: string): Declaration | undefined {
@@ -122,21 +108,7 @@ export function declarationIn(meta: FrontMatter, path: string, dir: string): Dec
   };
 }
 
-/** What a note can cite beyond the configured digests. */
-export interface NoteBibliography {
-  /** Where the bibliographies were declared, or undefined for a note that declares none. */
-  declaration: Declaration | undefined;
-  /** Entries of the declared bibliographies, in pandoc's order (a later file's key wins). */
-  papers: Paper[];
-  byKey: ReadonlyMap<string, Paper>;
-  problems: Problem[];
-}
 
-export const NO_BIBLIOGRAPHY: NoteBibliography = { declaration: undefined, papers: [], byKey: new Map(), problems: [] };
-
-const QUARTO_PROJECT = '_quarto.yml';
-const QUARTO_METADATA = '_metadata.yml';
-const BOOKDOWN_INDEX = 'index.Rmd';
 /** How far up from a note to look for project files. */
 const MAX_DEPTH = 12;
 
@@ -161,10 +133,9 @@ export class NoteBibliographies {
     this.parsed.delete(path);
   }
 
-  /** Whether a change to this file can change some note's bibliography. */
+  /** Whether a change to this file can change some note's bibliography (see noteProject.ts). */
   static isProjectFile(path: string): boolean {
-    const name = path.slice(path.lastIndexOf('/') + 1);
-    return name === QUARTO_PROJECT || name === QUARTO_METADATA || name === BOOKDOWN_INDEX || /\.(bib|bibtex|json|ya?ml)$/i.test(name);
+    return isProjectFile(path);
   }
 
   private read(path: string): Promise<string | undefined> {

@@ -4,10 +4,9 @@ import { citationEdits } from '../core/citationInsert';
 import { PAPER_GROUPINGS, PaperGrouping, PaperSort } from '../core/paperCatalog';
 import { Paper } from '../core/model';
 import { paperMeta } from '../core/paperCard';
-import { citedKeys, referencesEdit } from '../core/writing';
 import type { CslStyle } from '../core/cslFormat';
 import { CslStyles } from './cslStyles';
-import { cslFormat } from './lazyModules';
+import { cslFormat, noteReaders } from './lazyModules';
 import { fromVsPosition, toVsRange } from './convert';
 import { LibraryService } from './libraryService';
 import { keyAt } from './navigation';
@@ -166,7 +165,7 @@ async function updateReferences(c: CommandContext): Promise<void> {
   } catch (error) {
     return void vscode.window.showErrorMessage(`Paper Digest: ${(error as Error).message}.`);
   }
-  const edit = referencesEdit(document.getText(), scan, scope, style && ((papers) => cslFormat().bibliographyEntries(papers, style)));
+  const edit = noteReaders().writing.referencesEdit(document.getText(), scan, scope, style && ((papers) => cslFormat().bibliographyEntries(papers, style)));
   if (edit === null) {
     if (!scan.citations.some((c) => scope.isKnown(c.key))) void vscode.window.showInformationMessage('This note cites no paper of the digests or of its bibliography.');
     return;
@@ -197,7 +196,7 @@ async function exportBibliography(c: CommandContext, options?: ExportOptions): P
   if (scope.scope === 'note' && editor) {
     // As pandoc resolves them: the note's own bibliography first, then the digests.
     const noteScope = await c.scopes.scopeFor(editor.document);
-    papers = citedKeys(await c.scopes.scan(editor.document))
+    papers = noteReaders().writing.citedKeys(await c.scopes.scan(editor.document))
       .map((k) => noteScope.paper(k))
       .filter((p): p is Paper => !!p);
   } else {

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { BUNDLED_CSL_DIR, BUNDLED_CSL_LOCALES, DEFAULT_CSL_STYLE, isBundledCsl } from '../core/bundled';
 import type { CslStyle } from '../core/cslFormat';
-import { declaredCsl } from '../core/noteBibliography';
 import { decodeText } from '../core/text';
+import { noteReaders } from './lazyModules';
 
 /**
  * The citation style of a note, as pandoc chooses it: the note's front matter `csl:` (a
@@ -62,7 +62,7 @@ export class CslStyles {
 
   /** The note's style, or undefined for our own format; rejects with a message naming a style that cannot be read. */
   async forNote(document: vscode.TextDocument): Promise<CslStyle | undefined> {
-    const declared = declaredCsl(document.getText());
+    const declared = noteReaders().noteBibliography.declaredCsl(document.getText());
     const configured = vscode.workspace.getConfiguration('paperDigest', document.uri).get<string>('csl', '').trim();
     const name = declared ?? (configured || undefined);
     if (!name) return undefined;

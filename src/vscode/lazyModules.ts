@@ -1,4 +1,5 @@
 import type * as LazyParts from './lazyParts';
+import type * as ReaderParts from './readerParts';
 
 /**
  * The parts of the extension that carry big libraries, loaded when first used rather than
@@ -22,4 +23,17 @@ export function cslFormat(): typeof LazyParts.cslFormat {
 /** The digest and bibliography readers (BibTeX, CSL-JSON, Hugging Face JSON, Daily Papers pages), for a note's own bibliography files. */
 export function digestReader(): typeof LazyParts.digest {
   return lazyParts().digest;
+}
+
+let readers: typeof ReaderParts | undefined;
+
+/**
+ * The readers of a note's Markdown and YAML front matter (its bibliography, citations and
+ * link references, Update References) and of the paper sources' replies (arXiv's XML): ~250
+ * kB of parsers, loaded when the editor first reads a note or fetches papers, not at every
+ * start (its start's event-loop block was 45-53 ms, ~20 ms of it these). A file of its own
+ * on the desktop, as `lazyParts` is.
+ */
+export function noteReaders(): typeof ReaderParts {
+  return (readers ??= require('./readerParts') as typeof ReaderParts);
 }

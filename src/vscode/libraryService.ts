@@ -5,12 +5,12 @@ import { PaperCatalog, PaperGrouping, PaperShelf, PaperSort, PlacedCategoryGroup
 import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, MentionSettings, PlacedTree, SimilarSummary, unreadableDigest } from '../core/engineProtocol';
 import type { ListedDigest, LoadInfo } from '../core/libraryLoader';
 import { Paper, Problem } from '../core/model';
-import { NoteScan } from '../core/noteScanner';
+import type { NoteScan } from '../core/noteScanner';
 import { ConnectionClosed, RpcEndpoint, Transfer } from '../core/rpc';
 import { SearchOptions } from '../core/searchIndex';
 import { SummaryCodec } from '../core/snapshotCodec';
 import { Taxonomy, taxonomyWithUserTechniques } from '../core/techniques';
-import { SimilarPaper } from '../core/writing';
+import type { SimilarPaper } from '../core/writing';
 import { pathOf } from './convert';
 import { DigestFiles } from './digestFiles';
 import { EngineWorker, EngineWorkerFactory } from './engineWorker';

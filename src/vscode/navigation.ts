@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Citation, Mention } from '../core/noteScanner';
+import type { Citation, Mention } from '../core/noteScanner';
 import { rangeContains } from '../core/positions';
 import { fromVsPosition } from './convert';
 import { NoteIndex } from './noteIndex';

@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import { decodeText } from '../core/text';
 import { CitationScope } from '../core/citationScope';
 import { MentionOptions } from '../core/library';
-import { frontMatter } from '../core/markdownParse';
+import { frontMatter } from '../core/frontMatter';
 import { Paper, Problem } from '../core/model';
-import { NO_BIBLIOGRAPHY, NoteBibliographies, NoteBibliography, ProjectFiles } from '../core/noteBibliography';
-import { NoteScan } from '../core/noteScanner';
+import type { NoteBibliographies } from '../core/noteBibliography';
+import { NO_BIBLIOGRAPHY, NoteBibliography, ProjectFiles, isNoBibliography, isProjectFile } from '../core/noteProject';
+import type { NoteScan } from '../core/noteScanner';
 import { pathOf } from './convert';
 import { problemDiagnostic } from './digestProblems';
-import { digestReader } from './lazyModules';
+import { digestReader, noteReaders } from './lazyModules';
 import { LibraryService } from './libraryService';
 
 /** The languages Paper Digest reads as notes: Markdown, Quarto and R Markdown. */
@@ -19,6 +20,11 @@ export const NOTE_GLOB = '**/*.{md,markdown,qmd,Rmd,rmd}';
 
 export function isNote(document: vscode.TextDocument): boolean {
   return NOTE_LANGUAGES.includes(document.languageId) || /\.(md|markdown|qmd|rmd)$/i.test(document.uri.path);
+}
+
+/** The bibliographies' resolver of a URI's file system (one per scheme and authority). */
+function resolverId(uri: vscode.Uri): string {
+  return `${uri.scheme}://${uri.authority}`;
 }
 
 /** Files whose change can change a note's bibliography. */
@@ -55,7 +61,7 @@ export class NoteScopes implements vscode.Disposable {
       watcher.onDidChange(onFile),
       watcher.onDidCreate(onFile),
       watcher.onDidDelete(onFile),
-      vscode.workspace.onDidSaveTextDocument((d) => NoteBibliographies.isProjectFile(d.uri.path) && this.fileChanged(d.uri)),
+      vscode.workspace.onDidSaveTextDocument((d) => isProjectFile(d.uri.path) && this.fileChanged(d.uri)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       service.onDidChange(() => this.scans.clear()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -68,7 +74,7 @@ export class NoteScopes implements vscode.Disposable {
   }
 
   private resolver(uri: vscode.Uri): NoteBibliographies {
-    const id = `${uri.scheme}://${uri.authority}`;
+    const id = resolverId(uri);
     let resolver = this.resolvers.get(id);
     if (!resolver) {
       const files: ProjectFiles = {
@@ -80,15 +86,16 @@ export class NoteScopes implements vscode.Disposable {
           }
         },
       };
-      resolver = new NoteBibliographies(files, (text, path) => digestReader().parseDigest(text, path), vscode.workspace.getWorkspaceFolder(uri)?.uri.path);
+      resolver = new (noteReaders().noteBibliography.NoteBibliographies)(files, (text, path) => digestReader().parseDigest(text, path), vscode.workspace.getWorkspaceFolder(uri)?.uri.path);
       this.resolvers.set(id, resolver);
     }
     return resolver;
   }
 
   private fileChanged(uri: vscode.Uri): void {
-    if (!NoteBibliographies.isProjectFile(uri.path)) return;
-    this.resolver(uri).invalidate(uri.path);
+    if (!isProjectFile(uri.path)) return;
+    // None made yet for the folder: nothing it read to forget.
+    this.resolvers.get(resolverId(uri))?.invalidate(uri.path);
     // Which notes use the file is known only after resolving: resolve them all again (each file is read once).
     this.bibliographies.clear();
     this.scans.clear();
@@ -116,7 +123,7 @@ export class NoteScopes implements vscode.Disposable {
       const changed = entry.resolved !== resolved;
       entry.resolved = resolved;
       this.showProblems();
-      if (changed && resolved !== NO_BIBLIOGRAPHY) {
+      if (changed && !isNoBibliography(resolved)) {
         this.scans.delete(key);
         this.changed.fire();
       }

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { HfObject, PaperSources, SourceError, daysToFetch, mergeIntoDigest, papersLackingDetails } from '../core/paperSources';
+import type { HfObject, PaperSources } from '../core/paperSources';
 import { decodeText } from '../core/text';
 import { fetchClient } from '../fetchClient';
 import { CommandFactory } from './commands';
 import { LibraryService } from './libraryService';
+import { noteReaders } from './lazyModules';
 
 /**
  * Fetch Daily Papers… and Add Paper…: papers from Hugging Face, arXiv or a DOI into the
@@ -55,7 +56,7 @@ export class PaperFetchCommands {
   async completeDetails(): Promise<void> {
     const library = await this.service.current();
     await library.whenDecoded();
-    const lacking = papersLackingDetails(library.papers);
+    const lacking = noteReaders().paperSources.papersLackingDetails(library.papers);
     if (!lacking.length) {
       void vscode.window.showInformationMessage('Paper Digest: every paper already has its arXiv id or DOI and its authors.');
       return;
@@ -78,7 +79,7 @@ export class PaperFetchCommands {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder || !vscode.workspace.getConfiguration('paperDigest', folder.uri).get<boolean>('dailyPapers.autoFetch', false)) return false;
     const today = new Date().toISOString().slice(0, 10);
-    const range = daysToFetch(state.get<string>(LAST_FETCHED_DAY), today);
+    const range = noteReaders().paperSources.daysToFetch(state.get<string>(LAST_FETCHED_DAY), today);
     const fetched = await this.into(`Daily Papers ${range.from === range.to ? range.from : `${range.from} to ${range.to}`}`, (sources) => sources.dailyPapers(range.from, range.to), { quiet: true });
     if (fetched) await state.update(LAST_FETCHED_DAY, today);
     return fetched;
@@ -97,7 +98,7 @@ export class PaperFetchCommands {
       const result = await vscode.window.withProgress(
         { location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: `Paper Digest: fetching ${what}`, cancellable: !quiet },
         async (progress, token) => {
-          const sources = new PaperSources(fetchClient, {
+          const sources = new (noteReaders().paperSources.PaperSources)(fetchClient, {
             endpoints: endpoints(),
             cancelled: () => token.isCancellationRequested,
             progress: (message) => progress.report({ message }),
@@ -106,7 +107,7 @@ export class PaperFetchCommands {
           });
           const objects = await fetch(sources);
           const existing = await readIfAny(target);
-          const merged = mergeIntoDigest(existing, objects);
+          const merged = noteReaders().paperSources.mergeIntoDigest(existing, objects);
           if (merged.added) {
             await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
             await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(merged.text));
@@ -120,7 +121,7 @@ export class PaperFetchCommands {
       if (!quiet || result.added) void vscode.window.showInformationMessage(message);
       return true;
     } catch (error) {
-      const message = error instanceof SourceError ? error.message : String(error);
+      const message = error instanceof noteReaders().paperSources.SourceError ? error.message : String(error);
       this.log.warn(`Fetching ${what}: ${message}`);
       if (message !== 'cancelled' && !quiet) void vscode.window.showErrorMessage(`Paper Digest: ${message}. ${relative} is unchanged.`);
       return false;

@@ -3,9 +3,8 @@ import { DEFAULT_CSL_STYLE } from '../core/bundled';
 import { BRACED_KEY_SOURCE, PANDOC_KEY_SOURCE } from '../core/citationKeys';
 import type { CiteItem, CslStyle } from '../core/cslFormat';
 import { Paper } from '../core/model';
-import { declaredCsl } from '../core/noteBibliography';
 import { CslStyles } from './cslStyles';
-import { cslFormat } from './lazyModules';
+import { cslFormat, noteReaders } from './lazyModules';
 import { LibraryService } from './libraryService';
 
 /** The part of markdown-it this plugin uses (VS Code hands in its own instance). */
@@ -38,7 +37,7 @@ const IN_TEXT = new RegExp(String.raw`(?<![\p{L}\p{N}_@\[])(-?)@(?:\{(${BRACED_K
 export function citationPreviewPlugin(service: LibraryService, styles: CslStyles): (md: MarkdownIt) => MarkdownIt {
   return (md) => {
     md.core.ruler.push('paper_digest_citations', (state) => {
-      const style = styles.cached(declaredCsl(state.src) ?? (configuredStyle(state.env.currentDocument) || DEFAULT_CSL_STYLE), state.env.currentDocument);
+      const style = styles.cached(noteReaders().noteBibliography.declaredCsl(state.src) ?? (configuredStyle(state.env.currentDocument) || DEFAULT_CSL_STYLE), state.env.currentDocument);
       if (!style) return; // loading; the preview is refreshed when it is there
       renderInto(state, md, (key) => service.snapshot.paper(key), style);
     });

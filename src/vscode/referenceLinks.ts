@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { DocumentDebouncer } from './debounce';
-import { undefinedReferences } from '../core/noteScanner';
 import { toVsRange } from './convert';
+import { noteReaders } from './lazyModules';
 
 /**
  * VS Code's Markdown validation reports every `[@key]` as "No link definition found"
@@ -45,7 +45,7 @@ export class ReferenceLinkDiagnostics implements vscode.Disposable {
     }
     this.collection.set(
       document.uri,
-      undefinedReferences(document.getText()).map((r) => {
+      noteReaders().noteScanner.undefinedReferences(document.getText()).map((r) => {
         const d = new vscode.Diagnostic(toVsRange(r.range), `No link definition found: '${r.label}'`, vscode.DiagnosticSeverity.Warning);
         d.source = 'Paper Digest';
         d.code = 'link.no-such-reference';

@@ -58,7 +58,7 @@ describe('the extension host bundle', () => {
     return Object.keys(result.metafile.inputs);
   }
   /** esbuild.js's own build options. */
-  const bundles = () => require(join(ROOT, 'esbuild.js')) as Record<'desktopExtension' | 'desktopWorker' | 'lazyParts', { entryPoints: string[] }>;
+  const bundles = () => require(join(ROOT, 'esbuild.js')) as Record<'desktopExtension' | 'desktopWorker' | 'lazyParts' | 'readerParts', { entryPoints: string[] }>;
   const has = (inputs: string[], part: string) => inputs.some((input) => input.startsWith(part));
 
   it('leaves the library engine, its index and the word lists to the worker: the editor loads less at every start', async function () {
@@ -73,15 +73,27 @@ describe('the extension host bundle', () => {
     assert.ok(has(extension, 'src/core/engineProtocol.ts') && has(extension, 'src/core/paperCatalog.ts'));
   });
 
-  it('leaves citeproc and the BibTeX reader to a file of their own, loaded when first used: the editor compiles ~400 kB at every start, not 1.4 MB', async function () {
+  it('leaves citeproc and the BibTeX reader to a file of their own, loaded when first used: ~1 MB the editor does not compile at every start', async function () {
     this.timeout(60000);
     const { desktopExtension, lazyParts } = bundles();
     const heavy = ['node_modules/citeproc/', 'node_modules/@retorquere/bibtex-parser/', 'src/core/cslFormat.ts', 'src/core/digest.ts'];
     const extension = await inputsOf(desktopExtension);
     assert.deepEqual(heavy.filter((part) => has(extension, part)), []);
-    assert.ok(has(extension, 'src/vscode/lazyModules.ts') && has(extension, 'src/core/noteBibliography.ts'), 'the editor\'s side that asks for them');
+    assert.ok(has(extension, 'src/vscode/lazyModules.ts') && has(extension, 'src/vscode/noteScopes.ts'), 'the editor\'s side that asks for them');
     // The control: the file it loads holds them.
     const lazy = await inputsOf(lazyParts);
     assert.deepEqual(heavy.filter((part) => !has(lazy, part)), []);
+  });
+
+  it('leaves the Markdown, YAML and XML readers (and MiniSearch) out of what the editor compiles at every start: ~100 kB, not 400', async function () {
+    this.timeout(60000);
+    const { desktopExtension, readerParts } = bundles();
+    const readers = ['node_modules/yaml/', 'node_modules/micromark/', 'node_modules/fast-xml-parser/', 'src/core/noteBibliography.ts', 'src/core/markdownParse.ts', 'src/core/paperSources.ts'];
+    const extension = await inputsOf(desktopExtension);
+    assert.deepEqual([...readers, 'node_modules/minisearch/'].filter((part) => has(extension, part)), []);
+    assert.ok(has(extension, 'src/core/noteProject.ts') && has(extension, 'src/core/frontMatter.ts'), 'what it needs of a note before reading one');
+    // The control: the file it loads when it first reads a note holds them.
+    const loaded = await inputsOf(readerParts);
+    assert.deepEqual(readers.filter((part) => !has(loaded, part)), []);
   });
 });
