@@ -150,7 +150,7 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
             sentEncoded = undefined;
             return sent && sent.papers.length === papers.length && sent.papers.every((paper, i) => paper === papers[i]) ? sent.pieces : undefined;
           },
-        }),
+        }, () => quiet.untilQuiet()),
         keys: remoteKeyStore(rpc, () => takeSent('keyFile')),
         taxonomy: () => {
           const { taxonomy, problems } = taxonomyWithUserTechniques(techniques);
@@ -161,6 +161,7 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
         log,
         saveDelayMs: settings.saveDelayMs,
         whenQuiet: (task) => quiet.add(task),
+        untilQuiet: () => quiet.untilQuiet(),
         helpers: host.helperThreads?.count ? helperThreads(host.helperThreads.count, host.helperThreads.start, () => techniques, host.helperThreads.worthMs) : undefined,
       },
       settings.version,
@@ -313,7 +314,7 @@ interface SavedIndexEvents {
 }
 
 /** The saved index: encoded and decoded here, wherever its bytes are kept. */
-function snapshotStore(files: SnapshotFiles, codec: SummaryCodec | undefined, events: SavedIndexEvents): SnapshotStore {
+function snapshotStore(files: SnapshotFiles, codec: SummaryCodec | undefined, events: SavedIndexEvents, untilQuiet: () => Promise<void>): SnapshotStore {
   return {
     async load(key) {
       const bytes = await files.read(key);
@@ -332,8 +333,8 @@ function snapshotStore(files: SnapshotFiles, codec: SummaryCodec | undefined, ev
         return { discarded: error instanceof SnapshotError ? error.message : `it cannot be read (${String(error)})` };
       }
     },
-    // In slices: encoding 50,000 papers held the engine 1-3 s, and whatever the editor asked waited.
-    save: async (key, snapshot) => files.write(key, await inSlices(encodeSnapshotInSteps(snapshot, codec, events.encodedSummaries(snapshot.papers)))),
+    // In slices, while the editor asks nothing: encoding 50,000 papers held the engine 1-3 s, and whatever it asked waited.
+    save: async (key, snapshot) => files.write(key, await inSlices(encodeSnapshotInSteps(snapshot, codec, events.encodedSummaries(snapshot.papers)), untilQuiet)),
   };
 }
 

@@ -83,6 +83,8 @@ export interface LoaderPorts {
   saveDelayMs?: number;
   /** Runs work that can wait (see QuietTasks); by default on the next turn of the event loop. */
   whenQuiet?(task: () => void): void;
+  /** Resolves when the editor has stopped asking for a while (see QuietTasks.untilQuiet): what work in slices waits for between them. */
+  untilQuiet?(): Promise<void>;
   /** Threads that share the deriving of names and techniques when a build has many new papers. */
   helpers?: DeriveHelpers;
 }
@@ -523,7 +525,7 @@ export class LibraryLoader {
     // Hover and the Cited-in scan need the names matcher: build it before the first hover
     // asks, but after the answer to the request that published, and for the current library only.
     this.whenQuiet(() => {
-      if (this.library === library) void inSlices(library.prepare());
+      if (this.library === library) void inSlices(library.prepare(), this.ports.untilQuiet?.bind(this.ports));
     });
     return counts;
   }

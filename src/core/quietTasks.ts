@@ -9,6 +9,8 @@ export class QuietTasks {
   private readonly tasks: Array<() => void> = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private held = false;
+  /** When the editor last asked something. */
+  private lastTouch = 0;
 
   constructor(
     private readonly quietMs: number,
@@ -23,6 +25,7 @@ export class QuietTasks {
   /** A request came (or the editor is done with what it was sent): what waits, waits a little longer. */
   touch(): void {
     this.held = false;
+    this.lastTouch = Date.now();
     if (this.tasks.length) this.arm();
   }
 
@@ -30,6 +33,18 @@ export class QuietTasks {
   hold(): void {
     this.held = true;
     clearTimeout(this.timer);
+  }
+
+  /**
+   * Resolves at the next turn when the editor has asked nothing for `quietMs` (and is not
+   * busy taking a library), else once it has stopped for that long: what a task that runs
+   * in slices waits for between them, so that it makes way while someone types.
+   */
+  async untilQuiet(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    for (let idle = Date.now() - this.lastTouch; this.held || idle < this.quietMs; idle = Date.now() - this.lastTouch) {
+      await new Promise((resolve) => setTimeout(resolve, this.held ? this.quietMs : this.quietMs - idle));
+    }
   }
 
   dispose(): void {
@@ -55,17 +70,17 @@ export class QuietTasks {
 const SLICE_MS = 10;
 
 /**
- * Runs `steps` (a generator's) about SLICE_MS at a time, with a turn of the event loop
- * between slices, so that a request that came in meanwhile (a search, a completion) is
- * answered in between; resolves with what the steps return.
+ * Runs `steps` (a generator's) about SLICE_MS at a time, waiting for `between` (a turn of
+ * the event loop, or QuietTasks.untilQuiet) after each slice, so that a request that came in
+ * meanwhile (a search, a completion) is answered in between; resolves with what the steps return.
  */
-export async function inSlices<T>(steps: Generator<unknown, T>): Promise<T> {
+export async function inSlices<T>(steps: Generator<unknown, T>, between: () => Promise<unknown> = () => new Promise((resolve) => setTimeout(resolve, 0))): Promise<T> {
   for (;;) {
     const until = Date.now() + SLICE_MS;
     let step: IteratorResult<unknown, T>;
     do step = steps.next();
     while (!step.done && Date.now() < until);
     if (step.done) return step.value;
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await between();
   }
 }

@@ -242,6 +242,31 @@ describe('work that can wait', () => {
   });
 });
 
+describe('work in slices, between requests', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('goes on at once while the editor asks nothing, and waits for a quiet spell when it asks', async () => {
+    const quiet = new QuietTasks(60);
+    const order: string[] = [];
+    const timer = sleep(30).then(() => order.push('30 ms later'));
+    await quiet.untilQuiet().then(() => order.push('went on'));
+    await timer;
+    assert.deepEqual(order, ['went on', '30 ms later'], 'the control: nothing asked, nothing waited for');
+
+    quiet.touch(); // a request came during the slice, and more keep coming: someone typing
+    const asking = setInterval(() => quiet.touch(), 10);
+    let stoppedAt = 0;
+    void sleep(150).then(() => {
+      clearInterval(asking);
+      stoppedAt = Date.now();
+    });
+    await quiet.untilQuiet();
+    assert.ok(stoppedAt > 0, 'not while the requests kept coming');
+    assert.ok(Date.now() - stoppedAt >= 50, `a quiet spell after the last (${Date.now() - stoppedAt} ms)`);
+    quiet.dispose();
+  });
+});
+
 describe('work that can wait, held while the editor takes a library', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
