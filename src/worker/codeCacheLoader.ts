@@ -4,6 +4,7 @@ import { createRequire, wrap } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { workerData } from 'node:worker_threads';
+import { yieldToTheEditor } from './background';
 import { readIndexEarly } from './folderSnapshots';
 
 /**
@@ -33,6 +34,7 @@ export interface EngineWorkerData {
 }
 
 const CACHE_PREFIX = 'engine-code-';
+yieldToTheEditor();
 const data = workerData as EngineWorkerData;
 // Before the bundle is compiled and run (~50 ms): the index's 180 MB are read in the thread pool meanwhile.
 if (data.snapshotFolder) readIndexEarly(data.snapshotFolder);

@@ -1,13 +1,13 @@
-import { readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { availableParallelism, setPriority } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { HelperThread, serveDeriveHelper } from '../core/deriveHelpers';
 import { serveLibraryEngine } from '../core/libraryEngine';
 import { RpcEndpoint } from '../core/rpc';
 import type { EngineWorkerData } from './codeCacheLoader';
+import { yieldToTheEditor } from './background';
 import { folderSnapshots, readIndexEarly } from './folderSnapshots';
 import { v8SummaryCodec } from './v8SummaryCodec';
 
@@ -16,33 +16,11 @@ const port = parentPort;
 if (!port) throw new Error('the library engine runs in a worker thread');
 const rpc = new RpcEndpoint({ post: (message, transfer) => port.postMessage(message, transfer), onMessage: (handler) => port.on('message', handler) });
 const HELPER = 'derive-helper';
-/** The nice value of the engine's threads (0 is the editor's; 19 the lowest priority). */
-const BACKGROUND_NICE = 5;
 /** `helpersWorthMs`: the tests share builds far smaller than would pay (see HELPERS_WORTH_MS). */
 const data = workerData as ({ role?: string; helpersWorthMs?: number } & EngineWorkerData) | undefined;
 yieldToTheEditor();
 if (data?.role === HELPER) serveDeriveHelper(rpc);
 else serveEngine();
-
-/**
- * This thread's work (a build, a restore) is background work: on Linux, where a thread has
- * its own nice value, it is raised, so that on a machine with few cores the editor's thread
- * (and VS Code's own) gets the processor first when it has something to do. Elsewhere
- * (no /proc/thread-self) nothing changes.
- */
-function yieldToTheEditor(): void {
-  let thread: number;
-  try {
-    thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  } catch {
-    return;
-  }
-  try {
-    if (thread > 0) setPriority(thread, BACKGROUND_NICE);
-  } catch {
-    // Not allowed here: the thread runs as it was.
-  }
-}
 
 function serveEngine(): void {
   // Started without the loader (no code cache), which would have begun reading the index already.
