@@ -116,7 +116,7 @@ export const PAPERS_PER_MESSAGE = 1000;
 const FEW_PARTS = 4;
 
 /** A library as the editor assembles it. */
-/** The Techniques view's groups, as places in the library the engine sent as `generation` (see PaperCatalog.placedTree). */
+/** The Techniques view's groups, as places in the library the engine sent as `generation` (see Library.placedTree). */
 export interface PlacedTree {
   /** Undefined for a library not sent yet: none of the editor's is that one. */
   generation: number | undefined;

@@ -15,7 +15,7 @@ export interface CategoryGroup {
   techniques: TechniqueGroup[];
 }
 
-/** A technique's papers as their places in the library (see PaperCatalog.placedTree). */
+/** A technique's papers as their places in the library (see Library.placedTree). */
 export interface PlacedTechniqueGroup {
   id: string;
   label: string;
@@ -339,8 +339,8 @@ export class PaperCatalog {
 
   /**
    * Categories → techniques → papers, leaving out empty techniques; papers newest
-   * first, or in library order with `sorted: false` (the editor's tree sorts a
-   * technique only when it is expanded).
+   * first, or in library order with `sorted: false` (Library.placedTree sorts them
+   * in the order the view asks for).
    */
   techniqueTree({ sorted = true }: { sorted?: boolean } = {}): CategoryGroup[] {
     const byTechnique = this.papersByTechnique();

@@ -277,7 +277,7 @@ export class EditorLibrary extends PaperCatalog implements LibraryAccess {
 
   /**
    * The Techniques view's groups, made by the engine, each technique's papers as places in
-   * this library (see PaperCatalog.placedTree); undefined when the engine has a newer
+   * this library (see Library.placedTree); undefined when the engine has a newer
    * library already (the editor gets it next).
    */
   async placedTree(grouping: PaperGrouping, sort: PaperSort): Promise<PlacedCategoryGroup[] | undefined> {

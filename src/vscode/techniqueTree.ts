@@ -22,7 +22,7 @@ const PAPERS_PER_PAGE = 200;
 /**
  * The "Techniques" view: category → technique (with its paper count) → papers, every
  * paper somewhere (those with no technique under "Other", by year); or by digest file,
- * or by year. The engine groups and sorts the papers (PaperCatalog.placedTree) and the
+ * or by year. The engine groups and sorts the papers (Library.placedTree) and the
  * view decodes only the papers of a technique that is opened: grouping 50,000 papers here
  * held the editor's thread 35-60 ms, and decoding them all for it 0.3-0.4 s with the
  * garbage collections that come with 60 MB more of heap.
