@@ -13,8 +13,9 @@ export class KeyMemoryFile implements vscode.Disposable {
   /** The file changed, and not by us. */
   readonly onDidChange = this.changed.event;
   private lastText: string | undefined;
-  /** The file's modification time and size after our last write. */
+  /** The file's modification time and size after our last write, and that write while it is made. */
   private written: { mtime: number; size: number } | undefined;
+  private writing: Promise<void> | undefined;
   private readonly watcher: vscode.FileSystemWatcher | undefined;
 
   constructor(
@@ -29,6 +30,7 @@ export class KeyMemoryFile implements vscode.Disposable {
         // The echo of our own write (the file as we left it) is not read again: at 50,000
         // papers that was ~3 MB read and decoded on the editor's thread after every save
         // of the keys, a 60-90 ms block traced in a cold start.
+        await this.writing; // the event may come before our write has finished
         if (await this.isAsWritten()) return;
         const text = await this.read();
         if (text === this.lastText) return;
@@ -76,14 +78,19 @@ export class KeyMemoryFile implements vscode.Disposable {
     if (!this.uri) return;
     this.lastText = text;
     this.written = undefined;
-    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(this.uri, '..'));
-    await vscode.workspace.fs.writeFile(this.uri, new TextEncoder().encode(text));
-    try {
-      const { mtime, size } = await vscode.workspace.fs.stat(this.uri);
-      this.written = { mtime, size };
-    } catch {
-      // Not known: the next change event reads the file and compares its text.
-    }
+    const uri = this.uri;
+    const writing = (async () => {
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      try {
+        const { mtime, size } = await vscode.workspace.fs.stat(uri);
+        this.written = { mtime, size };
+      } catch {
+        // Not known: the next change event reads the file and compares its text.
+      }
+    })();
+    this.writing = writing.catch(() => undefined);
+    await writing;
   }
 
   dispose(): void {
