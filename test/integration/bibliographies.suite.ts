@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { KeyMemoryFile } from '../../src/vscode/keyMemoryFile';
 import { PaperDigestApi, activateExtension, hoverText, positionOf, readText, until, workspaceFile, writeText } from './helpers';
 
 /**
@@ -93,24 +92,5 @@ describe('Keys that never move', function () {
     assert.equal(api.service.snapshot.paper('tokenpruning2024')!.title, 'Token Pruning Revisited');
     await config().update('digests', before.length ? before : undefined, vscode.ConfigurationTarget.Workspace);
     await until('the settings to apply', () => !api.service.snapshot.paper('tokenpruning2024a'));
-  });
-
-  it('hears of a key file changed by someone else, and not of its own writes', async () => {
-    const uri = workspaceFile('key-file-check/.paper-digest/keys.tsv');
-    const file = new KeyMemoryFile(uri);
-    let changes = 0;
-    file.onDidChange(() => changes++);
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    try {
-      await file.writeText('ownkey2024\t\t\t2024\tOur Own Write\n');
-      await sleep(1500); // the watcher's event for our own write comes and goes
-      assert.equal(changes, 0, 'our own write');
-      await writeText(uri, 'otherkey2024\t\t\t2024\tSomeone Else\n'); // a git pull, the CLI
-      await until('the change by someone else', () => changes === 1 || undefined);
-      assert.equal(await file.readText(), 'otherkey2024\t\t\t2024\tSomeone Else\n');
-    } finally {
-      file.dispose();
-      await vscode.workspace.fs.delete(workspaceFile('key-file-check'), { recursive: true });
-    }
   });
 });
