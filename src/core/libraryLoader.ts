@@ -104,8 +104,7 @@ const SETTLE_MS = 50;
 /** Digest text (characters) of at least SHARED_DERIVE_MIN papers: a cold build of this much starts its helpers before parsing. */
 const HELPERS_START_TEXT = SHARED_DERIVE_MIN * 1000;
 
-/** A restore decodes its papers this long at a time, RESTORE_PAPERS_PER_STEP between looks at the clock, answering searches in between. */
-const RESTORE_SLICE_MS = 10;
+/** A restore decodes its papers in slices (see inSlices), RESTORE_PAPERS_PER_STEP between looks at the clock, answering searches in between. */
 const RESTORE_PAPERS_PER_STEP = 100;
 
 /** How many reads in a row of a file that keeps changing are left unparsed before one is built anyway. */
@@ -345,11 +344,12 @@ export class LibraryLoader {
       // The load is answered first; then what the first search would do itself, then the papers.
       await nextTurn();
       this.builder.prepareSearch();
-      for (let more = true; more; ) {
-        const until = Date.now() + RESTORE_SLICE_MS;
-        while ((more = this.builder.decodeRestored(RESTORE_PAPERS_PER_STEP)) && Date.now() < until);
-        if (more) await nextTurn();
-      }
+      const builder = this.builder;
+      await inSlices(
+        (function* () {
+          while (builder.decodeRestored(RESTORE_PAPERS_PER_STEP)) yield;
+        })(),
+      );
       await this.publish(true);
     } finally {
       this.restoredSearch = undefined;

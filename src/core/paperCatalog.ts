@@ -1,6 +1,7 @@
 import { Paper, Problem, newestFirst } from './model';
 import { Taxonomy } from './techniques';
 import { fileName } from './text';
+import { inSlices } from './quietTasks';
 
 export interface TechniqueGroup {
   id: string;
@@ -43,9 +44,6 @@ export function decodedOnce(part: EncodedPapers): EncodedPapers {
   let papers: Paper[] | undefined;
   return { size: part.size, decode: () => (papers ??= part.decode()) };
 }
-
-/** How long a shelf decodes parts before it lets other work run (a part of 25 summaries takes well under a millisecond). */
-const DECODE_MS_PER_TURN = 8;
 
 /**
  * A library's papers by place, some perhaps still encoded (the editor's, sent by the engine as
@@ -133,14 +131,18 @@ export class PaperShelf {
     return papers;
   }
 
-  /** Decodes these parts (those not decoded yet), DECODE_MS_PER_TURN at a time between turns. */
+  /** Decodes these parts (those not decoded yet) in slices (see inSlices), from the next turn on. */
   private async decodeInTurns(parts: Iterable<number>): Promise<void> {
     const left = [...parts].filter((i) => !Array.isArray(this.parts[i]));
-    for (let next = 0; next < left.length; ) {
-      await this.nextTurn();
-      const started = Date.now();
-      do this.decodePart(left[next++]!);
-      while (next < left.length && Date.now() - started < DECODE_MS_PER_TURN);
+    if (!left.length) return;
+    await this.nextTurn();
+    await inSlices(this.decodeSteps(left), this.nextTurn);
+  }
+
+  private *decodeSteps(parts: readonly number[]): Generator<void, void> {
+    for (const i of parts) {
+      this.decodePart(i);
+      yield;
     }
   }
 
