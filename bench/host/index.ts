@@ -231,8 +231,9 @@ async function editsAndLatencies(api: Api) {
  * Watches this thread's event loop until the returned function is called: its longest
  * block, and the longest garbage-collection pause meanwhile (what a long block often is).
  */
-function watchEventLoop(): () => { longestEventLoopBlockMs: number; longestGcPauseMs: number; longestGcKind: string } {
+function watchEventLoop(): () => { longestEventLoopBlockMs: number; longestGcPauseMs: number; longestGcKind: string; extensionHostThreadCpuMs?: number } {
   const loop = monitorEventLoopDelay({ resolution: 5 });
+  const cpuAtStart = threadCpuMs();
   let longestGc = 0;
   let longestGcKind = '';
   const take = (entries: readonly { duration: number; detail?: unknown }[]) => {
@@ -249,8 +250,21 @@ function watchEventLoop(): () => { longestEventLoopBlockMs: number; longestGcPau
     loop.disable();
     take(gc.takeRecords());
     gc.disconnect();
-    return { longestEventLoopBlockMs: round(loop.max / 1e6), longestGcPauseMs: round(longestGc), longestGcKind };
+    const cpu = threadCpuMs();
+    return { longestEventLoopBlockMs: round(loop.max / 1e6), longestGcPauseMs: round(longestGc), longestGcKind, ...(cpu !== undefined && cpuAtStart !== undefined && { extensionHostThreadCpuMs: round(cpu - cpuAtStart) }) };
   };
+}
+
+/**
+ * The CPU time of this thread (the extension host's, not its workers'), where Linux tells it
+ * (/proc/thread-self/schedstat): what the window cost the editor, beside how long it was held at once.
+ */
+function threadCpuMs(): number | undefined {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Node's names for the kinds of collection (`PerformanceEntry.detail.kind`): which kind the longest pause was tells what to make less of. */
