@@ -58,14 +58,41 @@ export interface LoadRequest {
   keyFile?: KeyFileText;
 }
 
-/** The editor's answer to `keys.read`. */
+/**
+ * The editor's answer to `keys.read`: where the key file is and, unless the engine reads it
+ * itself (`file`), its text.
+ */
 export interface KeyFileText {
   /** The key file's path, for problems; undefined without a workspace folder (keys kept for the session). */
   path: string | undefined;
-  /** Its text, undefined where there is none yet. */
-  text: string | undefined;
+  /**
+   * The file on this machine's disk, read and written by the engine itself: set when the
+   * engine said it reads the disk (`onDisk` in the request, `readsDisk` of the worker) and
+   * the file is local. Then `text` and `stamp` are not sent.
+   */
+  file?: string;
+  /** Its text, undefined where there is none yet (or where `file` is set, or `stamp` is `unlessStamp`). */
+  text?: string;
+  /** The file's modification time and size, taken before its text was read; undefined where there is none. */
+  stamp?: string;
   /** Whether the file may be created (not in a folder that only reads the bundled digest). */
   mayCreate: boolean;
+}
+
+/** What `keys.read` asks: `unlessStamp`, the text is left out when the file's stamp is that one (the engine knows it). */
+export interface KeyFileRequest {
+  onDisk?: boolean;
+  unlessStamp?: string;
+}
+
+/** The key file on this machine's disk, where the engine reaches it itself (a Node worker). */
+export interface KeyFileDisk {
+  /** Its modification time and size, undefined where there is none. */
+  stamp(file: string): Promise<string | undefined>;
+  /** Its text, undefined where there is none. */
+  read(file: string): Promise<string | undefined>;
+  /** Writes it (and its folder); returns its stamp after the write. */
+  write(file: string, text: string): Promise<string | undefined>;
 }
 
 export interface MentionSettings {

@@ -1,8 +1,8 @@
 import { HelperThread, helperThreads } from './deriveHelpers';
-import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LoadRequest, MentionSettings, PAPERS_PER_MESSAGE, PlacedTree, SimilarSummary, SnapshotFiles, unreadableDigest } from './engineProtocol';
-import { KEY_MEMORY_FILE, KeyMemory } from './keyMemory';
+import { DigestBytes, EngineSettings, HitSummary, KeyFileDisk, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LoadRequest, MentionSettings, PAPERS_PER_MESSAGE, PlacedTree, SimilarSummary, SnapshotFiles, unreadableDigest } from './engineProtocol';
+import { keyFileStore } from './keyFileStore';
 import { Library, MentionOptions } from './library';
-import { DigestRead, KeyStore, LibraryLoader, ListedDigest, LoaderLog, SnapshotStore } from './libraryLoader';
+import { DigestRead, LibraryLoader, ListedDigest, LoaderLog, SnapshotStore } from './libraryLoader';
 import { Paper, Problem, sameValue } from './model';
 import { NoteScan } from './noteScanner';
 import { abstractSnippet, paperSummary } from './paperCard';
@@ -25,7 +25,8 @@ const QUIET_MS = 250;
  *
  * - it asks the engine to load, and tells it of changed files and settings;
  * - the engine asks the editor for bytes (digests, the key file, the saved index), since
- *   only the editor can read the workspace (remote and virtual file systems included);
+ *   only the editor can read the workspace (remote and virtual file systems included),
+ *   except those on this machine's disk where it reads the disk itself (EngineHost);
  * - the engine sends each new library's papers to the editor as summaries, in chunks, for
  *   the lookups that must answer at once (tree, hover, preview); searching, completion
  *   and note scanning are requests.
@@ -39,6 +40,8 @@ const QUIET_MS = 250;
 export interface EngineHost {
   snapshotFiles?(folder: string): SnapshotFiles;
   readFile?(path: string): Promise<Uint8Array>;
+  /** The key file, where it is on this machine's disk (see keyFileStore.ts). */
+  keyFileDisk?: KeyFileDisk;
   /** How summaries are stored in the saved index, used when the editor decodes the same. */
   summaryCodec?: SummaryCodec;
   /** Threads a cold build shares its deriving with (see deriveHelpers.ts): how many, how one starts, and for how much work (HELPERS_WORTH_MS by default). */
@@ -151,7 +154,11 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
             return sent && sent.papers.length === papers.length && sent.papers.every((paper, i) => paper === papers[i]) ? sent.pieces : undefined;
           },
         }, () => quiet.untilQuiet()),
-        keys: remoteKeyStore(rpc, () => takeSent('keyFile')),
+        keys: keyFileStore(
+          { read: (request) => rpc.request<KeyFileText>('keys.read', request), write: (text) => rpc.request<string | undefined>('keys.write', { text }) },
+          host.keyFileDisk,
+          () => takeSent('keyFile'),
+        ),
         taxonomy: () => {
           const { taxonomy, problems } = taxonomyWithUserTechniques(techniques);
           for (const problem of problems) log.warn(problem);
@@ -335,33 +342,5 @@ function snapshotStore(files: SnapshotFiles, codec: SummaryCodec | undefined, ev
     },
     // In slices, while the editor asks nothing: encoding 50,000 papers held the engine 1-3 s, and whatever it asked waited.
     save: async (key, snapshot) => files.write(key, await inSlices(encodeSnapshotInSteps(snapshot, codec, events.encodedSummaries(snapshot.papers)), untilQuiet)),
-  };
-}
-
-/**
- * The workspace's key file, read and written by the editor. Writing keeps any key another
- * writer added since we read it (the CLI in a terminal, a collaborator's pull): both sets
- * of keys are handed out already.
- */
-function remoteKeyStore(rpc: RpcEndpoint, sentWithLoad: () => KeyFileText | undefined): KeyStore {
-  let lastText: string | undefined;
-  return {
-    async read() {
-      const file = sentWithLoad() ?? (await rpc.request<KeyFileText>('keys.read'));
-      const text = file.text ?? '';
-      lastText = text;
-      return { text, path: file.path ?? KEY_MEMORY_FILE };
-    },
-    async write(memory) {
-      const file = await rpc.request<KeyFileText>('keys.read');
-      if (!file.path || (file.text === undefined && !file.mayCreate)) return memory.serialize();
-      if (file.text !== undefined && file.text !== lastText) memory.absorb(KeyMemory.parse(file.text, file.path).memory);
-      const text = memory.serialize();
-      memory.changed = false;
-      if (text === file.text) return text;
-      await rpc.request('keys.write', { text });
-      lastText = text;
-      return text;
-    },
   };
 }

@@ -60,6 +60,8 @@ export interface KeyFile {
 /** The workspace's remembered keys. */
 export interface KeyStore {
   read(): Promise<KeyFile>;
+  /** The file again if it is not as this store last read or wrote it (someone else changed it); undefined when it is (our own write's change event). */
+  readChanged(): Promise<KeyFile | undefined>;
   /** Writes the memory; returns the text the file now holds, for the saved index's key. */
   write(memory: KeyMemory): Promise<string>;
 }
@@ -218,11 +220,13 @@ export class LibraryLoader {
     return this.enqueue(() => this.removeFile(path));
   }
 
-  /** Someone else changed the key file (a pull, the CLI): rebuild with it, so that keys mean what it says. */
+  /** The key file may have changed: if someone else changed it (a pull, the CLI), rebuild with it, so that keys mean what it says. */
   keysChanged(): Promise<void> {
     return this.enqueue(async () => {
+      const keys = await this.ports.keys.readChanged();
+      if (!keys) return;
       await this.parseRestored();
-      this.setKeys(await this.readKeys());
+      this.setKeys(await this.keyFileRead(keys));
       await this.publish();
       this.ports.log.info('The key file changed; keys updated from it.');
       this.scheduleSave();
@@ -398,7 +402,11 @@ export class LibraryLoader {
   }
 
   private async readKeys(): Promise<KeyFile> {
-    const read = await this.ports.keys.read();
+    return this.keyFileRead(await this.ports.keys.read());
+  }
+
+  /** The key file read: the saved index is named by its text. */
+  private async keyFileRead(read: KeyFile): Promise<KeyFile> {
     this.indexKeyParts.set(KEY_FILE_HASH, await this.ports.hash(read.text));
     return read;
   }

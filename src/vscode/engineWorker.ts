@@ -11,6 +11,8 @@ export interface EngineWorker extends MessagePortLike {
   terminate(): void;
   /** How this side decodes summaries the engine stores encoded (the same as the engine's, or none). */
   summaryCodec?: SummaryCodec;
+  /** Whether the engine reads and writes files on this machine's disk itself (a Node worker). */
+  readsDisk?: boolean;
 }
 
 /** `snapshotFolder`: where the engine keeps the saved index itself (a Node worker starts reading it at once). */
@@ -62,6 +64,7 @@ function nodeWorker({ engine, loader }: { engine: string; loader: string }, cach
       void worker.terminate();
     },
     summaryCodec: v8SummaryCodec(),
+    readsDisk: true,
   };
 }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { LibraryAccess, OwnKeys } from '../core/citationScope';
 import type { MentionOptions } from '../core/library';
 import { PaperCatalog, PaperGrouping, PaperShelf, PaperSort, PlacedCategoryGroup } from '../core/paperCatalog';
-import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, MentionSettings, PlacedTree, SimilarSummary, unreadableDigest } from '../core/engineProtocol';
+import { DigestBytes, EngineSettings, HitSummary, KeyFileRequest, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, MentionSettings, PlacedTree, SimilarSummary, unreadableDigest } from '../core/engineProtocol';
 import type { ListedDigest, LoadInfo } from '../core/libraryLoader';
 import { Paper, Problem } from '../core/model';
 import type { NoteScan } from '../core/noteScanner';
@@ -153,7 +153,7 @@ export class LibraryService implements vscode.Disposable {
     const settings: EngineSettings = { version: this.version, techniques: techniquesSetting(), snapshotFolder: this.store?.localFolder, summaryCodec: worker.summaryCodec?.id };
     // What a load asks for first, read while the worker starts and sent with `load`: the load begins
     // at once instead of a round trip to this thread for each (it may be busy starting other extensions).
-    const firstAnswers = Promise.all([this.source.list(), this.keyFileText()]).then(
+    const firstAnswers = Promise.all([this.source.list(), this.keys.read({ onDisk: worker.readsDisk })]).then(
       ([digests, keyFile]): LoadRequest => ({ digests, keyFile }),
       (): LoadRequest => ({}), // the engine asks, and meets the error itself
     );
@@ -166,10 +166,6 @@ export class LibraryService implements vscode.Disposable {
       });
     this.engine = { rpc, worker, loaded };
     loaded.catch(() => undefined);
-  }
-
-  private async keyFileText(): Promise<KeyFileText> {
-    return { path: this.keys.uri && pathOf(this.keys.uri), text: await this.keys.readText(), mayCreate: this.keys.mayCreate() };
   }
 
   private engineEnded(rpc: RpcEndpoint, reason: string): void {
@@ -197,8 +193,8 @@ export class LibraryService implements vscode.Disposable {
       const read = await this.source.read(path, !!onDisk);
       return 'bytes' in read ? transferable(read.bytes, (bytes) => ({ bytes, version: read.version })) : read;
     });
-    rpc.handle('keys.read', () => this.keyFileText());
-    rpc.handle<{ text: string }>('keys.write', ({ text }) => this.keys.writeText(text));
+    rpc.handle<KeyFileRequest>('keys.read', (request) => this.keys.read(request));
+    rpc.handle<{ text: string }>('keys.write', ({ text }) => this.keys.write(text));
     rpc.handle<{ key: string }>('snapshot.read', async ({ key }) => {
       const bytes = await this.store?.read(key);
       return bytes ? transferable(bytes, (b) => b) : null;

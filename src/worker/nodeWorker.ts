@@ -8,6 +8,7 @@ import { serveLibraryEngine } from '../core/libraryEngine';
 import { RpcEndpoint } from '../core/rpc';
 import type { EngineWorkerData } from './codeCacheLoader';
 import { yieldToTheEditor } from './background';
+import { diskKeyFile } from './diskKeyFile';
 import { folderSnapshots, readIndexEarly } from './folderSnapshots';
 import { v8SummaryCodec } from './v8SummaryCodec';
 
@@ -31,6 +32,7 @@ function serveEngine(): void {
       const buffer = await readFile(path);
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     },
+    keyFileDisk: diskKeyFile,
     summaryCodec: v8SummaryCodec(),
     // This file again, as a helper: one per core besides the engine's (the editor's thread is idle while a cold build runs), at most 3.
     helperThreads: { count: Math.min(3, availableParallelism() - 1), start: startHelper, worthMs: data?.helpersWorthMs },

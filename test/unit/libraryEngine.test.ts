@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { availableParallelism, getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DigestBytes, EngineSettings, HitSummary, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, PAPERS_PER_MESSAGE, PlacedTree, ReceivedLibrary } from '../../src/core/engineProtocol';
+import { DigestBytes, EngineSettings, HitSummary, KeyFileRequest, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, PAPERS_PER_MESSAGE, PlacedTree, ReceivedLibrary } from '../../src/core/engineProtocol';
 import { ListedDigest } from '../../src/core/libraryLoader';
 import { serveLibraryEngine } from '../../src/core/libraryEngine';
 import { Paper } from '../../src/core/model';
@@ -53,6 +53,10 @@ class EditorDouble {
   readonly onDisk = new Map<string, string>();
   /** How many digest reads this side answered with bytes or a problem. */
   bytesSent = 0;
+  /** Where the key file is on disk, for an engine that reads it itself (`onDisk`); else its text is `keyText`, read and written here. */
+  keyFileOnDisk: string | undefined;
+  /** How many times the engine sent the key file's text to be written here. */
+  keyTextsSent = 0;
   /** Called when the engine asks to write the key file, which is written once `keyWriteGate` resolves (an editor slow to write it). */
   keyWriteAsked: (() => void) | undefined;
   keyWriteGate: Promise<void> | undefined;
@@ -102,14 +106,16 @@ class EditorDouble {
       const bytes = encoder.encode(file);
       return new Transfer({ bytes, version: `${file.length}:${hashOf(file)}` }, [bytes.buffer as ArrayBuffer]);
     });
-    this.rpc.handle('keys.read', (): KeyFileText => {
+    this.rpc.handle<KeyFileRequest>('keys.read', ({ onDisk }): KeyFileText => {
       this.asked.push('keys.read');
-      return this.keyFile();
+      return onDisk && this.keyFileOnDisk ? { path: '/w/.paper-digest/keys.tsv', file: this.keyFileOnDisk, mayCreate: true } : this.keyFile();
     });
     this.rpc.handle<{ text: string }>('keys.write', async ({ text }) => {
       this.keyWriteAsked?.();
+      this.keyTextsSent++;
       await this.keyWriteGate;
       this.keyText = text;
+      return undefined;
     });
     this.rpc.handle<{ key: string }>('snapshot.read', ({ key }) => {
       this.snapshotRequests++;
@@ -1186,6 +1192,30 @@ describe('the library engine behind a port', () => {
       assert.equal(editor.bytesSent, 1, 'only the digest that is not on disk was sent');
       const problem = editor.latest.problems.find((p) => p.path === '/w/gone.txt');
       assert.ok(problem && /^Cannot read digest \/w\/gone\.txt: .*ENOENT/.test(problem.message), JSON.stringify(editor.latest.problems));
+    });
+  });
+
+  it('in a worker thread, reads and writes a key file on disk itself: its text never passes through the editor, and its own write is not taken for a change', async function () {
+    if (!existsSync(workerScript)) this.skip();
+    await inWorkerThread(async (editor, folder) => {
+      const keyFile = join(folder, '.paper-digest', 'keys.tsv');
+      editor.keyFileOnDisk = keyFile;
+      editor.digests.set('/w/seed.txt', readSeed());
+      await editor.start();
+      await editor.request('load');
+      await editor.request('idle');
+      const written = readFileSync(keyFile, 'utf8');
+      assert.match(written, /^ldpruner2024\t/m, 'the keys handed out are written, its folder made');
+      assert.equal(editor.keyTextsSent, 0, 'no text was sent to the editor to write');
+      const libraries = editor.libraries.length;
+      await editor.request('keysChanged'); // the change event of the engine's own write
+      assert.equal(editor.libraries.length, libraries, 'no rebuild for our own write');
+      // The control: another writer's change (a key moved by hand) is read and built with.
+      writeFileSync(keyFile, written.replace(/^ldpruner2024\t/m, 'mypruner\t'));
+      await editor.request('keysChanged');
+      assert.equal(editor.libraries.length, libraries + 1, 'rebuilt with the file another writer changed');
+      assert.equal(editor.latest.papers.find((p) => p.shortName === 'LD-Pruner')?.key, 'mypruner');
+      assert.equal(editor.keyText, undefined, 'the editor never held the text');
     });
   });
 

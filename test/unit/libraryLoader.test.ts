@@ -59,11 +59,17 @@ class MemorySnapshots implements SnapshotStore {
 
 class MemoryKeys implements KeyStore {
   text = '';
+  /** The text as last read or written. */
+  private known: string | undefined;
   async read() {
+    this.known = this.text;
     return { text: this.text, path: 'keys.tsv' };
   }
+  async readChanged() {
+    return this.text === this.known ? undefined : this.read();
+  }
   async write(memory: KeyMemory) {
-    this.text = memory.serialize();
+    this.text = this.known = memory.serialize();
     memory.changed = false;
     return this.text;
   }
