@@ -5,7 +5,10 @@ import { Paper, Range } from './model';
  * Which notes in the workspace cite or name which papers, behind a port to the
  * workspace's files: scanned in the background, one note at a time (the library engine
  * scans them), again for a note when it is saved, created or deleted, and for all
- * when the library or a bibliography changes. The editor wires its watchers to it
+ * when the library or a bibliography changes. The notes are listed once (and again when
+ * asked: `relist`), then kept by the changes the editor's watchers report: listing is a
+ * file search (`findFiles` spawns a process from the editor's thread, 10-40 ms), and a
+ * library change does not add or remove notes. The editor wires its watchers to it
  * (src/vscode/noteIndex.ts); the tests give it notes in a map.
  */
 
@@ -39,6 +42,12 @@ export class WorkspaceNoteIndex {
   private readonly citedByNote = new Map<string, Paper[]>();
   private readonly listeners = new Set<() => void>();
   private scanning: Promise<void> = Promise.resolve();
+  /** The notes as listed, with those created since and without those deleted; undefined until listed (or when to list again). */
+  private notes: Set<string> | undefined;
+  /** A scan of every note that is queued and not begun: a change meanwhile needs no other. */
+  private queuedScanAll: Promise<void> | undefined;
+  /** Scans of single notes queued and not begun. */
+  private readonly queuedNotes = new Map<string, Promise<void>>();
 
   constructor(
     private readonly files: WorkspaceFiles,
@@ -56,21 +65,41 @@ export class WorkspaceNoteIndex {
     return this.scanning;
   }
 
-  /** Every note again (the library or a bibliography changed). */
+  /**
+   * Every note again (the library or a bibliography changed); the notes are listed first
+   * only if they never were, or `relist` asked. Changes in a burst share one scan.
+   */
   scanAll(): Promise<void> {
-    return this.queue(async () => {
-      const notes = await this.files.listNotes();
-      const seen = new Set(notes);
-      for (const note of [...this.byNote.keys()]) if (!seen.has(note)) this.forget(note);
-      for (const note of notes) {
-        await this.scan(note);
+    if (this.queuedScanAll) return this.queuedScanAll;
+    const queued = this.queue(async () => {
+      this.queuedScanAll = undefined; // begun: a change from now on needs a scan of its own
+      if (!this.notes) {
+        this.notes = new Set(await this.files.listNotes());
+        for (const note of [...this.byNote.keys()]) if (!this.notes.has(note)) this.forget(note);
       }
+      for (const note of [...this.notes]) await this.scan(note);
     });
+    this.queuedScanAll = queued;
+    return queued;
   }
 
-  /** A note was saved or created. */
+  /** The notes may have come or gone in ways no watcher tells (workspace folders, a folder renamed): list them again, and scan all. */
+  relist(): Promise<void> {
+    this.notes = undefined;
+    return this.scanAll();
+  }
+
+  /** A note was saved, changed or created. Told twice before its scan begins (a save is also a change on disk), it is scanned once. */
   noteChanged(note: string): Promise<void> {
-    return this.queue(() => this.scan(note));
+    const queued = this.queuedNotes.get(note);
+    if (queued) return queued;
+    const scan = this.queue(async () => {
+      this.queuedNotes.delete(note);
+      this.notes?.add(note);
+      await this.scan(note);
+    });
+    this.queuedNotes.set(note, scan);
+    return scan;
   }
 
   noteDeleted(note: string): Promise<void> {
@@ -111,7 +140,9 @@ export class WorkspaceNoteIndex {
     return this.scanning;
   }
 
+  /** A note deleted or that cannot be read: no trace of it is kept (a watcher tells when it is back). */
   private forget(note: string): void {
+    this.notes?.delete(note);
     this.byNote.delete(note);
     this.citedByNote.delete(note);
   }

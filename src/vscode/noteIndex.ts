@@ -11,8 +11,9 @@ const SKIPPED = '{**/node_modules/**,**/.git/**,**/.vscode-test/**}';
 
 /**
  * The workspace note index (core/workspaceNotes.ts) wired to the editor: the notes found
- * with `findFiles`, read from an open editor or `vscode.workspace.fs`, scanned again on
- * save, create and delete, and all of them when the library or a bibliography changes.
+ * with `findFiles` (again when folders come, go or are renamed), read from an open editor or
+ * `vscode.workspace.fs`, scanned again on save, change, create and delete, and all of them
+ * when the library or a bibliography changes.
  */
 export class NoteIndex implements vscode.Disposable {
   private readonly index: WorkspaceNoteIndex;
@@ -44,10 +45,14 @@ export class NoteIndex implements vscode.Disposable {
       watcher,
       { dispose: () => forwarded.dispose() },
       watcher.onDidCreate((uri) => void this.index.noteChanged(uri.toString())),
+      watcher.onDidChange((uri) => void this.index.noteChanged(uri.toString())), // a pull, another editor
       watcher.onDidDelete((uri) => void this.index.noteDeleted(uri.toString())),
       vscode.workspace.onDidSaveTextDocument((d) => isNote(d) && void this.index.noteChanged(d.uri.toString())),
       service.onDidChange(() => void this.index.scanAll()),
       scopes.onDidChange(() => void this.index.scanAll()),
+      // Notes that come or go with a folder: the watcher names the folder, not the notes in it.
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.index.relist()),
+      vscode.workspace.onDidRenameFiles(() => void this.index.relist()),
     ];
   }
 

@@ -10,11 +10,21 @@ describe('the workspace note index, over in-memory notes', () => {
 
   function setup(notes: Record<string, string | undefined>) {
     const files = new Map(Object.entries(notes));
+    const calls = { listed: 0, read: 0 };
     const index = new WorkspaceNoteIndex(
-      { listNotes: async () => [...files.keys()], readNote: async (note) => files.get(note) },
+      {
+        listNotes: async () => {
+          calls.listed++;
+          return [...files.keys()];
+        },
+        readNote: async (note) => {
+          calls.read++;
+          return files.get(note);
+        },
+      },
       async () => new CitationScope(library),
     );
-    return { files, index };
+    return { files, index, calls };
   }
 
   it('finds which notes cite or name a paper, citations and names told apart, citing notes first', async () => {
@@ -56,5 +66,32 @@ describe('the workspace note index, over in-memory notes', () => {
     files.delete('file:///w/a.md');
     await index.scanAll();
     assert.deepEqual(index.notesFor('ldpruner2024').map((u) => u.note), ['file:///w/b.md']);
+  });
+
+  it('lists the notes once: a library change scans the notes it knows, with those created since, without a file search', async () => {
+    const { files, index, calls } = setup({ 'file:///w/a.md': '[@ldpruner2024]' });
+    await index.scanAll();
+    files.set('file:///w/b.md', '[@ldpruner2024]');
+    await index.noteChanged('file:///w/b.md'); // the watcher's create event
+    await index.scanAll();
+    assert.equal(calls.listed, 1, 'listed once');
+    assert.deepEqual(index.notesFor('ldpruner2024').map((u) => u.note), ['file:///w/a.md', 'file:///w/b.md']);
+    // A note no watcher told of (it came with a renamed folder) is found when the notes are listed again: the control.
+    files.set('file:///w/moved/c.md', '[@ldpruner2024]');
+    await index.scanAll();
+    assert.equal(index.notesFor('ldpruner2024').length, 2, 'not listed, not found');
+    await index.relist();
+    assert.equal(calls.listed, 2);
+    assert.equal(index.notesFor('ldpruner2024').length, 3);
+  });
+
+  it('scans every note once for a burst of library changes, and a note told of twice once', async () => {
+    const { index, calls } = setup({ 'file:///w/a.md': '[@ldpruner2024]', 'file:///w/b.md': 'LD-Pruner' });
+    await Promise.all(Array.from({ length: 20 }, () => index.scanAll()));
+    assert.equal(calls.read, 2, 'one scan of the two notes');
+    await Promise.all([index.noteChanged('file:///w/a.md'), index.noteChanged('file:///w/a.md')]); // saved: the save and the change on disk
+    assert.equal(calls.read, 3);
+    await index.scanAll();
+    assert.equal(calls.read, 5, 'the control: a change after the scan began gets a scan of its own');
   });
 });
