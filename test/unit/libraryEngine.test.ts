@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -1217,6 +1217,40 @@ describe('the library engine behind a port', () => {
       assert.equal(editor.latest.papers.find((p) => p.shortName === 'LD-Pruner')?.key, 'mypruner');
       assert.equal(editor.keyText, undefined, 'the editor never held the text');
     });
+  });
+
+  it('in a worker thread, remembers the keys of real libraries written by others (d2l.bib, 3,071 Hugging Face papers) in a key file on disk that the next session reads itself', async function () {
+    if (!existsSync(workerScript) || !hasCorpus('d2l.bib') || !hasCorpus('hf-daily-papers-dev.json')) this.skip();
+    this.timeout(120000);
+    const session = (keyText: string | undefined) =>
+      new Promise<{ keys: string[]; keyText: string }>((resolve, reject) =>
+        inWorkerThread(async (editor, folder) => {
+          const keyFile = join(folder, '.paper-digest', 'keys.tsv');
+          if (keyText !== undefined) {
+            mkdirSync(join(folder, '.paper-digest'));
+            writeFileSync(keyFile, keyText);
+          }
+          editor.keyFileOnDisk = keyFile;
+          editor.digests.set('/w/d2l.bib', readFileSync(corpusPath('d2l.bib'), 'utf8'));
+          editor.onDisk.set('/w/d2l.bib', corpusPath('d2l.bib'));
+          editor.digests.set('/w/hf.json', readFileSync(corpusPath('hf-daily-papers-dev.json'), 'utf8'));
+          editor.onDisk.set('/w/hf.json', corpusPath('hf-daily-papers-dev.json'));
+          await editor.start();
+          await editor.request('load');
+          await editor.request('idle');
+          assert.equal(editor.keyTextsSent, 0, 'no key text sent to the editor');
+          resolve({ keys: editor.latest.papers.map((p) => `${p.id} ${p.key}`), keyText: readFileSync(keyFile, 'utf8') });
+        }).catch(reject),
+      );
+    const first = await session(undefined);
+    assert.ok(first.keyText.split('\n').filter((line) => line && !line.startsWith('#')).length > 3000, 'a key a line for the generated keys');
+    // The next session: the keys as the file says, one of them moved by hand.
+    const [id, key] = first.keys.find((k) => k.startsWith('arxiv:'))!.split(' ');
+    const moved = first.keyText.replace(new RegExp(`^${key}\t`, 'm'), 'movedbyhand\t');
+    assert.notEqual(moved, first.keyText, 'the control: the key file has that key');
+    const next = await session(moved);
+    assert.deepEqual(next.keys, first.keys.map((k) => (k === `${id} ${key}` ? `${id} movedbyhand` : k)), 'every paper keeps its key, the moved one moved');
+    assert.equal(next.keyText, moved, 'and the file is not rewritten');
   });
 
   it('in a worker thread, reads a digest being written again once it settles, instead of parsing it cut', async function () {
