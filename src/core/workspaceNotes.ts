@@ -36,6 +36,9 @@ export interface NoteUse {
   first: Range;
 }
 
+/** The id under which a scan of every note is queued (a note's id is a URI string). */
+const ALL_NOTES = Symbol('all notes');
+
 export class WorkspaceNoteIndex {
   private readonly byNote = new Map<string, Map<string, Uses>>();
   /** Papers each note cites (mentions in prose excluded), resolved in the note's own scope, for bibliographies. */
@@ -44,10 +47,8 @@ export class WorkspaceNoteIndex {
   private scanning: Promise<void> = Promise.resolve();
   /** The notes as listed, with those created since and without those deleted; undefined until listed (or when to list again). */
   private notes: Set<string> | undefined;
-  /** A scan of every note that is queued and not begun: a change meanwhile needs no other. */
-  private queuedScanAll: Promise<void> | undefined;
-  /** Scans of single notes queued and not begun. */
-  private readonly queuedNotes = new Map<string, Promise<void>>();
+  /** Scans queued and not begun, by note (ALL_NOTES for a scan of every note): the same scan asked for again meanwhile needs no other. */
+  private readonly notBegun = new Map<string | typeof ALL_NOTES, Promise<void>>();
 
   constructor(
     private readonly files: WorkspaceFiles,
@@ -70,17 +71,13 @@ export class WorkspaceNoteIndex {
    * only if they never were, or `relist` asked. Changes in a burst share one scan.
    */
   scanAll(): Promise<void> {
-    if (this.queuedScanAll) return this.queuedScanAll;
-    const queued = this.queue(async () => {
-      this.queuedScanAll = undefined; // begun: a change from now on needs a scan of its own
+    return this.queueOnce(ALL_NOTES, async () => {
       if (!this.notes) {
         this.notes = new Set(await this.files.listNotes());
         for (const note of [...this.byNote.keys()]) if (!this.notes.has(note)) this.forget(note);
       }
       for (const note of [...this.notes]) await this.scan(note);
     });
-    this.queuedScanAll = queued;
-    return queued;
   }
 
   /** The notes may have come or gone in ways no watcher tells (workspace folders, a folder renamed): list them again, and scan all. */
@@ -91,15 +88,10 @@ export class WorkspaceNoteIndex {
 
   /** A note was saved, changed or created. Told twice before its scan begins (a save is also a change on disk), it is scanned once. */
   noteChanged(note: string): Promise<void> {
-    const queued = this.queuedNotes.get(note);
-    if (queued) return queued;
-    const scan = this.queue(async () => {
-      this.queuedNotes.delete(note);
+    return this.queueOnce(note, async () => {
       this.notes?.add(note);
       await this.scan(note);
     });
-    this.queuedNotes.set(note, scan);
-    return scan;
   }
 
   noteDeleted(note: string): Promise<void> {
@@ -128,6 +120,18 @@ export class WorkspaceNoteIndex {
       if (uses?.ranges.length) found.push({ note, count: uses.ranges.length, cited: uses.cited, first: uses.ranges[0]! });
     }
     return found.sort((a, b) => Number(b.cited > 0) - Number(a.cited > 0) || b.count - a.count || (a.note < b.note ? -1 : a.note > b.note ? 1 : 0));
+  }
+
+  /** `task` queued, unless the same one is queued and not begun: then that one (it will see what this asks for). */
+  private queueOnce(id: string | typeof ALL_NOTES, task: () => Promise<void>): Promise<void> {
+    const queued = this.notBegun.get(id);
+    if (queued) return queued;
+    const scan = this.queue(() => {
+      this.notBegun.delete(id); // begun: a change from now on needs a scan of its own
+      return task();
+    });
+    this.notBegun.set(id, scan);
+    return scan;
   }
 
   private queue(task: () => Promise<void>): Promise<void> {

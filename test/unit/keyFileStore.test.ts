@@ -140,4 +140,12 @@ describe('key file store (the engine side of the workspace key file)', () => {
     assert.equal((await store.read()).text, 'sent\t\t\t2024\tA Paper\n');
     assert.equal(file.requests.length, 0, 'nothing asked');
   });
+
+  it('reads through the editor a file the load named on disk to an engine that does not read the disk', async () => {
+    const file = new KeyFileDouble(false);
+    file.changeBySomeoneElse(memoryWith({ key: 'lora2021', ...LORA }).serialize());
+    const store = keyFileStore(file.editor, undefined, () => ({ path: PATH, file: PATH, mayCreate: true }));
+    assert.match((await store.read()).text, /^lora2021\t/m);
+    assert.deepEqual(file.requests.map((r) => r.onDisk), [false], 'asked for the text');
+  });
 });
