@@ -13,7 +13,7 @@ import { NoteBibliographies, declaredCsl } from './core/noteBibliography';
 import { PaperSources, SourceEndpoints, SourceError, mergeIntoDigest, papersLackingDetails } from './core/paperSources';
 import { SearchHit } from './core/searchIndex';
 import { fetchClient } from './fetchClient';
-import { decodeText, escapeControls } from './core/text';
+import { FileText, decodeInBlocks, decodeText, escapeControls } from './core/text';
 import { withReferencesSection } from './core/writing';
 
 /**
@@ -130,11 +130,20 @@ function parseArgs(argv: string[]): Args {
 }
 
 function readText(path: string, what: string, maxMb = Infinity): string {
+  // UTF-8 or UTF-16, as the file's bytes say.
+  return decodeText(readBytes(path, what, maxMb));
+}
+
+/** A digest's text, in blocks where that keeps most of it one byte a character (see decodeInBlocks). */
+function readDigestText(path: string, maxMb: number): FileText {
+  return decodeInBlocks(readBytes(path, 'digest', maxMb));
+}
+
+function readBytes(path: string, what: string, maxMb = Infinity): Uint8Array {
   try {
     const size = statSync(path).size;
     if (size > maxMb * 1024 * 1024) throw new InputError(`${what} ${path} is ${Math.round(size / 1024 / 1024)} MB, over the ${maxMb} MB limit (--max-digest-mb)`);
-    // UTF-8 or UTF-16, as the file's bytes say.
-    return decodeText(readFileSync(path));
+    return readFileSync(path);
   } catch (error) {
     if (error instanceof InputError) throw error;
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
@@ -161,7 +170,7 @@ function loadLibrary(args: Args, err: (line: string) => void): Library {
   const memoryPath = resolve(args.workspace, KEY_MEMORY_FILE);
   const memory = readKeyMemory(memoryPath, err);
   const library = Library.fromDigests(
-    paths.map((path) => ({ path, text: readText(path, 'digest', args.maxDigestMb) })),
+    paths.map((path) => ({ path, text: readDigestText(path, args.maxDigestMb) })),
     undefined,
     memory,
   );

@@ -4,7 +4,7 @@ import { isCslItem, parseCslJson } from './formats/cslJson';
 import { parseDailyPapersPage } from './formats/dailyPapersPage';
 import { isHfPaperObject, parseHfJson } from './formats/hfJson';
 import { firstJsonElement } from './formats/json';
-import { looksBinary } from './text';
+import { FileText, looksBinary, wholeText } from './text';
 
 export type DigestFormat = 'daily-papers-page' | 'hf-json' | 'csl-json' | 'bibtex';
 
@@ -20,33 +20,56 @@ export function detectFormat(text: string): DigestFormat {
   return 'daily-papers-page';
 }
 
-const PARSERS: Record<DigestFormat, (text: string, path: string) => ParseResult> = {
+const PARSERS: Record<DigestFormat, (text: FileText, path: string) => ParseResult> = {
+  // Line by line, so it takes the text in blocks (see decodeInBlocks); the others read it whole.
   'daily-papers-page': parseDailyPapersPage,
-  'hf-json': parseHfJson,
-  'csl-json': parseCslJson,
-  bibtex: parseBibtex,
+  'hf-json': (text, path) => parseHfJson(wholeText(text), path),
+  'csl-json': (text, path) => parseCslJson(wholeText(text), path),
+  bibtex: (text, path) => parseBibtex(wholeText(text), path),
 };
 
 /**
  * Parses one digest file in whichever format it is. Never throws: whatever the
  * input, it returns the papers it could read and a problem for each thing it could not.
  */
-export function parseDigest(text: string, path: string): ParseResult {
+export function parseDigest(text: FileText, path: string): ParseResult {
   try {
-    if (looksBinary(text)) {
+    const head = typeof text === 'string' ? text : textStart(text, HEAD_LENGTH);
+    if (looksBinary(head)) {
       return {
         papers: [],
         problems: [{ path, line: 0, severity: 'error', message: `${path} is not a text digest (it looks like a binary file).` }],
       };
     }
-    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    if (!body.trim()) {
+    // JSON is read whole (its first element, which tells the format, can be longer than any head);
+    // the other formats are told by their start.
+    let body = withoutByteOrderMark(typeof text !== 'string' && /^\uFEFF?\s*[[{]/.test(head) ? wholeText(text) : text);
+    if (typeof body !== 'string' && body.every((block) => !block.trim())) body = '';
+    if (typeof body === 'string' && !body.trim()) {
       return { papers: [], problems: [{ path, line: 0, severity: 'warning', message: `${path} is empty.` }] };
     }
-    return sortProblems(PARSERS[detectFormat(body)](body, path));
+    return sortProblems(PARSERS[detectFormat(typeof body === 'string' ? body : textStart(body, HEAD_LENGTH))](body, path));
   } catch (error) {
     return failed(path, error);
   }
+}
+
+/** More than looksBinary and detectFormat read of a text's start (JSON aside). */
+const HEAD_LENGTH = 32 * 1024;
+
+/** The text's first blocks, joined, up to at least `length` characters past any leading blank (or all there are). */
+function textStart(blocks: readonly string[], length: number): string {
+  let head = '';
+  for (const block of blocks) {
+    if (head.length >= length && head.trimStart().length >= length) break;
+    head += block;
+  }
+  return head;
+}
+
+function withoutByteOrderMark(text: FileText): FileText {
+  if (typeof text === 'string') return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return text[0]?.charCodeAt(0) === 0xfeff ? [text[0].slice(1), ...text.slice(1)] : text;
 }
 
 function sortProblems(result: ParseResult): ParseResult {

@@ -10,11 +10,11 @@ import { COMPLETION_ANYWHERE, COMPLETION_EXACT, COMPLETION_INSIDE, COMPLETION_ST
 import { SearchFilter, parseQuery } from './searchQuery';
 import { Taxonomy, defaultTaxonomy } from './techniques';
 import { PAPER_ORDERS, PaperCatalog, PaperGrouping, PaperSort, PlacedCategoryGroup, digestFileNames } from './paperCatalog';
-import { asciiFold, firstNotBefore, keywordList, normalizeTitle } from './text';
+import { FileText, asciiFold, firstNotBefore, keywordList, normalizeTitle } from './text';
 
 export interface DigestSource {
   path: string;
-  text: string;
+  text: FileText;
 }
 
 /** Whether papers named in prose count, and names a user said are not papers here (lowercase). */

@@ -12,7 +12,7 @@ import { SearchOptions } from './searchIndex';
 import { QuietTasks, inSlices } from './quietTasks';
 import { SUMMARIES_PER_PIECE, SnapshotError, SummaryCodec, encodeSnapshotInSteps, openSnapshot } from './snapshotCodec';
 import { taxonomyWithUserTechniques } from './techniques';
-import { decodeText, sha256 } from './text';
+import { decodeInBlocks, sha256 } from './text';
 import { closestPapers, similarPapers } from './writing';
 
 /** How long the editor must stop asking before work that can wait runs (a pause in typing). */
@@ -297,7 +297,7 @@ async function readDigest(rpc: RpcEndpoint, host: EngineHost, path: string): Pro
   try {
     if (!('bytes' in answer) && !host.readFile) throw new Error('this engine does not read files itself');
     const bytes = 'bytes' in answer ? answer.bytes : await host.readFile!(answer.file);
-    return { text: decodeText(bytes), version: answer.version, bytes };
+    return { text: decodeInBlocks(bytes), version: answer.version, bytes };
   } catch (error) {
     return unreadableDigest(path, error); // gone or locked between the editor's look at it and this read
   }

@@ -6,7 +6,7 @@ import { SearchHit, SearchOptions } from './searchIndex';
 import { inSlices } from './quietTasks';
 import { ParseResult, Problem } from './model';
 import { Taxonomy } from './techniques';
-import { fileName } from './text';
+import { FileText, fileName, textLength, wholeText } from './text';
 
 /**
  * The library loader behind small ports: it reads the digests, builds the library, keeps
@@ -23,7 +23,7 @@ import { fileName } from './text';
  */
 export type DigestRead =
   /** `bytes`: what the text was decoded from, where the source has them (hashing them spares encoding 86 MB again). */
-  | { text: string; version: string; bytes?: Uint8Array }
+  | { text: FileText; version: string; bytes?: Uint8Array }
   | { problem: Problem; version: string };
 
 /** A digest wanted, and its version (what names its contents without reading them). */
@@ -316,7 +316,7 @@ export class LibraryLoader {
         for (const path of paths) {
           const read = await this.readSettled(path);
           // Enough text for the build to share its deriving: the helper threads start (~0.4 s) while it is parsed.
-          if ('text' in read && text < HELPERS_START_TEXT && (text += read.text.length) >= HELPERS_START_TEXT) this.ports.helpers?.start();
+          if ('text' in read && text < HELPERS_START_TEXT && (text += textLength(read.text)) >= HELPERS_START_TEXT) this.ports.helpers?.start();
           this.indexKeyParts.set(path, read.version);
           this.builder.setDigest(path, this.parse(path, read));
         }
@@ -492,7 +492,7 @@ export class LibraryLoader {
       // By content, not version: a modification time can stay the same across two quick edits.
       let content = read.version;
       if ('text' in read) {
-        content = await this.ports.hash(read.bytes ?? read.text);
+        content = await this.ports.hash(read.bytes ?? wholeText(read.text));
         read.bytes = undefined; // not kept alive through parsing
       }
       if (this.contentHashes.get(path) === content && this.builder.digest(path)) continue;

@@ -234,3 +234,81 @@ export function keywordList(value: unknown): string[] {
   }
   return keywords;
 }
+
+/** A file's text: whole, or in blocks of whole lines (see decodeInBlocks) that, joined, are the text. */
+export type FileText = string | readonly string[];
+
+/** The text whole (blocks joined: one string as long as the file). */
+export function wholeText(text: FileText): string {
+  return typeof text === 'string' ? text : text.join('');
+}
+
+/** How many characters the text has. */
+export function textLength(text: FileText): number {
+  return typeof text === 'string' ? text.length : text.reduce((sum, block) => sum + block.length, 0);
+}
+
+/**
+ * `decodeText`, in blocks of whole lines: the lines with a character beyond Latin-1 in
+ * blocks of their own. V8 keeps a string one byte a character only when every character
+ * of it fits in one byte, and what is cut from a string keeps its width: one "•" (every
+ * paper of a copied Daily Papers page has one) or one curly quote made a whole digest two
+ * bytes a character, and every title and abstract cut from it. At 50,000 papers that was
+ * 100 MB more of the engine's heap and a slower build (regular expressions and hashing
+ * run on each byte). Decoded a block at a time, only the lines that need two bytes a
+ * character take them; the decoder reads each byte once either way.
+ */
+export function decodeInBlocks(bytes: Uint8Array): FileText {
+  if (detectEncoding(bytes) !== 'utf-8') return decodeText(bytes);
+  // The byte-order mark goes, as decodeText drops it; one inside the text stays (ignoreBOM keeps it).
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const blocks: string[] = [];
+  let blockStart = bom;
+  const firstWideByte = wideByteFinder(bytes);
+  for (let wide = firstWideByte(bom); wide >= 0; ) {
+    // The wide lines from the one this byte is in, to the last of those that follow one another.
+    const lineStart = Math.max(blockStart, bytes.lastIndexOf(0x0a, wide) + 1);
+    let lineEnd = lineAfter(bytes, wide);
+    for (let next = firstWideByte(lineEnd); ; next = firstWideByte(lineEnd)) {
+      if (next < 0 || bytes.lastIndexOf(0x0a, next) + 1 !== lineEnd) {
+        wide = next;
+        break;
+      }
+      lineEnd = lineAfter(bytes, next);
+    }
+    if (lineStart > blockStart) blocks.push(decoder.decode(bytes.subarray(blockStart, lineStart)));
+    blocks.push(decoder.decode(bytes.subarray(lineStart, lineEnd)));
+    blockStart = lineEnd;
+  }
+  if (blockStart < bytes.length || !blocks.length) blocks.push(decoder.decode(bytes.subarray(blockStart)));
+  return blocks.length === 1 ? blocks[0]! : blocks;
+}
+
+/** Where the line with this byte ends, after its line break (or the end of the bytes). */
+function lineAfter(bytes: Uint8Array, at: number): number {
+  const end = bytes.indexOf(0x0a, at);
+  return end < 0 ? bytes.length : end + 1;
+}
+
+/**
+ * A search for the first byte from a place on that begins a character beyond U+00FF (or
+ * that no UTF-8 has, which decodes as U+FFFD); -1 when there is none. ASCII, most of a
+ * digest, is passed over four bytes at a time.
+ */
+function wideByteFinder(bytes: Uint8Array): (from: number) => number {
+  const head = (4 - (bytes.byteOffset & 3)) & 3; // bytes before the first whole word
+  const count = bytes.length > head ? (bytes.length - head) >>> 2 : 0;
+  const words = count ? new Uint32Array(bytes.buffer, bytes.byteOffset + head, count) : new Uint32Array(0);
+  const wordsEnd = head + count * 4;
+  return (from) => {
+    let i = from;
+    for (; i < bytes.length && (i < head || (i - head) & 3); i++) if (bytes[i]! >= 0xc4) return i;
+    for (let w = (i - head) >>> 2; w < words.length; w++) {
+      if ((words[w]! & 0x80808080) === 0) continue;
+      for (let j = head + w * 4; j < head + w * 4 + 4; j++) if (bytes[j]! >= 0xc4) return j;
+    }
+    for (i = Math.max(i, wordsEnd); i < bytes.length; i++) if (bytes[i]! >= 0xc4) return i;
+    return -1;
+  };
+}

@@ -1,5 +1,5 @@
 import { ParseResult, Paper, Problem, newPaper } from '../model';
-import { extractLinks, latexToText } from '../text';
+import { FileText, extractLinks, latexToText } from '../text';
 
 /**
  * Parser for a Hugging Face Daily Papers page copied from the browser. Per paper:
@@ -73,28 +73,33 @@ function looksLikeTitle(text: string): boolean {
   return trimmed.length > 0 && trimmed.length <= 400 && !isMetaLine(trimmed) && !isHeaderLine(trimmed);
 }
 
-/** The non-blank lines, cleaned of control characters. */
-function nonBlankLines(text: string): TextLine[] {
+/** The non-blank lines, cleaned of control characters; the text whole or in blocks of whole lines (see decodeInBlocks). */
+function nonBlankLines(text: FileText): TextLine[] {
   const lines: TextLine[] = [];
   let line = 0;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    let raw = text.slice(start, end);
-    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
-    // A lone CR also ends a line.
-    for (const part of raw.includes('\r') ? raw.split('\r') : [raw]) {
-      const clean = part.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trimEnd();
-      if (clean.trim()) lines.push({ text: clean, line });
-      line++;
+  const blocks = typeof text === 'string' ? [text] : text;
+  blocks.forEach((block, b) => {
+    // A block ends after its last line's break; only the text's end is a line of its own after one.
+    const last = b === blocks.length - 1;
+    let start = 0;
+    while (start < block.length || (last && start === block.length)) {
+      let end = block.indexOf('\n', start);
+      if (end < 0) end = block.length;
+      let raw = block.slice(start, end);
+      if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+      // A lone CR also ends a line.
+      for (const part of raw.includes('\r') ? raw.split('\r') : [raw]) {
+        const clean = part.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trimEnd();
+        if (clean.trim()) lines.push({ text: clean, line });
+        line++;
+      }
+      start = end + 1;
     }
-    start = end + 1;
-  }
+  });
   return lines;
 }
 
-export function parseDailyPapersPage(text: string, path: string): ParseResult {
+export function parseDailyPapersPage(text: FileText, path: string): ParseResult {
   const papers: Paper[] = [];
   const problems: Problem[] = [];
   const lines = nonBlankLines(text);
