@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { DigestBytes, EngineSettings, HitSummary, KeyFileRequest, KeyFileText, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, PAPERS_PER_MESSAGE, PlacedTree, ReceivedLibrary } from '../../src/core/engineProtocol';
 import { ListedDigest } from '../../src/core/libraryLoader';
@@ -498,6 +499,25 @@ describe('summaries as V8 bytes (the Node worker and extension host)', () => {
     assert.deepEqual(decodeAll(codec, bytes), summaries);
     const joined = Buffer.from(bytes).toString('latin1');
     assert.ok(joined.includes('Plain Latin-1 text, caf\u00e9.xAnother plain one.'), 'the Latin-1 abstracts are one string, in order');
+  });
+
+  it('writes the same bytes for the same summaries however V8 holds them (lists made at their length, strings two bytes a character)', () => {
+    const codec = v8SummaryCodec();
+    const summaries = parseDigest(readSeed(), SEED_PATH).papers.map(paperSummary);
+    const plain = JSON.parse(JSON.stringify(summaries)) as Paper[];
+    // Lists made at their length are "holey" to V8, which writes such a list with an index for every item.
+    const holey = <T>(list: readonly T[]): T[] => {
+      const made = new Array<T>(list.length);
+      list.forEach((item, i) => (made[i] = item));
+      return made;
+    };
+    const reshaped = holey(summaries.map((p) => ({ ...p, techniques: holey(p.techniques), authors: holey(p.authors), sources: holey(p.sources) })));
+    assert.deepEqual(reshaped, summaries);
+    const bytes = codec.encode(plain);
+    assert.deepEqual(codec.encode(reshaped), bytes, 'the same bytes as for summaries parsed from JSON');
+    assert.deepEqual(codec.encode(summaries), bytes);
+    // The control: V8 itself writes the holey list longer.
+    assert.ok(serialize(reshaped).length > serialize(plain).length);
   });
 
   it('gives back whole summaries of real papers, a paper\'s source and the empty lists of a part each decoded as one object', () => {
