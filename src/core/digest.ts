@@ -41,11 +41,9 @@ export function parseDigest(text: FileText, path: string): ParseResult {
         problems: [{ path, line: 0, severity: 'error', message: `${path} is not a text digest (it looks like a binary file).` }],
       };
     }
-    // JSON is read whole (its first element, which tells the format, can be longer than any head);
-    // the other formats are told by their start.
-    let body = withoutByteOrderMark(typeof text !== 'string' && /^\uFEFF?\s*[[{]/.test(head) ? wholeText(text) : text);
-    if (typeof body !== 'string' && body.every((block) => !block.trim())) body = '';
-    if (typeof body === 'string' && !body.trim()) {
+    // JSON is read whole: its first element tells the format, and can be longer than any head.
+    const body = withoutByteOrderMark(typeof text !== 'string' && /^\s*[[{]/.test(head) ? wholeText(text) : text);
+    if (typeof body === 'string' ? !body.trim() : body.every((block) => !block.trim())) {
       return { papers: [], problems: [{ path, line: 0, severity: 'warning', message: `${path} is empty.` }] };
     }
     return sortProblems(PARSERS[detectFormat(typeof body === 'string' ? body : textStart(body, HEAD_LENGTH))](body, path));

@@ -95,6 +95,18 @@ describe('a digest read in blocks of lines', () => {
     assert.deepEqual(parseDigest(decodeInBlocks(crlf), 'page.txt'), parseDigest(decodeText(crlf), 'page.txt'));
   });
 
+  it('tells JSON by its first element even when that is longer than the start other formats are told by (CSL-JSON, its first item with 3,000 authors)', () => {
+    // Every other author's name beyond Latin-1: the item is thousands of small blocks.
+    const author = Array.from({ length: 3000 }, (_, i) => ({ family: i % 2 ? 'Łukasiewicz' : 'Lovelace', given: 'A.' }));
+    const item = { id: 'long2024', type: 'article-journal', title: 'A long one', author, issued: { 'date-parts': [[2024]] }, abstract: 'Abstract.' };
+    const bytes = utf8(JSON.stringify([item, { ...item, id: 'short2024', abstract: 'Short.' }], null, 1));
+    const blocks = decodeInBlocks(bytes);
+    assert.ok(typeof blocks !== 'string', 'read in blocks');
+    const parsed = parseDigest(blocks, 'refs.json');
+    assert.deepEqual(parsed, parseDigest(decodeText(bytes), 'refs.json'));
+    assert.deepEqual(parsed.papers.map((p) => p.key), ['long2024', 'short2024'], 'read as CSL-JSON, its keys its own');
+  });
+
   for (const name of ['hf-daily-papers-dev.json', 'd2l.bib', 'tmwr/TMwR.bib']) {
     it(`real material written by others parses the same as read whole: ${name}`, function () {
       if (!hasCorpus(name)) this.skip();
