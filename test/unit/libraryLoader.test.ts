@@ -22,12 +22,14 @@ class MemoryDigests implements DigestSource {
   reads = 0;
   /** Called while a read is under way (before it answers), to change files meanwhile. */
   duringRead: (() => void) | undefined;
+  /** Part of a file's version, as its modification time is: a new one is a touch of the same bytes. */
+  readonly stamps = new Map<string, string>();
   async list(): Promise<ListedDigest[]> {
     return Promise.all([...this.files.keys()].map(async (path) => ({ path, version: await this.version(path) })));
   }
   async version(path: string): Promise<string> {
     const file = this.files.get(path);
-    return typeof file === 'string' ? hashOf(file) : 'unreadable';
+    return typeof file === 'string' ? hashOf(file) + (this.stamps.get(path) ?? '') : 'unreadable';
   }
   async read(path: string): Promise<DigestRead> {
     this.reads++;
@@ -40,7 +42,7 @@ class MemoryDigests implements DigestSource {
       const message = `Cannot read digest ${path}: ${file instanceof Error ? file.message : 'no such file'}`;
       return { problem: { path, line: 0, severity: 'error', message }, version: `unreadable:${this.reads}` };
     }
-    return { text: file, version: hashOf(file) };
+    return { text: file, version: hashOf(file) + (this.stamps.get(path) ?? '') };
   }
 }
 
@@ -199,6 +201,48 @@ describe('the library loader, over in-memory ports', () => {
     assert.equal(warm.snapshot.paper('mypruner')?.shortName, 'LD-Pruner');
     assert.match(keys.text, /^gone2019\t/m, 'the reserved key stays in the file');
     assert.ok(warm.snapshot.papers.some((p) => p.title.startsWith('Revised ')), 'the control: the change was built');
+  });
+
+  it('builds nothing for a change event whose bytes did not change; bytes of another size are rebuilt without hashing them, bytes of the same size after hashing', async () => {
+    const { ports, digests, snapshots, loader } = setup();
+    let hashed = 0;
+    const hash = ports.hash;
+    // The digest's text, not the saved index's key or the key file (far shorter).
+    ports.hash = (data) => {
+      if (typeof data !== 'string' || data.length > 20_000) hashed++;
+      return hash(data);
+    };
+    const l = loader();
+    await l.load();
+    let published = 0;
+    l.onDidChange(() => published++);
+    const seed = digests.files.get('/w/seed.txt') as string;
+    const change = async (text: string) => {
+      hashed = 0;
+      digests.files.set('/w/seed.txt', text);
+      await l.digestsChanged(['/w/seed.txt']);
+    };
+    await change(seed.replace('LD-Pruner', 'LD-Pruner2'));
+    assert.deepEqual([published, hashed], [1, 0], 'another size: built, not hashed');
+    await change(seed.replace('LD-Pruner', 'LD-Pruner3'));
+    assert.deepEqual([published, hashed], [2, 1], 'the same size as the last read: hashed, and built (no hash of the last to compare with)');
+    assert.ok(l.snapshot.papers.some((p) => p.title.includes('LD-Pruner3')));
+    await change(seed.replace('LD-Pruner', 'LD-Pruner3'));
+    assert.deepEqual([published, hashed], [2, 1], 'the same bytes: hashed, and nothing built');
+    await change(seed.replace('LD-Pruner', 'LD-Pruner4'));
+    assert.deepEqual([published, hashed], [3, 1], 'the same size, other bytes: built');
+    assert.ok(l.snapshot.papers.some((p) => p.title.includes('LD-Pruner4')));
+    // A touch (a new version, the same bytes) builds nothing, but the saved index, named by the versions, is saved again.
+    await l.saveNow();
+    const savedBefore = [...snapshots.saved.keys()];
+    digests.stamps.set('/w/seed.txt', ':touched');
+    await change(seed.replace('LD-Pruner', 'LD-Pruner4'));
+    assert.deepEqual([published, hashed], [3, 1], 'a touch: hashed, nothing built');
+    await l.flushPendingSave();
+    assert.notDeepEqual([...snapshots.saved.keys()], savedBefore, 'saved again under the new versions');
+    const next = loader();
+    await next.load();
+    assert.equal(next.lastLoad?.fromSavedIndex, true, 'the next start is warm');
   });
 
   it('applies a burst of changes in order, each file read again, and ends with the last content', async () => {
