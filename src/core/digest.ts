@@ -11,13 +11,18 @@ export type DigestFormat = 'daily-papers-page' | 'hf-json' | 'csl-json' | 'bibte
 /** Tells the format from the content (a `.txt` may hold JSON, a `.json` may be BibTeX). */
 export function detectFormat(text: string): DigestFormat {
   const start = text.trimStart();
-  if (start.startsWith('[') || start.startsWith('{')) {
+  if (startsAsJson(start)) {
     const sample = firstJsonElement(start);
     if (sample !== undefined && isCslItem(sample) && !isHfPaperObject(sample)) return 'csl-json';
     return 'hf-json';
   }
   if (start.startsWith('@') || looksLikeBibtex(text)) return 'bibtex';
   return 'daily-papers-page';
+}
+
+/** A JSON array or object, from its first character (blanks before it taken off). */
+function startsAsJson(start: string): boolean {
+  return start.startsWith('[') || start.startsWith('{');
 }
 
 const PARSERS: Record<DigestFormat, (text: FileText, path: string) => ParseResult> = {
@@ -42,7 +47,7 @@ export function parseDigest(text: FileText, path: string): ParseResult {
       };
     }
     // JSON is read whole: its first element tells the format, and can be longer than any head.
-    const body = withoutByteOrderMark(typeof text !== 'string' && /^\s*[[{]/.test(head) ? wholeText(text) : text);
+    const body = withoutByteOrderMark(typeof text !== 'string' && startsAsJson(head.trimStart()) ? wholeText(text) : text);
     if (typeof body === 'string' ? !body.trim() : body.every((block) => !block.trim())) {
       return { papers: [], problems: [{ path, line: 0, severity: 'warning', message: `${path} is empty.` }] };
     }

@@ -1,6 +1,9 @@
 import type { Paper } from '../core/model';
 import { SummaryCodec, summaryCodecInParts } from '../core/snapshotCodec';
 
+/** A character V8 cannot keep one byte a character. */
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
+
 /** What one encoded part holds: the summaries without their abstracts, and the abstracts joined. */
 interface EncodedPart {
   papers: Paper[];
@@ -64,7 +67,7 @@ export function v8SummaryCodec(): SummaryCodec {
         plain.push(paper);
         const abstract = summary.abstract;
         if (typeof abstract !== 'string') return void (inWide[i] = 2);
-        const pool = /[^\u0000-\u00ff]/.test(abstract) ? 'wide' : 'narrow';
+        const pool = BEYOND_LATIN1.test(abstract) ? 'wide' : 'narrow';
         (pool === 'wide' ? wide : narrow).push(abstract);
         inWide[i] = pool === 'wide' ? 1 : 0;
         spans[2 * i] = ends[pool];
@@ -96,7 +99,7 @@ class OneByteCopies {
 
   copy(value: unknown, holder: Record<string | number, unknown>, field: string | number): unknown {
     if (typeof value === 'string') {
-      if (value.length && !/[^\u0000-\u00ff]/.test(value)) {
+      if (value.length && !BEYOND_LATIN1.test(value)) {
         this.strings.push(value);
         this.places.push([holder, field]);
       }
