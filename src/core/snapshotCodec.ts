@@ -200,7 +200,7 @@ export interface OpenedSummaries {
 }
 
 /** Summaries in a part of a piece: the editor decodes one when a paper in it is asked for, in well under a millisecond. */
-export const SUMMARIES_PER_PART = 25;
+export const SUMMARIES_PER_PART = 10;
 
 /** How a list of summaries is encoded and decoded (a part of a piece). */
 export interface SummaryListCodec {
@@ -217,7 +217,8 @@ export interface SummaryListCodec {
  */
 export function summaryCodecInParts(id: string, list: SummaryListCodec): SummaryCodec {
   return {
-    id,
+    // A saved index made with parts of another size is not read as this one.
+    id: `${id}:parts-of-${SUMMARIES_PER_PART}`,
     encode: (summaries) => {
       const parts: Uint8Array[] = [];
       for (let start = 0; start < summaries.length; start += SUMMARIES_PER_PART) parts.push(list.encode(summaries.slice(start, start + SUMMARIES_PER_PART)));
