@@ -1,5 +1,5 @@
 import { MentionOptions } from './library';
-import { COMPLETION_ANYWHERE, COMPLETION_TITLE_WORD, CompletionNames, completionNames, matchQuality } from './completionMatch';
+import { COMPLETION_ANYWHERE, COMPLETION_TITLE_WORD, CompletionEntry, CompletionNames, completionEntry, completionNames, matchQuality } from './completionMatch';
 import { Paper, newestFirst } from './model';
 import { NO_BIBLIOGRAPHY, NoteBibliography } from './noteProject';
 import type { NoteScan } from './noteScanner';
@@ -19,7 +19,7 @@ export interface LibraryAccess {
   readonly size: number;
   paper(key: string): Paper | undefined;
   scanNote(markdown: string, mentions: MentionOptions, ownKeys: OwnKeys): NoteScan | Promise<NoteScan>;
-  completions(prefix: string, limit: number): Paper[] | Promise<Paper[]>;
+  completionEntries(prefix: string, limit: number): CompletionEntry[] | Promise<CompletionEntry[]>;
 }
 
 /**
@@ -55,7 +55,7 @@ export class CitationScope {
    * The note's own entries matching what was typed, ranked as the digests' are (key or
    * name first, then title and author words: completionMatch.ts), then the digests'.
    */
-  async completions(prefix: string, limit = 100): Promise<Paper[]> {
+  async completions(prefix: string, limit = 100): Promise<CompletionEntry[]> {
     const folded = asciiFold(prefix);
     const typed = prefix.toLowerCase();
     const own: Array<{ paper: Paper; quality: number }> = [];
@@ -67,9 +67,9 @@ export class CitationScope {
       if (quality >= 0) own.push({ paper: entry.paper, quality });
     }
     own.sort((a, b) => a.quality - b.quality || newestFirst(a.paper, b.paper));
-    const found = new Map<string, Paper>();
-    for (const { paper } of own) if (found.size < limit) found.set(paper.key, paper);
-    for (const p of await this.library.completions(prefix, limit)) if (found.size < limit && !found.has(p.key)) found.set(p.key, p);
+    const found = new Map<string, CompletionEntry>();
+    for (const { paper } of own) if (found.size < limit) found.set(paper.key, completionEntry(paper));
+    for (const entry of await this.library.completionEntries(prefix, limit)) if (found.size < limit && !found.has(entry.key)) found.set(entry.key, entry);
     return [...found.values()];
   }
 }

@@ -1,5 +1,27 @@
 import { Paper } from './model';
-import { asciiFold } from './text';
+import { paperMeta } from './paperCard';
+import { asciiFold, truncate } from './text';
+
+/**
+ * What a completion item shows of a paper. The engine sends these rather than keys, so
+ * that the editor lists a hundred papers without decoding their summaries; the card is
+ * made from the paper itself, for the one item shown (resolve).
+ */
+export interface CompletionEntry {
+  key: string;
+  shortName: string | null;
+  /** The title, cut to what the list shows and filters on. */
+  title: string;
+  /** Name, date, authors, venue, upvotes (paperMeta). */
+  meta: string;
+}
+
+/** Titles longer than this are cut: the list filters on the title's words and shows its start. */
+const COMPLETION_TITLE_CHARS = 300;
+
+export function completionEntry(paper: Paper): CompletionEntry {
+  return { key: paper.key, shortName: paper.shortName, title: truncate(paper.title, COMPLETION_TITLE_CHARS), meta: paperMeta(paper) };
+}
 
 /**
  * How well a paper's key or name matches what was typed after `@`: the order of

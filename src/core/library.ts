@@ -6,7 +6,7 @@ import { Paper, ParseResult, Problem, newestFirst, sameValue } from './model';
 import { PaperNames, extractNames } from './names';
 import { NoteScan, scanNote } from './noteScanner';
 import { SearchHit, SearchIndex, SearchOptions, SerializedSearchIndex, SyncCounts } from './searchIndex';
-import { COMPLETION_ANYWHERE, COMPLETION_EXACT, COMPLETION_INSIDE, COMPLETION_START, COMPLETION_TITLE_WORD, CompletionNames, completionNames, matchQuality } from './completionMatch';
+import { COMPLETION_ANYWHERE, COMPLETION_EXACT, COMPLETION_INSIDE, COMPLETION_START, COMPLETION_TITLE_WORD, CompletionEntry, CompletionNames, completionEntry, completionNames, matchQuality } from './completionMatch';
 import { SearchFilter, parseQuery } from './searchQuery';
 import { Taxonomy, defaultTaxonomy } from './techniques';
 import { PAPER_ORDERS, PaperCatalog, PaperGrouping, PaperSort, PlacedCategoryGroup, digestFileNames } from './paperCatalog';
@@ -119,6 +119,11 @@ export class Library extends PaperCatalog {
       buckets[COMPLETION_TITLE_WORD] = byTitle.sort(newestFirst);
     }
     return buckets.flat().slice(0, limit);
+  }
+
+  /** `completions` as what the items show (see CompletionEntry). */
+  completionEntries(prefix: string, limit = 100): CompletionEntry[] {
+    return this.completions(prefix, limit).map(completionEntry);
   }
 
   /**

@@ -273,7 +273,7 @@ export function serveLibraryEngine(rpc: RpcEndpoint, host: EngineHost = {}): voi
     const whole = await library();
     return { generation: generationOf.get(whole), categories: whole.placedTree(grouping, sort) };
   });
-  handle<{ prefix: string; limit: number }>('completions', async ({ prefix, limit }) => (await library()).completions(prefix, limit).map((p) => p.key));
+  handle<{ prefix: string; limit: number }>('completions', async ({ prefix, limit }) => (await library()).completionEntries(prefix, limit));
   handle<{ markdown: string; mentions: MentionSettings; ownKeys: string[] }>('scanNote', async ({ markdown, mentions, ownKeys }): Promise<NoteScan> => {
     const options: MentionOptions = { enabled: mentions.enabled, ignoredNames: new Set(mentions.ignoredNames ?? []) };
     return (await library()).scanNote(markdown, options, new Set(ownKeys));

@@ -1,21 +1,19 @@
 import * as vscode from 'vscode';
 import { citationKeyAt } from '../core/citationInsert';
 import { citationKeyText } from '../core/citationKeys';
-import { paperMeta } from '../core/paperCard';
-import { Paper } from '../core/model';
-import { Taxonomy } from '../core/techniques';
+import { CitationScope } from '../core/citationScope';
 import { truncate } from '../core/text';
 import { paperCard } from './cards';
 import { NoteScopes } from './noteScopes';
 
 const MAX_ITEMS = 100;
 
-/** An item remembers its paper and taxonomy: its card is made only when the item is shown (resolve). */
+/** An item remembers its key and the note's scope: its card is made from the paper only when the item is shown (resolve). */
 class PaperCompletionItem extends vscode.CompletionItem {
   constructor(
     label: vscode.CompletionItemLabel,
-    readonly paper: Paper,
-    readonly taxonomy: Taxonomy,
+    readonly key: string,
+    readonly scope: CitationScope,
   ) {
     super(label, vscode.CompletionItemKind.Reference);
   }
@@ -30,18 +28,18 @@ export class CitationCompletionProvider implements vscode.CompletionItemProvider
     if (!at) return undefined;
     const scope = await this.scopes.scopeFor(document);
     if (token.isCancellationRequested) return undefined;
-    const papers = await scope.completions(at.prefix, MAX_ITEMS);
+    const entries = await scope.completions(at.prefix, MAX_ITEMS);
     if (token.isCancellationRequested) return undefined;
     const range = new vscode.Range(position.line, at.start, position.line, position.character);
-    const items = papers.map((paper, rank) => {
-      const item = new PaperCompletionItem({ label: paper.key, description: paper.shortName ?? undefined, detail: ` ${truncate(paper.title, 120)}` }, paper, scope.library.taxonomy);
+    const items = entries.map((entry, rank) => {
+      const item = new PaperCompletionItem({ label: entry.key, description: entry.shortName ?? undefined, detail: ` ${truncate(entry.title, 120)}` }, entry.key, scope);
       item.range = range;
-      const text = citationKeyText(paper.key);
+      const text = citationKeyText(entry.key);
       item.insertText = text;
       // VS Code filters on this text, so words of the name and title keep an item while typing.
-      item.filterText = `${at.braced ? `{${paper.key}` : text} ${paper.shortName ?? ''} ${at.prefix} ${truncate(paper.title, 300)}`;
+      item.filterText = `${at.braced ? `{${entry.key}` : text} ${entry.shortName ?? ''} ${at.prefix} ${entry.title}`;
       item.sortText = String(rank).padStart(4, '0');
-      item.detail = paperMeta(paper);
+      item.detail = entry.meta;
       return item;
     });
     // Ask again as the user types: the search narrows better than VS Code's filter.
@@ -50,7 +48,8 @@ export class CitationCompletionProvider implements vscode.CompletionItemProvider
 
   /** The paper's card, for the item the list shows (a hundred cards per keystroke would be wasted). */
   resolveCompletionItem(item: PaperCompletionItem): PaperCompletionItem {
-    item.documentation = paperCard(item.paper, item.taxonomy, false);
+    const paper = item.scope.paper(item.key);
+    if (paper) item.documentation = paperCard(paper, item.scope.library.taxonomy, false);
     return item;
   }
 }

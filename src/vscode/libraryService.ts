@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LibraryAccess, OwnKeys } from '../core/citationScope';
+import type { CompletionEntry } from '../core/completionMatch';
 import type { MentionOptions } from '../core/library';
 import { PaperCatalog, PaperGrouping, PaperShelf, PaperSort, PlacedCategoryGroup } from '../core/paperCatalog';
 import { DigestBytes, EngineSettings, HitSummary, KeyFileRequest, LibraryBegin, LibraryChunk, LibraryEnd, LibraryReceiver, LoadRequest, MentionSettings, PlacedTree, SimilarSummary, unreadableDigest } from '../core/engineProtocol';
@@ -290,8 +291,14 @@ export class EditorLibrary extends PaperCatalog implements LibraryAccess {
     });
   }
 
+  /** What completion items show, from the engine: no summary is decoded for a list (a 1–2 letter prefix lists 100 papers across the library). */
+  async completionEntries(prefix: string, limit: number): Promise<CompletionEntry[]> {
+    return this.engine.ask<CompletionEntry[]>('completions', { prefix, limit }, []);
+  }
+
+  /** The papers completion would list for `prefix`, whole. */
   async completions(prefix: string, limit: number): Promise<Paper[]> {
-    return this.own(await this.engine.ask<string[]>('completions', { prefix, limit }, []));
+    return this.own((await this.completionEntries(prefix, limit)).map((entry) => entry.key));
   }
 
   async scanNote(markdown: string, mentions: MentionOptions, ownKeys: OwnKeys): Promise<NoteScan> {

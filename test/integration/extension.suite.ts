@@ -99,6 +99,19 @@ describe('Paper Digest in VS Code', function () {
       assert.ok(byWord.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'efficientqat2024'));
     });
 
+    it('shows each item\'s name, title and date, and the paper\'s card once the item is resolved', async () => {
+      const editor = await openNote('See [@ldpr');
+      // The fourth argument resolves the first item, as the list does for the item it shows.
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, new vscode.Position(0, 10), undefined, 1);
+      const first = list.items[0]!;
+      const label = first.label as vscode.CompletionItemLabel;
+      assert.deepEqual([label.label, label.description], ['ldpruner2024', 'LD-Pruner']);
+      assert.match(label.detail ?? '', /Efficient Pruning of Latent Diffusion Models/);
+      assert.match(first.detail ?? '', /LD-Pruner · 2024/);
+      const card = first.documentation instanceof vscode.MarkdownString ? first.documentation.value : String(first.documentation);
+      assert.match(card, /have emerged as powerful generative models/, `the card has the abstract, which the list itself never decodes: ${card}`);
+    });
+
     it('offers nothing after an e-mail-like @', async () => {
       const editor = await openNote('mail me@exa');
       const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, new vscode.Position(0, 11));

@@ -18,7 +18,8 @@ import { QuietTasks, inSlices } from '../../src/core/quietTasks';
 import { SUMMARIES_PER_PART, SummaryCodec, encodeSnapshot, encodeSnapshotInSteps, summaryCodecInParts } from '../../src/core/snapshotCodec';
 import { v8SummaryCodec } from '../../src/worker/v8SummaryCodec';
 import { parseDigest } from '../../src/core/digest';
-import { paperSummary } from '../../src/core/paperCard';
+import { paperMeta, paperSummary } from '../../src/core/paperCard';
+import { CompletionEntry } from '../../src/core/completionMatch';
 import { ROOT, SEED_PATH, corpusPath, hasCorpus, hfDigest, readSeed } from './fixtures';
 
 /**
@@ -556,8 +557,8 @@ describe('the library engine behind a port', () => {
     assert.equal(hits[0]!.key, ld.key);
     const [quantized] = await editor.request<HitSummary[]>('search', { query: 'quantization', options: { limit: 1 } });
     assert.match(quantized!.snippet, /quantiz/i, 'each hit with the part of its abstract that matched');
-    const keys = await editor.request<string[]>('completions', { prefix: 'ldpr', limit: 10 });
-    assert.equal(keys[0], ld.key);
+    const [entry] = await editor.request<CompletionEntry[]>('completions', { prefix: 'ldpr', limit: 10 });
+    assert.deepEqual(entry, { key: ld.key, shortName: 'LD-Pruner', title: ld.title, meta: paperMeta(ld) }, 'what the completion item shows, without the summary');
     const scan = await editor.request<NoteScan>('scanNote', { markdown: 'LD-Pruner prunes [@own2020; @nobody].', mentions: {}, ownKeys: ['own2020'] });
     assert.deepEqual(scan.mentions.map((m) => m.key), [ld.key]);
     assert.deepEqual(scan.citations.map((c) => c.key), ['own2020', 'nobody']);
@@ -628,7 +629,7 @@ describe('the library engine behind a port', () => {
       Promise.all([
         editor.request<HitSummary[]>('search', { query: 'LD-Pruner', options: { limit: 5 } }),
         editor.request<HitSummary[]>('search', { query: 'quantization part 1', options: { limit: 20 } }),
-        editor.request<string[]>('completions', { prefix: 'ldpr', limit: 10 }),
+        editor.request<CompletionEntry[]>('completions', { prefix: 'ldpr', limit: 10 }),
         editor.request<NoteScan>('scanNote', { markdown: 'LD-Pruner prunes [@nobody].', mentions: {}, ownKeys: [] }),
         editor.request<Paper[]>('papers', { keys: cold.latest.papers.slice(0, 3).map((p) => p.key) }),
       ]);
