@@ -10,6 +10,8 @@ import { CitationScope } from '../../src/core/citationScope';
 import { Library } from '../../src/core/library';
 import { NoteBibliographies } from '../../src/core/noteBibliography';
 import { isOrdinaryWord } from '../../src/core/ordinaryWords';
+import { paperMeta } from '../../src/core/paperCard';
+import { truncate } from '../../src/core/text';
 import { compareRanking, realLibrary } from '../../bench/ranking';
 import { ROOT, corpusPath, hasCorpus } from './fixtures';
 import { PandocCslItem, needPandoc, pandoc, pandocCitationKeys, pandocCsl } from './pandocTool';
@@ -136,6 +138,41 @@ describe(`a real R Markdown book opened with no setting (${BOOK})`, function () 
       citations += ours.length;
     }
     assert.ok(citations > 100, `${citations} citations`);
+  });
+});
+
+describe(`completion in the chapters of a real book (${BOOK}), with real digests beside its bibliography`, function () {
+  this.timeout(120000);
+  before(function () {
+    if (!hasCorpus(BOOK) || !hasCorpus(BIB) || !hasCorpus('hf-daily-papers-dev.json')) this.skip();
+  });
+
+  it('lists each key a chapter cites once three letters of it are typed, the book\'s own entry first, each item showing what the paper\'s card does', async () => {
+    const dir = corpusPath(BOOK);
+    const bibliographies = new NoteBibliographies({ read: (path) => readFile(path, 'utf8').catch(() => undefined) }, parseDigest, dir);
+    const library = Library.fromDigests([BIB, 'hf-daily-papers-dev.json'].map((name) => ({ path: corpusPath(name), text: readFileSync(corpusPath(name), 'utf8') })));
+    let checked = 0;
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.Rmd')).sort()) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      const scope = new CitationScope(library, await bibliographies.resolve(join(dir, name), text));
+      const cited = [...new Set((await scope.scanNote(text)).citations.map((c) => c.key))].filter((key) => scope.isDeclared(key));
+      for (const key of cited) {
+        const entries = await scope.completions(key.slice(0, 3));
+        const entry = entries.find((e) => e.key === key);
+        assert.ok(entry, `${name}: "${key.slice(0, 3)}" lists ${key}: ${entries.map((e) => e.key).join(' ')}`);
+        assert.ok(scope.isDeclared(entries[0]!.key), `${name}: the book's own entries come before the digests'`);
+        const paper = scope.paper(key)!;
+        assert.deepEqual(entry, { key, shortName: paper.shortName, title: truncate(paper.title, 300), meta: paperMeta(paper) }, `${name}: ${key}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 50, `${checked} citations checked`);
+    // The digests' own papers, as the engine lists them: a d2l.bib key typed whole comes first.
+    for (const paper of library.papers.filter((_, i) => i % 50 === 0)) {
+      const [first] = library.completionEntries(paper.key, 10);
+      assert.equal(first?.key, paper.key, `${paper.key} typed whole`);
+      assert.equal(first!.meta, paperMeta(paper));
+    }
   });
 });
 
