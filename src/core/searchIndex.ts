@@ -192,7 +192,7 @@ function indexAhead(ahead: TextAhead, count: number): boolean {
 const NO_SLOT = 0xffffffff;
 
 function emptyTextIndexes(): TextIndexes {
-  return { title: new TermIndex(tokenize), techniques: new TermIndex(tokenize), abstract: new TermIndex(tokenize), authors: new TermIndex(tokenize) };
+  return { title: new TermIndex(), techniques: new TermIndex(), abstract: new TermIndex(), authors: new TermIndex() };
 }
 
 export class SearchIndex {
@@ -243,10 +243,10 @@ export class SearchIndex {
     this.savedPaperSlots = saved?.paperSlots;
     if (saved) {
       this.text = {
-        title: TermIndex.deserialize(saved.fields.title, tokenize),
-        techniques: TermIndex.deserialize(saved.fields.techniques, tokenize),
-        abstract: TermIndex.deserialize(saved.fields.abstract, tokenize),
-        authors: TermIndex.deserialize(saved.fields.authors, tokenize),
+        title: TermIndex.deserialize(saved.fields.title),
+        techniques: TermIndex.deserialize(saved.fields.techniques),
+        abstract: TermIndex.deserialize(saved.fields.abstract),
+        authors: TermIndex.deserialize(saved.fields.authors),
       };
       this.slotIds = saved.slotIds;
       const docs: IndexedDocument[] = [];
@@ -297,7 +297,7 @@ export class SearchIndex {
    */
   indexTextAhead(papers: readonly Paper[], count: number): boolean {
     if (this.entries.size > 0 || this.text.title.slotCount > 0) return false;
-    if (this.ahead?.papers !== papers) this.ahead = { papers, title: new TermIndex(tokenize), abstract: new TermIndex(tokenize), authors: new TermIndex(tokenize), done: 0 };
+    if (this.ahead?.papers !== papers) this.ahead = { papers, title: new TermIndex(), abstract: new TermIndex(), authors: new TermIndex(), done: 0 };
     return indexAhead(this.ahead, count);
   }
 
@@ -338,7 +338,7 @@ export class SearchIndex {
   private addAhead(ahead: TextAhead): SyncCounts {
     const { papers } = ahead;
     indexAhead(ahead, papers.length);
-    this.text = { title: ahead.title, techniques: new TermIndex(tokenize), abstract: ahead.abstract, authors: ahead.authors };
+    this.text = { title: ahead.title, techniques: new TermIndex(), abstract: ahead.abstract, authors: ahead.authors };
     // The techniques index is new and takes the papers in the same order: the same slots.
     this.addPapers(papers, (paper) => {
       const slot = this.text.techniques.add(this.techniquesText(paper));

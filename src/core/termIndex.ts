@@ -1,4 +1,5 @@
 import { firstNotBefore } from './text';
+import { STOP_WORDS, inWord } from './words';
 
 /**
  * A compact inverted index for one long text field (abstracts, author lists), where
@@ -32,11 +33,91 @@ const K1 = 1.2;
 const B = 0.7;
 const MAX_TF = 255;
 
-export type Tokenizer = (text: string) => string[];
+/** FNV-1a over UTF-16 code units: the hash of a word is taken where it stands in the text. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function hashOf(text: string, start: number, end: number): number {
+  let hash = FNV_OFFSET;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  return hash;
+}
+
+/** In the table, a stop word (the search leaves them out): -1 - its place in STOP_LIST. */
+const STOP_LIST = [...STOP_WORDS];
+
+/**
+ * The terms' numbers, found by a word where it stands in a text, without slicing it out:
+ * indexing 50,000 abstracts made ten million short-lived strings and looked each up in a
+ * Map, most of what indexing cost. Open addressing; a slot holds 1 + a term's number, or
+ * -1 - a stop word's place in STOP_LIST (known, so that they too are never sliced), or 0.
+ */
+class TermTable {
+  private values: Int32Array;
+  private hashes: Int32Array;
+  private used = 0;
+
+  constructor(
+    private readonly terms: readonly string[],
+    capacity = 1024,
+  ) {
+    let size = 1024;
+    while (size < capacity * 2) size *= 2;
+    this.values = new Int32Array(size);
+    this.hashes = new Int32Array(size);
+    STOP_LIST.forEach((word, place) => this.insert(hashOf(word, 0, word.length), -1 - place));
+    terms.forEach((term, id) => this.insert(hashOf(term, 0, term.length), id + 1));
+  }
+
+  /** 1 + the number of the term at `start`–`end` of `text` (`hash` its hash), -1 - a stop word's place, or 0 when unknown. */
+  find(text: string, start: number, end: number, hash: number): number {
+    const mask = this.values.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const value = this.values[slot]!;
+      if (value === 0) return 0;
+      if (this.hashes[slot] !== hash) continue;
+      const known = value > 0 ? this.terms[value - 1]! : STOP_LIST[-1 - value]!;
+      if (known.length !== end - start) continue;
+      let same = true;
+      for (let i = 0; i < known.length && same; i++) same = known.charCodeAt(i) === text.charCodeAt(start + i);
+      if (same) return value;
+    }
+  }
+
+  /** The number of `term`, or -1. */
+  id(term: string): number {
+    const value = this.find(term, 0, term.length, hashOf(term, 0, term.length));
+    return value > 0 ? value - 1 : -1;
+  }
+
+  /** Records a value not in the table. */
+  insert(hash: number, value: number): void {
+    if (++this.used * 2 > this.values.length) this.grow();
+    const mask = this.values.length - 1;
+    let slot = hash & mask;
+    while (this.values[slot] !== 0) slot = (slot + 1) & mask;
+    this.values[slot] = value;
+    this.hashes[slot] = hash;
+  }
+
+  private grow(): void {
+    const { values, hashes } = this;
+    this.values = new Int32Array(values.length * 2);
+    this.hashes = new Int32Array(values.length * 2);
+    const mask = this.values.length - 1;
+    for (let from = 0; from < values.length; from++) {
+      if (values[from] === 0) continue;
+      let slot = hashes[from]! & mask;
+      while (this.values[slot] !== 0) slot = (slot + 1) & mask;
+      this.values[slot] = values[from]!;
+      this.hashes[slot] = hashes[from]!;
+    }
+  }
+}
 
 export class TermIndex {
-  private readonly termIds = new Map<string, number>();
   private terms: string[] = [];
+  private termIds = new TermTable(this.terms);
   private postings: Uint32Array[] = [];
   private counts: number[] = [];
   private lengths = new Uint16Array(1024);
@@ -49,30 +130,37 @@ export class TermIndex {
   private lastSlot = new Uint32Array(1024);
   private frequency = new Uint32Array(1024);
 
-  constructor(private readonly tokenize: Tokenizer) {}
-
   get size(): number {
     return this.live;
   }
 
-  /** Adds a document; returns its slot. */
+  /** Adds a document (its words as `tokenize` splits them, stop words left out); returns its slot. */
   add(text: string): number {
     const slot = this.slots++;
     if (slot >= this.lengths.length) this.grow();
-    const tokens = this.tokenize(text);
-    // Each term's count in this document, by term id: one map lookup a token (a map of counts
-    // per document took two more, most of indexing).
+    const lower = text.toLowerCase();
+    // Each term's count in this document, by term id: one table lookup a word, made where the
+    // word stands (a map of counts per document took two more lookups, most of indexing).
     const inDocument: number[] = [];
-    for (const term of tokens) {
-      let id = this.termIds.get(term);
-      if (id === undefined) {
-        id = this.terms.length;
-        this.termIds.set(term, id);
-        this.terms.push(term);
-        this.postings.push(new Uint32Array(4));
-        this.counts.push(0);
-        this.sortedTerms = undefined;
+    let tokens = 0;
+    let start = -1;
+    let hash = FNV_OFFSET;
+    for (let i = 0; i <= lower.length; i++) {
+      if (i < lower.length && inWord(lower, i)) {
+        if (start < 0) {
+          start = i;
+          hash = FNV_OFFSET;
+        }
+        hash = Math.imul(hash ^ lower.charCodeAt(i), FNV_PRIME);
+        continue;
       }
+      if (start < 0) continue;
+      let value = this.termIds.find(lower, start, i, hash);
+      if (value === 0) value = this.newTerm(lower.slice(start, i), hash);
+      start = -1;
+      if (value < 0) continue; // a stop word
+      const id = value - 1;
+      tokens++;
       if (id >= this.lastSlot.length) this.growTermScratch(id);
       if (this.lastSlot[id] !== slot + 1) {
         this.lastSlot[id] = slot + 1;
@@ -91,12 +179,22 @@ export class TermIndex {
       list[n] = (slot << 8) | Math.min(this.frequency[id]!, MAX_TF);
       this.counts[id] = n + 1;
     }
-    const length = Math.min(tokens.length, 65535);
+    const length = Math.min(tokens, 65535);
     this.lengths[slot] = length;
     this.alive[slot] = 1;
     this.totalLength += length;
     this.live++;
     return slot;
+  }
+
+  /** Numbers a term first seen (its table value: 1 + its number). */
+  private newTerm(term: string, hash: number): number {
+    const value = this.terms.push(term);
+    this.termIds.insert(hash, value);
+    this.postings.push(new Uint32Array(4));
+    this.counts.push(0);
+    this.sortedTerms = undefined;
+    return value;
   }
 
   private growTermScratch(id: number): void {
@@ -131,7 +229,7 @@ export class TermIndex {
   }
 
   has(term: string): boolean {
-    return this.termIds.has(term);
+    return this.termIds.id(term) >= 0;
   }
 
   /** The terms in order, for prefixes (sorted when first needed after a change). */
@@ -165,8 +263,8 @@ export class TermIndex {
 
   /** Calls `fn` with each live slot that has `term`. */
   forEachSlot(term: string, fn: (slot: number) => void): void {
-    const id = this.termIds.get(term);
-    if (id === undefined) return;
+    const id = this.termIds.id(term);
+    if (id < 0) return;
     const list = this.postings[id]!;
     for (let i = 0; i < this.counts[id]!; i++) {
       const slot = list[i]! >>> 8;
@@ -175,8 +273,8 @@ export class TermIndex {
   }
 
   documentFrequency(term: string): number {
-    const id = this.termIds.get(term);
-    return id === undefined ? 0 : this.counts[id]!;
+    const id = this.termIds.id(term);
+    return id < 0 ? 0 : this.counts[id]!;
   }
 
   /**
@@ -206,8 +304,8 @@ export class TermIndex {
     if (this.live === 0) return;
     const average = this.totalLength / this.live;
     for (const match of matches) {
-      const id = this.termIds.get(match.term);
-      if (id === undefined) continue;
+      const id = this.termIds.id(match.term);
+      if (id < 0) continue;
       const list = this.postings[id]!;
       const n = this.counts[id]!;
       const idf = Math.log(1 + (this.live - n + 0.5) / (n + 0.5));
@@ -259,12 +357,12 @@ export class TermIndex {
     });
   }
 
-  static deserialize(data: SerializedTermIndex, tokenize: Tokenizer): TermIndex {
-    const index = new TermIndex(tokenize);
+  static deserialize(data: SerializedTermIndex): TermIndex {
+    const index = new TermIndex();
     index.terms = data.terms;
+    index.termIds = new TermTable(data.terms, data.terms.length);
     let start = 0;
-    data.terms.forEach((term, id) => {
-      index.termIds.set(term, id);
+    data.terms.forEach((_, id) => {
       const end = data.ends[id]!;
       // Views into the loaded buffer: no copy until a term gets new postings.
       index.postings.push(data.postings.subarray(start, end));

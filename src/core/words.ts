@@ -15,9 +15,7 @@ export function tokenize(text: string): string[] {
   const terms: string[] = [];
   let start = -1;
   for (let i = 0; i <= lower.length; i++) {
-    const c = i < lower.length ? lower.charCodeAt(i) : 32;
-    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c > 127 && isWordChar(lower[i]!));
-    if (word) {
+    if (i < lower.length && inWord(lower, i)) {
       if (start < 0) start = i;
     } else if (start >= 0) {
       const term = lower.slice(start, i);
@@ -28,8 +26,14 @@ export function tokenize(text: string): string[] {
   return terms;
 }
 
-const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
-function isWordChar(char: string): boolean {
-  return WORD_CHAR.test(char);
+/**
+ * Whether the character at `i` of `lower` (a text in small letters) is part of a word: a
+ * letter, digit or mark. The one definition of a word, for `tokenize` and for the term
+ * index, which reads words in place without making a string of each.
+ */
+export function inWord(lower: string, i: number): boolean {
+  const c = lower.charCodeAt(i);
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c > 127 && WORD_CHAR.test(lower[i]!));
 }
 
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
