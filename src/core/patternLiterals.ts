@@ -279,6 +279,8 @@ export class LiteralScanner {
   private readonly outputStart: Int32Array;
   private readonly outputs: number[] = [];
   private readonly found: Int32Array;
+  /** Per string, the parts of the last scanned text it is in (see scanParts), valid where `found` has the stamp. */
+  private readonly partMasks: Int32Array;
   private stamp = 0;
 
   constructor(readonly literals: readonly string[]) {
@@ -345,22 +347,43 @@ export class LiteralScanner {
       this.next[i] = this.outputStart[state]! >= 0 ? -state * symbolCount : state * symbolCount;
     }
     this.found = new Int32Array(literals.length);
+    this.partMasks = new Int32Array(literals.length);
   }
 
   /** Reads `text`: `has` then tells which strings it holds, until the next scan. */
   scan(text: string): void {
+    this.scanParts([text]);
+  }
+
+  /**
+   * Reads the parts of a text (a title, each sentence): `has` then tells which strings the
+   * text holds, and `where` in which parts, until the next scan. A string is found only
+   * within a part, never across two.
+   */
+  scanParts(parts: readonly string[]): void {
     if (++this.stamp === 0x7fffffff) {
       this.found.fill(0);
       this.stamp = 1;
     }
-    const { symbols, symbolCount, next, outputStart, outputs, found, stamp } = this;
-    let offset = 0;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      offset = next[offset + (code < 128 ? symbols[code]! : 0)]!;
-      if (offset < 0) {
-        offset = -offset;
-        for (let o = outputStart[offset / symbolCount]!; outputs[o]! >= 0; o++) found[outputs[o]!] = stamp;
+    const { symbols, symbolCount, next, outputStart, outputs, found, partMasks, stamp } = this;
+    for (let part = 0; part < parts.length; part++) {
+      const text = parts[part]!;
+      const bit = 1 << Math.min(part, 31);
+      let offset = 0;
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        offset = next[offset + (code < 128 ? symbols[code]! : 0)]!;
+        if (offset < 0) {
+          offset = -offset;
+          for (let o = outputStart[offset / symbolCount]!; outputs[o]! >= 0; o++) {
+            const literal = outputs[o]!;
+            if (found[literal] === stamp) partMasks[literal]! |= bit;
+            else {
+              found[literal] = stamp;
+              partMasks[literal] = bit;
+            }
+          }
+        }
       }
     }
   }
@@ -368,5 +391,10 @@ export class LiteralScanner {
   /** Whether the last scanned text holds string number `literal`. */
   has(literal: number): boolean {
     return this.found[literal] === this.stamp;
+  }
+
+  /** The parts of the last scanned text that hold string number `literal`, a bit each (the 32nd and later parts share the last bit); 0 for none. */
+  where(literal: number): number {
+    return this.found[literal] === this.stamp ? this.partMasks[literal]! : 0;
   }
 }

@@ -60,6 +60,11 @@ const COMPARISON_CAP = 1;
 /** A subject keyword the digest gives (Hugging Face's `ai_keywords`): one more neutral mention, once. */
 const KEYWORD_WEIGHT = 1;
 const THRESHOLD = 3;
+/** The parts of a paper's text scanned for the patterns' strings, a bit each (see LiteralScanner.scanParts): the title, the keywords, then each sentence of the abstract (from the 30th on, one bit). */
+const TITLE_PART = 1;
+const KEYWORDS_PART = 2;
+const sentencePart = (sentence: number) => 1 << Math.min(sentence + 2, 31);
+const ALL_PARTS = -1;
 /** How far before a technique a "we", "our" or the paper's own name still acts on it, in characters. */
 const NEAR = 20;
 
@@ -126,37 +131,66 @@ export class Taxonomy {
       const before = sentence.slice(Math.max(0, at - NEAR), at);
       return /\b(?:we|our)\b/i.test(before) || names.some((n) => before.includes(n));
     };
-    let sentences: Sentences | undefined;
     const keywordText = keywords.join('; ');
-    const text = `${title} ${abstract} ${keywordText}`;
     const { techniques, scanner } = this.compiledTechniques();
-    scanner.scan(text);
-    const present = (literal: number) => scanner.has(literal);
-    // Most patterns cannot match a paper: the strings they need, all found in one pass over its text, rule them out far faster than the regex.
-    const possible = (p: CompiledPattern) => (p.literals === null || p.literals.every((group) => group.some(present)));
+    const sentences = new Sentences(abstract, aboutItself);
+    // The strings the patterns need, found in one pass over the title, the keywords and each sentence
+    // (a bit each): most patterns cannot match a paper, and in the rest only the parts with their
+    // strings can hold a match. That rules out far more, far faster, than running the regexes.
+    scanner.scanParts([title, keywordText, ...sentences.texts]);
+    const partsOf = (p: CompiledPattern): number => {
+      if (p.literals === null) return ALL_PARTS;
+      let parts = ALL_PARTS;
+      for (const group of p.literals) {
+        let inGroup = 0;
+        for (const literal of group) inGroup |= scanner.where(literal);
+        if (!(parts &= inGroup)) return 0;
+      }
+      return parts;
+    };
     const found = new Set<string>();
     for (const { definition, patterns, exclude } of techniques) {
       const candidates: RegExp[] = [];
-      for (const p of patterns) if (possible(p)) candidates.push(p.regex);
-      if (!candidates.length || !candidates.some((r) => r.test(title) || r.test(abstract) || r.test(keywordText))) continue;
-      sentences ??= new Sentences(abstract, aboutItself);
-      // Only the exclusions that can occur in this paper (most never do): each would scan every sentence.
+      const candidateParts: number[] = [];
+      let anyPart = 0;
+      for (const p of patterns) {
+        const parts = partsOf(p);
+        if (!parts) continue;
+        candidates.push(p.regex);
+        candidateParts.push(parts);
+        anyPart |= parts;
+      }
+      if (!anyPart) continue;
+      // Only the exclusions that can occur in this paper (most never do), in the parts they can occur in.
       const excluded: RegExp[] = [];
-      for (const e of exclude) if (possible(e)) excluded.push(e.regex);
-      const matchAt = (text: string) => {
-        const kept = excluded.length ? excluded.reduce((t, e) => t.replace(e, ' '), text) : text;
-        for (const r of candidates) {
-          const m = r.exec(kept);
+      const excludedParts: number[] = [];
+      for (const e of exclude) {
+        const parts = partsOf(e);
+        if (!parts) continue;
+        excluded.push(e.regex);
+        excludedParts.push(parts);
+      }
+      // Where the first pattern that can be in `part` matches its text, exclusions removed; -1 for none.
+      const matchAt = (text: string, part: number) => {
+        let kept: string | undefined;
+        for (let c = 0; c < candidates.length; c++) {
+          if (!(candidateParts[c]! & part)) continue;
+          if (kept === undefined) {
+            kept = text;
+            for (let e = 0; e < excluded.length; e++) if (excludedParts[e]! & part) kept = kept.replace(excluded[e]!, ' ');
+          }
+          const m = candidates[c]!.exec(kept);
           if (m) return m.index;
         }
         return -1;
       };
-      const matches = (text: string) => matchAt(text) >= 0;
-      let score = (matches(title) ? TITLE_WEIGHT : 0) + (keywords.some(matches) ? KEYWORD_WEIGHT : 0);
+      let score = (anyPart & TITLE_PART && matchAt(title, TITLE_PART) >= 0 ? TITLE_WEIGHT : 0) + (anyPart & KEYWORDS_PART && keywords.some((k) => matchAt(k, KEYWORDS_PART) >= 0) ? KEYWORD_WEIGHT : 0);
       let comparisons = 0;
       for (let i = 0; i < sentences.texts.length && score < THRESHOLD; i++) {
+        const part = sentencePart(i);
+        if (!(anyPart & part)) continue;
         const sentence = sentences.texts[i]!;
-        const at = matchAt(sentence);
+        const at = matchAt(sentence, part);
         if (at < 0) continue;
         if (sentences.compares(i)) {
           if (comparisons < COMPARISON_CAP) score += COMPARISON_WEIGHT;

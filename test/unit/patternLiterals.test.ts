@@ -80,6 +80,19 @@ describe('finding many strings in a text at once', () => {
     assert.deepEqual([0, 1, 2, 3, 4].map((i) => scanner.has(i)), [false, false, false, true, false], 'each scan forgets the text before');
   });
 
+  it('tells in which parts of a text each string is, never across two parts, the 32nd part on sharing one bit', () => {
+    const scanner = new LiteralScanner(['lora', 'low-rank', 'rank a']);
+    const filler = Array.from({ length: 40 }, () => 'nothing here.');
+    filler[35] = 'LoRA again';
+    scanner.scanParts(['QLoRA tuning', 'a low-', 'rank adapter', 'Low-Rank LoRA', ...filler]);
+    assert.equal(scanner.where(0), 0b1001 | (1 << 31));
+    assert.equal(scanner.where(1), 0b1000, '"low-" and "rank" are in two parts: not found across them');
+    assert.equal(scanner.where(2), 0b100);
+    assert.deepEqual([scanner.has(0), scanner.has(1), scanner.has(2)], [true, true, true]);
+    scanner.scanParts(['nothing', 'rank a']);
+    assert.deepEqual([scanner.where(0), scanner.where(1), scanner.where(2)], [0, 0, 0b10], 'each scan forgets the parts before');
+  });
+
   it('finds what a plain search finds, in real abstracts', function () {
     this.timeout(60_000);
     const literals = [...new Set((taxonomyData.techniques as Array<{ patterns: string[] }>).flatMap((t) => t.patterns.flatMap((p) => (requiredLiterals(p) ?? []).flat())))];
