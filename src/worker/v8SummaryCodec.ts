@@ -55,7 +55,9 @@ export function v8SummaryCodec(): SummaryCodec {
       const plain: Paper[] = [];
       summaries.forEach((summary, i) => {
         const copy: Record<string, unknown> = {};
-        for (const [field, value] of Object.entries(summary)) {
+        // for…in, not Object.entries: no pair of field and value made for each field of 50,000 summaries.
+        for (const field in summary) {
+          const value = (summary as unknown as Record<string, unknown>)[field];
           if (value === undefined) continue; // as JSON leaves it out
           // The abstract travels in its part's pool (below).
           if (field === 'abstract' && typeof value === 'string') copy[field] = '';
@@ -112,7 +114,10 @@ class OneByteCopies {
       return list;
     }
     const record: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) if (item !== undefined) record[key] = this.copy(item, record, key);
+    for (const key in value) {
+      const item = (value as Record<string, unknown>)[key];
+      if (item !== undefined) record[key] = this.copy(item, record, key);
+    }
     return record;
   }
 
