@@ -36,6 +36,13 @@ export const SHARED_DERIVE_MIN = 2000;
  * benchmark's) took 1.5 s; 2.5 s (30,000 real) 1.6 s, the load 8.3 s instead of 9.1.
  */
 export const HELPERS_WORTH_MS = 1500;
+/**
+ * The same when this thread has other work alongside (a first build's text indexing): the
+ * helpers then take deriving this thread would do after it, and pay far sooner. Measured on
+ * a 2-core machine: 10,000 of the benchmark's papers loaded in 1.25-1.30 s shared against
+ * 1.35-1.40 alone (~0.4 s of deriving); the limit above kept them alone.
+ */
+export const HELPERS_WORTH_ALONGSIDE_MS = 300;
 /** Texts per message: ~75 ms of work at the slowest, so the builder's thread answers its helpers often. */
 const CHUNK = 500;
 /** Items per step of the builder's own work alongside (`shareDerivation`): ~25 ms, to answer its helpers as often. */
@@ -99,7 +106,8 @@ export async function shareDerivation(
     const started = Date.now();
     here(timed);
     const rest = texts.length - next * CHUNK;
-    if (((Date.now() - started) / timed.length) * rest < helpers.worthMs) {
+    const worthMs = alongside ? Math.min(helpers.worthMs, HELPERS_WORTH_ALONGSIDE_MS) : helpers.worthMs;
+    if (((Date.now() - started) / timed.length) * rest < worthMs) {
       while (next < chunks.length) here(chunks[next++]!);
       return undefined;
     }

@@ -470,6 +470,23 @@ describe('a cold build shared with helper threads', () => {
     assert.deepEqual(order.slice(0, 7), ['derive', 'derive', 'alongside', 'alongside', 'alongside', 'alongside', 'alongside']);
   });
 
+  it('shares work with the helpers sooner when the building thread has its own work alongside', async () => {
+    const texts = Array.from({ length: 3000 }, (_, i) => ({ title: `Paper ${i}`, abstract: 'We prune models.', keywords: [] }));
+    // Deriving here takes at least 0.2 ms a text: ~0.6 s for these, worth sharing only with work alongside.
+    const slowly = () => {
+      const until = performance.now() + 0.2 * 500;
+      while (performance.now() < until);
+    };
+    const share = async (alongside: boolean) => {
+      const { helpers, sent } = portHelpers(1, 60_000);
+      let left = 2;
+      await shareDerivation(texts, helpers, slowly, () => undefined, () => undefined, alongside ? () => --left > 0 : undefined);
+      return sent[0]!;
+    };
+    assert.equal(await share(false), 0, 'alone, under the helpers\' worth: derived here');
+    assert.ok((await share(true)) > 0, 'with work alongside: shared');
+  });
+
   it('derives a small change in the building thread only', async () => {
     const { ports, digests } = bigDigests();
     const { helpers, sent } = portHelpers(1);
