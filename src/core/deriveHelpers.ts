@@ -43,9 +43,9 @@ export const HELPERS_WORTH_MS = 1500;
  * 1.35-1.40 alone (~0.4 s of deriving); the limit above kept them alone.
  */
 export const HELPERS_WORTH_ALONGSIDE_MS = 300;
-/** Texts per message: ~75 ms of work at the slowest, so the builder's thread answers its helpers often. */
-const CHUNK = 500;
-/** Items per step of the builder's own work alongside (`shareDerivation`): ~25 ms, to answer its helpers as often. */
+/** Texts per message, and per step of this thread's own deriving: ~25 ms of work, so that the building thread takes its helpers' answers often. */
+export const TEXTS_PER_CHUNK = 500;
+/** Items per step of the builder's own work alongside (`DerivationShare.finish`): ~25 ms, to take its helpers' answers as often. */
 const ALONGSIDE_STEP = 500;
 
 /** Runs in a helper thread: derives what it is sent with the taxonomy the user's techniques setting makes. */
@@ -80,68 +80,95 @@ export function helperThreads(count: number, start: () => HelperThread, techniqu
 }
 
 /**
- * Derives `texts` here (`here`) or, when that would take long enough (timed on this
- * thread's second chunk, its code warm by then), in chunks taken in turn by this thread and
- * each helper (`take` receives what a helper derived). Each helper has two chunks asked at
- * a time, so it has the next while this thread is busy with its own. A helper that fails
- * is left out (its chunk is derived by the build, as any text no one derived); `warn` says
- * so once. `alongside`, if given, is other work this thread does in steps while the helpers
- * derive (it derives its share once that is done): a step of ALONGSIDE_STEP items, true while
- * some are left. Returns how many texts the helpers derived, undefined when none were asked.
+ * A build's deriving shared with helper threads. Texts go to the helpers as soon as they are
+ * known (`send`: a first build sends them while its digests are still being parsed), a chunk
+ * to each helper in turn, and what they answer goes to `take` (which returns how many of
+ * the chunk's texts were still underived). `finish` has this thread do its own work alongside,
+ * then derive, from the last text back, whatever no helper has answered: the helpers work
+ * from the first text on, so the two meet in the middle. This thread never waits for a
+ * helper: one that is slow, or fails (`warn` says so once), only leaves it more to derive.
  */
-export async function shareDerivation(
-  texts: readonly PaperText[],
-  helpers: DeriveHelpers,
-  here: (chunk: readonly PaperText[]) => void,
-  take: (chunk: readonly PaperText[], derived: Derived[]) => void,
-  warn: (message: string) => void,
-  alongside?: (count: number) => boolean,
-): Promise<number | undefined> {
-  const chunks: PaperText[][] = [];
-  for (let i = 0; i < texts.length; i += CHUNK) chunks.push(texts.slice(i, i + CHUNK));
-  let next = 0;
-  here(chunks[next++]!);
-  if (next < chunks.length) {
-    const timed = chunks[next++]!;
-    const started = Date.now();
-    here(timed);
-    const rest = texts.length - next * CHUNK;
-    const worthMs = alongside ? Math.min(helpers.worthMs, HELPERS_WORTH_ALONGSIDE_MS) : helpers.worthMs;
-    if (((Date.now() - started) / timed.length) * rest < worthMs) {
-      while (next < chunks.length) here(chunks[next++]!);
-      return undefined;
+export class DerivationShare {
+  private sent = 0;
+  private byHelpers = 0;
+  private nextHelper = 0;
+  private readonly failed = new Set<number>();
+  private finished = false;
+
+  constructor(
+    private readonly helpers: DeriveHelpers,
+    private readonly take: (chunk: readonly PaperText[], derived: Derived[]) => number,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Sends texts to the helpers, a chunk to each in turn. */
+  send(texts: readonly PaperText[]): void {
+    for (let i = 0; i < texts.length && this.failed.size < this.helpers.count; i += TEXTS_PER_CHUNK) {
+      let helper = this.nextHelper;
+      while (this.failed.has(helper)) helper = (helper + 1) % this.helpers.count;
+      this.nextHelper = (helper + 1) % this.helpers.count;
+      const chunk = texts.slice(i, i + TEXTS_PER_CHUNK);
+      this.sent += chunk.length;
+      this.helpers.derive(helper, chunk).then(
+        (derived) => {
+          if (!this.finished) this.byHelpers += this.take(chunk, derived);
+        },
+        (error: unknown) => {
+          // Ended by `finish`, its chunks no longer needed: not a failure.
+          if (this.finished || this.failed.has(helper)) return;
+          this.failed.add(helper);
+          this.warn(`A helper thread could not derive names and techniques (${error instanceof Error ? error.message : String(error)}); the build derives its share.`);
+        },
+      );
     }
   }
-  if (next >= chunks.length) return undefined;
-  let byHelpers = 0;
-  const failed = new Set<number>();
-  const helperLoop = async (helper: number) => {
-    while (next < chunks.length && !failed.has(helper)) {
-      const chunk = chunks[next++]!;
-      try {
-        take(chunk, await helpers.derive(helper, chunk));
-        byHelpers += chunk.length;
-      } catch (error) {
-        if (!failed.has(helper)) warn(`A helper thread could not derive names and techniques (${error instanceof Error ? error.message : String(error)}); the build derives its share.`);
-        failed.add(helper);
+
+  /**
+   * Derives here (`here`) what of `texts` is still underived (`isDerived`), from the last
+   * back, then ends the helpers. When nothing was sent ahead, the helpers are sent the texts
+   * only if deriving them here would take long enough (timed on this thread's second chunk,
+   * its code warm by then; see HELPERS_WORTH_MS). `alongside`, if given, is other work this
+   * thread does first while the helpers derive: a step of ALONGSIDE_STEP items, true while some
+   * are left. Returns how many texts the helpers derived, undefined when none were asked.
+   */
+  async finish(
+    texts: readonly PaperText[],
+    here: (chunk: readonly PaperText[]) => void,
+    isDerived: (text: PaperText) => boolean,
+    alongside?: (count: number) => boolean,
+  ): Promise<number | undefined> {
+    let end = texts.length;
+    const deriveChunk = () => {
+      const start = Math.max(0, end - TEXTS_PER_CHUNK);
+      const chunk = texts.slice(start, end).filter((text) => !isDerived(text));
+      end = start;
+      if (chunk.length) here(chunk);
+      return chunk.length;
+    };
+    try {
+      if (this.sent === 0) {
+        deriveChunk();
+        const started = Date.now();
+        const timed = deriveChunk();
+        const worthMs = alongside ? Math.min(this.helpers.worthMs, HELPERS_WORTH_ALONGSIDE_MS) : this.helpers.worthMs;
+        if (!timed || ((Date.now() - started) / timed) * end < worthMs) {
+          while (end > 0) deriveChunk();
+          return undefined;
+        }
+        this.send(texts.slice(0, end));
       }
+      // Lets the helpers' answers in.
+      const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
+      let more = !!alongside;
+      while (more) {
+        more = alongside!(ALONGSIDE_STEP);
+        await nextTurn();
+      }
+      while (end > 0) if (deriveChunk()) await nextTurn();
+      return this.byHelpers;
+    } finally {
+      this.finished = true;
+      this.helpers.release();
     }
-  };
-  let alongsideLeft = !!alongside;
-  const ownLoop = async () => {
-    while (next < chunks.length || alongsideLeft) {
-      if (alongsideLeft) alongsideLeft = alongside!(ALONGSIDE_STEP);
-      else here(chunks[next++]!);
-      // Lets the helpers' answers in, and their next chunks out.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-  };
-  const loops = [ownLoop()];
-  for (let helper = 0; helper < helpers.count; helper++) loops.push(helperLoop(helper), helperLoop(helper));
-  try {
-    await Promise.all(loops);
-  } finally {
-    helpers.release();
   }
-  return byHelpers;
 }

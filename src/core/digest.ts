@@ -1,4 +1,4 @@
-import { ParseResult } from './model';
+import { PapersRead, ParseResult } from './model';
 import { looksLikeBibtex, parseBibtex } from './formats/bibtex';
 import { isCslItem, parseCslJson } from './formats/cslJson';
 import { parseDailyPapersPage } from './formats/dailyPapersPage';
@@ -25,19 +25,20 @@ function startsAsJson(start: string): boolean {
   return start.startsWith('[') || start.startsWith('{');
 }
 
-const PARSERS: Record<DigestFormat, (text: FileText, path: string) => ParseResult> = {
+const PARSERS: Record<DigestFormat, (text: FileText, path: string, read?: PapersRead) => ParseResult> = {
   // Line by line, so it takes the text in blocks (see decodeInBlocks); the others read it whole.
   'daily-papers-page': parseDailyPapersPage,
-  'hf-json': (text, path) => parseHfJson(wholeText(text), path),
-  'csl-json': (text, path) => parseCslJson(wholeText(text), path),
-  bibtex: (text, path) => parseBibtex(wholeText(text), path),
+  'hf-json': (text, path, read) => parseHfJson(wholeText(text), path, read),
+  'csl-json': (text, path, read) => parseCslJson(wholeText(text), path, read),
+  bibtex: (text, path, read) => parseBibtex(wholeText(text), path, read),
 };
 
 /**
  * Parses one digest file in whichever format it is. Never throws: whatever the
  * input, it returns the papers it could read and a problem for each thing it could not.
+ * `read` is told of the papers as they are read.
  */
-export function parseDigest(text: FileText, path: string): ParseResult {
+export function parseDigest(text: FileText, path: string, read?: PapersRead): ParseResult {
   try {
     const head = typeof text === 'string' ? text : textStart(text, HEAD_LENGTH);
     if (looksBinary(head)) {
@@ -51,7 +52,7 @@ export function parseDigest(text: FileText, path: string): ParseResult {
     if (typeof body === 'string' ? !body.trim() : body.every((block) => !block.trim())) {
       return { papers: [], problems: [{ path, line: 0, severity: 'warning', message: `${path} is empty.` }] };
     }
-    return sortProblems(PARSERS[detectFormat(typeof body === 'string' ? body : textStart(body, HEAD_LENGTH))](body, path));
+    return sortProblems(PARSERS[detectFormat(typeof body === 'string' ? body : textStart(body, HEAD_LENGTH))](body, path, read));
   } catch (error) {
     return failed(path, error);
   }

@@ -389,6 +389,11 @@ export interface Derived {
 /** What a paper's names and techniques are read from. */
 export type PaperText = Pick<Paper, 'title' | 'abstract' | 'keywords'>;
 
+/** A paper's text alone, as it goes to another thread to be derived (not the whole paper). */
+export function paperText(paper: PaperText): PaperText {
+  return { title: paper.title, abstract: paper.abstract, keywords: paper.keywords };
+}
+
 /** A paper's names and techniques, from its text alone: the same in any thread. */
 export function deriveFromText(text: PaperText, taxonomy: Taxonomy): Derived {
   const names = extractNames(text.title, text.abstract);
@@ -536,7 +541,7 @@ export class LibraryBuilder {
         all.push(described);
         seen.set(paper.title, all);
       }
-      texts.push({ title: paper.title, abstract: paper.abstract, keywords: paper.keywords });
+      texts.push(paperText(paper));
     }
     return texts;
   }
@@ -553,17 +558,30 @@ export class LibraryBuilder {
     return (count) => this.merged?.papers === papers && this.index.indexTextAhead(papers, count);
   }
 
-  /** Names and techniques derived in another thread (`derived[i]` from `texts[i]`), for the next build to take. */
-  addDerived(texts: readonly PaperText[], derived: readonly Derived[]): void {
+  /**
+   * Names and techniques derived in another thread (`derived[i]` from `texts[i]`), for the
+   * next build to take; returns how many of the texts were not derived yet (a text this
+   * thread derived meanwhile keeps what it has).
+   */
+  addDerived(texts: readonly PaperText[], derived: readonly Derived[]): number {
     if (derived.length !== texts.length) throw new Error(`${derived.length} derived for ${texts.length} texts`);
     // What crossed a thread would cross to the editor bigger than what was derived here
     // (2 MB more of its heap at 50,000 papers): the taxonomy's own id strings, one per
     // technique, not a copy per paper; and packed arrays (see `packed`).
     const technique = (id: string) => this.taxonomy.technique(id)?.id ?? id;
+    let added = 0;
     texts.forEach((text, i) => {
+      if (this.isDerived(text)) return;
       const { names, techniques } = derived[i]!;
       this.remember(text, { names: { shortName: names.shortName, aliases: packed(names.aliases) }, techniques: packed(techniques, technique) });
+      added++;
     });
+    return added;
+  }
+
+  /** Whether names and techniques are known for this very text. */
+  isDerived(text: PaperText): boolean {
+    return this.known(text) !== undefined;
   }
 
   /** Derives the texts in this thread (its share of `underived`). */

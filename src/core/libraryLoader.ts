@@ -1,10 +1,10 @@
-import { DeriveHelpers, SHARED_DERIVE_MIN, shareDerivation } from './deriveHelpers';
+import { DeriveHelpers, DerivationShare, SHARED_DERIVE_MIN, TEXTS_PER_CHUNK } from './deriveHelpers';
 import { parseDigest } from './digest';
 import { KeyMemory } from './keyMemory';
-import { Library, LibraryBuilder, LibrarySnapshot } from './library';
+import { Library, LibraryBuilder, LibrarySnapshot, paperText } from './library';
 import { SearchHit, SearchOptions } from './searchIndex';
 import { inSlices } from './quietTasks';
-import { ParseResult, Problem } from './model';
+import { Paper, ParseResult, Problem } from './model';
 import { Taxonomy } from './techniques';
 import { FileText, fileName, textLength, wholeText } from './text';
 
@@ -313,17 +313,22 @@ export class LibraryLoader {
     }
     if (!saved) {
       let text = 0;
+      let share: DerivationShare | undefined;
       try {
-        this.builder = new LibraryBuilder(taxonomy);
+        const builder = (this.builder = new LibraryBuilder(taxonomy));
         this.setKeys(keys);
         for (const path of paths) {
           const read = await this.readSettled(path);
-          // Enough text for the build to share its deriving: the helper threads start (~0.4 s) while it is parsed.
-          if ('text' in read && text < HELPERS_START_TEXT && (text += textLength(read.text)) >= HELPERS_START_TEXT) this.ports.helpers?.start();
+          // Enough text for the build to share its deriving: the helper threads start (~0.4 s), and are
+          // sent the texts of the papers as they are parsed, to derive while the rest is parsed.
+          if ('text' in read && text < HELPERS_START_TEXT && (text += textLength(read.text)) >= HELPERS_START_TEXT && this.ports.helpers?.count) {
+            this.ports.helpers.start();
+            share = new DerivationShare(this.ports.helpers, (chunk, derived) => builder.addDerived(chunk, derived), (message) => this.ports.log.warn(message));
+          }
           this.indexKeyParts.set(path, read.version);
-          this.builder.setDigest(path, this.parse(path, read));
+          builder.setDigest(path, this.parse(path, read, share));
         }
-        await this.publish();
+        await this.publish(false, share);
       } finally {
         this.ports.helpers?.release(); // a build too small to share did not end them
       }
@@ -393,8 +398,20 @@ export class LibraryLoader {
     }
   }
 
-  private parse(path: string, read: DigestRead): ParseResult {
-    return 'problem' in read ? { papers: [], problems: [read.problem] } : parseDigest(read.text, path);
+  /** The digest parsed; `share`, if given, is sent each paper's text a chunk at a time as it is read. */
+  private parse(path: string, read: DigestRead, share?: DerivationShare): ParseResult {
+    if ('problem' in read) return { papers: [], problems: [read.problem] };
+    if (!share) return parseDigest(read.text, path);
+    let list: readonly Paper[] = [];
+    let sent = 0;
+    const parsed = parseDigest(read.text, path, (papers) => {
+      if (papers !== list) [list, sent] = [papers, 0];
+      if (papers.length - sent < TEXTS_PER_CHUNK) return;
+      share.send(papers.slice(sent).map(paperText));
+      sent = papers.length;
+    });
+    share.send(parsed.papers.slice(parsed.papers === list ? sent : 0).map(paperText));
+    return parsed;
   }
 
   /** The digests and their versions (part of the saved index's key). */
@@ -527,9 +544,12 @@ export class LibraryLoader {
     this.scheduleSave();
   }
 
-  /** Builds and hands out the library; `restored` when it is the saved one, restored (see onDidChange). */
-  private async publish(restored = false) {
-    await this.deriveWithHelpers();
+  /**
+   * Builds and hands out the library; `restored` when it is the saved one, restored (see
+   * onDidChange). `share`: helpers already sent texts of this build (a cold load's).
+   */
+  private async publish(restored = false, share?: DerivationShare) {
+    await this.deriveWithHelpers(share);
     const { library, counts } = this.builder.build();
     library.succeed(this.library);
     this.library = library;
@@ -548,23 +568,29 @@ export class LibraryLoader {
     return counts;
   }
 
-  /** Shares the next build's deriving with the helper threads, when there are any and enough to derive. */
-  private async deriveWithHelpers(): Promise<void> {
+  /**
+   * Shares the next build's deriving with the helper threads, when there are any and enough to
+   * derive, or (`share`) when they were sent texts of it already.
+   */
+  private async deriveWithHelpers(share?: DerivationShare): Promise<void> {
     const helpers = this.ports.helpers;
     if (!helpers?.count) return;
     const builder = this.builder;
     const texts = builder.underived();
-    if (texts.length < SHARED_DERIVE_MIN) return;
-    const byHelpers = await shareDerivation(
+    if (!share && texts.length < SHARED_DERIVE_MIN) return;
+    share ??= new DerivationShare(helpers, (chunk, derived) => builder.addDerived(chunk, derived), (message) => this.ports.log.warn(message));
+    let here = 0;
+    const byHelpers = await share.finish(
       texts,
-      helpers,
-      (chunk) => builder.deriveNow(chunk),
-      (chunk, derived) => builder.addDerived(chunk, derived),
-      (message) => this.ports.log.warn(message),
+      (chunk) => {
+        builder.deriveNow(chunk);
+        here += chunk.length;
+      },
+      (text) => builder.isDerived(text),
       builder.textIndexingAhead(),
     );
     if (byHelpers === undefined) return;
-    this.ports.log.info(`Names and techniques of ${texts.length} papers derived, ${byHelpers} of them by ${helpers.count} helper thread${helpers.count === 1 ? '' : 's'}.`);
+    this.ports.log.info(`Names and techniques of ${here + byHelpers} papers derived, ${byHelpers} of them by ${helpers.count} helper thread${helpers.count === 1 ? '' : 's'}.`);
   }
 
   /** Saves a little later, so that a burst of edits is saved once. */

@@ -136,6 +136,12 @@ export interface ParseResult {
   problems: Problem[];
 }
 
+/**
+ * Told of the papers a parser has read so far, the list growing as it reads (a paper's text
+ * is complete when it is told): a big digest's texts go to other threads before its end.
+ */
+export type PapersRead = (papers: readonly Paper[]) => void;
+
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -17,6 +17,30 @@ describe('format detection', () => {
   });
 });
 
+describe('papers told as they are read', () => {
+  it('tells a listener of each paper of every format as it is read, complete, in the list parseDigest returns', () => {
+    const digests: Array<[string, string]> = [
+      [SEED_PATH, readSeed()],
+      ['/d/sample.json', readFixture('hf-daily-papers-sample.json')],
+      ['/d/library.bib', readFixture('digests/library.bib')],
+      ['/d/library.csl.json', readFixture('digests/library.csl.json')],
+    ];
+    for (const [path, text] of digests) {
+      const told: Array<{ length: number; title: string; abstract: string }> = [];
+      let list: readonly unknown[] | undefined;
+      const result = parseDigest(text, path, (papers) => {
+        list = papers;
+        const last = papers[papers.length - 1]!;
+        told.push({ length: papers.length, title: last.title, abstract: last.abstract });
+      });
+      assert.ok(result.papers.length > 1, path);
+      assert.equal(list, result.papers, `${path}: the list returned`);
+      assert.deepEqual(told.map((t) => t.length), result.papers.map((_, i) => i + 1), `${path}: once a paper, in order`);
+      assert.deepEqual(told.map(({ title, abstract }) => ({ title, abstract })), result.papers.map(({ title, abstract }) => ({ title, abstract })), `${path}: each paper's text complete when told`);
+    }
+  });
+});
+
 describe('Hugging Face API JSON', () => {
   it('reads every daily_papers object of the real sample, joining hard line breaks', () => {
     const { papers, problems } = parse('hf-daily-papers-sample.json');

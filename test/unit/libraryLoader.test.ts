@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DeriveHelpers, SHARED_DERIVE_MIN, serveDeriveHelper, shareDerivation } from '../../src/core/deriveHelpers';
+import { DerivationShare, DeriveHelpers, SHARED_DERIVE_MIN, serveDeriveHelper } from '../../src/core/deriveHelpers';
 import { KeyMemory } from '../../src/core/keyMemory';
-import { Derived, LibrarySnapshot } from '../../src/core/library';
+import { Derived, LibrarySnapshot, PaperText } from '../../src/core/library';
 import { DigestRead, DigestSource, KeyStore, LibraryLoader, ListedDigest, LoaderPorts, SnapshotStore } from '../../src/core/libraryLoader';
 import { RpcEndpoint, memoryPorts } from '../../src/core/rpc';
 import { decodeSnapshot, encodeSnapshot } from '../../src/core/snapshotCodec';
@@ -441,33 +441,39 @@ describe('a cold build shared with helper threads', () => {
     }
   });
 
-  it('does the building thread\'s own work alongside while helpers derive, then derives its share', async () => {
+  it('does the building thread\'s own work alongside while helpers derive, then derives from the last text back what they have not answered', async () => {
     const texts = Array.from({ length: 3000 }, (_, i) => ({ title: `Paper ${i}: LoRA for pruning`, abstract: 'We prune and quantize large language models.', keywords: [] }));
     const { helpers, sent } = portHelpers(1);
-    const derivedHere: number[] = [];
-    const taken: number[] = [];
+    const derived = new Set<PaperText>();
+    const derivedHere: PaperText[] = [];
     let left = 5;
     const order: string[] = [];
-    const byHelpers = await shareDerivation(
-      texts,
+    const share = new DerivationShare(
       helpers,
+      (chunk) => chunk.filter((text) => !derived.has(text) && derived.add(text)).length,
+      () => undefined,
+    );
+    const byHelpers = await share.finish(
+      texts,
       (chunk) => {
-        derivedHere.push(chunk.length);
+        for (const text of chunk) derived.add(text);
+        derivedHere.push(...chunk);
         order.push('derive');
       },
-      (chunk) => taken.push(chunk.length),
-      () => undefined,
+      (text) => derived.has(text),
       () => {
         order.push('alongside');
         return --left > 0;
       },
     );
     assert.equal(left, 0, 'every step of the work alongside ran');
-    const sum = (list: number[]) => list.reduce((a, b) => a + b, 0);
-    assert.equal(sum(derivedHere) + sum(taken), texts.length, 'every text derived once');
-    assert.equal(byHelpers, sent[0]);
-    // The first two chunks time the work here; then the work alongside comes before more deriving here.
+    assert.equal(derived.size, texts.length, 'every text derived');
+    assert.equal(new Set(derivedHere).size, derivedHere.length, 'none twice here');
+    assert.equal(byHelpers! + derivedHere.length, texts.length, 'each text counted once, here or by a helper');
+    assert.ok(byHelpers! > 0 && sent[0]! > 0);
+    // The last two chunks time the work here, then the rest goes to the helper and the work alongside comes before more deriving here.
     assert.deepEqual(order.slice(0, 7), ['derive', 'derive', 'alongside', 'alongside', 'alongside', 'alongside', 'alongside']);
+    assert.deepEqual(derivedHere.slice(0, 1000), [...texts.slice(2500), ...texts.slice(2000, 2500)], 'from the last text back');
   });
 
   it('shares work with the helpers sooner when the building thread has its own work alongside', async () => {
@@ -480,7 +486,7 @@ describe('a cold build shared with helper threads', () => {
     const share = async (alongside: boolean) => {
       const { helpers, sent } = portHelpers(1, 60_000);
       let left = 2;
-      await shareDerivation(texts, helpers, slowly, () => undefined, () => undefined, alongside ? () => --left > 0 : undefined);
+      await new DerivationShare(helpers, () => 0, () => undefined).finish(texts, slowly, () => false, alongside ? () => --left > 0 : undefined);
       return sent[0]!;
     };
     assert.equal(await share(false), 0, 'alone, under the helpers\' worth: derived here');
@@ -501,27 +507,28 @@ describe('a cold build shared with helper threads', () => {
     l.dispose();
   });
 
-  it('derives work shorter than the helpers are worth in the building thread, ends the helpers a cold load started, and builds the same library', async () => {
-    const { ports, messages } = bigDigests();
+  it('sends a cold load\'s texts to helpers only for enough digest text, before its build, ends the helpers after it, and builds the same library', async () => {
+    const { ports } = bigDigests();
+    // Sent whatever a build's deriving is worth: the building thread never waits for a helper.
     const { helpers, sent, released, running } = portHelpers(1, 60_000);
-    const l = new LibraryLoader({ ...ports, helpers }, '1.0.0');
+    const parsing: boolean[] = [];
+    const l = new LibraryLoader({ ...ports, helpers: { ...helpers, derive: (h, texts) => (parsing.push(!l.snapshot.papers.length), helpers.derive(h, texts)) } }, '1.0.0');
     await l.load();
-    assert.deepEqual(sent, [0]);
+    assert.ok(sent[0]! >= SHARED_DERIVE_MIN, `the big digest's texts were sent: ${sent[0]}`);
+    assert.ok(parsing.length > 2 && parsing.every((p) => p), 'a chunk at a time, before the library was built');
     assert.equal(released(), 1, 'started with the cold load (while it read the digests), ended after its build');
     assert.equal(running(), 0);
     // A small library starts none.
-    const small = portHelpers(1, 60_000);
-    await new LibraryLoader({ ...setup().ports, helpers: small.helpers }, '1.0.0').load();
-    assert.equal(small.released(), 0);
-    assert.equal(small.running(), 0);
+    const small = portHelpers(1, 0);
+    const { ports: smallPorts, messages } = setup();
+    await new LibraryLoader({ ...smallPorts, helpers: small.helpers }, '1.0.0').load();
+    assert.deepEqual([small.released(), small.running(), small.sent[0]], [0, 0, 0]);
     assert.ok(!messages.some((m) => /helper/.test(m)), messages.join('\n'));
-    // The control: the same build, helpers worth any work.
-    const control = bigDigests();
-    const eager = portHelpers(1, 0);
-    const shared = new LibraryLoader({ ...control.ports, helpers: eager.helpers }, '1.0.0');
-    await shared.load();
-    assert.ok(eager.sent[0]! > 0);
-    assert.deepEqual(derivedOf(l), derivedOf(shared));
+    // The control: the same build alone.
+    const alone = bigDigests();
+    const single = new LibraryLoader(alone.ports, '1.0.0');
+    await single.load();
+    assert.deepEqual(derivedOf(l), derivedOf(single));
   });
 
   it('leaves the share of a helper that fails to the build: the same library, and one warning', async () => {

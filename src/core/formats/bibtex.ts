@@ -1,6 +1,6 @@
 import { Creator, Library as BibLibrary, parse } from '@retorquere/bibtex-parser';
 import { isCitableKey } from '../citationKeys';
-import { ParseResult, Paper, PersonName, Problem, Publication, newPaper } from '../model';
+import { PapersRead, ParseResult, Paper, PersonName, Problem, Publication, newPaper } from '../model';
 import { displayName, splitName } from '../personNames';
 import { LineIndex } from '../positions';
 import { arxivFromDoi, arxivFromUrl, extractLinks, keywordList, latexToText } from '../text';
@@ -64,7 +64,7 @@ function splitEntries(text: string): EntryText[] {
   });
 }
 
-export function parseBibtex(input: string, path: string): ParseResult {
+export function parseBibtex(input: string, path: string, read?: PapersRead): ParseResult {
   // A lone CR ends a line, as everywhere else (a `%` comment must not run to the end of the file); lengths stay.
   const text = input.includes('\r') ? input.replace(/\r(?!\n)/g, '\n') : input;
   const lines = new LineIndex(text);
@@ -103,7 +103,7 @@ export function parseBibtex(input: string, path: string): ParseResult {
     for (const entry of library.entries) parsed.push({ entry, line, raw: chunk.text });
   }
   const errorLines = new Set(problems.map((p) => p.line));
-  return { papers: toPapers(parsed, path, problems, errorLines), problems };
+  return { papers: toPapers(parsed, path, problems, errorLines, read), problems };
 }
 
 type BibEntry = BibLibrary['entries'][number];
@@ -123,7 +123,7 @@ function cutHugeFields(entry: string): { text: string; cut: string[] } {
   return { text, cut };
 }
 
-function toPapers(parsed: Array<{ entry: BibEntry; line: number; raw: string }>, path: string, problems: Problem[], errorLines: Set<number>): Paper[] {
+function toPapers(parsed: Array<{ entry: BibEntry; line: number; raw: string }>, path: string, problems: Problem[], errorLines: Set<number>, read?: PapersRead): Paper[] {
   const papers: Paper[] = [];
   // Pandoc keeps the last of several entries with one key: so do we, and say so at the others.
   const lastWithKey = new Map<string, number>();
@@ -175,6 +175,7 @@ function toPapers(parsed: Array<{ entry: BibEntry; line: number; raw: string }>,
         links: extractLinks(abstract),
       }),
     );
+    read?.(papers);
   });
   return papers;
 }

@@ -1,5 +1,5 @@
 import { isCitableKey } from '../citationKeys';
-import { ParseResult, Paper, PersonName, Problem, Publication, newPaper } from '../model';
+import { PapersRead, ParseResult, Paper, PersonName, Problem, Publication, newPaper } from '../model';
 import { displayName } from '../personNames';
 import { arxivFromDoi, extractLinks, keywordList } from '../text';
 import { JsonElement, elementName, readJsonElements } from './json';
@@ -23,14 +23,14 @@ export function isCslItem(value: unknown): boolean {
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-export function parseCslJson(text: string, path: string): ParseResult {
+export function parseCslJson(text: string, path: string, read?: PapersRead): ParseResult {
   const problems: Problem[] = [];
   const elements = readJsonElements(text, path, problems);
-  return { papers: cslPapers(elements, path, problems), problems };
+  return { papers: cslPapers(elements, path, problems, read), problems };
 }
 
 /** Papers from CSL items (read from CSL-JSON, or from YAML front matter's `references:`), each with its line. */
-export function cslPapers(elements: readonly JsonElement[], path: string, problems: Problem[]): Paper[] {
+export function cslPapers(elements: readonly JsonElement[], path: string, problems: Problem[], read?: PapersRead): Paper[] {
   const papers: Paper[] = [];
   // Pandoc keeps the last of several items with one id: so do we, and say so at the others.
   const lastWithKey = new Map<string, number>();
@@ -79,6 +79,7 @@ export function cslPapers(elements: readonly JsonElement[], path: string, proble
         arxivId: arxivIdOf(item) ?? arxivFromDoi(doi),
       }),
     );
+    read?.(papers);
   }
   return papers;
 }

@@ -1,4 +1,4 @@
-import { ParseResult, Paper, Problem, newPaper } from '../model';
+import { PapersRead, ParseResult, Paper, Problem, newPaper } from '../model';
 import { FileText, extractLinks, latexToText } from '../text';
 
 /**
@@ -99,7 +99,7 @@ function nonBlankLines(text: FileText): TextLine[] {
   return lines;
 }
 
-export function parseDailyPapersPage(text: FileText, path: string): ParseResult {
+export function parseDailyPapersPage(text: FileText, path: string, read?: PapersRead): ParseResult {
   const papers: Paper[] = [];
   const problems: Problem[] = [];
   const lines = nonBlankLines(text);
@@ -139,6 +139,7 @@ export function parseDailyPapersPage(text: FileText, path: string): ParseResult 
     const paper = newPaper(title, { path, line: current.line }, { abstract, links: extractLinks(abstract) });
     i = readMetaBlock(lines, i, paper, warn);
     papers.push(paper);
+    read?.(papers);
   }
   if (papers.length === 0 && lines.length > 0 && problems.length === 0) {
     warn(0, 'No papers found: expected a copied Hugging Face Daily Papers page (a title line, then its abstract line).');

@@ -1,4 +1,4 @@
-import { ParseResult, Paper, Problem, newPaper } from '../model';
+import { PapersRead, ParseResult, Paper, Problem, newPaper } from '../model';
 import { extractLinks, keywordList, latexToText } from '../text';
 import { elementName, readJsonElements } from './json';
 
@@ -39,13 +39,15 @@ export function isHfPaperObject(value: unknown): boolean {
 const oneLine = (text: string) => latexToText(text.replace(/\s+/g, ' ').trim());
 const ARXIV_ID = /^\d{4}\.\d{4,5}(v\d+)?$|^[a-z-]+(\.[A-Z]{2})?\/\d{7}$/;
 
-export function parseHfJson(text: string, path: string): ParseResult {
+export function parseHfJson(text: string, path: string, read?: PapersRead): ParseResult {
   const problems: Problem[] = [];
   const papers: Paper[] = [];
   const elements = readJsonElements(text, path, problems);
   for (const [index, { value, line }] of elements.entries()) {
     const paper = toPaper(value, path, line, index, problems);
-    if (paper) papers.push(paper);
+    if (!paper) continue;
+    papers.push(paper);
+    read?.(papers);
   }
   return { papers, problems };
 }
