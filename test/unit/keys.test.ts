@@ -21,6 +21,24 @@ function page(title: string, date: string): string {
 }
 
 describe('citation keys that never move', () => {
+  it('finds a paper\'s remembered keys by arXiv id, DOI or title and year, whether remembered before or after the first look-up, and not once forgotten', () => {
+    const memory = new KeyMemory();
+    const paper = (title: string, date: string, ids: { arxivId?: string; doi?: string } = {}) => ({ title, date, arxivId: ids.arxivId ?? null, doi: ids.doi ?? null });
+    const lora = paper('LoRA: Low-Rank Adaptation', '2021-06-17', { arxivId: '2106.09685' });
+    const qlora = paper('QLoRA: Efficient Finetuning', '2023-05-23', { doi: '10.1/QLORA' });
+    assert.deepEqual(memory.keysFor(lora), [], 'an empty memory');
+    memory.remember('hu2021lora', lora);
+    memory.remember('dettmers2023qlora', qlora);
+    assert.deepEqual(memory.keysFor(paper('LoRA: Low-Rank Adaptation', '2021-06-17')), ['hu2021lora'], 'by title and year');
+    assert.deepEqual(memory.keysFor(paper('Other', '2023', { doi: '10.1/qlora' })), ['dettmers2023qlora'], 'by DOI, in any case');
+    assert.deepEqual(memory.keysFor(paper('LoRA: Low-Rank Adaptation', '2022-01-01')), [], 'not in another year');
+    const dora = paper('DoRA', '2024-02-14', { arxivId: '2402.09353' });
+    memory.remember('liu2024dora', dora);
+    assert.deepEqual(memory.keysFor(paper('Renamed', '2024', { arxivId: '2402.09353' })), ['liu2024dora'], 'remembered after the first look-up');
+    memory.forget('hu2021lora');
+    assert.deepEqual(memory.keysFor(lora), []);
+  });
+
   it('keeps every key a note cites when a digest with an older paper wanting it is added', () => {
     const memory = new KeyMemory();
     const first = build([{ path: 'a.txt', text: page('Token Pruning Revisited', 'Jun 3, 2024') }], memory);
