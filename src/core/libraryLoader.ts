@@ -317,16 +317,20 @@ export class LibraryLoader {
       try {
         const builder = (this.builder = new LibraryBuilder(taxonomy));
         this.setKeys(keys);
+        const parsedBefore: Paper[][] = [];
         for (const path of paths) {
           const read = await this.readSettled(path);
           // Enough text for the build to share its deriving: the helper threads start (~0.4 s), and are
           // sent the texts of the papers as they are parsed, to derive while the rest is parsed.
           if ('text' in read && text < HELPERS_START_TEXT && (text += textLength(read.text)) >= HELPERS_START_TEXT && this.ports.helpers?.count) {
             this.ports.helpers.start();
-            share = new DerivationShare(this.ports.helpers, (chunk, derived) => builder.addDerived(chunk, derived), (message) => this.ports.log.warn(message));
+            share = this.derivationShare(this.ports.helpers);
+            for (const papers of parsedBefore) share.send(papers.map(paperText));
           }
           this.indexKeyParts.set(path, read.version);
-          builder.setDigest(path, this.parse(path, read, share));
+          const parsed = this.parse(path, read, share);
+          if (!share) parsedBefore.push(parsed.papers);
+          builder.setDigest(path, parsed);
         }
         await this.publish(false, share);
       } finally {
@@ -568,6 +572,12 @@ export class LibraryLoader {
     return counts;
   }
 
+  /** Deriving shared with the helpers for the current builder: what they answer goes to its cache. */
+  private derivationShare(helpers: DeriveHelpers): DerivationShare {
+    const builder = this.builder;
+    return new DerivationShare(helpers, (chunk, derived) => builder.addDerived(chunk, derived), (message) => this.ports.log.warn(message));
+  }
+
   /**
    * Shares the next build's deriving with the helper threads, when there are any and enough to
    * derive, or (`share`) when they were sent texts of it already.
@@ -578,7 +588,7 @@ export class LibraryLoader {
     const builder = this.builder;
     const texts = builder.underived();
     if (!share && texts.length < SHARED_DERIVE_MIN) return;
-    share ??= new DerivationShare(helpers, (chunk, derived) => builder.addDerived(chunk, derived), (message) => this.ports.log.warn(message));
+    share ??= this.derivationShare(helpers);
     let here = 0;
     const byHelpers = await share.finish(
       texts,
