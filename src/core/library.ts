@@ -416,7 +416,7 @@ interface Built {
 export class LibraryBuilder {
   private readonly digests = new Map<string, ParseResult>();
   /** Names and techniques by title, then abstract: a paper whose text did not change is not re-read. */
-  private readonly derived = new Map<string, DerivedText>();
+  private readonly derived = new ByText<Derived>();
   private readonly index: SearchIndex;
   private memoryProblems: readonly Problem[] = [];
   private last: Built | undefined;
@@ -524,23 +524,13 @@ export class LibraryBuilder {
     // What is found here the build need not look up again (at 50,000 papers ~0.2 s an edit).
     const known: (Derived | undefined)[] = [];
     this.merged = { papers, known };
-    // What describes each title's texts so far: almost always one (a string); compared, never hashed
-    // (hashing 50,000 abstracts took 0.1 s of a cold start).
-    const seen = new Map<string, string | string[]>();
+    const seen = new ByText<true>();
     const texts: PaperText[] = [];
     for (const paper of papers) {
       const described = describedBy(paper);
-      const derived = this.known(paper, described);
+      const derived = this.derived.get(paper.title, described);
       known.push(derived);
-      if (derived) continue;
-      const before = seen.get(paper.title);
-      if (before === undefined) seen.set(paper.title, described);
-      else {
-        const all = typeof before === 'string' ? [before] : before;
-        if (all.includes(described)) continue;
-        all.push(described);
-        seen.set(paper.title, all);
-      }
+      if (derived || !seen.add(paper.title, described, true)) continue;
       texts.push(paperText(paper));
     }
     return texts;
@@ -571,9 +561,10 @@ export class LibraryBuilder {
     const technique = (id: string) => this.taxonomy.technique(id)?.id ?? id;
     let added = 0;
     texts.forEach((text, i) => {
-      if (this.isDerived(text)) return;
+      const described = describedBy(text);
+      if (this.derived.get(text.title, described)) return;
       const { names, techniques } = derived[i]!;
-      this.remember(text, { names: { shortName: names.shortName, aliases: packed(names.aliases) }, techniques: packed(techniques, technique) });
+      this.derived.add(text.title, described, { names: { shortName: names.shortName, aliases: packed(names.aliases) }, techniques: packed(techniques, technique) });
       added++;
     });
     return added;
@@ -581,7 +572,7 @@ export class LibraryBuilder {
 
   /** Whether names and techniques are known for this very text. */
   isDerived(text: PaperText): boolean {
-    return this.known(text) !== undefined;
+    return this.derived.get(text.title, describedBy(text)) !== undefined;
   }
 
   /** Derives the texts in this thread (its share of `underived`). */
@@ -635,7 +626,7 @@ export class LibraryBuilder {
     this.pendingDerived = undefined;
     pending.papers.forEach((paper, i) => {
       const d = pending.derived[i];
-      if (d) this.remember(paper, d);
+      if (d) this.derived.add(paper.title, describedBy(paper), d);
     });
   }
 
@@ -652,29 +643,12 @@ export class LibraryBuilder {
   }
 
   private derive(text: PaperText): Derived {
-    const known = this.known(text);
+    const described = describedBy(text);
+    const known = this.derived.get(text.title, described);
     if (known) return known;
     const derived = deriveFromText(text, this.taxonomy);
-    this.remember(text, derived);
+    this.derived.add(text.title, described, derived);
     return derived;
-  }
-
-  /** What was derived from this very text, if it was. */
-  private known(text: PaperText, described = describedBy(text)): Derived | undefined {
-    for (let entry = this.derived.get(text.title); entry; entry = entry.other) if (entry.described === described) return entry.derived;
-    return undefined;
-  }
-
-  private remember(text: PaperText, derived: Derived): void {
-    const described = describedBy(text);
-    const first = this.derived.get(text.title);
-    for (let entry = first; entry; entry = entry.other) {
-      if (entry.described === described) {
-        entry.derived = derived;
-        return;
-      }
-    }
-    this.derived.set(text.title, { described, derived, other: first });
   }
 }
 
@@ -689,11 +663,34 @@ function packed<T>(items: readonly T[], each: (item: T) => T = (item) => item): 
   return out;
 }
 
-/** Names and techniques derived from a text, in the cache by its title; `other` is another text of the same title (rare). */
-interface DerivedText {
+interface TextEntry<T> {
   described: string;
-  derived: Derived;
-  other?: DerivedText;
+  value: T;
+  /** Another text of the same title. */
+  other?: TextEntry<T>;
+}
+
+/**
+ * Values by a paper's title, then what else describes it (`describedBy`). Almost always one
+ * text has a title, so a title holds its first text and value, and any other text of the
+ * same title in a chain; texts are compared, never hashed (hashing 50,000 abstracts in Maps
+ * and Sets by abstract took ~0.1 s of a cold start).
+ */
+class ByText<T> {
+  private readonly byTitle = new Map<string, TextEntry<T>>();
+
+  get(title: string, described: string): T | undefined {
+    for (let entry = this.byTitle.get(title); entry; entry = entry.other) if (entry.described === described) return entry.value;
+    return undefined;
+  }
+
+  /** Adds the value unless this text has one; whether it was added. */
+  add(title: string, described: string, value: T): boolean {
+    const first = this.byTitle.get(title);
+    for (let entry = first; entry; entry = entry.other) if (entry.described === described) return false;
+    this.byTitle.set(title, { described, value, other: first });
+    return true;
+  }
 }
 
 /** What names and techniques are read from besides the title: the abstract, and the keywords where there are any. */

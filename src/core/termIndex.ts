@@ -57,6 +57,7 @@ class TermTable {
   private hashes: Int32Array;
   private used = 0;
 
+  /** `terms`: the index's own list, which it grows as it numbers new terms (`insert`). */
   constructor(
     private readonly terms: readonly string[],
     capacity = 1024,
@@ -125,7 +126,7 @@ export class TermIndex {
   private slots = 0;
   private live = 0;
   private totalLength = 0;
-  private sortedTerms: number[] | undefined;
+  private sortedIds: number[] | undefined;
   /** Per term id, the last document (slot + 1) that had it and its count there (see `add`). */
   private lastSlot = new Uint32Array(1024);
   private frequency = new Uint32Array(1024);
@@ -193,7 +194,7 @@ export class TermIndex {
     this.termIds.insert(hash, value);
     this.postings.push(new Uint32Array(4));
     this.counts.push(0);
-    this.sortedTerms = undefined;
+    this.sortedIds = undefined;
     return value;
   }
 
@@ -234,11 +235,11 @@ export class TermIndex {
 
   /** The terms' numbers in the terms' order, for prefixes (sorted when first needed after a change). */
   private sorted(): number[] {
-    if (!this.sortedTerms) {
+    if (!this.sortedIds) {
       const { terms } = this;
-      this.sortedTerms = Array.from(terms.keys()).sort((a, b) => (terms[a]! < terms[b]! ? -1 : terms[a]! > terms[b]! ? 1 : 0));
+      this.sortedIds = Array.from(terms.keys()).sort((a, b) => (terms[a]! < terms[b]! ? -1 : terms[a]! > terms[b]! ? 1 : 0));
     }
-    return this.sortedTerms;
+    return this.sortedIds;
   }
 
   /** Work the first prefix search would do, done beforehand (see SearchIndex.prepare). */
