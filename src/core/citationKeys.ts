@@ -120,12 +120,15 @@ export function assignCitationKeys(papers: Paper[], memory = new KeyMemory()): P
   // The user's own keys first: the first entry (in digest order) with a key keeps it.
   const owner = new Map<string, Paper>();
   for (const paper of papers) {
-    paper.extraKeys = paper.extraKeys.filter((k) => {
-      const other = owner.get(k);
-      if (other && other !== paper) return false;
-      owner.set(k, paper);
-      return true;
-    });
+    // Most papers have no other keys: no new list for each of them.
+    if (paper.extraKeys.length) {
+      paper.extraKeys = paper.extraKeys.filter((k) => {
+        const other = owner.get(k);
+        if (other && other !== paper) return false;
+        owner.set(k, paper);
+        return true;
+      });
+    }
     if (!paper.key) continue;
     const other = owner.get(paper.key);
     if (other && other !== paper) {
