@@ -713,8 +713,10 @@ export class SearchIndex {
       const id = idById.get(entry.id);
       const terms = new Set(id?.terms ?? []);
       const queryTerms = new Set(id?.queryTerms ?? []);
-      // Which words this paper has, for highlighting: worked out for the shown papers only.
-      const has = new Set(tokenize(`${paper.title} ${paper.abstract} ${authorText(paper)}`));
+      // Which words this paper has, for highlighting: worked out for the shown papers only, in the
+      // fields searched (`names` is completion's: splitting its hundred papers' abstracts was four
+      // fifths of a completion whose list came from title words).
+      const has = new Set(tokenize(options.scope === 'names' ? paper.title : `${paper.title} ${paper.abstract} ${authorText(paper)}`));
       for (const [term, word] of queryOf) {
         if (!terms.has(term) && has.has(term)) {
           terms.add(term);

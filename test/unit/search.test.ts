@@ -46,6 +46,23 @@ describe('search', () => {
     assert.deepEqual(forms.search('quantized', { prefix: false }).map((h) => h.paper.title), ['Quantized language models', 'Quantization of language models']);
   });
 
+  it('highlights, in a search of names and titles only, words the title has and not the abstract\'s', () => {
+    const library = Library.fromDigests([
+      {
+        path: 'scope.json',
+        text: JSON.stringify([
+          { paper: { id: '2401.00021', title: 'Diffusion models for images', summary: 'Different from prior work, we denoise.' } },
+          { paper: { id: '2401.00022', title: 'Different views of data', summary: 'We compare views.' } },
+        ]),
+      },
+    ]);
+    const matched = (scope: 'all' | 'names') => library.search('dif', { scope }).find((h) => h.paper.title.startsWith('Diffusion'))?.matchedTerms ?? [];
+    assert.ok(matched('names').includes('diffusion'), matched('names').join());
+    assert.ok(!matched('names').includes('different'), matched('names').join());
+    // The control: searched whole, the abstract's word is one the paper matched.
+    assert.ok(matched('all').includes('different'), matched('all').join());
+  });
+
   it('puts papers with every query word first, however often another paper repeats one of them', () => {
     const words = Library.fromDigests([
       {
