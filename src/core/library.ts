@@ -772,7 +772,7 @@ function absorb(into: Paper, from: Paper): void {
 
 /** Fills in names, dropping any name two papers share, since it would not say which paper is meant. */
 function dropSharedNames(papers: Paper[], found: PaperNames[]): void {
-  // Most papers have one name or none: no lists are made for them (50,000 papers made 150,000).
+  // Most papers have one name or none: no lists or sets are made for them.
   const lists: Array<string[] | string | null> = [];
   const uses = new Map<string, number>();
   const use = (lower: string) => uses.set(lower, (uses.get(lower) ?? 0) + 1);
