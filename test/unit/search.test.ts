@@ -4,6 +4,11 @@ import { newPaper } from '../../src/core/model';
 import { parseDigest } from '../../src/core/digest';
 import { SEED_PATH, readSeed } from './fixtures';
 
+/** A library of one Hugging Face JSON digest of these papers: [arXiv id, title, abstract] each. */
+function hfLibrary(path: string, papers: Array<[string, string, string]>): Library {
+  return Library.fromDigests([{ path, text: JSON.stringify(papers.map(([id, title, summary]) => ({ paper: { id, title, summary } }))) }]);
+}
+
 describe('search', () => {
   const library = Library.fromDigests([{ path: SEED_PATH, text: readSeed() }]);
   const top = (query: string, prefix = true) => library.search(query, { prefix })[0]?.paper.title ?? '';
@@ -34,27 +39,17 @@ describe('search', () => {
   it('matches other forms of a word, below the word itself ("distil" → distillation, "quantized" → quantization)', () => {
     const distil = library.search('distil', { prefix: false }).map((h) => h.paper.title);
     assert.ok(distil.length && distil.slice(0, 3).every((t) => /distill/i.test(t)), distil.join('\n'));
-    const forms = Library.fromDigests([
-      {
-        path: 'forms.json',
-        text: JSON.stringify([
-          { paper: { id: '2401.00001', title: 'Quantization of language models', summary: 'We study quantization.' } },
-          { paper: { id: '2401.00002', title: 'Quantized language models', summary: 'Models that are quantized.' } },
-        ]),
-      },
+    const forms = hfLibrary('forms.json', [
+      ['2401.00001', 'Quantization of language models', 'We study quantization.'],
+      ['2401.00002', 'Quantized language models', 'Models that are quantized.'],
     ]);
     assert.deepEqual(forms.search('quantized', { prefix: false }).map((h) => h.paper.title), ['Quantized language models', 'Quantization of language models']);
   });
 
   it('highlights, in a search of names and titles only, words the title has and not the abstract\'s', () => {
-    const library = Library.fromDigests([
-      {
-        path: 'scope.json',
-        text: JSON.stringify([
-          { paper: { id: '2401.00021', title: 'Diffusion models for images', summary: 'Different from prior work, we denoise.' } },
-          { paper: { id: '2401.00022', title: 'Different views of data', summary: 'We compare views.' } },
-        ]),
-      },
+    const library = hfLibrary('scope.json', [
+      ['2401.00021', 'Diffusion models for images', 'Different from prior work, we denoise.'],
+      ['2401.00022', 'Different views of data', 'We compare views.'],
     ]);
     const matched = (scope: 'all' | 'names') => library.search('dif', { scope }).find((h) => h.paper.title.startsWith('Diffusion'))?.matchedTerms ?? [];
     assert.ok(matched('names').includes('diffusion'), matched('names').join());
@@ -64,14 +59,9 @@ describe('search', () => {
   });
 
   it('puts papers with every query word first, however often another paper repeats one of them', () => {
-    const words = Library.fromDigests([
-      {
-        path: 'and.json',
-        text: JSON.stringify([
-          { paper: { id: '2401.00011', title: 'Cache cache cache', summary: 'Cache eviction, cache hits, cache misses, cache everything: cache.' } },
-          { paper: { id: '2401.00012', title: 'A study of memory', summary: 'We compress the key value cache of long prompts.' } },
-        ]),
-      },
+    const words = hfLibrary('and.json', [
+      ['2401.00011', 'Cache cache cache', 'Cache eviction, cache hits, cache misses, cache everything: cache.'],
+      ['2401.00012', 'A study of memory', 'We compress the key value cache of long prompts.'],
     ]);
     assert.equal(words.search('compress cache', { prefix: false })[0]?.paper.title, 'A study of memory');
     // The control: one word alone ranks the paper that is all about it first.
